@@ -1,0 +1,198 @@
+package io.jswoole.coroutine;
+
+import io.jswoole.ErrorCode;
+import io.jswoole.SwooleException;
+import io.jswoole.log.Log;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A serial coroutine scheduler: coroutines are virtual threads whose carrier is one thread, so two coroutines of a
+ * scheduler never run at the same time (no locks needed between them, as in Swoole), while a blocking JDK call
+ * (socket I/O, {@code Thread.sleep}, a contended lock, {@code Channel.pop}) parks only the coroutine that made it.
+ * <p>Every worker of a server owns one. The carrier is either a one-thread {@link ForkJoinPool}
+ * ({@link #serial(String)}) or an executor that already is one thread, such as a Netty event loop
+ * ({@link #on(String, Executor)}), which makes the event loop itself the carrier, as Swoole's reactor is.
+ * <p>Still blocking the carrier (and so every coroutine of the scheduler): CPU-bound loops, native calls and
+ * {@code synchronized} blocks that call native code. Give that work to task workers.
+ */
+public final class Scheduler implements Executor, AutoCloseable {
+    static final ScopedValue<Scheduler> CURRENT = ScopedValue.newInstance();
+    private static final int DEFAULT_MAX_COROUTINE = 100_000;
+    private static volatile Scheduler fallback;
+
+    private final String name;
+    private final Executor carrier;
+    private final ForkJoinPool ownPool;
+    private final Thread.Builder.OfVirtual builder;
+    private final AtomicInteger count = new AtomicInteger();
+    private final AtomicInteger peak = new AtomicInteger();
+    private volatile int maxCoroutine = DEFAULT_MAX_COROUTINE;
+    private volatile boolean coroutines = true;
+    private volatile boolean closed;
+
+    private Scheduler(String name, Executor carrier, ForkJoinPool ownPool) {
+        this.name = name;
+        this.carrier = carrier;
+        this.ownPool = ownPool;
+        this.builder = VirtualThreads.builder(carrier).name(name + "-co");
+    }
+
+    /** A scheduler with its own carrier thread, named {@code name}. */
+    public static Scheduler serial(String name) {
+        ForkJoinPool.ForkJoinWorkerThreadFactory factory = pool -> {
+            var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            t.setName(name);
+            t.setDaemon(true);
+            return t;
+        };
+        var pool = new ForkJoinPool(1, factory, null, true, 0, 1, 1, p -> true, 30, TimeUnit.SECONDS);
+        return new Scheduler(name, pool, pool);
+    }
+
+    /**
+     * A scheduler whose carrier is {@code singleThread}, which must run its tasks one at a time on one thread
+     * (a Netty event loop does). Closing the scheduler does not shut the executor down.
+     */
+    public static Scheduler on(String name, Executor singleThread) {
+        return new Scheduler(name, singleThread, null);
+    }
+
+    /**
+     * The scheduler of the calling coroutine or carrier task; outside any, a shared serial scheduler created on
+     * first use (as Swoole runs top-level coroutines in the main event loop).
+     */
+    public static Scheduler current() {
+        if (CURRENT.isBound()) {
+            return CURRENT.get();
+        }
+        Scheduler s = fallback;
+        if (s == null) {
+            synchronized (Scheduler.class) {
+                if (fallback == null) {
+                    fallback = serial("jswoole-main");
+                }
+                s = fallback;
+            }
+        }
+        return s;
+    }
+
+    /** The scheduler of the calling coroutine or carrier task, or {@code null} outside any. */
+    public static Scheduler currentOrNull() {
+        return CURRENT.isBound() ? CURRENT.get() : null;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** {@code max_coroutine}: {@link #go} fails past it. */
+    public Scheduler maxCoroutine(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max_coroutine must be at least 1, got " + max);
+        }
+        this.maxCoroutine = max;
+        return this;
+    }
+
+    public int maxCoroutine() {
+        return maxCoroutine;
+    }
+
+    /** {@code enable_coroutine}: when false, {@link #dispatch} runs callbacks directly on the carrier. */
+    public Scheduler enableCoroutine(boolean enable) {
+        this.coroutines = enable;
+        return this;
+    }
+
+    public boolean coroutineEnabled() {
+        return coroutines;
+    }
+
+    /** Coroutines alive now. */
+    public int coroutineNum() {
+        return count.get();
+    }
+
+    /** The most coroutines alive at once. */
+    public int coroutinePeak() {
+        return peak.get();
+    }
+
+    /**
+     * Starts {@code task} as a coroutine of this scheduler and returns its id.
+     *
+     * @throws SwooleException {@link ErrorCode#CO_OUT_OF_COROUTINE} past {@code max_coroutine}
+     */
+    public long go(Runnable task) {
+        int n = count.incrementAndGet();
+        if (n > maxCoroutine) {
+            count.decrementAndGet();
+            throw new SwooleException(ErrorCode.CO_OUT_OF_COROUTINE,
+                    "exceed max number of coroutine " + maxCoroutine + " in " + name);
+        }
+        peak.accumulateAndGet(n, Math::max);
+        Coroutine parent = Coroutine.currentOrNull();
+        Coroutine co = new Coroutine(this, parent == null ? -1 : parent.id());
+        try {
+            Thread t = builder.unstarted(() -> ScopedValue.where(CURRENT, this).where(Coroutine.CURRENT, co)
+                    .run(() -> co.run(task)));
+            co.thread = t;
+            t.start();
+        } catch (RuntimeException | Error e) {
+            co.exited();
+            throw e;
+        }
+        return co.id();
+    }
+
+    void exited() {
+        count.decrementAndGet();
+    }
+
+    /**
+     * Runs a server callback or timer the way {@code enable_coroutine} says: as a new coroutine, or directly on the
+     * carrier.
+     */
+    public void dispatch(Runnable task) {
+        if (coroutines) {
+            go(task);
+        } else {
+            execute(task);
+        }
+    }
+
+    /** Runs {@code task} on the carrier, outside any coroutine (it must not block). */
+    @Override
+    public void execute(Runnable task) {
+        carrier.execute(() -> ScopedValue.where(CURRENT, this).run(() -> {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                Log.error(name + ": uncaught exception in a callback", t);
+            }
+        }));
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Clears the timers of this scheduler and stops its own carrier (coroutines still parked are abandoned). */
+    @Override
+    public void close() {
+        closed = true;
+        io.jswoole.timer.Timer.clearAll(this);
+        if (ownPool != null) {
+            ownPool.shutdown();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Scheduler[" + name + ", coroutines=" + count.get() + "]";
+    }
+}
