@@ -1,0 +1,37 @@
+package io.jswoole.server;
+
+/** The callback shapes of Swoole's server events, one functional interface per signature. */
+public final class Callbacks {
+    private Callbacks() {
+    }
+
+    /** {@code start}, {@code beforeShutdown}, {@code shutdown}, {@code managerStart}, {@code managerStop}. */
+    @FunctionalInterface
+    public interface OnServer {
+        void handle(Server server);
+    }
+
+    /** {@code workerStart}, {@code workerStop}, {@code workerExit}: {@code (server, workerId)}. */
+    @FunctionalInterface
+    public interface OnWorker {
+        void handle(Server server, int workerId);
+    }
+
+    /** {@code connect} and {@code close}: {@code (server, fd, reactorId)}; a close by the server has reactorId < 0. */
+    @FunctionalInterface
+    public interface OnConnection {
+        void handle(Server server, int fd, int reactorId);
+    }
+
+    /** {@code receive}: {@code (server, fd, reactorId, data)}; {@code data} is the caller's to keep. */
+    @FunctionalInterface
+    public interface OnReceive {
+        void handle(Server server, int fd, int reactorId, byte[] data);
+    }
+
+    /** {@code packet}: {@code (server, data, clientInfo)} for UDP and Unix datagram ports. */
+    @FunctionalInterface
+    public interface OnPacket {
+        void handle(Server server, byte[] data, PacketInfo clientInfo);
+    }
+}

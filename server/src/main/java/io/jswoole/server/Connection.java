@@ -1,0 +1,205 @@
+package io.jswoole.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.internal.PlatformDependent;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One live stream connection, named by its session id {@code fd}.
+ * <p>Output: every {@link #send} is one buffer in a queue that the connection's event loop drains and flushes
+ * once per batch, so the bytes of two sends never interleave, whichever threads they come from, and a burst of
+ * sends costs one flush. {@link #close} goes through the same queue, after what was sent before it.
+ * <p>Event order (the gate): the {@code connect} callback finishes before any {@code receive} callback of the
+ * connection starts; the {@code close} callback starts after every {@code receive} callback has finished; the fd
+ * is freed for reuse only after that, so a late {@code send} from an old handler can never reach a new
+ * connection. Receive callbacks of one connection may run concurrently when they block (as in Swoole).
+ */
+final class Connection {
+    /** Session ids stay below 2^24 and wrap, as in Swoole. */
+    static final int MAX_FD = (1 << 24) - 1;
+    private static final Object CLOSE = new Object();
+    private static final Object RESET = new Object();
+
+    final int fd;
+    final int reactorId;
+    final Port port;
+    final Channel channel;
+    final String remoteIp;
+    final int remotePort;
+    final long connectTime = System.currentTimeMillis() / 1000;
+    volatile long lastRecvMillis;
+    volatile long lastSendMillis;
+    volatile long lastDispatchMillis;
+    volatile long uid;
+    volatile int workerId = -1;
+    /** Set when the socket is gone (either side closed it). */
+    volatile boolean closed;
+    /** Set when the server (not the peer) closed it: the close callback then gets a negative reactorId. */
+    volatile boolean closedByServer;
+    final AtomicLong sendQueued = new AtomicLong();
+
+    private final Queue<Object> outbound = PlatformDependent.newMpscQueue();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drain = this::drain;
+
+    private final ReentrantLock gateLock = new ReentrantLock();
+    private final Condition gateChanged = gateLock.newCondition();
+    private boolean connected;
+    private int inflight;
+
+    Connection(int fd, int reactorId, Port port, Channel channel, String remoteIp, int remotePort) {
+        this.fd = fd;
+        this.reactorId = reactorId;
+        this.port = port;
+        this.channel = channel;
+        this.remoteIp = remoteIp;
+        this.remotePort = remotePort;
+    }
+
+    /** Queues {@code buf} (ownership passes) for this connection; false when it is closed. */
+    boolean send(ByteBuf buf) {
+        if (closed) {
+            buf.release();
+            return false;
+        }
+        sendQueued.addAndGet(buf.readableBytes());
+        outbound.offer(buf);
+        schedule();
+        return true;
+    }
+
+    /** Closes after the output queued so far; {@code reset} sends an RST instead of a FIN. */
+    boolean close(boolean reset) {
+        if (closed) {
+            return false;
+        }
+        closedByServer = true;
+        outbound.offer(reset ? RESET : CLOSE);
+        schedule();
+        return true;
+    }
+
+    private void schedule() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(drain);
+        }
+    }
+
+    private void drain() {
+        drainScheduled.set(false);
+        Object o;
+        boolean wrote = false;
+        while ((o = outbound.poll()) != null) {
+            if (o instanceof ByteBuf buf) {
+                sendQueued.addAndGet(-buf.readableBytes());
+                if (closed || !channel.isActive()) {
+                    buf.release();
+                    continue;
+                }
+                channel.write(buf, channel.voidPromise());
+                wrote = true;
+            } else {
+                if (wrote) {
+                    channel.flush();
+                    wrote = false;
+                }
+                if (o == RESET) {
+                    channel.config().setOption(ChannelOption.SO_LINGER, 0);
+                }
+                channel.close();
+            }
+        }
+        if (wrote) {
+            channel.flush();
+            lastSendMillis = System.currentTimeMillis();
+        }
+    }
+
+    /** Drops queued output of a connection that is gone. */
+    void discardOutput() {
+        Object o;
+        while ((o = outbound.poll()) != null) {
+            ReferenceCountUtil.release(o);
+        }
+        sendQueued.set(0);
+    }
+
+    // ---- the event gate (see the class comment) ----
+
+    /** No connect callback will run: receives may start at once. */
+    void markConnected() {
+        gateLock.lock();
+        try {
+            connected = true;
+            gateChanged.signalAll();
+        } finally {
+            gateLock.unlock();
+        }
+    }
+
+    /** A receive event was handed to a worker (counted until {@link #exitReceive}). */
+    void receiveQueued() {
+        gateLock.lock();
+        try {
+            inflight++;
+        } finally {
+            gateLock.unlock();
+        }
+    }
+
+    /** Before a receive callback: waits for the connect callback to finish. */
+    void awaitConnected() {
+        gateLock.lock();
+        try {
+            while (!connected) {
+                gateChanged.awaitUninterruptibly();
+            }
+        } finally {
+            gateLock.unlock();
+        }
+    }
+
+    void exitReceive() {
+        gateLock.lock();
+        try {
+            if (--inflight == 0) {
+                gateChanged.signalAll();
+            }
+        } finally {
+            gateLock.unlock();
+        }
+    }
+
+    /** True when no callback of this connection runs or waits, so close work may run at once. */
+    boolean idle() {
+        gateLock.lock();
+        try {
+            return connected && inflight == 0;
+        } finally {
+            gateLock.unlock();
+        }
+    }
+
+    /** Before the close callback: waits until connect has finished and no receive callback runs. */
+    void awaitIdle() {
+        gateLock.lock();
+        try {
+            while (!connected || inflight > 0) {
+                gateChanged.awaitUninterruptibly();
+            }
+        } finally {
+            gateLock.unlock();
+        }
+    }
+
+    int socketFd() {
+        return channel instanceof io.netty.channel.unix.UnixChannel u ? u.fd().intValue() : -1;
+    }
+}

@@ -1,0 +1,120 @@
+package io.jswoole.server;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A listening port ({@code Server\Port}): its address and type, its own settings, and its own callbacks. A
+ * callback not set on the port falls back to the server's. Port 0 is the server's main port; {@link Server#set}
+ * forwards port settings to it.
+ * <pre>{@code
+ * Port admin = server.addListener("127.0.0.1", 9502, SockType.UDP);
+ * admin.onPacket((srv, data, client) -> srv.sendto(client.address(), client.port(), "welcome admin".getBytes()));
+ * }</pre>
+ */
+public final class Port {
+    final Server server;
+    final int index;
+    final String host;
+    final SockType type;
+    volatile int port;
+    final Map<String, Object> settings = new LinkedHashMap<>();
+    Callbacks.OnConnection onConnect;
+    Callbacks.OnReceive onReceive;
+    Callbacks.OnConnection onClose;
+    Callbacks.OnPacket onPacket;
+
+    Port(Server server, int index, String host, int port, SockType type) {
+        this.server = server;
+        this.index = index;
+        this.host = host;
+        this.port = port;
+        this.type = type;
+    }
+
+    /**
+     * Port settings (for example {@code backlog}, {@code open_tcp_nodelay}); a server-wide key is rejected.
+     *
+     * @throws IllegalArgumentException naming the key
+     * @throws IllegalStateException after {@link Server#start}
+     */
+    public Port set(Map<String, ?> values) {
+        server.checkNotStarted("Port.set");
+        Map<String, Object> v = Settings.validate(values);
+        for (String k : v.keySet()) {
+            if (Settings.key(k).scope() != Settings.Scope.PORT) {
+                throw new IllegalArgumentException("setting '" + k + "' is a server setting; set it on the Server");
+            }
+        }
+        settings.putAll(v);
+        return this;
+    }
+
+    /** This port's own settings. */
+    public Map<String, Object> setting() {
+        return Collections.unmodifiableMap(settings);
+    }
+
+    public Port onConnect(Callbacks.OnConnection cb) {
+        onConnect = Objects.requireNonNull(cb);
+        return this;
+    }
+
+    public Port onReceive(Callbacks.OnReceive cb) {
+        onReceive = Objects.requireNonNull(cb);
+        return this;
+    }
+
+    public Port onClose(Callbacks.OnConnection cb) {
+        onClose = Objects.requireNonNull(cb);
+        return this;
+    }
+
+    public Port onPacket(Callbacks.OnPacket cb) {
+        onPacket = Objects.requireNonNull(cb);
+        return this;
+    }
+
+    /** The host (or Unix socket path) this port listens on. */
+    public String host() {
+        return host;
+    }
+
+    /** The port number; after start, the real one even when 0 was asked for. 0 for Unix sockets. */
+    public int port() {
+        return port;
+    }
+
+    public SockType type() {
+        return type;
+    }
+
+    /** Swoole's {@code server_socket} of packets from this port: an id unique within the server. */
+    public int sock() {
+        return index;
+    }
+
+    Callbacks.OnConnection connectCallback() {
+        return onConnect != null ? onConnect : server.onConnect;
+    }
+
+    Callbacks.OnReceive receiveCallback() {
+        return onReceive != null ? onReceive : server.onReceive;
+    }
+
+    Callbacks.OnConnection closeCallback() {
+        return onClose != null ? onClose : server.onClose;
+    }
+
+    Callbacks.OnPacket packetCallback() {
+        return onPacket != null ? onPacket : server.onPacket;
+    }
+
+    <T> T setting(String key, T fallback) {
+        @SuppressWarnings("unchecked")
+        T v = (T) settings.get(key);
+        return v != null ? v : fallback;
+    }
+}

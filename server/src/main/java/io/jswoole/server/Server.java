@@ -1,0 +1,971 @@
+package io.jswoole.server;
+
+import io.jswoole.ErrorCode;
+import io.jswoole.LastError;
+import io.jswoole.SwooleException;
+import io.jswoole.coroutine.Scheduler;
+import io.jswoole.log.Log;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Swoole's {@code Server}: listening ports, connections named by {@code fd}, workers that run the callbacks as
+ * coroutines, and the events {@code start}, {@code beforeShutdown}, {@code shutdown}, {@code managerStart},
+ * {@code managerStop}, {@code workerStart}, {@code workerStop}, {@code workerExit}, {@code connect},
+ * {@code receive}, {@code packet} and {@code close}.
+ * <pre>{@code
+ * var server = new Server("127.0.0.1", 9501);                  // Mode.BASE, TCP
+ * server.set(Map.of("worker_num", 2));
+ * server.onReceive((srv, fd, reactorId, data) -> srv.send(fd, data));
+ * server.start();                                             // blocks until shutdown()
+ * }</pre>
+ * <h2>Threads</h2>
+ * In {@link Mode#BASE} each worker is a Netty event loop that accepts and serves its own connections, and the
+ * callbacks run as coroutines on that loop. In {@link Mode#THREAD}, {@code reactor_num} event loops own the
+ * connections and hand events to {@code worker_num} workers by {@code dispatch_mode}. Either way, two callbacks
+ * of one worker never run at the same time, and a callback that blocks (sleep, socket, JDBC) parks only itself.
+ * <h2>Event order of one connection</h2>
+ * {@code connect} finishes before the first {@code receive} starts; {@code close} starts after the last
+ * {@code receive} has finished; then the fd is free for a new connection.
+ */
+public class Server {
+    private static final AtomicBoolean SIGNALS = new AtomicBoolean();
+
+    final Mode mode;
+    private final List<Port> ports = new ArrayList<>();
+    private final Map<String, Object> settings = new LinkedHashMap<>();
+
+    Callbacks.OnConnection onConnect;
+    Callbacks.OnReceive onReceive;
+    Callbacks.OnConnection onClose;
+    Callbacks.OnPacket onPacket;
+    private Callbacks.OnServer onStart, onBeforeShutdown, onShutdown, onManagerStart, onManagerStop;
+    private Callbacks.OnWorker onWorkerStart, onWorkerStop, onWorkerExit;
+
+    private volatile boolean started;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private ConnectionTable table;
+    private Worker[] workers = new Worker[0];
+    private Dispatcher dispatcher;
+    private EventLoopGroup group;
+    private final Map<EventLoop, Integer> loopIds = new IdentityHashMap<>();
+    private final List<Channel> listeners = new ArrayList<>();
+    private final Map<Integer, List<Channel>> datagramChannels = new LinkedHashMap<>();
+    private boolean deliverConnectClose;
+    private boolean discardTimeoutRequest;
+    private long startTime;
+    private Path pidFile;
+
+    private final LongAdder acceptCount = new LongAdder();
+    private final LongAdder closeCount = new LongAdder();
+    private final LongAdder abortCount = new LongAdder();
+    private final LongAdder totalRecvBytes = new LongAdder();
+    private final LongAdder totalSendBytes = new LongAdder();
+    private final LongAdder requestCount = new LongAdder();
+
+    /** A TCP server in BASE mode on {@code host:port} (port 0 picks a free port). */
+    public Server(String host, int port) {
+        this(host, port, Mode.BASE, SockType.TCP);
+    }
+
+    public Server(String host, int port, Mode mode) {
+        this(host, port, mode, SockType.TCP);
+    }
+
+    /**
+     * @param host an address, or the socket path for {@link SockType#UNIX_STREAM} and {@link SockType#UNIX_DGRAM}
+     * @param port a port number, 0 for any free port (ignored for Unix sockets)
+     * @throws IllegalArgumentException for {@link Mode#PROCESS}, which this release does not have yet
+     */
+    public Server(String host, int port, Mode mode, SockType sockType) {
+        this.mode = Objects.requireNonNull(mode);
+        if (mode == Mode.PROCESS) {
+            throw new IllegalArgumentException("Mode.PROCESS is not supported yet (it comes with the process "
+                    + "model); use Mode.BASE or Mode.THREAD");
+        }
+        ports.add(newPort(host, port, sockType));
+    }
+
+    private Port newPort(String host, int port, SockType type) {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(type, "sockType");
+        if (!type.isUnix() && (port < 0 || port > 65535)) {
+            throw new SwooleException(ErrorCode.SERVER_INVALID_LISTEN_PORT, "invalid port " + port);
+        }
+        return new Port(this, ports.size(), host, type.isUnix() ? 0 : port, type);
+    }
+
+    // ------------------------------------------------------------------ configuration
+
+    /**
+     * Applies Swoole settings (merged with earlier calls). Port keys go to the main port.
+     *
+     * @throws IllegalArgumentException naming the key, for an unknown key, a key not supported yet, a wrong type
+     *                                  or an out-of-range value
+     * @throws IllegalStateException    after {@link #start()}
+     */
+    public Server set(Map<String, ?> values) {
+        checkNotStarted("set");
+        Map<String, Object> v = Settings.validate(values);
+        for (Map.Entry<String, Object> e : v.entrySet()) {
+            if (Settings.key(e.getKey()).scope() == Settings.Scope.PORT) {
+                ports.get(0).settings.put(e.getKey(), e.getValue());
+            } else {
+                settings.put(e.getKey(), e.getValue());
+            }
+        }
+        return this;
+    }
+
+    /** Applies a typed {@link ServerOptions}. */
+    public Server set(ServerOptions options) {
+        return set(options.toMap());
+    }
+
+    /** Every setting applied so far (server and main port), under canonical names ({@code $server->setting}). */
+    public Map<String, Object> setting() {
+        Map<String, Object> all = new LinkedHashMap<>(settings);
+        all.putAll(ports.get(0).settings);
+        return Collections.unmodifiableMap(all);
+    }
+
+    /**
+     * Adds a listening port with its own settings and callbacks ({@code addListener}).
+     *
+     * @throws IllegalStateException after {@link #start()}
+     */
+    public Port addListener(String host, int port, SockType type) {
+        checkNotStarted("addListener");
+        Port p = newPort(host, port, type);
+        ports.add(p);
+        return p;
+    }
+
+    /** Alias of {@link #addListener}. */
+    public Port listen(String host, int port, SockType type) {
+        return addListener(host, port, type);
+    }
+
+    /** Every port, the main one first. */
+    public List<Port> ports() {
+        return Collections.unmodifiableList(ports);
+    }
+
+    public Server onStart(Callbacks.OnServer cb) {
+        onStart = cb;
+        return this;
+    }
+
+    public Server onBeforeShutdown(Callbacks.OnServer cb) {
+        onBeforeShutdown = cb;
+        return this;
+    }
+
+    public Server onShutdown(Callbacks.OnServer cb) {
+        onShutdown = cb;
+        return this;
+    }
+
+    public Server onManagerStart(Callbacks.OnServer cb) {
+        onManagerStart = cb;
+        return this;
+    }
+
+    public Server onManagerStop(Callbacks.OnServer cb) {
+        onManagerStop = cb;
+        return this;
+    }
+
+    public Server onWorkerStart(Callbacks.OnWorker cb) {
+        onWorkerStart = cb;
+        return this;
+    }
+
+    public Server onWorkerStop(Callbacks.OnWorker cb) {
+        onWorkerStop = cb;
+        return this;
+    }
+
+    public Server onWorkerExit(Callbacks.OnWorker cb) {
+        onWorkerExit = cb;
+        return this;
+    }
+
+    public Server onConnect(Callbacks.OnConnection cb) {
+        onConnect = cb;
+        return this;
+    }
+
+    public Server onReceive(Callbacks.OnReceive cb) {
+        onReceive = cb;
+        return this;
+    }
+
+    public Server onClose(Callbacks.OnConnection cb) {
+        onClose = cb;
+        return this;
+    }
+
+    public Server onPacket(Callbacks.OnPacket cb) {
+        onPacket = cb;
+        return this;
+    }
+
+    /**
+     * Swoole's {@code on(event, callback)}: the event name without "on", any case ({@code "receive"},
+     * {@code "WorkerStart"}); the callback must have the event's shape (see {@link Callbacks}).
+     */
+    public Server on(String event, Object callback) {
+        String e = event.toLowerCase(java.util.Locale.ROOT);
+        try {
+            switch (e) {
+                case "start" -> onStart((Callbacks.OnServer) callback);
+                case "beforeshutdown" -> onBeforeShutdown((Callbacks.OnServer) callback);
+                case "shutdown" -> onShutdown((Callbacks.OnServer) callback);
+                case "managerstart" -> onManagerStart((Callbacks.OnServer) callback);
+                case "managerstop" -> onManagerStop((Callbacks.OnServer) callback);
+                case "workerstart" -> onWorkerStart((Callbacks.OnWorker) callback);
+                case "workerstop" -> onWorkerStop((Callbacks.OnWorker) callback);
+                case "workerexit" -> onWorkerExit((Callbacks.OnWorker) callback);
+                case "connect" -> onConnect((Callbacks.OnConnection) callback);
+                case "receive" -> onReceive((Callbacks.OnReceive) callback);
+                case "close" -> onClose((Callbacks.OnConnection) callback);
+                case "packet" -> onPacket((Callbacks.OnPacket) callback);
+                default -> throw new IllegalArgumentException("unknown server event '" + event + "'");
+            }
+        } catch (ClassCastException ex) {
+            throw new IllegalArgumentException("the callback of '" + event + "' has the wrong shape: "
+                    + callback.getClass().getName(), ex);
+        }
+        return this;
+    }
+
+    void checkNotStarted(String what) {
+        if (started) {
+            throw new IllegalStateException(what + "() must be called before start()");
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /**
+     * Binds every port, fires {@code start}, {@code managerStart} and {@code workerStart}, and serves until
+     * {@link #shutdown()} (or SIGTERM / SIGINT). Returns after {@code shutdown} has fired.
+     *
+     * @throws IllegalStateException when a required callback is missing, or on a second call
+     * @throws SwooleException       when a port cannot be bound
+     */
+    public boolean start() {
+        synchronized (this) {
+            if (started) {
+                throw new SwooleException(ErrorCode.SERVER_ONLY_START_ONE, "the server is already started");
+            }
+            started = true;
+        }
+        validateCallbacks();
+        configureLog();
+        int cpus = Runtime.getRuntime().availableProcessors();
+        int workerNum = intSetting("worker_num", cpus);
+        if (workerNum == 0) {
+            workerNum = cpus;
+        }
+        int dispatchMode = intSetting("dispatch_mode", 2);
+        deliverConnectClose = Dispatcher.deliversConnectClose(dispatchMode,
+                boolSetting("enable_unsafe_event", false));
+        discardTimeoutRequest = boolSetting("discard_timeout_request", false);
+        table = new ConnectionTable(intSetting("start_session_id", 1),
+                intSetting("max_conn", Connection.MAX_FD - 1));
+        boolean coroutines = boolSetting("enable_coroutine", true);
+        int maxCoroutine = intSetting("max_coroutine", 100_000);
+        workers = new Worker[workerNum];
+        if (mode == Mode.BASE) {
+            group = Transport.group(workerNum, "jswoole-worker");
+            int i = 0;
+            for (var exec : group) {
+                EventLoop loop = (EventLoop) exec;
+                loopIds.put(loop, i);
+                workers[i] = new Worker(i, Scheduler.on("jswoole-worker-" + i, loop)
+                        .enableCoroutine(coroutines).maxCoroutine(maxCoroutine), this::handle);
+                i++;
+            }
+        } else {
+            int reactorNum = intSetting("reactor_num", Math.min(cpus, 8));
+            if (reactorNum == 0) {
+                reactorNum = cpus;
+            }
+            group = Transport.group(reactorNum, "jswoole-reactor");
+            int i = 0;
+            for (var exec : group) {
+                loopIds.put((EventLoop) exec, i++);
+            }
+            for (int w = 0; w < workerNum; w++) {
+                workers[w] = new Worker(w, Scheduler.serial("jswoole-worker-" + w).enableCoroutine(coroutines)
+                        .maxCoroutine(maxCoroutine), this::handle);
+            }
+            dispatcher = new Dispatcher(this, workers, dispatchMode, (DispatchFunction) settings.get("dispatch_func"));
+        }
+        try {
+            for (Port p : ports) {
+                Reactor.bind(this, p, group, mode == Mode.BASE && boolSetting("enable_reuse_port", false),
+                        listeners, datagramChannels);
+            }
+        } catch (RuntimeException e) {
+            for (Channel ch : listeners) {
+                ch.close();
+            }
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            stopped.countDown();
+            throw e;
+        }
+        startTime = System.currentTimeMillis() / 1000;
+        writePidFile();
+        installSignals();
+        Log.info("server started: " + mode + " mode, " + workerNum + " workers, " + Transport.name() + ", "
+                + describePorts());
+        fire(onStart);
+        fire(onManagerStart);
+        for (Worker w : workers) {
+            if (onWorkerStart != null) {
+                w.scheduler.dispatch(() -> onWorkerStart.handle(this, w.id));
+            }
+        }
+        ready.countDown();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+
+    private void validateCallbacks() {
+        for (Port p : ports) {
+            if (p.type.isStream() && p.receiveCallback() == null) {
+                throw new IllegalStateException("port " + p.host + ":" + p.port + " (" + p.type
+                        + ") needs a receive callback (onReceive)");
+            }
+            if (!p.type.isStream() && p.packetCallback() == null) {
+                throw new IllegalStateException("port " + p.host + ":" + p.port + " (" + p.type
+                        + ") needs a packet callback (onPacket)");
+            }
+        }
+    }
+
+    private void configureLog() {
+        String file = (String) settings.get("log_file");
+        Log.configure(file == null ? null : Path.of(file), intSetting("log_level", Log.INFO),
+                intSetting("log_rotation", Log.ROTATION_SINGLE));
+    }
+
+    private void writePidFile() {
+        String f = (String) settings.get("pid_file");
+        if (f == null) {
+            return;
+        }
+        pidFile = Path.of(f);
+        try {
+            if (pidFile.getParent() != null) {
+                Files.createDirectories(pidFile.getParent());
+            }
+            Files.writeString(pidFile, Long.toString(ProcessHandle.current().pid()));
+        } catch (java.io.IOException e) {
+            throw new SwooleException(ErrorCode.INVALID_PARAMS, "cannot write pid_file " + f + ": " + e, e);
+        }
+    }
+
+    private void installSignals() {
+        if (!SIGNALS.compareAndSet(false, true)) {
+            return;
+        }
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
+                    Log.notice("received SIG" + name + ", shutting down");
+                    shutdown();
+                });
+            } catch (IllegalArgumentException e) {
+                Log.warning("cannot handle SIG" + name + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private String describePorts() {
+        StringBuilder sb = new StringBuilder();
+        for (Port p : ports) {
+            sb.append(sb.isEmpty() ? "" : ", ").append(p.type).append(' ').append(p.host);
+            if (!p.type.isUnix()) {
+                sb.append(':').append(p.port);
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Stops the server gracefully, from any thread or callback: {@code beforeShutdown}, listeners closed,
+     * connections closed ({@code close} fires), {@code workerExit} while coroutines still run (bounded by 3 s),
+     * {@code workerStop}, {@code managerStop}, {@code shutdown}; then {@link #start()} returns.
+     */
+    public boolean shutdown() {
+        if (!started || !stopping.compareAndSet(false, true)) {
+            return false;
+        }
+        Thread.ofPlatform().name("jswoole-shutdown").start(this::stopAll);
+        return true;
+    }
+
+    private void stopAll() {
+        try {
+            fire(onBeforeShutdown);
+            for (Channel ch : listeners) {
+                ch.close().awaitUninterruptibly();
+            }
+            for (Port p : ports) {
+                if (p.type.isUnix()) {
+                    Reactor.unlinkSocket(p.host);
+                }
+            }
+            for (Connection c : table.all()) {
+                if (c.channel != null) {
+                    c.close(false);
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (table.size() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            for (Worker w : workers) {
+                // the worker itself counts as running while this shuts it down, hence "> 0"
+                if (w.scheduler.coroutineNum() > 0 && onWorkerExit != null) {
+                    runInWorker(w, () -> onWorkerExit.handle(this, w.id), deadline);
+                }
+                while (w.scheduler.coroutineNum() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                if (onWorkerStop != null) {
+                    runInWorker(w, () -> onWorkerStop.handle(this, w.id), deadline + TimeUnit.SECONDS.toNanos(1));
+                }
+                w.scheduler.close();
+            }
+            fire(onManagerStop);
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+            fire(onShutdown);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (pidFile != null) {
+                try {
+                    Files.deleteIfExists(pidFile);
+                } catch (java.io.IOException e) {
+                    Log.warning("cannot remove pid_file " + pidFile + ": " + e);
+                }
+            }
+            Log.info("server stopped");
+            stopped.countDown();
+        }
+    }
+
+    /** Runs {@code task} as a worker callback and waits for it, at most until {@code deadline}. */
+    private void runInWorker(Worker w, Runnable task, long deadline) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        w.scheduler.dispatch(() -> {
+            try {
+                task.run();
+            } finally {
+                done.countDown();
+            }
+        });
+        done.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    private void fire(Callbacks.OnServer cb) {
+        if (cb != null) {
+            try {
+                cb.handle(this);
+            } catch (RuntimeException e) {
+                Log.error("server callback failed", e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ reactor side (event loops only)
+
+    /** A stream connection was accepted on {@code ch}; returns its Connection, or null to refuse it. */
+    Connection accepted(Port port, Channel ch) {
+        acceptCount.increment();
+        if (stopping.get()) {
+            return null;
+        }
+        int fd = table.allocate();
+        if (fd < 0) {
+            abortCount.increment();
+            Log.warning("max_conn (" + intSetting("max_conn", 0) + ") reached: refusing the connection from "
+                    + ch.remoteAddress());
+            return null;
+        }
+        String ip = "";
+        int rport = 0;
+        if (ch.remoteAddress() instanceof InetSocketAddress a) {
+            ip = a.getAddress().getHostAddress();
+            rport = a.getPort();
+        }
+        Connection c = new Connection(fd, loopIds.getOrDefault(ch.eventLoop(), 0), port, ch, ip, rport);
+        table.put(c);
+        boolean connectEvent = deliverConnectClose && port.connectCallback() != null;
+        if (!connectEvent) {
+            c.markConnected();
+            return c;
+        }
+        int w = route(c, DispatchFunction.TYPE_CONNECT, new byte[0]);
+        if (w < 0) {
+            c.markConnected();
+            if (w == Dispatcher.CLOSE) {
+                c.close(false);
+            }
+            return c;
+        }
+        c.workerId = w;
+        if (!deliver(c, w, new WorkerEvent.Connect(fd, c.reactorId))) {
+            c.markConnected();
+        }
+        return c;
+    }
+
+    /** Bytes arrived on {@code c}. */
+    void received(Connection c, byte[] data) {
+        c.lastRecvMillis = System.currentTimeMillis();
+        totalRecvBytes.add(data.length);
+        requestCount.increment();
+        int w = route(c, DispatchFunction.TYPE_DATA, data);
+        if (w < 0) {
+            if (w == Dispatcher.CLOSE) {
+                c.close(false);
+            }
+            return;
+        }
+        c.lastDispatchMillis = c.lastRecvMillis;
+        c.receiveQueued();
+        if (!deliver(c, w, new WorkerEvent.Receive(c.fd, c.reactorId, data))) {
+            c.exitReceive();
+        }
+    }
+
+    /** The socket of {@code c} is gone (either side closed it). */
+    void closed(Connection c) {
+        c.closed = true;
+        c.discardOutput();
+        closeCount.increment();
+        boolean closeEvent = deliverConnectClose && c.port.closeCallback() != null;
+        if (!closeEvent && c.idle()) {
+            table.free(c.fd);
+            return;
+        }
+        int w = closeEvent ? route(c, DispatchFunction.TYPE_CLOSE, new byte[0]) : c.fd % workers.length;
+        if (w < 0) {
+            w = c.fd % workers.length;
+        }
+        int rid = c.closedByServer ? -1 : c.reactorId;
+        if (!deliver(c, w, new WorkerEvent.Close(c.fd, rid))) {
+            table.free(c.fd);
+        }
+    }
+
+    /** A datagram arrived on a packet port. */
+    void packet(Port port, Channel ch, byte[] data, String address, int remotePort) {
+        totalRecvBytes.add(data.length);
+        requestCount.increment();
+        int w = mode == Mode.BASE ? loopIds.getOrDefault(ch.eventLoop(), 0) : dispatcher.pickForPacket(address);
+        PacketInfo info = new PacketInfo(address, remotePort, port.index, port.port,
+                System.currentTimeMillis() / 1000.0);
+        try {
+            workers[w].deliver(new WorkerEvent.Packet(port.index, data, info));
+        } catch (SwooleException e) {
+            abortCount.increment();
+            Log.warning("packet from " + address + " dropped: " + e.getMessage());
+        }
+    }
+
+    private int route(Connection c, int type, byte[] data) {
+        if (mode == Mode.BASE) {
+            return c.reactorId;
+        }
+        try {
+            return dispatcher.pick(c, type, data);
+        } catch (RuntimeException e) {
+            Log.error("dispatch failed for fd " + c.fd + ", closing it", e);
+            return Dispatcher.CLOSE;
+        }
+    }
+
+    /** Hands an event to worker {@code w}; false (and the connection closed) when the worker refuses it. */
+    private boolean deliver(Connection c, int w, WorkerEvent e) {
+        try {
+            workers[w].deliver(e);
+            return true;
+        } catch (SwooleException ex) {
+            abortCount.increment();
+            Log.warning("fd " + c.fd + ": " + ex.getMessage() + "; closing the connection");
+            c.close(false);
+            return false;
+        }
+    }
+
+    // ------------------------------------------------------------------ worker side
+
+    /** Runs one event in worker {@code w} (a coroutine of it, or its carrier without coroutines). */
+    private void handle(Worker w, WorkerEvent event) {
+        switch (event) {
+            case WorkerEvent.Connect e -> {
+                Connection c = table.get(e.fd());
+                try {
+                    if (c != null) {
+                        c.port.connectCallback().handle(this, e.fd(), e.reactorId());
+                    }
+                } catch (RuntimeException ex) {
+                    Log.error("connect callback failed (fd " + e.fd() + ")", ex);
+                } finally {
+                    if (c != null) {
+                        c.markConnected();
+                    }
+                }
+            }
+            case WorkerEvent.Receive e -> {
+                Connection c = table.get(e.fd());
+                if (c == null) {
+                    return;
+                }
+                try {
+                    if (w.scheduler.coroutineEnabled()) {
+                        c.awaitConnected();
+                    }
+                    if (c.closed && discardTimeoutRequest) {
+                        Log.debug("fd " + e.fd() + ": discarding data that arrived before the close");
+                        return;
+                    }
+                    w.requestCount.increment();
+                    c.port.receiveCallback().handle(this, e.fd(), e.reactorId(), e.data());
+                } catch (RuntimeException ex) {
+                    Log.error("receive callback failed (fd " + e.fd() + ")", ex);
+                } finally {
+                    c.exitReceive();
+                }
+            }
+            case WorkerEvent.Close e -> {
+                Connection c = table.get(e.fd());
+                if (c == null) {
+                    return;
+                }
+                try {
+                    if (w.scheduler.coroutineEnabled()) {
+                        c.awaitIdle();
+                    }
+                    Callbacks.OnConnection cb = c.port.closeCallback();
+                    if (deliverConnectClose && cb != null) {
+                        cb.handle(this, e.fd(), e.reactorId());
+                    }
+                } catch (RuntimeException ex) {
+                    Log.error("close callback failed (fd " + e.fd() + ")", ex);
+                } finally {
+                    table.free(e.fd());
+                }
+            }
+            case WorkerEvent.Packet e -> {
+                try {
+                    w.requestCount.increment();
+                    ports.get(e.portIndex()).packetCallback().handle(this, e.data(), e.info());
+                } catch (RuntimeException ex) {
+                    Log.error("packet callback failed (from " + e.info().address() + ")", ex);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ methods for callbacks
+
+    /**
+     * Sends {@code data} to connection {@code fd}, from any thread or worker. A send is atomic: its bytes are never
+     * interleaved with another send's. Returns false (and sets {@link LastError}) when the connection does not
+     * exist or is closed.
+     */
+    public boolean send(int fd, byte[] data) {
+        Connection c = table == null ? null : table.get(fd);
+        if (c == null) {
+            return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
+        }
+        if (c.closed || c.closedByServer) {
+            return LastError.fail(ErrorCode.SESSION_CLOSED);
+        }
+        ByteBuf buf = c.channel.alloc().directBuffer(Math.max(data.length, 1)).writeBytes(data);
+        if (!c.send(buf)) {
+            return LastError.fail(ErrorCode.SESSION_CLOSED);
+        }
+        totalSendBytes.add(data.length);
+        Worker me = currentWorker();
+        if (me != null) {
+            me.responseCount.increment();
+        }
+        return true;
+    }
+
+    /** {@link #send(int, byte[])} of a string's UTF-8 bytes. */
+    public boolean send(int fd, String data) {
+        return send(fd, data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Sends a datagram to {@code ip:port} (a path and 0 for Unix datagrams) from a packet port:
+     * {@code serverSocket} is a port's {@link Port#sock()}, or -1 for the first port of the matching family.
+     */
+    public boolean sendto(String ip, int port, byte[] data, int serverSocket) {
+        Port p = serverSocket >= 0 && serverSocket < ports.size() ? ports.get(serverSocket) : null;
+        if (p == null) {
+            SockType want = ip.startsWith("/") ? SockType.UNIX_DGRAM : ip.contains(":") ? SockType.UDP6 : SockType.UDP;
+            for (Port q : ports) {
+                if (q.type == want) {
+                    p = q;
+                    break;
+                }
+            }
+        }
+        List<Channel> chs = p == null ? null : datagramChannels.get(p.index);
+        if (chs == null || chs.isEmpty()) {
+            return LastError.fail(ErrorCode.INVALID_PARAMS);
+        }
+        Channel ch = chs.get(0);
+        ch.writeAndFlush(Reactor.datagram(p.type, Unpooled.copiedBuffer(data), ip, port));
+        totalSendBytes.add(data.length);
+        return true;
+    }
+
+    public boolean sendto(String ip, int port, byte[] data) {
+        return sendto(ip, port, data, -1);
+    }
+
+    public boolean sendto(String ip, int port, String data) {
+        return sendto(ip, port, data.getBytes(StandardCharsets.UTF_8), -1);
+    }
+
+    /**
+     * Closes connection {@code fd} after the data sent to it so far; {@code reset} sends an RST instead. The
+     * {@code close} callback fires with a negative reactorId. False when the fd does not exist or is closing.
+     */
+    public boolean close(int fd, boolean reset) {
+        Connection c = table == null ? null : table.get(fd);
+        if (c == null || c.closed) {
+            return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
+        }
+        return c.close(reset) || LastError.fail(ErrorCode.SESSION_CLOSING);
+    }
+
+    public boolean close(int fd) {
+        return close(fd, false);
+    }
+
+    /** Whether connection {@code fd} is open ({@code exist} in Swoole 4). */
+    public boolean exists(int fd) {
+        Connection c = table == null ? null : table.get(fd);
+        return c != null && !c.closed && !c.closedByServer;
+    }
+
+    /** Alias of {@link #exists}. */
+    public boolean exist(int fd) {
+        return exists(fd);
+    }
+
+    /** What the server knows about connection {@code fd}; empty when there is none. */
+    public Optional<ClientInfo> getClientInfo(int fd) {
+        Connection c = table == null ? null : table.get(fd);
+        if (c == null) {
+            return Optional.empty();
+        }
+        double recv = c.lastRecvMillis / 1000.0, send = c.lastSendMillis / 1000.0;
+        return Optional.of(new ClientInfo(c.port.port, c.port.index, c.socketFd(), c.port.type.value(), c.remotePort,
+                c.remoteIp, c.reactorId, c.connectTime, Math.max(recv, send), recv, send,
+                c.lastDispatchMillis / 1000.0, 0, 0, c.sendQueued.get(), c.uid, c.workerId));
+    }
+
+    /** Alias of {@link #getClientInfo}. */
+    public Optional<ClientInfo> connection_info(int fd) {
+        return getClientInfo(fd);
+    }
+
+    /** Up to {@code count} (at most 100) open fds greater than {@code startFd}, ascending. */
+    public List<Integer> getClientList(int startFd, int count) {
+        if (table == null) {
+            return List.of();
+        }
+        return table.list(startFd, Math.max(0, Math.min(count, 100)));
+    }
+
+    /** The fds of the connections ({@code $server->connections}): a live, read-only view. */
+    public Set<Integer> connections() {
+        return table == null ? Set.of() : table.fds();
+    }
+
+    /**
+     * Attaches {@code uid} to connection {@code fd}, for {@code dispatch_mode} 5. A connection can be bound
+     * once; false when it is already bound or does not exist.
+     */
+    public boolean bind(int fd, long uid) {
+        Connection c = table == null ? null : table.get(fd);
+        if (c == null || c.closed) {
+            return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
+        }
+        synchronized (c) {
+            if (c.uid != 0) {
+                return LastError.fail(ErrorCode.WRONG_OPERATION);
+            }
+            c.uid = uid;
+        }
+        return true;
+    }
+
+    /** {@code swoole_last_error()} of the calling thread or coroutine. */
+    public int getLastError() {
+        return LastError.get();
+    }
+
+    /** The id of the worker running the caller, or -1 outside the workers ({@code $server->worker_id}). */
+    public int getWorkerId() {
+        Worker w = currentWorker();
+        return w == null ? -1 : w.id;
+    }
+
+    private Worker currentWorker() {
+        Scheduler s = Scheduler.currentOrNull();
+        if (s != null) {
+            for (Worker w : workers) {
+                if (w.scheduler == s) {
+                    return w;
+                }
+            }
+        }
+        return null;
+    }
+
+    public int getMasterPid() {
+        return (int) ProcessHandle.current().pid();
+    }
+
+    /** The manager is a role inside this JVM, so its pid is the master's. */
+    public int getManagerPid() {
+        return getMasterPid();
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    /** The main port's host. */
+    public String host() {
+        return ports.get(0).host;
+    }
+
+    /** The main port's number: after start, the real one even when 0 was asked for. */
+    public int port() {
+        return ports.get(0).port;
+    }
+
+    /**
+     * Waits until the server serves (ports bound, {@code start} fired), for code that runs {@link #start()} on
+     * another thread. False on timeout.
+     */
+    public boolean awaitStarted(long timeout, TimeUnit unit) throws InterruptedException {
+        return ready.await(timeout, unit);
+    }
+
+    /** Waits until {@link #start()} has returned after a shutdown. False on timeout. */
+    public boolean awaitStopped(long timeout, TimeUnit unit) throws InterruptedException {
+        return stopped.await(timeout, unit);
+    }
+
+    /** Whether the server is serving (between start and the end of shutdown). */
+    public boolean isRunning() {
+        return started && stopped.getCount() > 0;
+    }
+
+    /** Swoole's {@code stats()}, with Swoole's keys; {@code worker_*} keys describe the calling worker. */
+    public Map<String, Object> stats() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Worker me = currentWorker();
+        int idle = 0, coroutines = 0, peak = 0, concurrency = 0;
+        for (Worker w : workers) {
+            idle += w.idle() ? 1 : 0;
+            concurrency += w.concurrency.get();
+        }
+        if (me != null) {
+            coroutines = me.scheduler.coroutineNum();
+            peak = me.scheduler.coroutinePeak();
+        }
+        List<Integer> fds = table == null ? List.of() : table.list(0, Integer.MAX_VALUE);
+        m.put("start_time", startTime);
+        m.put("connection_num", table == null ? 0 : fds.size());
+        m.put("abort_count", abortCount.sum());
+        m.put("accept_count", acceptCount.sum());
+        m.put("close_count", closeCount.sum());
+        m.put("worker_num", workers.length);
+        m.put("task_worker_num", 0);
+        m.put("user_worker_num", 0);
+        m.put("idle_worker_num", idle);
+        m.put("dispatch_count", sum(workers, 0));
+        m.put("request_count", requestCount.sum());
+        m.put("response_count", sum(workers, 1));
+        m.put("total_recv_bytes", totalRecvBytes.sum());
+        m.put("total_send_bytes", totalSendBytes.sum());
+        m.put("pipe_packet_msg_id", 0L);
+        m.put("concurrency", concurrency);
+        m.put("session_round", table == null ? 0 : table.round());
+        m.put("min_fd", fds.isEmpty() ? 0 : fds.get(0));
+        m.put("max_fd", fds.isEmpty() ? 0 : fds.get(fds.size() - 1));
+        m.put("worker_request_count", me == null ? 0 : me.requestCount.sum());
+        m.put("worker_response_count", me == null ? 0 : me.responseCount.sum());
+        m.put("worker_dispatch_count", me == null ? 0 : me.dispatchCount.sum());
+        m.put("worker_concurrency", me == null ? 0 : me.concurrency.get());
+        m.put("task_queue_num", 0);
+        m.put("task_queue_bytes", 0);
+        m.put("task_idle_worker_num", 0);
+        m.put("tasking_num", 0);
+        m.put("coroutine_num", coroutines);
+        m.put("coroutine_peek_num", peak);
+        return m;
+    }
+
+    private static long sum(Worker[] ws, int which) {
+        long s = 0;
+        for (Worker w : ws) {
+            s += which == 0 ? w.dispatchCount.sum() : w.responseCount.sum();
+        }
+        return s;
+    }
+
+    int intSetting(String key, int fallback) {
+        Object v = settings.get(key);
+        return v == null ? fallback : (Integer) v;
+    }
+
+    boolean boolSetting(String key, boolean fallback) {
+        Object v = settings.get(key);
+        return v == null ? fallback : (Boolean) v;
+    }
+}

@@ -1,0 +1,342 @@
+package io.jswoole.server;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Swoole's setting keys: validation and parsing for {@link Server#set} and {@link Port#set}.
+ * <p>Every key Swoole documents is known here. A key jswoole honours is validated (type and range) and stored
+ * under its canonical name (aliases such as {@code max_connection} become {@code max_conn}); a Swoole key that a
+ * later part of jswoole will honour is rejected with "not supported yet"; anything else is rejected as unknown,
+ * with the nearest known key as a hint. Nothing is accepted and ignored.
+ */
+public final class Settings {
+    /** Where a key may be set: the server only, or a port (the server forwards port keys to its main port). */
+    enum Scope { SERVER, PORT }
+
+    enum Type { INT, BOOL, STRING, SIZE, DOUBLE, FUNCTION }
+
+    record Key(String name, Type type, long min, long max, Scope scope, Class<?> function) {
+    }
+
+    private static final Map<String, Key> KEYS = new HashMap<>();
+    private static final Map<String, String> ALIASES = new HashMap<>();
+    private static final Map<String, String> LATER = new HashMap<>();
+
+    static {
+        server("reactor_num", Type.INT, 0, 1024);
+        server("worker_num", Type.INT, 0, 4096);
+        server("max_conn", Type.INT, 1, Connection.MAX_FD - 1);
+        alias("max_connection", "max_conn");
+        port("backlog", Type.INT, 1, 65535);
+        server("enable_reuse_port", Type.BOOL);
+        port("open_tcp_nodelay", Type.BOOL);
+        port("tcp_defer_accept", Type.INT, 0, 3600);
+        server("enable_coroutine", Type.BOOL);
+        server("max_coroutine", Type.INT, 1, 10_000_000);
+        alias("max_coro_num", "max_coroutine");
+        server("dispatch_mode", Type.INT, 1, 5);
+        KEYS.put("dispatch_func", new Key("dispatch_func", Type.FUNCTION, 0, 0, Scope.SERVER,
+                DispatchFunction.class));
+        server("enable_unsafe_event", Type.BOOL);
+        server("discard_timeout_request", Type.BOOL);
+        server("start_session_id", Type.INT, 1, Connection.MAX_FD);
+        server("log_file", Type.STRING);
+        server("log_level", Type.INT, 0, 6);
+        server("log_rotation", Type.INT, 0, 4);
+        server("pid_file", Type.STRING);
+
+        later("protocol framing, heartbeat, TCP options and flow control (issue 4)",
+                "open_eof_check", "open_eof_split", "package_eof", "open_length_check", "package_length_type",
+                "package_length_offset", "package_body_offset", "package_body_start", "package_length_func",
+                "package_max_length", "open_mqtt_protocol", "heartbeat_check_interval", "heartbeat_idle_time",
+                "max_idle_time", "open_tcp_keepalive", "tcp_keepidle", "tcp_keepinterval", "tcp_keepcount",
+                "tcp_user_timeout", "kernel_socket_recv_buffer_size", "kernel_socket_send_buffer_size",
+                "socket_buffer_size", "buffer_high_watermark", "buffer_low_watermark", "send_yield", "send_timeout",
+                "buffer_output_size", "output_buffer_size", "buffer_input_size", "input_buffer_size",
+                "enable_delay_receive", "max_queued_bytes", "tcp_fastopen");
+        later("PROCESS mode and task workers (issue 5)",
+                "max_request", "max_request_grace", "max_wait_time", "reload_async", "daemonize", "user", "group",
+                "chroot", "task_worker_num", "task_ipc_mode", "task_max_request", "task_max_request_grace",
+                "task_tmpdir", "task_enable_coroutine", "task_use_object", "task_object", "message_queue_key",
+                "event_object", "single_thread", "open_cpu_affinity", "cpu_affinity_ignore");
+        later("the HTTP and WebSocket servers (issue 7)",
+                "open_http_protocol", "open_http2_protocol", "open_websocket_protocol", "http_parse_cookie",
+                "http_parse_post", "http_parse_files", "http_compression", "http_compression_level",
+                "compression_level", "http_gzip_level", "http_compression_min_length", "compression_min_length",
+                "http_compression_types", "compression_types", "upload_tmp_dir", "upload_max_filesize",
+                "enable_static_handler", "document_root", "static_handler_locations", "http_autoindex",
+                "http_index_files", "url_rewrite_rules", "max_concurrency", "worker_max_concurrency",
+                "websocket_subprotocol", "websocket_compression", "open_websocket_close_frame",
+                "open_websocket_ping_frame", "open_websocket_pong_frame", "websocket_mask",
+                "http2_header_table_size", "http2_enable_push", "http2_max_concurrent_streams",
+                "http2_init_window_size", "http2_max_frame_size", "http2_max_header_list_size", "http2_max_headers");
+        later("SSL/TLS", "ssl_cert_file", "ssl_key_file", "ssl_protocols", "ssl_ciphers",
+                "ssl_prefer_server_ciphers", "ssl_ecdh_curve", "ssl_dhparam", "ssl_verify_peer",
+                "ssl_allow_self_signed", "ssl_client_cert_file", "ssl_cafile", "ssl_capath", "ssl_verify_depth",
+                "ssl_compress", "ssl_sni_certs");
+        later("the Redis server", "open_redis_protocol");
+        later("coroutine runtime options (issue 3)", "hook_flags", "enable_preemptive_scheduler",
+                "enable_deadlock_check", "c_stack_size", "stack_size", "dns_cache_expire", "dns_cache_capacity",
+                "aio_core_worker_num", "aio_worker_num", "aio_max_wait_time", "aio_max_idle_time",
+                "name_resolver");
+        later("later diagnostics work", "log_date_format", "log_date_with_microseconds", "display_errors",
+                "print_backtrace_on_error", "trace_flags", "debug_mode", "stats_file", "stats_timer_interval",
+                "admin_server", "bootstrap", "init_arguments");
+    }
+
+    private Settings() {
+    }
+
+    private static void server(String name, Type type, long min, long max) {
+        KEYS.put(name, new Key(name, type, min, max, Scope.SERVER, null));
+    }
+
+    private static void server(String name, Type type) {
+        server(name, type, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    private static void port(String name, Type type, long min, long max) {
+        KEYS.put(name, new Key(name, type, min, max, Scope.PORT, null));
+    }
+
+    private static void port(String name, Type type) {
+        port(name, type, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    private static void alias(String alias, String name) {
+        ALIASES.put(alias, name);
+    }
+
+    private static void later(String owner, String... names) {
+        for (String n : names) {
+            LATER.put(n, owner);
+        }
+    }
+
+    /** The canonical names of every key jswoole honours now. */
+    public static Set<String> supportedKeys() {
+        return Collections.unmodifiableSet(KEYS.keySet());
+    }
+
+    static Key key(String name) {
+        Key k = KEYS.get(ALIASES.getOrDefault(name, name));
+        if (k != null) {
+            return k;
+        }
+        String owner = LATER.get(name);
+        if (owner != null) {
+            throw new IllegalArgumentException("setting '" + name + "' is not supported yet (it comes with " + owner
+                    + ")");
+        }
+        String near = nearest(name);
+        throw new IllegalArgumentException("unknown setting '" + name + "'"
+                + (near == null ? "" : " (did you mean '" + near + "'?)"));
+    }
+
+    /**
+     * Validates {@code in} and returns it with canonical names and typed values (Integer, Boolean, String, Long
+     * bytes for sizes, Double, or the function object).
+     *
+     * @throws IllegalArgumentException naming the first bad key
+     */
+    static Map<String, Object> validate(Map<String, ?> in) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, ?> e : in.entrySet()) {
+            Key k = key(e.getKey());
+            out.put(k.name, convert(k, e.getKey(), e.getValue()));
+        }
+        return out;
+    }
+
+    /**
+     * Parses a command-line value ({@code --set key=value}) the way {@link Server#set} types it. String values
+     * take the escapes {@code \r}, {@code \n}, {@code \t}, {@code \\} and {@code \xHH}.
+     */
+    public static Object parse(String name, String raw) {
+        Key k = key(name);
+        return switch (k.type) {
+            case STRING -> unescape(raw);
+            case FUNCTION -> throw new IllegalArgumentException("setting '" + name + "' takes a Java function; "
+                    + "set it in code");
+            default -> convert(k, name, raw);
+        };
+    }
+
+    private static Object convert(Key k, String given, Object v) {
+        if (v == null) {
+            throw bad(given, "must not be null");
+        }
+        return switch (k.type) {
+            case BOOL -> {
+                if (v instanceof Boolean b) {
+                    yield b;
+                }
+                if (v instanceof String s && (s.equals("true") || s.equals("false"))) {
+                    yield Boolean.parseBoolean(s);
+                }
+                if (v instanceof Number n && (n.longValue() == 0 || n.longValue() == 1)) {
+                    yield n.longValue() == 1;
+                }
+                throw bad(given, "must be a boolean, got " + describe(v));
+            }
+            case INT -> {
+                long n = integer(given, v);
+                range(k, given, n);
+                yield (int) n;
+            }
+            case SIZE -> {
+                long n = v instanceof String s ? size(given, s) : integer(given, v);
+                range(k, given, n);
+                yield n;
+            }
+            case DOUBLE -> {
+                double d;
+                if (v instanceof Number n) {
+                    d = n.doubleValue();
+                } else if (v instanceof String s) {
+                    try {
+                        d = Double.parseDouble(s);
+                    } catch (NumberFormatException e) {
+                        throw bad(given, "must be a number, got " + describe(v));
+                    }
+                } else {
+                    throw bad(given, "must be a number, got " + describe(v));
+                }
+                if (d < k.min || d > k.max || Double.isNaN(d)) {
+                    throw bad(given, "must be between " + k.min + " and " + k.max + ", got " + d);
+                }
+                yield d;
+            }
+            case STRING -> {
+                if (!(v instanceof String s)) {
+                    throw bad(given, "must be a string, got " + describe(v));
+                }
+                yield s;
+            }
+            case FUNCTION -> {
+                if (!k.function.isInstance(v)) {
+                    throw bad(given, "must be a " + k.function.getSimpleName() + ", got " + describe(v));
+                }
+                yield v;
+            }
+        };
+    }
+
+    private static long integer(String given, Object v) {
+        if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof String s) {
+            try {
+                return Long.parseLong(s.trim());
+            } catch (NumberFormatException e) {
+                throw bad(given, "must be an integer, got " + describe(v));
+            }
+        }
+        throw bad(given, "must be an integer, got " + describe(v));
+    }
+
+    /** PHP ini quantities: {@code 512}, {@code 64K}, {@code 2M}, {@code 1G}. */
+    static long size(String given, String s) {
+        String t = s.trim();
+        if (t.isEmpty()) {
+            throw bad(given, "must be a size such as 2M, got an empty string");
+        }
+        char unit = Character.toUpperCase(t.charAt(t.length() - 1));
+        long mul = switch (unit) {
+            case 'K' -> 1L << 10;
+            case 'M' -> 1L << 20;
+            case 'G' -> 1L << 30;
+            default -> 1;
+        };
+        String digits = mul == 1 ? t : t.substring(0, t.length() - 1);
+        try {
+            return Math.multiplyExact(Long.parseLong(digits.trim()), mul);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw bad(given, "must be a size such as 2M, got '" + s + "'");
+        }
+    }
+
+    private static void range(Key k, String given, long n) {
+        if (n < k.min || n > k.max) {
+            throw bad(given, "must be between " + k.min + " and " + k.max + ", got " + n);
+        }
+    }
+
+    private static IllegalArgumentException bad(String key, String why) {
+        return new IllegalArgumentException("setting '" + key + "' " + why);
+    }
+
+    private static String describe(Object v) {
+        return v.getClass().getSimpleName() + " " + (v instanceof String ? "'" + v + "'" : String.valueOf(v));
+    }
+
+    static String unescape(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '\\' || i + 1 == s.length()) {
+                sb.append(c);
+                continue;
+            }
+            char n = s.charAt(++i);
+            switch (n) {
+                case 'r' -> sb.append('\r');
+                case 'n' -> sb.append('\n');
+                case 't' -> sb.append('\t');
+                case '0' -> sb.append('\0');
+                case '\\' -> sb.append('\\');
+                case 'x' -> {
+                    if (i + 2 >= s.length()) {
+                        throw new IllegalArgumentException("bad \\x escape in '" + s + "'");
+                    }
+                    sb.append((char) Integer.parseInt(s.substring(i + 1, i + 3), 16));
+                    i += 2;
+                }
+                default -> sb.append('\\').append(n);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String nearest(String name) {
+        List<String> all = new ArrayList<>(KEYS.keySet());
+        all.addAll(ALIASES.keySet());
+        all.addAll(LATER.keySet());
+        String best = null;
+        int bestD = Math.max(3, name.length() / 3) + 1;
+        for (String c : all) {
+            int d = distance(name, c);
+            if (d < bestD) {
+                bestD = d;
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

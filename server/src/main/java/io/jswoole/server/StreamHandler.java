@@ -1,0 +1,64 @@
+package io.jswoole.server;
+
+import io.jswoole.log.Log;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.io.IOException;
+
+/**
+ * The reactor side of one stream connection: turns Netty's events into the server's (accept, data, close). Runs
+ * on the connection's event loop only; never runs user code.
+ */
+final class StreamHandler extends ChannelInboundHandlerAdapter {
+    private final Server server;
+    private final Port port;
+    private Connection conn;
+
+    StreamHandler(Server server, Port port) {
+        this.server = server;
+        this.port = port;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        conn = server.accepted(port, ctx.channel());
+        if (conn == null) {
+            ctx.close();
+        }
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        try {
+            if (conn != null && !conn.closed) {
+                byte[] data = new byte[buf.readableBytes()];
+                buf.readBytes(data);
+                server.received(conn, data);
+            }
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (conn != null) {
+            server.closed(conn);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        String who = conn == null ? String.valueOf(ctx.channel().remoteAddress()) : "fd " + conn.fd;
+        if (cause instanceof IOException) {
+            Log.debug(who + ": " + cause.getMessage());
+        } else {
+            Log.warning(who + ": closing the connection: " + cause);
+        }
+        ctx.close();
+    }
+}
