@@ -1,0 +1,137 @@
+package io.jswoole.server;
+
+import static io.jswoole.server.Running.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.Socket;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** The routing property of each dispatch mode in THREAD mode. */
+class DispatchTest {
+    /** Which worker handled each receive, per fd. */
+    private final Map<Integer, List<Integer>> seen = new ConcurrentHashMap<>();
+    private final List<String> connectClose = new CopyOnWriteArrayList<>();
+
+    private Server server(Map<String, Object> settings) {
+        Server s = new Server("127.0.0.1", 0, Mode.THREAD);
+        Map<String, Object> all = new HashMap<>(settings);
+        all.put("worker_num", 4);
+        all.putIfAbsent("reactor_num", 2);
+        s.set(all);
+        s.onConnect((x, fd, rid) -> connectClose.add("connect" + fd));
+        s.onClose((x, fd, rid) -> connectClose.add("close" + fd));
+        s.onReceive((x, fd, rid, data) -> {
+            seen.computeIfAbsent(fd, k -> new CopyOnWriteArrayList<>()).add(x.getWorkerId());
+            x.send(fd, data);
+        });
+        return s;
+    }
+
+    private void talk(Running r, int connections, int messages) throws Exception {
+        for (int c = 0; c < connections; c++) {
+            try (Socket s = r.connect()) {
+                for (int i = 0; i < messages; i++) {
+                    assertThat(Running.exchange(s, "m")).isEqualTo("m");
+                }
+            }
+        }
+    }
+
+    @Test
+    void fdModuloSendsAConnectionToWorkerFdModN() throws Exception {
+        try (Running r = Running.start(server(Map.of("dispatch_mode", 2)))) {
+            talk(r, 5, 4);
+            seen.forEach((fd, ws) -> assertThat(ws).containsOnly(fd % 4));
+            assertThat(eventually(() -> connectClose.size() == 10)).isTrue();
+        }
+    }
+
+    @Test
+    void roundRobinSpreadsOneConnectionOverWorkersWithoutConnectOrClose() throws Exception {
+        try (Running r = Running.start(server(Map.of("dispatch_mode", 1)))) {
+            talk(r, 1, 8);
+            assertThat(seen.get(1)).containsExactly(0, 1, 2, 3, 0, 1, 2, 3);
+            Thread.sleep(50);
+            assertThat(connectClose).as("modes 1 and 3 fire no connect/close").isEmpty();
+        }
+    }
+
+    @Test
+    void unsafeEventBringsConnectAndCloseBackInModeOne() throws Exception {
+        try (Running r = Running.start(server(Map.of("dispatch_mode", 1, "enable_unsafe_event", true)))) {
+            talk(r, 1, 2);
+            assertThat(eventually(() -> connectClose.size() == 2)).isTrue();
+            assertThat(connectClose).containsExactly("connect1", "close1");
+        }
+    }
+
+    @Test
+    void idleWorkerPicksAWorkerWithNothingInFlight() throws Exception {
+        try (Running r = Running.start(server(Map.of("dispatch_mode", 3)))) {
+            talk(r, 1, 8);
+            assertThat(seen.get(1)).hasSize(8);
+            // one request at a time: every worker is idle, so the scan starts at the next round-robin slot
+            assertThat(Set.copyOf(seen.get(1))).hasSize(4);
+            assertThat(connectClose).isEmpty();
+        }
+    }
+
+    @Test
+    void ipModuloSendsOneAddressToOneWorker() throws Exception {
+        try (Running r = Running.start(server(Map.of("dispatch_mode", 4)))) {
+            talk(r, 4, 2);
+            int expected = Math.floorMod(Dispatcher.ipHash("127.0.0.1"), 4);
+            seen.values().forEach(ws -> assertThat(ws).containsOnly(expected));
+        }
+    }
+
+    @Test
+    void uidModuloFollowsTheBoundUidAndTheFdBefore() throws Exception {
+        Server s = new Server("127.0.0.1", 0, Mode.THREAD);
+        s.set(Map.of("worker_num", 4, "dispatch_mode", 5));
+        List<Integer> workers = new CopyOnWriteArrayList<>();
+        s.onReceive((x, fd, rid, data) -> {
+            workers.add(x.getWorkerId());
+            if (new String(data).equals("bind")) {
+                x.bind(fd, 7);
+            }
+            x.send(fd, data);
+        });
+        try (Running r = Running.start(s); Socket c = r.connect()) {
+            assertThat(Running.exchange(c, "bind")).isEqualTo("bind");
+            assertThat(Running.exchange(c, "next")).isEqualTo("next");
+            assertThat(workers).containsExactly(1 % 4, 7 % 4);
+        }
+    }
+
+    @Test
+    void dispatchFuncChoosesDiscardsClosesOrFallsBack() throws Exception {
+        DispatchFunction f = (srv, fd, type, data) -> {
+            if (type != DispatchFunction.TYPE_DATA) {
+                return DispatchFunction.USERFUNC_FALLBACK;
+            }
+            return switch (new String(data)) {
+                case "drop" -> DispatchFunction.DISCARD_PACKET;
+                case "close" -> DispatchFunction.CLOSE_CONNECTION;
+                case "fallback" -> DispatchFunction.USERFUNC_FALLBACK;
+                default -> 3;
+            };
+        };
+        try (Running r = Running.start(server(Map.of("dispatch_func", f)))) {
+            try (Socket c = r.connect()) {
+                assertThat(Running.exchange(c, "three")).isEqualTo("three");
+                c.getOutputStream().write("drop".getBytes());
+                assertThat(Running.exchange(c, "fallback")).isEqualTo("fallback");
+                assertThat(seen.get(1)).containsExactly(3, 1 % 4);
+                c.getOutputStream().write("close".getBytes());
+                assertThat(Running.closedByPeer(c)).isTrue();
+            }
+        }
+    }
+}
