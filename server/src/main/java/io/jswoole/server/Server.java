@@ -50,6 +50,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public class Server {
     private static final AtomicBoolean SIGNALS = new AtomicBoolean();
+    /** Servers serving in this JVM: SIGTERM and SIGINT shut them all down. */
+    private static final Set<Server> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     final Mode mode;
     private final List<Port> ports = new ArrayList<>();
@@ -396,6 +398,7 @@ public class Server {
     }
 
     private void installSignals() {
+        RUNNING.add(this);
         if (!SIGNALS.compareAndSet(false, true)) {
             return;
         }
@@ -403,7 +406,9 @@ public class Server {
             try {
                 sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
                     Log.notice("received SIG" + name + ", shutting down");
-                    shutdown();
+                    for (Server srv : RUNNING) {
+                        srv.shutdown();
+                    }
                 });
             } catch (IllegalArgumentException e) {
                 Log.warning("cannot handle SIG" + name + ": " + e.getMessage());
@@ -482,6 +487,7 @@ public class Server {
                 }
             }
             Log.info("server stopped");
+            RUNNING.remove(this);
             stopped.countDown();
         }
     }

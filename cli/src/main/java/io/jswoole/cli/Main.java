@@ -1,0 +1,129 @@
+package io.jswoole.cli;
+
+import io.jswoole.examples.ExampleOptions;
+import io.jswoole.examples.MultiPort;
+import io.jswoole.examples.TcpEcho;
+import io.jswoole.examples.UdpEcho;
+import io.jswoole.server.Server;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/** The {@code jswoole} command: {@code demo}, {@code run NAME}, {@code bench}, {@code stop}. */
+public final class Main {
+    /** Servers by example name: each builds a Server from the common flags. */
+    static final Map<String, Function<ExampleOptions, Server>> EXAMPLES = new LinkedHashMap<>();
+
+    static {
+        EXAMPLES.put("tcp-echo", TcpEcho::create);
+        EXAMPLES.put("udp-echo", UdpEcho::create);
+        EXAMPLES.put("multi-port", MultiPort::create);
+    }
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String cmd = args.length == 0 ? "help" : args[0];
+        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        try {
+            switch (cmd) {
+                case "demo" -> demo(rest);
+                case "run" -> run(rest);
+                case "bench" -> io.jswoole.bench.EchoBench.main(rest);
+                case "stop" -> stop(rest);
+                case "help", "-h", "--help" -> help();
+                default -> {
+                    System.err.println("jswoole: unknown command '" + cmd + "'\n");
+                    help();
+                    System.exit(2);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("jswoole: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void help() {
+        System.out.println("""
+                usage: ./jswoole COMMAND
+                  demo [--port P]               start the demo servers (tcp-echo, udp-echo, multi-port)
+                  run NAME [flags]              run one example: %s
+                      flags: --host H --port P --mode base|thread --set key=value (repeatable)
+                  bench [flags]                 TCP echo load generator (./jswoole bench --help)
+                  stop --pid-file F             SIGTERM to the server whose pid_file is F
+                  test                          run the whole test suite
+                """.formatted(String.join(", ", EXAMPLES.keySet())));
+    }
+
+    private static void run(String[] args) throws InterruptedException {
+        if (args.length == 0 || !EXAMPLES.containsKey(args[0])) {
+            throw new IllegalArgumentException("run needs an example name: " + String.join(", ", EXAMPLES.keySet()));
+        }
+        ExampleOptions o = ExampleOptions.parse(Arrays.copyOfRange(args, 1, args.length), 9501);
+        Server s = EXAMPLES.get(args[0]).apply(o);
+        s.onStart(srv -> System.out.println(args[0] + " listening on " + describe(srv)));
+        s.start();
+    }
+
+    private static void demo(String[] args) throws InterruptedException {
+        ExampleOptions o = ExampleOptions.parse(args, 9501);
+        int base = o.port();
+        Map<String, Object> settings = new LinkedHashMap<>(o.settings());
+        settings.putIfAbsent("worker_num", 2);
+        List<Server> servers = new ArrayList<>();
+        servers.add(TcpEcho.create(new ExampleOptions(o.host(), base, o.mode(), settings)));
+        servers.add(UdpEcho.create(new ExampleOptions(o.host(), base + 1, o.mode(), settings)));
+        servers.add(MultiPort.create(new ExampleOptions(o.host(), base + 2, o.mode(), settings)));
+        List<Thread> threads = new ArrayList<>();
+        for (Server s : servers) {
+            threads.add(Thread.ofPlatform().name("demo-" + s.port()).start(s::start));
+        }
+        for (Server s : servers) {
+            if (!s.awaitStarted(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("a demo server did not start; is port " + s.port() + " free?");
+            }
+        }
+        String h = o.host();
+        System.out.printf("""
+
+                jswoole demo (%s mode), Ctrl-C to stop:
+                  tcp-echo    tcp %s:%d   try: echo hello | nc -q1 %s %d
+                  udp-echo    udp %s:%d   try: echo hello | nc -u -w1 %s %d
+                  multi-port  tcp %s:%d   try: echo hi | nc -q1 %s %d          (answers "Swoole: hi")
+                              udp %s:%d   try: echo stats | nc -u -w1 %s %d     (answers "welcome admin")
+                %n""", o.mode(), h, base, h, base, h, base + 1, h, base + 1, h, base + 2, h, base + 2,
+                h, base + 3, h, base + 3);
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
+    private static void stop(String[] args) throws IOException {
+        if (args.length != 2 || !args[0].equals("--pid-file")) {
+            throw new IllegalArgumentException("usage: stop --pid-file FILE");
+        }
+        long pid = Long.parseLong(Files.readString(Path.of(args[1])).trim());
+        ProcessHandle p = ProcessHandle.of(pid).orElseThrow(() ->
+                new IllegalArgumentException("no process " + pid + " (stale pid file " + args[1] + "?)"));
+        new ProcessBuilder("kill", "-TERM", Long.toString(pid)).inheritIO().start();
+        System.out.println("sent SIGTERM to " + pid + (p.isAlive() ? "" : " (not alive)"));
+    }
+
+    private static String describe(Server s) {
+        StringBuilder sb = new StringBuilder();
+        for (var p : s.ports()) {
+            sb.append(sb.isEmpty() ? "" : ", ").append(p.type()).append(' ').append(p.host()).append(':')
+                    .append(p.port());
+        }
+        return sb + " (" + s.mode() + " mode)";
+    }
+}

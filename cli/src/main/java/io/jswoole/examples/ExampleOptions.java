@@ -1,0 +1,49 @@
+package io.jswoole.examples;
+
+import io.jswoole.server.Mode;
+import io.jswoole.server.Settings;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The flags every example takes: {@code --host H --port P --mode base|thread|process --set key=value ...}.
+ * {@code --set} values are typed as {@code Server.set} types them and take the escapes {@code \r \n \t \xHH}.
+ */
+public record ExampleOptions(String host, int port, Mode mode, Map<String, Object> settings) {
+
+    public static ExampleOptions parse(String[] args, int defaultPort) {
+        String host = "127.0.0.1";
+        int port = defaultPort;
+        Mode mode = Mode.BASE;
+        Map<String, Object> settings = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String v = i + 1 < args.length ? args[i + 1] : null;
+            switch (a) {
+                case "--host" -> host = need(a, v);
+                case "--port" -> port = Integer.parseInt(need(a, v));
+                case "--mode" -> mode = Mode.valueOf(need(a, v).toUpperCase(Locale.ROOT));
+                case "--set" -> {
+                    String kv = need(a, v);
+                    int eq = kv.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("--set takes key=value, got '" + kv + "'");
+                    }
+                    String key = kv.substring(0, eq);
+                    settings.put(key, Settings.parse(key, kv.substring(eq + 1)));
+                }
+                default -> throw new IllegalArgumentException("unknown flag '" + a + "'");
+            }
+            i++;
+        }
+        return new ExampleOptions(host, port, mode, settings);
+    }
+
+    private static String need(String flag, String v) {
+        if (v == null) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return v;
+    }
+}
