@@ -5,6 +5,7 @@ package io.jswoole;
  * {@link SwooleException#code()} read the same as in Swoole. Only the codes jswoole raises are listed.
  */
 public enum ErrorCode {
+    MALLOC_FAIL(501, "unable to allocate memory"),
     INVALID_PARAMS(505, "invalid parameters"),
     QUEUE_FULL(506, "queue full"),
     OPERATION_NOT_SUPPORT(507, "operation not supported"),
@@ -31,8 +32,11 @@ public enum ErrorCode {
     SERVER_INVALID_REQUEST(9010, "invalid request"),
 
     CO_OUT_OF_COROUTINE(10001, "exceed max number of coroutine"),
-    CO_CANCELED(10012, "coroutine canceled"),
-    CO_TIMEDOUT(10013, "operation timed out");
+    CO_MUTEX_DOUBLE_UNLOCK(10004, "coroutine mutex unlocked by a coroutine that does not hold it"),
+    CO_CANNOT_CANCEL(10015, "coroutine cannot be canceled"),
+    CO_NOT_EXISTS(10016, "coroutine does not exist"),
+    CO_CANCELED(10017, "coroutine canceled"),
+    CO_TIMEDOUT(10018, "operation timed out");
 
     private final int code;
     private final String message;

@@ -1,22 +1,35 @@
 package io.jswoole.coroutine;
 
+import io.jswoole.ErrorCode;
+import io.jswoole.LastError;
+import io.jswoole.SwooleException;
 import io.jswoole.log.Log;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Swoole's coroutine API. A coroutine is a virtual thread of a {@link Scheduler}; coroutines of one scheduler run
- * one at a time, and a blocking call parks only the coroutine that made it.
+ * Swoole's coroutine API ({@code Swoole\Coroutine}). A coroutine is a virtual thread of a {@link Scheduler};
+ * coroutines of one scheduler run one at a time, and a blocking call parks only the coroutine that made it.
  * <pre>{@code
- * long cid = Coroutine.go(() -> {
- *     Coroutine.defer(() -> System.out.println("last"));
- *     Coroutine.sleep(0.1);
- *     System.out.println("in coroutine " + Coroutine.getCid());
- * });
+ * Coroutine.run(() -> {
+ *     long cid = Coroutine.go(() -> {
+ *         Coroutine.defer(() -> System.out.println("last"));
+ *         Coroutine.sleep(0.1);
+ *         System.out.println("in coroutine " + Coroutine.getCid());
+ *     });
+ * });   // returns when every coroutine has finished
  * }</pre>
+ * Waits of the toolkit (sleep, {@link Channel}, {@link WaitGroup}, {@link Lock}, {@link #join}, {@link #yield})
+ * can be {@linkplain #cancel canceled} and take a timeout in seconds: negative waits forever, 0 does not wait.
+ * Failures are reported the Swoole way: a {@code false} or {@code null} result and {@link LastError}
+ * ({@link ErrorCode#CO_TIMEDOUT}, {@link ErrorCode#CO_CANCELED}).
  */
 public final class Coroutine {
     static final ScopedValue<Coroutine> CURRENT = ScopedValue.newInstance();
@@ -29,13 +42,23 @@ public final class Coroutine {
     private final long startNanos = System.nanoTime();
     private ArrayDeque<Runnable> defers;
     private Map<Object, Object> context;
+    private List<Waiter> joiners;
+    private boolean exited;
     volatile Thread thread;
+    /** The wait this coroutine is parked in now, for {@link #cancel}. */
+    volatile Waiter waiter;
+    /** The wait of {@link #yield}, for {@link #resume}. */
+    volatile Waiter yielded;
+    volatile boolean canceled;
+    Throwable failure;
 
     Coroutine(Scheduler scheduler, long pcid) {
         this.id = IDS.incrementAndGet();
         this.pcid = pcid;
         this.scheduler = scheduler;
     }
+
+    // ---------------------------------------------------------------- creating and running
 
     /** Starts {@code task} as a coroutine of the current scheduler and returns its id ({@code go()}). */
     public static long go(Runnable task) {
@@ -46,6 +69,31 @@ public final class Coroutine {
     public static long create(Runnable task) {
         return go(task);
     }
+
+    /**
+     * {@code Co\run}: runs {@code fn} as the first coroutine of a new scheduler outside any server and returns
+     * when every coroutine of that scheduler has finished and no {@link io.jswoole.timer.Timer} of it is left.
+     * An exception that escapes {@code fn} is rethrown here (those of other coroutines are only logged).
+     *
+     * @throws DeadlockException when every coroutine left is blocked forever (see {@link DeadlockException})
+     */
+    public static void run(Runnable fn) {
+        try (Scheduler s = Scheduler.serial("co-run-" + Options.RUNS.incrementAndGet())) {
+            s.runRoot(fn);
+        }
+    }
+
+    /** {@code Co::set}: {@code max_coroutine} (for schedulers created afterwards) and {@code deadlock_check}. */
+    public static void set(Map<String, ?> options) {
+        Options.set(options);
+    }
+
+    /** {@code Co::getOptions}. */
+    public static Map<String, Object> getOptions() {
+        return Options.get();
+    }
+
+    // ---------------------------------------------------------------- identity
 
     /** The current coroutine's id, or -1 outside a coroutine. */
     public static long getCid() {
@@ -59,59 +107,39 @@ public final class Coroutine {
         return co == null ? -1 : co.pcid;
     }
 
+    /** The parent's id of coroutine {@code cid}; -1 when it has none, and when {@code cid} does not exist. */
+    public static long getPcid(long cid) {
+        Coroutine co = LIVE.get(cid);
+        return co == null ? -1 : co.pcid;
+    }
+
     /** Whether the coroutine {@code cid} is alive. */
     public static boolean exists(long cid) {
         return LIVE.containsKey(cid);
     }
 
-    /**
-     * Sleeps {@code seconds} (fractions allowed, millisecond resolution). In a coroutine only that coroutine
-     * waits; the others of its scheduler keep running.
-     */
-    public static void sleep(double seconds) {
-        long nanos = (long) (seconds * 1e9);
-        if (nanos <= 0) {
-            Thread.yield();
-            return;
+    /** Ids of the coroutines alive in the current scheduler, in creation order ({@code Co::list}). */
+    public static List<Long> list() {
+        Scheduler s = Scheduler.current();
+        List<Long> ids = new ArrayList<>();
+        for (Coroutine co : LIVE.values()) {
+            if (co.scheduler == s) {
+                ids.add(co.id);
+            }
         }
-        try {
-            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ids.sort(null);
+        return ids;
     }
 
-    /**
-     * Runs {@code task} when the current coroutine exits, also when it exits by an exception; several run in
-     * reverse order (LIFO).
-     *
-     * @throws IllegalStateException outside a coroutine
-     */
-    public static void defer(Runnable task) {
-        Coroutine co = currentOrNull();
-        if (co == null) {
-            throw new IllegalStateException("Coroutine.defer must be called in a coroutine");
-        }
-        if (co.defers == null) {
-            co.defers = new ArrayDeque<>();
-        }
-        co.defers.push(task);
+    /** {@code Co::stats} of the current scheduler. */
+    public static CoStats stats() {
+        Scheduler s = Scheduler.current();
+        return new CoStats(s.coroutineNum(), s.coroutinePeak(), IDS.get(), s.timers().size(), s.maxCoroutine());
     }
 
-    /**
-     * The current coroutine's context: a map that lives as long as the coroutine.
-     *
-     * @throws IllegalStateException outside a coroutine
-     */
-    public static Map<Object, Object> getContext() {
-        Coroutine co = currentOrNull();
-        if (co == null) {
-            throw new IllegalStateException("Coroutine.getContext must be called in a coroutine");
-        }
-        if (co.context == null) {
-            co.context = new HashMap<>();
-        }
-        return co.context;
+    /** Milliseconds since the current coroutine started, or -1 outside a coroutine. */
+    public static long getElapsed() {
+        return getElapsed(getCid());
     }
 
     /** Milliseconds since the coroutine {@code cid} started, or -1 when it does not exist. */
@@ -120,8 +148,284 @@ public final class Coroutine {
         return co == null ? -1 : (System.nanoTime() - co.startNanos) / 1_000_000;
     }
 
+    /**
+     * The stack of coroutine {@code cid}, innermost first, without the frames of the JDK's park machinery; at most
+     * {@code limit} frames (0: all). Empty when it does not exist.
+     */
+    public static StackTraceElement[] getBackTrace(long cid, int limit) {
+        Coroutine co = LIVE.get(cid);
+        Thread t = co == null ? null : co.thread;
+        if (t == null) {
+            return new StackTraceElement[0];
+        }
+        StackTraceElement[] all = t.getStackTrace();
+        int from = 0;
+        while (from < all.length && internalFrame(all[from])) {
+            from++;
+        }
+        int to = limit > 0 ? Math.min(all.length, from + limit) : all.length;
+        return Arrays.copyOfRange(all, from, to);
+    }
+
+    /** The current coroutine's stack ({@code Co::getBackTrace()}). */
+    public static StackTraceElement[] getBackTrace() {
+        return getBackTrace(getCid(), 0);
+    }
+
+    private static boolean internalFrame(StackTraceElement e) {
+        String c = e.getClassName();
+        return c.startsWith("java.") || c.startsWith("jdk.") || c.equals(Coroutine.class.getName())
+                && (e.getMethodName().equals("await") || e.getMethodName().equals("getBackTrace"));
+    }
+
+    // ---------------------------------------------------------------- per-coroutine state
+
+    /**
+     * Runs {@code task} when the current coroutine exits, also when it exits by an exception; several run in
+     * reverse order (LIFO). An exception in a deferred task is logged and the others still run.
+     *
+     * @throws IllegalStateException outside a coroutine
+     */
+    public static void defer(Runnable task) {
+        Coroutine co = require("defer");
+        if (co.defers == null) {
+            co.defers = new ArrayDeque<>();
+        }
+        co.defers.push(task);
+    }
+
+    /**
+     * The current coroutine's context: a map that lives as long as the coroutine and is dropped when it exits.
+     *
+     * @throws IllegalStateException outside a coroutine
+     */
+    public static Map<Object, Object> getContext() {
+        return require("getContext").context();
+    }
+
+    /** The context of coroutine {@code cid}, or {@code null} when it does not exist. */
+    public static Map<Object, Object> getContext(long cid) {
+        Coroutine co = LIVE.get(cid);
+        return co == null ? null : co.context();
+    }
+
+    private synchronized Map<Object, Object> context() {
+        if (context == null) {
+            context = new HashMap<>();
+        }
+        return context;
+    }
+
+    // ---------------------------------------------------------------- suspending
+
+    /**
+     * Sleeps {@code seconds} (millisecond resolution; 0 just lets the others run). In a coroutine only that
+     * coroutine waits, on its scheduler's timing wheel.
+     *
+     * @return true, or false when the sleep was {@linkplain #cancel canceled} ({@link ErrorCode#CO_CANCELED})
+     */
+    public static boolean sleep(double seconds) {
+        long nanos = (long) (seconds * 1e9);
+        Coroutine co = currentOrNull();
+        if (nanos <= 0) {
+            Thread.yield();
+            return true;
+        }
+        if (co == null) {
+            try {
+                Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return LastError.fail(ErrorCode.CO_CANCELED);
+            }
+        }
+        int r = await(new Waiter(co), nanos);
+        return r == Waiter.TIMEOUT || LastError.fail(ErrorCode.CO_CANCELED);
+    }
+
+    /**
+     * {@code Co::yield()} (alias {@link #suspend}): suspends the current coroutine until {@link #resume} or
+     * {@link #cancel}.
+     *
+     * @return true when resumed, false when canceled
+     */
+    public static boolean yield() {
+        Coroutine co = require("yield");
+        Waiter w = newWaiter(co, null, -1);
+        co.yielded = w;
+        int r = await(w, -1);
+        co.yielded = null;
+        return r == Waiter.OK || LastError.fail(ErrorCode.CO_CANCELED);
+    }
+
+    /** Alias of {@link #yield}. */
+    public static boolean suspend() {
+        return Coroutine.yield();
+    }
+
+    /**
+     * Resumes coroutine {@code cid} suspended by {@link #yield}; false when it is not (it waits on something
+     * else, runs, or does not exist).
+     */
+    public static boolean resume(long cid) {
+        Coroutine co = LIVE.get(cid);
+        Waiter w = co == null ? null : co.yielded;
+        return w != null && w.wake(Waiter.OK) || LastError.fail(ErrorCode.CO_NOT_EXISTS);
+    }
+
+    /**
+     * {@code Co::cancel}: makes the wait coroutine {@code cid} is blocked in fail with
+     * {@link ErrorCode#CO_CANCELED}. Toolkit waits (sleep, channels, locks, join, yield, {@link CoSystem}) fail
+     * cleanly; a coroutine blocked in a JDK call (socket, {@code Thread.sleep}) is interrupted, with the JDK's
+     * semantics (an interruptible channel is closed).
+     *
+     * @return false when {@code cid} does not exist ({@link ErrorCode#CO_NOT_EXISTS}), is the caller, or is not
+     *         blocked ({@link ErrorCode#CO_CANNOT_CANCEL})
+     */
+    public static boolean cancel(long cid) {
+        Coroutine co = LIVE.get(cid);
+        if (co == null) {
+            return LastError.fail(ErrorCode.CO_NOT_EXISTS);
+        }
+        if (co == currentOrNull()) {
+            return LastError.fail(ErrorCode.CO_CANNOT_CANCEL);
+        }
+        Waiter w = co.waiter;
+        if (w != null) {
+            co.canceled = true;
+            if (w.wake(Waiter.CANCELED)) {
+                return true;
+            }
+            co.canceled = false;
+        }
+        Thread t = co.thread;
+        if (t != null && (t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING)) {
+            co.canceled = true;
+            t.interrupt();
+            return true;
+        }
+        return LastError.fail(ErrorCode.CO_CANNOT_CANCEL);
+    }
+
+    /** Whether the current coroutine's last wait was canceled. */
+    public static boolean isCanceled() {
+        Coroutine co = currentOrNull();
+        return co != null && co.canceled;
+    }
+
+    /**
+     * {@code Co::join}: waits until every coroutine in {@code cids} has exited; ids that do not exist count as
+     * exited.
+     *
+     * @param timeout seconds; negative waits forever
+     * @return false on timeout ({@link ErrorCode#CO_TIMEDOUT}), cancel ({@link ErrorCode#CO_CANCELED}), or when
+     *         the caller is in {@code cids} ({@link ErrorCode#WRONG_OPERATION})
+     */
+    public static boolean join(long[] cids, double timeout) {
+        long deadline = timeout < 0 ? Long.MAX_VALUE : System.nanoTime() + (long) (timeout * 1e9);
+        Coroutine self = currentOrNull();
+        for (long cid : cids) {
+            Coroutine co = LIVE.get(cid);
+            if (co == self && co != null) {
+                return LastError.fail(ErrorCode.WRONG_OPERATION);
+            }
+        }
+        for (long cid : cids) {
+            Coroutine co = LIVE.get(cid);
+            if (co == null) {
+                continue;
+            }
+            long left = timeout < 0 ? -1 : Math.max(0, deadline - System.nanoTime());
+            Waiter w = newWaiter(self, null, left);
+            synchronized (co) {
+                if (co.exited) {
+                    w.claim(Waiter.OK);
+                    continue;
+                }
+                if (co.joiners == null) {
+                    co.joiners = new ArrayList<>();
+                }
+                co.joiners.add(w);
+            }
+            int r = await(w, left);
+            if (r != Waiter.OK) {
+                synchronized (co) {
+                    if (co.joiners != null) {
+                        co.joiners.remove(w);
+                    }
+                }
+                return LastError.fail(r == Waiter.CANCELED ? ErrorCode.CO_CANCELED : ErrorCode.CO_TIMEDOUT);
+            }
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- engine
+
     static Coroutine currentOrNull() {
         return CURRENT.isBound() ? CURRENT.get() : null;
+    }
+
+    private static Coroutine require(String what) {
+        Coroutine co = currentOrNull();
+        if (co == null) {
+            throw new IllegalStateException("Coroutine." + what + " must be called in a coroutine");
+        }
+        return co;
+    }
+
+    /**
+     * A waiter for the calling coroutine (or plain thread). A coroutine's untimed wait counts as "blocked
+     * forever" for its scheduler's deadlock check from now until it is settled.
+     */
+    static Waiter newWaiter(Coroutine co, Object item, long timeoutNanos) {
+        Waiter w = new Waiter(co, item);
+        if (co != null && timeoutNanos < 0) {
+            w.forever = true;
+            co.scheduler.blocked();
+        }
+        return w;
+    }
+
+    /**
+     * Parks the caller until {@code w} is settled or {@code timeoutNanos} passes (negative: no timeout) and returns
+     * the result. Coroutines time out on their scheduler's wheel, plain threads with {@code parkNanos}.
+     */
+    static int await(Waiter w, long timeoutNanos) {
+        Coroutine co = w.co;
+        if (co == null) {
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (w.state == Waiter.WAITING) {
+                if (timeoutNanos < 0) {
+                    LockSupport.park(w);
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        w.claim(Waiter.TIMEOUT);
+                    } else {
+                        LockSupport.parkNanos(w, left);
+                    }
+                }
+            }
+            return w.state;
+        }
+        co.canceled = false;
+        co.waiter = w;
+        Scheduler s = co.scheduler;
+        if (timeoutNanos >= 0) {
+            s.timers().add(w, System.nanoTime() + timeoutNanos);
+        } else if (w.forever) {
+            s.checkDeadlockSoon();
+        }
+        while (w.state == Waiter.WAITING) {
+            LockSupport.park(w);
+        }
+        if (w.scheduled()) {
+            s.timers().remove(w);
+        }
+        co.waiter = null;
+        return w.state;
     }
 
     long id() {
@@ -132,16 +436,31 @@ public final class Coroutine {
         return scheduler;
     }
 
-    void run(Runnable task) {
+    void body(Runnable task) {
         LIVE.put(id, this);
         try {
             task.run();
         } catch (Throwable t) {
-            Log.error("coroutine #" + id + " (" + scheduler.name() + "): uncaught exception", t);
+            failure = t;
+            if (!scheduler.isRoot(this)) {
+                Log.error("coroutine #" + id + " (" + scheduler.name() + "): uncaught exception", t);
+            }
         } finally {
             runDefers();
+            context = null;
             LIVE.remove(id);
-            exited();
+            List<Waiter> js;
+            synchronized (this) {
+                exited = true;
+                js = joiners;
+                joiners = null;
+            }
+            if (js != null) {
+                for (Waiter w : js) {
+                    w.wake(Waiter.OK);
+                }
+            }
+            scheduler.exited(this);
         }
     }
 
@@ -159,7 +478,30 @@ public final class Coroutine {
         }
     }
 
-    void exited() {
-        scheduler.exited();
+    /** All coroutines alive in {@code s}, for the deadlock report. */
+    static List<Coroutine> of(Scheduler s) {
+        List<Coroutine> out = new ArrayList<>();
+        for (Coroutine co : LIVE.values()) {
+            if (co.scheduler == s) {
+                out.add(co);
+            }
+        }
+        out.sort((a, b) -> Long.compare(a.id, b.id));
+        return out;
+    }
+
+    /** Forgets the coroutines of a scheduler that is being abandoned (after a deadlock). */
+    static void forget(Scheduler s) {
+        LIVE.values().removeIf(co -> co.scheduler == s);
+    }
+
+    @Override
+    public String toString() {
+        return "Coroutine#" + id;
+    }
+
+    /** {@code Co::stats()}: Swoole's field names in camel case. */
+    public record CoStats(int coroutineNum, int coroutinePeakNum, long coroutineLastCid, int timerNum,
+                          int maxCoroutine) {
     }
 }

@@ -3,10 +3,12 @@ package io.jswoole.coroutine;
 import io.jswoole.ErrorCode;
 import io.jswoole.SwooleException;
 import io.jswoole.log.Log;
+import io.jswoole.timer.TimerWheel;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A serial coroutine scheduler: coroutines are virtual threads whose carrier is one thread, so two coroutines of a
@@ -17,10 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link #on(String, Executor)}), which makes the event loop itself the carrier, as Swoole's reactor is.
  * <p>Still blocking the carrier (and so every coroutine of the scheduler): CPU-bound loops, native calls and
  * {@code synchronized} blocks that call native code. Give that work to task workers.
+ * <p>Each scheduler owns a {@link TimerWheel} for its timers, sleeps and wait timeouts (see {@link #timers()}).
  */
 public final class Scheduler implements Executor, AutoCloseable {
     static final ScopedValue<Scheduler> CURRENT = ScopedValue.newInstance();
-    private static final int DEFAULT_MAX_COROUTINE = 100_000;
     private static volatile Scheduler fallback;
 
     private final String name;
@@ -29,7 +31,14 @@ public final class Scheduler implements Executor, AutoCloseable {
     private final Thread.Builder.OfVirtual builder;
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicInteger peak = new AtomicInteger();
-    private volatile int maxCoroutine = DEFAULT_MAX_COROUTINE;
+    private final AtomicInteger blocked = new AtomicInteger();
+    private final TimerWheel wheel;
+    private volatile int maxCoroutine = Options.maxCoroutine;
+    private volatile Thread runner;
+    private volatile Coroutine root;
+    private volatile boolean finished;
+    private volatile DeadlockException deadlock;
+    private volatile boolean deadlockCheckQueued;
     private volatile boolean coroutines = true;
     private volatile boolean closed;
 
@@ -38,6 +47,7 @@ public final class Scheduler implements Executor, AutoCloseable {
         this.carrier = carrier;
         this.ownPool = ownPool;
         this.builder = VirtualThreads.builder(carrier).name(name + "-co");
+        this.wheel = new TimerWheel(this, this::checkFinished);
     }
 
     /** A scheduler with its own carrier thread, named {@code name}. */
@@ -65,8 +75,9 @@ public final class Scheduler implements Executor, AutoCloseable {
      * first use (as Swoole runs top-level coroutines in the main event loop).
      */
     public static Scheduler current() {
-        if (CURRENT.isBound()) {
-            return CURRENT.get();
+        Scheduler bound = currentOrNull();
+        if (bound != null) {
+            return bound;
         }
         Scheduler s = fallback;
         if (s == null) {
@@ -82,7 +93,16 @@ public final class Scheduler implements Executor, AutoCloseable {
 
     /** The scheduler of the calling coroutine or carrier task, or {@code null} outside any. */
     public static Scheduler currentOrNull() {
+        Coroutine co = Coroutine.currentOrNull();
+        if (co != null) {
+            return co.scheduler();
+        }
         return CURRENT.isBound() ? CURRENT.get() : null;
+    }
+
+    /** This scheduler's timing wheel: timers, coroutine sleeps and wait timeouts (engine use). */
+    public TimerWheel timers() {
+        return wheel;
     }
 
     public String name() {
@@ -138,19 +158,106 @@ public final class Scheduler implements Executor, AutoCloseable {
         Coroutine parent = Coroutine.currentOrNull();
         Coroutine co = new Coroutine(this, parent == null ? -1 : parent.id());
         try {
-            Thread t = builder.unstarted(() -> ScopedValue.where(CURRENT, this).where(Coroutine.CURRENT, co)
-                    .run(() -> co.run(task)));
+            Thread t = builder.unstarted(() -> ScopedValue.where(Coroutine.CURRENT, co).run(() -> co.body(task)));
             co.thread = t;
             t.start();
         } catch (RuntimeException | Error e) {
-            co.exited();
+            count.decrementAndGet();
             throw e;
+        }
+        if (parent != null && parent.scheduler() == this) {
+            // Swoole runs a new coroutine at once, until it first waits; the parent continues after it
+            Thread.yield();
         }
         return co.id();
     }
 
-    void exited() {
-        count.decrementAndGet();
+    void exited(Coroutine co) {
+        if (count.decrementAndGet() == 0 && runner != null) {
+            execute(this::checkFinished);
+        } else if (runner != null && blocked.get() > 0) {
+            checkDeadlockSoon();
+        }
+    }
+
+    // ------------------------------------------------------------ Coroutine.run and its deadlock check
+
+    /** Runs {@code fn} as the root coroutine and waits for every coroutine and timer (see {@link Coroutine#run}). */
+    void runRoot(Runnable fn) {
+        runner = Thread.currentThread();
+        Coroutine[] rootBox = new Coroutine[1];
+        go(() -> {
+            rootBox[0] = Coroutine.currentOrNull();
+            root = rootBox[0];
+            fn.run();
+        });
+        while (!finished && deadlock == null) {
+            LockSupport.park(this);
+        }
+        if (deadlock != null) {
+            Coroutine.forget(this);
+            throw deadlock;
+        }
+        Throwable failure = rootBox[0] == null ? null : rootBox[0].failure;
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+    }
+
+    boolean isRoot(Coroutine co) {
+        return co == root;
+    }
+
+    private void checkFinished() {
+        if (runner != null && count.get() == 0 && wheel.size() == 0 && !finished) {
+            finished = true;
+            LockSupport.unpark(runner);
+        }
+    }
+
+    /** A coroutine entered an untimed toolkit wait. */
+    void blocked() {
+        blocked.incrementAndGet();
+    }
+
+    /** An untimed toolkit wait was settled. */
+    void unblocked() {
+        blocked.decrementAndGet();
+    }
+
+    /** Coroutines in untimed toolkit waits now. */
+    public int blockedNum() {
+        return blocked.get();
+    }
+
+    /** Queues a deadlock check on the carrier when every coroutine of a run might be blocked forever. */
+    void checkDeadlockSoon() {
+        if (runner != null && Options.deadlockCheck && !deadlockCheckQueued && blocked.get() >= count.get()) {
+            deadlockCheckQueued = true;
+            execute(this::checkDeadlock);
+        }
+    }
+
+    private void checkDeadlock() {
+        deadlockCheckQueued = false;
+        int n = count.get();
+        if (n == 0 || blocked.get() < n || wheel.size() > 0 || finished || deadlock != null) {
+            return;
+        }
+        StringBuilder report = new StringBuilder()
+                .append("all coroutines (count: ").append(n).append(") are asleep - deadlock!");
+        for (Coroutine co : Coroutine.of(this)) {
+            report.append("\n  coroutine #").append(co.id()).append(':');
+            for (StackTraceElement e : Coroutine.getBackTrace(co.id(), 12)) {
+                report.append("\n    at ").append(e);
+            }
+        }
+        Log.error(report.toString());
+        deadlock = new DeadlockException(n, report.toString());
+        LockSupport.unpark(runner);
     }
 
     /**

@@ -6,11 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 
 /**
@@ -19,8 +16,8 @@ import java.util.function.LongConsumer;
  * <p>A timer belongs to the {@link Scheduler} that created it (in a server: the worker); its callback runs there,
  * as a coroutine when the scheduler has {@code enable_coroutine}. Deadlines use the monotonic clock
  * ({@link System#nanoTime()}), so a wall-clock jump moves no timer. When a worker stops, its timers are cleared.
- * <p>One daemon thread keeps every timer of the process in a heap and hands expired ones to their schedulers; it
- * never runs user code.
+ * <p>Timers live in their scheduler's {@link TimerWheel} (O(1) add and clear, expiry in batches on the carrier);
+ * one daemon thread only says when a wheel has a slot due.
  */
 public final class Timer {
     /** What {@link #info} reports about a timer, with Swoole's field names. */
@@ -33,11 +30,7 @@ public final class Timer {
 
     private static final AtomicLong IDS = new AtomicLong();
     private static final Map<Long, Entry> ALL = new ConcurrentHashMap<>();
-    private static final PriorityQueue<Entry> HEAP = new PriorityQueue<>();
-    private static final ReentrantLock LOCK = new ReentrantLock();
-    private static final Condition CHANGED = LOCK.newCondition();
     private static final AtomicLong ROUND = new AtomicLong();
-    private static Thread thread;
 
     private Timer() {
     }
@@ -63,12 +56,7 @@ public final class Timer {
             return false;
         }
         e.removed = true;
-        LOCK.lock();
-        try {
-            HEAP.remove(e);
-        } finally {
-            LOCK.unlock();
-        }
+        e.owner.timers().remove(e);
         return true;
     }
 
@@ -115,114 +103,77 @@ public final class Timer {
     }
 
     public static Stats stats() {
-        return new Stats(thread != null, ALL.size(), ROUND.get());
+        return new Stats(Ticker.INSTANCE.started(), ALL.size(), ROUND.get());
+    }
+
+    /** Timers of {@code scheduler} alive now (Swoole timers only, not coroutine sleeps). */
+    public static int count(Scheduler scheduler) {
+        int n = 0;
+        for (Entry e : ALL.values()) {
+            if (e.owner == scheduler) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static long add(long ms, long interval, LongConsumer callback) {
         if (ms < 1) {
             throw new IllegalArgumentException("Timer: msec must be at least 1, got " + ms);
         }
-        Entry e = new Entry(IDS.incrementAndGet(), Scheduler.current(), callback, interval,
-                System.nanoTime() + ms * 1_000_000);
+        Entry e = new Entry(IDS.incrementAndGet(), Scheduler.current(), callback, interval);
+        e.deadline = System.nanoTime() + ms * 1_000_000;
         ALL.put(e.id, e);
-        LOCK.lock();
-        try {
-            if (thread == null) {
-                thread = Thread.ofPlatform().daemon().name("jswoole-timer").start(Timer::loop);
-            }
-            HEAP.add(e);
-            if (HEAP.peek() == e) {
-                CHANGED.signal();
-            }
-        } finally {
-            LOCK.unlock();
-        }
+        e.owner.timers().add(e, e.deadline);
         return e.id;
     }
 
-    private static void loop() {
-        List<Entry> due = new ArrayList<>();
-        while (true) {
-            LOCK.lock();
-            try {
-                long now = System.nanoTime();
-                Entry head;
-                while ((head = HEAP.peek()) != null && head.deadline - now <= 0) {
-                    HEAP.poll();
-                    due.add(head);
-                    if (head.interval > 0) {
-                        // next deadline on the tick grid; skip missed ticks rather than firing a burst
-                        long next = head.deadline + head.interval * 1_000_000;
-                        head.deadline = next - now > 0 ? next : now + head.interval * 1_000_000;
-                        HEAP.add(head);
-                    }
-                }
-                if (due.isEmpty()) {
-                    try {
-                        if (head == null) {
-                            CHANGED.await();
-                        } else {
-                            CHANGED.awaitNanos(head.deadline - now);
-                        }
-                    } catch (InterruptedException ignored) {
-                        // daemon thread: keep serving
-                    }
-                    continue;
-                }
-            } finally {
-                LOCK.unlock();
-            }
-            ROUND.incrementAndGet();
-            for (Entry e : due) {
-                fire(e);
-            }
-            due.clear();
-        }
-    }
-
-    private static void fire(Entry e) {
-        if (e.removed) {
-            return;
-        }
-        if (e.interval == 0) {
-            ALL.remove(e.id);
-        }
-        if (e.owner.isClosed()) {
-            clear(e.id);
-            return;
-        }
-        try {
-            e.owner.dispatch(() -> {
-                e.execCount++;
-                e.round = ROUND.get();
-                e.callback.accept(e.id);
-            });
-        } catch (RuntimeException ex) {
-            Log.warning("timer #" + e.id + " could not run in " + e.owner.name() + ": " + ex.getMessage());
-        }
-    }
-
-    private static final class Entry implements Comparable<Entry> {
+    private static final class Entry extends TimerWheel.Node {
         final long id;
         final Scheduler owner;
         final LongConsumer callback;
         final long interval;
-        long deadline;
+        volatile long deadline;
         volatile long execCount;
         volatile long round;
         volatile boolean removed;
 
-        Entry(long id, Scheduler owner, LongConsumer callback, long interval, long deadline) {
+        Entry(long id, Scheduler owner, LongConsumer callback, long interval) {
             this.id = id;
             this.owner = owner;
             this.callback = callback;
             this.interval = interval;
-            this.deadline = deadline;
         }
 
         @Override
-        public int compareTo(Entry o) {
-            return Long.compare(deadline - o.deadline, 0);
+        protected void expire() {
+            if (removed) {
+                return;
+            }
+            long round = ROUND.incrementAndGet();
+            if (owner.isClosed()) {
+                clear(id);
+                return;
+            }
+            if (interval > 0) {
+                // next deadline on the tick grid; skip missed ticks rather than firing a burst
+                long now = System.nanoTime();
+                long next = deadline + interval * 1_000_000;
+                deadline = next - now > 0 ? next : now + interval * 1_000_000;
+                owner.timers().add(this, deadline);
+            } else {
+                ALL.remove(id);
+                removed = true;
+            }
+            try {
+                owner.dispatch(() -> {
+                    execCount++;
+                    this.round = round;
+                    callback.accept(id);
+                });
+            } catch (RuntimeException ex) {
+                Log.warning("timer #" + id + " could not run in " + owner.name() + ": " + ex.getMessage());
+            }
         }
     }
 }
