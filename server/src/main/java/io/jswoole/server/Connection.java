@@ -77,10 +77,18 @@ final class Connection {
 
     /** Closes after the output queued so far; {@code reset} sends an RST instead of a FIN. */
     boolean close(boolean reset) {
-        if (closed) {
+        if (closed || closedByServer) {
             return false;
         }
         closedByServer = true;
+        return closeAfterOutput(reset);
+    }
+
+    /** Queues the close behind the output (for a peer's half-close: not counted as a close by the server). */
+    boolean closeAfterOutput(boolean reset) {
+        if (closed) {
+            return false;
+        }
         outbound.offer(reset ? RESET : CLOSE);
         schedule();
         return true;

@@ -87,6 +87,7 @@ final class Reactor {
                 .group(acceptor, perLoop ? acceptor : all)
                 .channel(Transport.serverChannel(port.type))
                 .option(ChannelOption.SO_BACKLOG, port.setting("backlog", 512))
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {

@@ -597,6 +597,22 @@ public class Server {
         }
     }
 
+    /**
+     * The peer half-closed {@code c}: once the receive callbacks of what it sent have finished (and their replies
+     * are queued), the connection closes. The close callback sees the peer's close (reactorId >= 0).
+     */
+    void inputShutdown(Connection c) {
+        if (c.idle()) {
+            c.closeAfterOutput(false);
+            return;
+        }
+        Worker w = workers[mode == Mode.BASE ? c.reactorId : c.fd % workers.length];
+        w.scheduler.go(() -> {
+            c.awaitIdle();
+            c.closeAfterOutput(false);
+        });
+    }
+
     /** A datagram arrived on a packet port. */
     void packet(Port port, Channel ch, byte[] data, String address, int remotePort) {
         totalRecvBytes.add(data.length);

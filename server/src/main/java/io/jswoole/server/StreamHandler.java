@@ -4,6 +4,7 @@ import io.jswoole.log.Log;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.io.IOException;
 
 /**
@@ -41,6 +42,15 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
         } finally {
             buf.release();
         }
+    }
+
+    /** The peer shut its output down (a half-close, as {@code nc -q1} does): answer what it sent, then close. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent && conn != null) {
+            server.inputShutdown(conn);
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

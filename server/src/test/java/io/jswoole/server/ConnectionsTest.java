@@ -117,6 +117,25 @@ class ConnectionsTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    void aHalfClosingPeerGetsItsAnswerThenTheClose(Mode mode) throws Exception {
+        AtomicInteger closeReactor = new AtomicInteger(-99);
+        Server s = new Server("127.0.0.1", 0, mode);
+        s.set(Map.of("worker_num", 1));
+        s.onReceive((x, fd, rid, data) -> {
+            io.jswoole.coroutine.Coroutine.sleep(0.05);
+            x.send(fd, data);
+        });
+        s.onClose((x, fd, rid) -> closeReactor.set(rid));
+        try (Running r = Running.start(s); Socket c = r.connect()) {
+            c.getOutputStream().write("bye".getBytes());
+            c.shutdownOutput();
+            assertThat(new String(c.getInputStream().readAllBytes())).isEqualTo("bye");
+            assertThat(eventually(() -> closeReactor.get() >= 0)).as("a close by the peer").isTrue();
+        }
+    }
+
     @Test
     void closeWithResetSendsAnRst() throws Exception {
         Server s = new Server("127.0.0.1", 0);
