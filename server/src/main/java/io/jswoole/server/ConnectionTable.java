@@ -16,12 +16,19 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ConnectionTable {
     private final Map<Integer, Connection> byFd = new ConcurrentHashMap<>();
     private final int maxConn;
+    private final int maxFd;
     private int next;
     private long round;
 
     ConnectionTable(int startSessionId, int maxConn) {
+        this(startSessionId, maxConn, Connection.MAX_FD);
+    }
+
+    /** With fds wrapping after {@code maxFd} (tests use a small one to see the wrap). */
+    ConnectionTable(int startSessionId, int maxConn, int maxFd) {
         this.next = startSessionId;
-        this.maxConn = maxConn;
+        this.maxConn = Math.min(maxConn, maxFd - 1);
+        this.maxFd = maxFd;
     }
 
     /** The next free fd, or -1 when {@code max_conn} connections are live. */
@@ -31,7 +38,7 @@ final class ConnectionTable {
         }
         while (true) {
             int fd = next;
-            next = fd >= Connection.MAX_FD ? 1 : fd + 1;
+            next = fd >= maxFd ? 1 : fd + 1;
             round++;
             if (!byFd.containsKey(fd)) {
                 byFd.put(fd, Reserved.INSTANCE.placeholder);

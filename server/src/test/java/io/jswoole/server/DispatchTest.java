@@ -43,6 +43,10 @@ class DispatchTest {
         }
     }
 
+    private static Server srv(Running r) {
+        return r.server;
+    }
+
     @Test
     void fdModuloSendsAConnectionToWorkerFdModN() throws Exception {
         try (Running r = Running.start(server(Map.of("dispatch_mode", 2)))) {
@@ -127,6 +131,8 @@ class DispatchTest {
             try (Socket c = r.connect()) {
                 assertThat(Running.exchange(c, "three")).isEqualTo("three");
                 c.getOutputStream().write("drop".getBytes());
+                // wait until the reactor has read "drop", so the next write is a packet of its own
+                assertThat(eventually(() -> (Long) srv(r).stats().get("request_count") == 2)).isTrue();
                 assertThat(Running.exchange(c, "fallback")).isEqualTo("fallback");
                 assertThat(seen.get(1)).containsExactly(3, 1 % 4);
                 c.getOutputStream().write("close".getBytes());
