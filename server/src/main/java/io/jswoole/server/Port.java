@@ -1,5 +1,6 @@
 package io.jswoole.server;
 
+import io.jswoole.protocol.frame.FrameSpec;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,6 +22,8 @@ public final class Port {
     final SockType type;
     volatile int port;
     final Map<String, Object> settings = new LinkedHashMap<>();
+    /** This port's framing (none by default: each read is one receive). */
+    FrameSpec frame = FrameSpec.none();
     Callbacks.OnConnection onConnect;
     Callbacks.OnReceive onReceive;
     Callbacks.OnConnection onClose;
@@ -48,8 +51,17 @@ public final class Port {
                 throw new IllegalArgumentException("setting '" + k + "' is a server setting; set it on the Server");
             }
         }
-        settings.putAll(v);
+        apply(v);
         return this;
+    }
+
+    /** Merges validated port settings; the framing keys must make a valid {@link FrameSpec} together. */
+    void apply(Map<String, Object> v) {
+        Map<String, Object> merged = new LinkedHashMap<>(settings);
+        merged.putAll(v);
+        frame = FrameSpec.from(merged);
+        settings.clear();
+        settings.putAll(merged);
     }
 
     /** This port's own settings. */

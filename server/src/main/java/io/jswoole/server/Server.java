@@ -131,13 +131,14 @@ public class Server {
     public Server set(Map<String, ?> values) {
         checkNotStarted("set");
         Map<String, Object> v = Settings.validate(values);
+        Map<String, Object> portKeys = new LinkedHashMap<>();
+        Map<String, Object> serverKeys = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : v.entrySet()) {
-            if (Settings.key(e.getKey()).scope() == Settings.Scope.PORT) {
-                ports.get(0).settings.put(e.getKey(), e.getValue());
-            } else {
-                settings.put(e.getKey(), e.getValue());
-            }
+            boolean port = Settings.key(e.getKey()).scope() == Settings.Scope.PORT;
+            (port ? portKeys : serverKeys).put(e.getKey(), e.getValue());
         }
+        ports.get(0).apply(portKeys);
+        settings.putAll(serverKeys);
         return this;
     }
 

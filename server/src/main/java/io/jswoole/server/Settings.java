@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.jswoole.protocol.frame.PackageLengthFunction;
 
 /**
  * Swoole's setting keys: validation and parsing for {@link Server#set} and {@link Port#set}.
@@ -51,10 +52,20 @@ public final class Settings {
         server("log_rotation", Type.INT, 0, 4);
         server("pid_file", Type.STRING);
 
-        later("protocol framing, heartbeat, TCP options and flow control (issue 4)",
-                "open_eof_check", "open_eof_split", "package_eof", "open_length_check", "package_length_type",
-                "package_length_offset", "package_body_offset", "package_body_start", "package_length_func",
-                "package_max_length", "open_mqtt_protocol", "heartbeat_check_interval", "heartbeat_idle_time",
+        // framing (per port); FrameSpec checks the combination when a port's settings are applied
+        port("open_eof_check", Type.BOOL);
+        port("open_eof_split", Type.BOOL);
+        port("package_eof", Type.STRING);
+        port("open_length_check", Type.BOOL);
+        port("package_length_type", Type.STRING);
+        port("package_length_offset", Type.INT, 0, 65535);
+        port("package_body_offset", Type.INT, 0, 65535);
+        alias("package_body_start", "package_body_offset");
+        KEYS.put("package_length_func", new Key("package_length_func", Type.FUNCTION, 0, 0, Scope.PORT,
+                PackageLengthFunction.class));
+        port("package_max_length", Type.SIZE, 1, Integer.MAX_VALUE);
+        port("open_mqtt_protocol", Type.BOOL);
+        later("heartbeat, TCP options and flow control (issue 4)", "heartbeat_check_interval", "heartbeat_idle_time",
                 "max_idle_time", "open_tcp_keepalive", "tcp_keepidle", "tcp_keepinterval", "tcp_keepcount",
                 "tcp_user_timeout", "kernel_socket_recv_buffer_size", "kernel_socket_send_buffer_size",
                 "socket_buffer_size", "buffer_high_watermark", "buffer_low_watermark", "send_yield", "send_timeout",

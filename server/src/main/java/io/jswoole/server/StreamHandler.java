@@ -1,6 +1,7 @@
 package io.jswoole.server;
 
 import io.jswoole.log.Log;
+import io.jswoole.protocol.frame.FrameException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -63,9 +64,14 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        String who = conn == null ? String.valueOf(ctx.channel().remoteAddress()) : "fd " + conn.fd;
+        String who = (conn == null ? "" : "fd " + conn.fd + " ") + "from " + ctx.channel().remoteAddress();
+        if (conn != null) {
+            conn.closedByServer = true;
+        }
         if (cause instanceof IOException) {
             Log.debug(who + ": " + cause.getMessage());
+        } else if (cause instanceof FrameException f) {
+            Log.warning(who + ": " + f.getMessage() + " (error " + f.code() + "); closing the connection");
         } else {
             Log.warning(who + ": closing the connection: " + cause);
         }

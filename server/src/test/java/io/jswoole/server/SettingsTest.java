@@ -20,7 +20,7 @@ class SettingsTest {
     void swooleKeyOfALaterReleaseIsRejectedAsNotSupportedYet() {
         assertThatThrownBy(() -> server.set(Map.of("task_worker_num", 2)))
                 .hasMessageContaining("'task_worker_num' is not supported yet");
-        assertThatThrownBy(() -> server.set(Map.of("open_length_check", true)))
+        assertThatThrownBy(() -> server.set(Map.of("open_http_protocol", true)))
                 .hasMessageContaining("not supported yet");
     }
 
