@@ -63,14 +63,19 @@ final class Connection {
         this.remotePort = remotePort;
     }
 
-    /** Queues {@code buf} (ownership passes) for this connection; false when it is closed. */
-    boolean send(ByteBuf buf) {
+    /**
+     * Queues {@code msg} (a ByteBuf, or a message the pipeline's encoders understand; ownership passes) for this
+     * connection; false when it is closed.
+     */
+    boolean send(Object msg) {
         if (closed) {
-            buf.release();
+            ReferenceCountUtil.release(msg);
             return false;
         }
-        sendQueued.addAndGet(buf.readableBytes());
-        outbound.offer(buf);
+        if (msg instanceof ByteBuf buf) {
+            sendQueued.addAndGet(buf.readableBytes());
+        }
+        outbound.offer(msg);
         schedule();
         return true;
     }
@@ -105,13 +110,15 @@ final class Connection {
         Object o;
         boolean wrote = false;
         while ((o = outbound.poll()) != null) {
-            if (o instanceof ByteBuf buf) {
-                sendQueued.addAndGet(-buf.readableBytes());
+            if (o != CLOSE && o != RESET) {
+                if (o instanceof ByteBuf buf) {
+                    sendQueued.addAndGet(-buf.readableBytes());
+                }
                 if (closed || !channel.isActive()) {
-                    buf.release();
+                    ReferenceCountUtil.release(o);
                     continue;
                 }
-                channel.write(buf, channel.voidPromise());
+                channel.write(o, channel.voidPromise());
                 wrote = true;
             } else {
                 if (wrote) {

@@ -28,6 +28,8 @@ public final class Port {
     Callbacks.OnReceive onReceive;
     Callbacks.OnConnection onClose;
     Callbacks.OnPacket onPacket;
+    /** The protocol that handles this port's connections (HTTP...), or null for receive events. */
+    volatile io.jswoole.server.spi.PortProtocol protocol;
 
     Port(Server server, int index, String host, int port, SockType type) {
         this.server = server;

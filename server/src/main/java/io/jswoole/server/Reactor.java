@@ -91,7 +91,9 @@ final class Reactor {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        if (port.frame.isFramed()) {
+                        if (port.protocol != null) {
+                            port.protocol.initChannel(ch, port);
+                        } else if (port.frame.isFramed()) {
                             ch.pipeline().addLast("frame", port.frame.newDecoder());
                         }
                         ch.pipeline().addLast(new StreamHandler(server, port));

@@ -365,7 +365,7 @@ public class Server {
 
     private void validateCallbacks() {
         for (Port p : ports) {
-            if (p.type.isStream() && p.receiveCallback() == null) {
+            if (p.type.isStream() && p.protocol == null && p.receiveCallback() == null) {
                 throw new IllegalStateException("port " + p.host + ":" + p.port + " (" + p.type
                         + ") needs a receive callback (onReceive)");
             }
@@ -578,6 +578,30 @@ public class Server {
         }
     }
 
+    /** A port protocol decoded {@code msg} on {@code c} (ownership passes). */
+    void receivedMessage(Connection c, Object msg) {
+        c.lastRecvMillis = System.currentTimeMillis();
+        requestCount.increment();
+        int w = route(c, DispatchFunction.TYPE_DATA, new byte[0]);
+        if (w < 0) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            if (w == Dispatcher.CLOSE) {
+                c.close(false);
+            }
+            return;
+        }
+        c.lastDispatchMillis = c.lastRecvMillis;
+        c.receiveQueued();
+        if (!deliver(c, w, new WorkerEvent.Message(c.fd, c.reactorId, msg))) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            c.exitReceive();
+        }
+    }
+
+    Connection connection(int fd) {
+        return table == null ? null : table.get(fd);
+    }
+
     /** The socket of {@code c} is gone (either side closed it). */
     void closed(Connection c) {
         c.closed = true;
@@ -691,6 +715,25 @@ public class Server {
                 } catch (RuntimeException ex) {
                     Log.error("receive callback failed (fd " + e.fd() + ")", ex);
                 } finally {
+                    c.exitReceive();
+                }
+            }
+            case WorkerEvent.Message e -> {
+                Connection c = table.get(e.fd());
+                if (c == null) {
+                    io.netty.util.ReferenceCountUtil.release(e.message());
+                    return;
+                }
+                try {
+                    if (w.scheduler.coroutineEnabled()) {
+                        c.awaitConnected();
+                    }
+                    w.requestCount.increment();
+                    c.port.protocol.onMessage(this, e.fd(), e.reactorId(), e.message());
+                } catch (RuntimeException ex) {
+                    Log.error("protocol handler failed (fd " + e.fd() + ")", ex);
+                } finally {
+                    io.netty.util.ReferenceCountUtil.release(e.message());
                     c.exitReceive();
                 }
             }

@@ -33,6 +33,14 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (port.protocol != null) {
+            if (conn != null && !conn.closed) {
+                server.receivedMessage(conn, msg);
+            } else {
+                io.netty.util.ReferenceCountUtil.release(msg);
+            }
+            return;
+        }
         ByteBuf buf = (ByteBuf) msg;
         try {
             if (conn != null && !conn.closed) {

@@ -12,6 +12,10 @@ sealed interface WorkerEvent {
     record Receive(int fd, int reactorId, byte[] data) implements WorkerEvent {
     }
 
+    /** A message decoded by a port protocol (HTTP request, WebSocket frame...). */
+    record Message(int fd, int reactorId, Object message) implements WorkerEvent {
+    }
+
     record Close(int fd, int reactorId) implements WorkerEvent {
     }
 
