@@ -32,11 +32,11 @@ import java.util.concurrent.locks.LockSupport;
  * ({@link ErrorCode#CO_TIMEDOUT}, {@link ErrorCode#CO_CANCELED}).
  */
 public final class Coroutine {
-    static final ScopedValue<Coroutine> CURRENT = ScopedValue.newInstance();
-    private static final AtomicLong IDS = new AtomicLong();
+    /** Live coroutines by id; the id is the virtual thread's {@link Thread#threadId()}. */
     private static final Map<Long, Coroutine> LIVE = new ConcurrentHashMap<>();
+    private static final AtomicLong LAST_CID = new AtomicLong();
 
-    private final long id;
+    private long id;
     private final long pcid;
     private final Scheduler scheduler;
     private final long startNanos = System.nanoTime();
@@ -53,9 +53,21 @@ public final class Coroutine {
     Throwable failure;
 
     Coroutine(Scheduler scheduler, long pcid) {
-        this.id = IDS.incrementAndGet();
         this.pcid = pcid;
         this.scheduler = scheduler;
+    }
+
+    /** Ties this coroutine to its (unstarted) virtual thread, whose id becomes the cid, and registers it. */
+    void bind(Thread t) {
+        thread = t;
+        id = t.threadId();
+        LAST_CID.accumulateAndGet(id, Math::max);
+        LIVE.put(id, this);
+    }
+
+    /** Undoes {@link #bind} when the thread could not start. */
+    void unbind() {
+        LIVE.remove(id);
     }
 
     // ---------------------------------------------------------------- creating and running
@@ -134,7 +146,7 @@ public final class Coroutine {
     /** {@code Co::stats} of the current scheduler. */
     public static CoStats stats() {
         Scheduler s = Scheduler.current();
-        return new CoStats(s.coroutineNum(), s.coroutinePeak(), IDS.get(), s.timers().size(), s.maxCoroutine());
+        return new CoStats(s.coroutineNum(), s.coroutinePeak(), LAST_CID.get(), s.timers().size(), s.maxCoroutine());
     }
 
     /** Milliseconds since the current coroutine started, or -1 outside a coroutine. */
@@ -364,7 +376,12 @@ public final class Coroutine {
     // ---------------------------------------------------------------- engine
 
     static Coroutine currentOrNull() {
-        return CURRENT.isBound() ? CURRENT.get() : null;
+        Thread t = Thread.currentThread();
+        if (!t.isVirtual()) {
+            return null;
+        }
+        Coroutine co = LIVE.get(t.threadId());
+        return co != null && co.thread == t ? co : null;
     }
 
     private static Coroutine require(String what) {
@@ -437,7 +454,6 @@ public final class Coroutine {
     }
 
     void body(Runnable task) {
-        LIVE.put(id, this);
         try {
             task.run();
         } catch (Throwable t) {

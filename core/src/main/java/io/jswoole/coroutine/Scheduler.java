@@ -158,9 +158,14 @@ public final class Scheduler implements Executor, AutoCloseable {
         Coroutine parent = Coroutine.currentOrNull();
         Coroutine co = new Coroutine(this, parent == null ? -1 : parent.id());
         try {
-            Thread t = builder.unstarted(() -> ScopedValue.where(Coroutine.CURRENT, co).run(() -> co.body(task)));
-            co.thread = t;
-            t.start();
+            Thread t = builder.unstarted(() -> co.body(task));
+            co.bind(t);
+            try {
+                t.start();
+            } catch (RuntimeException | Error e) {
+                co.unbind();
+                throw e;
+            }
         } catch (RuntimeException | Error e) {
             count.decrementAndGet();
             throw e;
