@@ -29,6 +29,12 @@ public final class Callbacks {
         void handle(Server server, int fd, int reactorId, byte[] data);
     }
 
+    /** {@code bufferFull} and {@code bufferEmpty}: {@code (server, fd)}. */
+    @FunctionalInterface
+    public interface OnBuffer {
+        void handle(Server server, int fd);
+    }
+
     /** {@code packet}: {@code (server, data, clientInfo)} for UDP and Unix datagram ports. */
     @FunctionalInterface
     public interface OnPacket {

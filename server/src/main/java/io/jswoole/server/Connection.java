@@ -6,6 +6,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.PlatformDependent;
 import java.util.Queue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -34,6 +35,13 @@ final class Connection {
     final String remoteIp;
     final int remotePort;
     final long connectTime = System.currentTimeMillis() / 1000;
+    /** Monotonic receive time (heartbeat and idle checks never follow the wall clock). */
+    volatile long lastRecvNanos = System.nanoTime();
+    volatile long lastSendNanos = lastRecvNanos;
+    /** Queued output reached buffer_high_watermark and has not fallen to the low one since. */
+    volatile boolean outputFull;
+    /** Exempt from the heartbeat ({@code protect(fd)}). */
+    volatile boolean protect;
     volatile long lastRecvMillis;
     volatile long lastSendMillis;
     volatile long lastDispatchMillis;
@@ -48,6 +56,13 @@ final class Connection {
     private final Queue<Object> outbound = PlatformDependent.newMpscQueue();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
+
+    /** Why reading is paused (event loop only): by the user, by backed-up output, until confirm(). */
+    static final int PAUSE_USER = 1, PAUSE_OUTPUT = 2, PAUSE_DELAY = 4;
+    private int pauseReasons;
+
+    private final ReentrantLock writableLock = new ReentrantLock();
+    private final Condition writableChanged = writableLock.newCondition();
 
     private final ReentrantLock gateLock = new ReentrantLock();
     private final Condition gateChanged = gateLock.newCondition();
@@ -134,6 +149,65 @@ final class Connection {
         if (wrote) {
             channel.flush();
             lastSendMillis = System.currentTimeMillis();
+            lastSendNanos = System.nanoTime();
+        }
+        if (outputFull) {
+            port.server.outputDrained(this);
+        }
+    }
+
+    /** Closes now, dropping queued output (a dead or non-reading peer). */
+    void abort() {
+        closedByServer = true;
+        channel.close();
+    }
+
+    /** Bytes queued for this connection and not yet written to the socket. */
+    long queuedBytes() {
+        var out = channel.unsafe().outboundBuffer();
+        return sendQueued.get() + (out == null ? 0 : out.totalPendingWriteBytes());
+    }
+
+    /** Sets or clears a reason to stop reading; reading resumes when no reason is left. */
+    void pauseReading(int reason, boolean pause) {
+        channel.eventLoop().execute(() -> {
+            pauseReasons = pause ? pauseReasons | reason : pauseReasons & ~reason;
+            channel.config().setAutoRead(pauseReasons == 0);
+        });
+    }
+
+    /** Wakes coroutines waiting in {@link #awaitRoom} (the output drained, or the connection closed). */
+    void signalWritable() {
+        writableLock.lock();
+        try {
+            writableChanged.signalAll();
+        } finally {
+            writableLock.unlock();
+        }
+    }
+
+    /** {@code send_yield}: waits until {@code bytes} more fit under {@code cap}; false on timeout or close. */
+    boolean awaitRoom(long bytes, long cap, long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        writableLock.lock();
+        try {
+            while (queuedBytes() + bytes > cap) {
+                if (closed || closedByServer) {
+                    return false;
+                }
+                long left = timeoutNanos <= 0 ? TimeUnit.MILLISECONDS.toNanos(50) : deadline - System.nanoTime();
+                if (timeoutNanos > 0 && left <= 0) {
+                    return false;
+                }
+                // a bounded wait: the drain that frees room may come from a write completing, not an event
+                writableChanged.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            writableLock.unlock();
         }
     }
 

@@ -12,7 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>2 fd modulo (the default): a connection always goes to the same worker;</li>
  * <li>3 idle worker: the next worker with nothing in flight, else round robin;</li>
  * <li>4 client IP modulo (IPv4 as a number, IPv6 hashed);</li>
- * <li>5 uid modulo once {@code bind(fd, uid)} was called, fd modulo before.</li>
+ * <li>5 uid modulo once {@code bind(fd, uid)} was called, fd modulo before;</li>
+ * <li>8 fewest coroutines, chosen at a connection's first event and kept;</li>
+ * <li>9 fewest coroutines, per event;</li>
+ * <li>10 fewest events in flight, per event.</li>
  * </ul>
  * UDP packets: modes 2, 4 and 5 hash the client address; 1 and 3 pick at random, as in Swoole.
  */
@@ -67,6 +70,14 @@ final class Dispatcher {
             case 3 -> idleWorker();
             case 4 -> Math.floorMod(ipHash(c.remoteIp), n);
             case 5 -> c.uid != 0 ? (int) Math.floorMod(c.uid, (long) n) : c.fd % n;
+            case 8 -> {
+                if (c.workerId < 0) {
+                    c.workerId = fewest(false);
+                }
+                yield c.workerId;
+            }
+            case 9 -> fewest(false);
+            case 10 -> fewest(true);
             default -> c.fd % n;
         };
     }
@@ -78,6 +89,22 @@ final class Dispatcher {
             case 1, 3 -> ThreadLocalRandom.current().nextInt(n);
             default -> Math.floorMod(ipHash(address), n);
         };
+    }
+
+    /** The worker with the fewest coroutines (or, with {@code inFlight}, the fewest events in flight). */
+    private int fewest(boolean inFlight) {
+        int best = 0;
+        long bestN = Long.MAX_VALUE;
+        int start = Math.floorMod(roundRobin.getAndIncrement(), workers.length);
+        for (int i = 0; i < workers.length; i++) {
+            int w = (start + i) % workers.length;
+            long n = inFlight ? workers[w].concurrency.get() : workers[w].scheduler.coroutineNum();
+            if (n < bestN) {
+                bestN = n;
+                best = w;
+            }
+        }
+        return best;
     }
 
     private int idleWorker() {

@@ -28,6 +28,14 @@ public final class Port {
     Callbacks.OnReceive onReceive;
     Callbacks.OnConnection onClose;
     Callbacks.OnPacket onPacket;
+    Callbacks.OnBuffer onBufferFull;
+    Callbacks.OnBuffer onBufferEmpty;
+    // resolved at start from the settings (see resolve)
+    long idleNanos;
+    long maxIdleNanos;
+    long socketBufferSize;
+    int highWatermark;
+    int lowWatermark;
     /** The protocol that handles this port's connections (HTTP...), or null for receive events. */
     volatile io.jswoole.server.spi.PortProtocol protocol;
 
@@ -86,6 +94,18 @@ public final class Port {
         return this;
     }
 
+    /** {@code bufferFull}: a connection's queued output passed {@code buffer_high_watermark}. */
+    public Port onBufferFull(Callbacks.OnBuffer cb) {
+        onBufferFull = Objects.requireNonNull(cb);
+        return this;
+    }
+
+    /** {@code bufferEmpty}: after a bufferFull, the queued output fell to {@code buffer_low_watermark}. */
+    public Port onBufferEmpty(Callbacks.OnBuffer cb) {
+        onBufferEmpty = Objects.requireNonNull(cb);
+        return this;
+    }
+
     public Port onPacket(Callbacks.OnPacket cb) {
         onPacket = Objects.requireNonNull(cb);
         return this;
@@ -120,6 +140,38 @@ public final class Port {
 
     Callbacks.OnConnection closeCallback() {
         return onClose != null ? onClose : server.onClose;
+    }
+
+    Callbacks.OnBuffer bufferFullCallback() {
+        return onBufferFull != null ? onBufferFull : server.onBufferFull;
+    }
+
+    Callbacks.OnBuffer bufferEmptyCallback() {
+        return onBufferEmpty != null ? onBufferEmpty : server.onBufferEmpty;
+    }
+
+    /**
+     * Turns the settings into the numbers the reactor uses: heartbeat_idle_time (2 x heartbeat_check_interval
+     * when only the interval is set), max_idle_time, socket_buffer_size (8 MiB) and the watermarks
+     * (high: 0.8 x socket_buffer_size, low: 0).
+     */
+    void resolve(int heartbeatInterval) {
+        int idle = setting("heartbeat_idle_time", heartbeatInterval * 2);
+        idleNanos = idle * 1_000_000_000L;
+        maxIdleNanos = (long) (setting("max_idle_time", 0.0) * 1e9);
+        socketBufferSize = setting("socket_buffer_size", 8L << 20);
+        long high = setting("buffer_high_watermark", (long) (socketBufferSize * 0.8));
+        long low = setting("buffer_low_watermark", 0L);
+        if (low > high) {
+            throw new IllegalArgumentException("setting 'buffer_low_watermark' (" + low
+                    + ") must not be above buffer_high_watermark (" + high + ")");
+        }
+        if (high > socketBufferSize) {
+            throw new IllegalArgumentException("setting 'buffer_high_watermark' (" + high
+                    + ") must not be above socket_buffer_size (" + socketBufferSize + ")");
+        }
+        highWatermark = (int) Math.max(high, 1);
+        lowWatermark = (int) low;
     }
 
     Callbacks.OnPacket packetCallback() {

@@ -11,6 +11,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.nio.NioChannelOption;
+import jdk.net.ExtendedSocketOptions;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.DomainDatagramPacket;
@@ -99,9 +102,23 @@ final class Reactor {
                         ch.pipeline().addLast(new StreamHandler(server, port));
                     }
                 });
+        b.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(port.lowWatermark, port.lowWatermark + 1));
+        if (server.boolSetting("enable_delay_receive", false)) {
+            b.childOption(ChannelOption.AUTO_READ, false);
+        }
+        Long rcv = port.setting("kernel_socket_recv_buffer_size", null);
+        Long snd = port.setting("kernel_socket_send_buffer_size", null);
+        if (rcv != null) {
+            b.childOption(ChannelOption.SO_RCVBUF, rcv.intValue());
+        }
+        if (snd != null) {
+            b.childOption(ChannelOption.SO_SNDBUF, snd.intValue());
+        }
         if (!port.type.isUnix()) {
             b.option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, port.setting("open_tcp_nodelay", true));
+            tcpOptions(b, port);
             if (reuse) {
                 b.option(EpollChannelOption.SO_REUSEPORT, true);
             }
@@ -110,6 +127,50 @@ final class Reactor {
             }
         }
         return b;
+    }
+
+    /** open_tcp_keepalive with tcp_keepidle / tcp_keepinterval / tcp_keepcount, and tcp_user_timeout. */
+    private static void tcpOptions(ServerBootstrap b, Port port) {
+        if (port.setting("open_tcp_keepalive", false)) {
+            b.childOption(ChannelOption.SO_KEEPALIVE, true);
+            Integer idle = port.setting("tcp_keepidle", null);
+            Integer intvl = port.setting("tcp_keepinterval", null);
+            Integer cnt = port.setting("tcp_keepcount", null);
+            if (Transport.EPOLL) {
+                if (idle != null) {
+                    b.childOption(EpollChannelOption.TCP_KEEPIDLE, idle);
+                }
+                if (intvl != null) {
+                    b.childOption(EpollChannelOption.TCP_KEEPINTVL, intvl);
+                }
+                if (cnt != null) {
+                    b.childOption(EpollChannelOption.TCP_KEEPCNT, cnt);
+                }
+            } else {
+                if (idle != null) {
+                    b.childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idle);
+                }
+                if (intvl != null) {
+                    b.childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), intvl);
+                }
+                if (cnt != null) {
+                    b.childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), cnt);
+                }
+            }
+        } else {
+            for (String k : new String[] {"tcp_keepidle", "tcp_keepinterval", "tcp_keepcount"}) {
+                if (port.settings.containsKey(k)) {
+                    throw new IllegalArgumentException("setting '" + k + "' needs open_tcp_keepalive=true");
+                }
+            }
+        }
+        Integer userTimeout = port.setting("tcp_user_timeout", null);
+        if (userTimeout != null) {
+            if (!Transport.EPOLL) {
+                throw new IllegalStateException("tcp_user_timeout needs the epoll transport (Linux)");
+            }
+            b.childOption(EpollChannelOption.TCP_USER_TIMEOUT, userTimeout);
+        }
     }
 
     private static Bootstrap datagramBootstrap(Server server, Port port, EventLoopGroup g, boolean reuse) {

@@ -61,6 +61,8 @@ public class Server {
     Callbacks.OnReceive onReceive;
     Callbacks.OnConnection onClose;
     Callbacks.OnPacket onPacket;
+    Callbacks.OnBuffer onBufferFull;
+    Callbacks.OnBuffer onBufferEmpty;
     private Callbacks.OnServer onStart, onBeforeShutdown, onShutdown, onManagerStart, onManagerStop;
     private Callbacks.OnWorker onWorkerStart, onWorkerStop, onWorkerExit;
 
@@ -79,6 +81,10 @@ public class Server {
     private boolean discardTimeoutRequest;
     private long startTime;
     private Path pidFile;
+    private boolean sendYield;
+    private long sendTimeoutNanos;
+    private long bufferOutputSize;
+    private java.util.concurrent.ScheduledExecutorService heartbeat;
 
     private final LongAdder acceptCount = new LongAdder();
     private final LongAdder closeCount = new LongAdder();
@@ -136,6 +142,12 @@ public class Server {
         for (Map.Entry<String, Object> e : v.entrySet()) {
             boolean port = Settings.key(e.getKey()).scope() == Settings.Scope.PORT;
             (port ? portKeys : serverKeys).put(e.getKey(), e.getValue());
+        }
+        Object dm = serverKeys.get("dispatch_mode");
+        if (dm != null && ((Integer) dm == 6 || (Integer) dm == 7)) {
+            throw new IllegalArgumentException("setting 'dispatch_mode' " + dm + (dm.equals(6)
+                    ? " is Swoole's internal marker for dispatch_func; set dispatch_func instead"
+                    : " (STREAM) was removed in Swoole 5"));
         }
         ports.get(0).apply(portKeys);
         settings.putAll(serverKeys);
@@ -231,6 +243,16 @@ public class Server {
         return this;
     }
 
+    public Server onBufferFull(Callbacks.OnBuffer cb) {
+        onBufferFull = cb;
+        return this;
+    }
+
+    public Server onBufferEmpty(Callbacks.OnBuffer cb) {
+        onBufferEmpty = cb;
+        return this;
+    }
+
     public Server onPacket(Callbacks.OnPacket cb) {
         onPacket = cb;
         return this;
@@ -256,6 +278,8 @@ public class Server {
                 case "receive" -> onReceive((Callbacks.OnReceive) callback);
                 case "close" -> onClose((Callbacks.OnConnection) callback);
                 case "packet" -> onPacket((Callbacks.OnPacket) callback);
+                case "bufferfull" -> onBufferFull((Callbacks.OnBuffer) callback);
+                case "bufferempty" -> onBufferEmpty((Callbacks.OnBuffer) callback);
                 default -> throw new IllegalArgumentException("unknown server event '" + event + "'");
             }
         } catch (ClassCastException ex) {
@@ -289,6 +313,17 @@ public class Server {
         }
         validateCallbacks();
         configureLog();
+        int heartbeatInterval = intSetting("heartbeat_check_interval", 0);
+        for (Port p : ports) {
+            p.resolve(heartbeatInterval);
+        }
+        sendYield = boolSetting("send_yield", false);
+        sendTimeoutNanos = (long) (((Double) settings.getOrDefault("send_timeout", 0.0)) * 1e9);
+        bufferOutputSize = (Long) settings.getOrDefault("buffer_output_size", (long) Integer.MAX_VALUE);
+        if (sendYield && mode == Mode.THREAD && intSetting("dispatch_mode", 2) != 2
+                && intSetting("dispatch_mode", 2) != 4) {
+            throw new IllegalArgumentException("setting 'send_yield' needs dispatch_mode 2 or 4, as in Swoole");
+        }
         int cpus = Runtime.getRuntime().availableProcessors();
         int workerNum = intSetting("worker_num", cpus);
         if (workerNum == 0) {
@@ -343,6 +378,7 @@ public class Server {
             throw e;
         }
         startTime = System.currentTimeMillis() / 1000;
+        startHeartbeat(heartbeatInterval);
         writePidFile();
         installSignals();
         Log.info("server started: " + mode + " mode, " + workerNum + " workers, " + Transport.name() + ", "
@@ -374,6 +410,55 @@ public class Server {
                         + ") needs a packet callback (onPacket)");
             }
         }
+    }
+
+    /**
+     * The idle scanner: every {@code heartbeat_check_interval} (or half the smallest idle limit when only
+     * {@code heartbeat_idle_time} / {@code max_idle_time} is set), connections idle past their port's limit are
+     * closed. Idle time is measured on the monotonic clock.
+     */
+    private void startHeartbeat(int interval) {
+        long period = interval > 0 ? interval * 1_000_000_000L : Long.MAX_VALUE;
+        for (Port p : ports) {
+            if (p.idleNanos > 0) {
+                period = Math.min(period, p.idleNanos / 2);
+            }
+            if (p.maxIdleNanos > 0) {
+                period = Math.min(period, p.maxIdleNanos / 2);
+            }
+        }
+        if (period == Long.MAX_VALUE) {
+            return;
+        }
+        period = Math.max(period, 10_000_000L);
+        heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().daemon().name("jswoole-heartbeat").unstarted(r));
+        heartbeat.scheduleAtFixedRate(() -> scanIdle(true), period, period, TimeUnit.NANOSECONDS);
+    }
+
+    /** Closes (or, without {@code close}, lists) the connections idle past their port's limits. */
+    private List<Integer> scanIdle(boolean close) {
+        List<Integer> idle = new ArrayList<>();
+        long now = System.nanoTime();
+        for (Connection c : table.all()) {
+            if (c.channel == null || c.closed || c.closedByServer) {
+                continue;
+            }
+            Port p = c.port;
+            boolean heartbeatIdle = p.idleNanos > 0 && !c.protect && now - c.lastRecvNanos > p.idleNanos;
+            boolean maxIdle = p.maxIdleNanos > 0
+                    && now - Math.max(c.lastRecvNanos, c.lastSendNanos) > p.maxIdleNanos;
+            if (heartbeatIdle || maxIdle) {
+                idle.add(c.fd);
+                if (close) {
+                    Log.info("fd " + c.fd + " from " + c.remoteIp + ":" + c.remotePort + ": idle for "
+                            + (now - c.lastRecvNanos) / 1_000_000 + " ms ("
+                            + (heartbeatIdle ? "heartbeat_idle_time" : "max_idle_time") + "); closing it");
+                    c.abort();
+                }
+            }
+        }
+        return idle;
     }
 
     private void configureLog() {
@@ -443,6 +528,9 @@ public class Server {
 
     private void stopAll() {
         try {
+            if (heartbeat != null) {
+                heartbeat.shutdownNow();
+            }
             fire(onBeforeShutdown);
             for (Channel ch : listeners) {
                 ch.close().awaitUninterruptibly();
@@ -561,6 +649,7 @@ public class Server {
 
     /** Bytes arrived on {@code c}. */
     void received(Connection c, byte[] data) {
+        c.lastRecvNanos = System.nanoTime();
         c.lastRecvMillis = System.currentTimeMillis();
         totalRecvBytes.add(data.length);
         requestCount.increment();
@@ -580,6 +669,7 @@ public class Server {
 
     /** A port protocol decoded {@code msg} on {@code c} (ownership passes). */
     void receivedMessage(Connection c, Object msg) {
+        c.lastRecvNanos = System.nanoTime();
         c.lastRecvMillis = System.currentTimeMillis();
         requestCount.increment();
         int w = route(c, DispatchFunction.TYPE_DATA, new byte[0]);
@@ -595,6 +685,33 @@ public class Server {
         if (!deliver(c, w, new WorkerEvent.Message(c.fd, c.reactorId, msg))) {
             io.netty.util.ReferenceCountUtil.release(msg);
             c.exitReceive();
+        }
+    }
+
+    /**
+     * Queued output of {@code c} reached {@code buffer_high_watermark}: stop reading it (a peer that does not read
+     * cannot make the server buffer more of its requests) and fire {@code bufferFull}.
+     */
+    private void outputFull(Connection c) {
+        c.pauseReading(Connection.PAUSE_OUTPUT, true);
+        bufferEvent(c, true);
+    }
+
+    /** Queued output of {@code c} may have fallen to {@code buffer_low_watermark}: the reverse of outputFull. */
+    void outputDrained(Connection c) {
+        c.signalWritable();
+        if (c.outputFull && c.queuedBytes() <= c.port.lowWatermark) {
+            c.outputFull = false;
+            c.pauseReading(Connection.PAUSE_OUTPUT, false);
+            bufferEvent(c, false);
+        }
+    }
+
+    private void bufferEvent(Connection c, boolean full) {
+        Callbacks.OnBuffer cb = full ? c.port.bufferFullCallback() : c.port.bufferEmptyCallback();
+        if (cb != null) {
+            int w = mode == Mode.BASE ? c.reactorId : (c.workerId >= 0 ? c.workerId : c.fd % workers.length);
+            deliver(c, w, new WorkerEvent.Buffer(c.fd, full));
         }
     }
 
@@ -737,6 +854,18 @@ public class Server {
                     c.exitReceive();
                 }
             }
+            case WorkerEvent.Buffer e -> {
+                Connection c = table.get(e.fd());
+                Callbacks.OnBuffer cb = c == null ? null
+                        : e.full() ? c.port.bufferFullCallback() : c.port.bufferEmptyCallback();
+                try {
+                    if (cb != null) {
+                        cb.handle(this, e.fd());
+                    }
+                } catch (RuntimeException ex) {
+                    Log.error("buffer callback failed (fd " + e.fd() + ")", ex);
+                }
+            }
             case WorkerEvent.Close e -> {
                 Connection c = table.get(e.fd());
                 if (c == null) {
@@ -782,9 +911,19 @@ public class Server {
         if (c.closed || c.closedByServer) {
             return LastError.fail(ErrorCode.SESSION_CLOSED);
         }
+        if (data.length > bufferOutputSize) {
+            return LastError.fail(ErrorCode.DATA_LENGTH_TOO_LARGE);
+        }
+        if (c.queuedBytes() + data.length > c.port.socketBufferSize && !makeRoom(c, data.length)) {
+            return false;
+        }
         ByteBuf buf = c.channel.alloc().directBuffer(Math.max(data.length, 1)).writeBytes(data);
         if (!c.send(buf)) {
             return LastError.fail(ErrorCode.SESSION_CLOSED);
+        }
+        if (!c.outputFull && c.queuedBytes() >= c.port.highWatermark) {
+            c.outputFull = true;
+            outputFull(c);
         }
         totalSendBytes.add(data.length);
         Worker me = currentWorker();
@@ -792,6 +931,25 @@ public class Server {
             me.responseCount.increment();
         }
         return true;
+    }
+
+    /**
+     * The output of {@code c} is at {@code socket_buffer_size}. With {@code send_yield}, a coroutine waits for the
+     * drain (at most {@code send_timeout}); otherwise the peer is not reading: the send fails with "output buffer
+     * overflow" and that connection is closed, so it cannot hold more memory (fault class 3, the slow reader).
+     */
+    private boolean makeRoom(Connection c, int bytes) {
+        if (sendYield && io.jswoole.coroutine.Coroutine.getCid() > 0) {
+            if (c.awaitRoom(bytes, c.port.socketBufferSize, sendTimeoutNanos)) {
+                return true;
+            }
+            return LastError.fail(c.closed || c.closedByServer ? ErrorCode.SESSION_CLOSED : ErrorCode.CO_TIMEDOUT);
+        }
+        Log.warning("fd " + c.fd + " from " + c.remoteIp + ":" + c.remotePort + ": output buffer overflow ("
+                + c.queuedBytes() + " bytes queued, socket_buffer_size " + c.port.socketBufferSize
+                + "); the peer is not reading, closing the connection");
+        c.abort();
+        return LastError.fail(ErrorCode.OUTPUT_BUFFER_OVERFLOW);
     }
 
     /** {@link #send(int, byte[])} of a string's UTF-8 bytes. */
@@ -846,6 +1004,53 @@ public class Server {
 
     public boolean close(int fd) {
         return close(fd, false);
+    }
+
+    /** Exempts connection {@code fd} from the heartbeat ({@code protect}); false when it does not exist. */
+    public boolean protect(int fd, boolean protect) {
+        Connection c = connection(fd);
+        if (c == null || c.closed) {
+            return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
+        }
+        c.protect = protect;
+        return true;
+    }
+
+    public boolean protect(int fd) {
+        return protect(fd, true);
+    }
+
+    /**
+     * A manual idle scan ({@code heartbeat}): the fds idle past their port's {@code heartbeat_idle_time} or
+     * {@code max_idle_time}, closed when {@code closeConn}.
+     */
+    public List<Integer> heartbeat(boolean closeConn) {
+        return table == null ? List.of() : scanIdle(closeConn);
+    }
+
+    /** Stops reading from connection {@code fd} until {@link #resume}; false when it does not exist. */
+    public boolean pause(int fd) {
+        Connection c = connection(fd);
+        if (c == null || c.closed) {
+            return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
+        }
+        c.pauseReading(Connection.PAUSE_USER, true);
+        return true;
+    }
+
+    /** Reads from connection {@code fd} again after {@link #pause} or {@code enable_delay_receive}. */
+    public boolean resume(int fd) {
+        Connection c = connection(fd);
+        if (c == null || c.closed) {
+            return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
+        }
+        c.pauseReading(Connection.PAUSE_USER | Connection.PAUSE_DELAY, false);
+        return true;
+    }
+
+    /** With {@code enable_delay_receive}: starts reading a new connection (alias of {@link #resume}). */
+    public boolean confirm(int fd) {
+        return resume(fd);
     }
 
     /** Whether connection {@code fd} is open ({@code exist} in Swoole 4). */

@@ -41,7 +41,7 @@ public final class Settings {
         server("enable_coroutine", Type.BOOL);
         server("max_coroutine", Type.INT, 1, 10_000_000);
         alias("max_coro_num", "max_coroutine");
-        server("dispatch_mode", Type.INT, 1, 5);
+        server("dispatch_mode", Type.INT, 1, 10);
         KEYS.put("dispatch_func", new Key("dispatch_func", Type.FUNCTION, 0, 0, Scope.SERVER,
                 DispatchFunction.class));
         server("enable_unsafe_event", Type.BOOL);
@@ -65,12 +65,29 @@ public final class Settings {
                 PackageLengthFunction.class));
         port("package_max_length", Type.SIZE, 1, Integer.MAX_VALUE);
         port("open_mqtt_protocol", Type.BOOL);
-        later("heartbeat, TCP options and flow control (issue 4)", "heartbeat_check_interval", "heartbeat_idle_time",
-                "max_idle_time", "open_tcp_keepalive", "tcp_keepidle", "tcp_keepinterval", "tcp_keepcount",
-                "tcp_user_timeout", "kernel_socket_recv_buffer_size", "kernel_socket_send_buffer_size",
-                "socket_buffer_size", "buffer_high_watermark", "buffer_low_watermark", "send_yield", "send_timeout",
-                "buffer_output_size", "output_buffer_size", "buffer_input_size", "input_buffer_size",
-                "enable_delay_receive", "max_queued_bytes", "tcp_fastopen");
+        // heartbeat and idle connections
+        server("heartbeat_check_interval", Type.INT, 0, 86_400);
+        port("heartbeat_idle_time", Type.INT, 0, 86_400);
+        port("max_idle_time", Type.DOUBLE, 0, 86_400);
+        // TCP options of accepted sockets
+        port("open_tcp_keepalive", Type.BOOL);
+        port("tcp_keepidle", Type.INT, 1, 32_767);
+        port("tcp_keepinterval", Type.INT, 1, 32_767);
+        port("tcp_keepcount", Type.INT, 1, 127);
+        port("tcp_user_timeout", Type.INT, 0, Integer.MAX_VALUE);
+        port("kernel_socket_recv_buffer_size", Type.SIZE, 1, Integer.MAX_VALUE);
+        port("kernel_socket_send_buffer_size", Type.SIZE, 1, Integer.MAX_VALUE);
+        // output and input flow control
+        port("socket_buffer_size", Type.SIZE, 1, Integer.MAX_VALUE);
+        port("buffer_high_watermark", Type.SIZE, 0, Integer.MAX_VALUE);
+        port("buffer_low_watermark", Type.SIZE, 0, Integer.MAX_VALUE);
+        server("send_yield", Type.BOOL);
+        server("send_timeout", Type.DOUBLE, 0, 86_400);
+        server("buffer_output_size", Type.SIZE, 1, Integer.MAX_VALUE);
+        alias("output_buffer_size", "buffer_output_size");
+        server("enable_delay_receive", Type.BOOL);
+        later("the process model (issue 5)", "buffer_input_size", "input_buffer_size", "max_queued_bytes",
+                "tcp_fastopen");
         later("PROCESS mode and task workers (issue 5)",
                 "max_request", "max_request_grace", "max_wait_time", "reload_async", "daemonize", "user", "group",
                 "chroot", "task_worker_num", "task_ipc_mode", "task_max_request", "task_max_request_grace",

@@ -27,6 +27,8 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
         conn = server.accepted(port, ctx.channel());
         if (conn == null) {
             ctx.close();
+        } else if (!ctx.channel().config().isAutoRead()) {
+            conn.pauseReading(Connection.PAUSE_DELAY, true); // enable_delay_receive: read after confirm(fd)
         }
         ctx.fireChannelActive();
     }
@@ -62,10 +64,23 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
         ctx.fireUserEventTriggered(evt);
     }
 
+    /**
+     * Netty's watermarks are set to (low, low + 1), so "writable again" means the socket took the output down to
+     * buffer_low_watermark: the moment to fire bufferEmpty and read again.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (conn != null && ctx.channel().isWritable()) {
+            server.outputDrained(conn);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (conn != null) {
             server.closed(conn);
+            conn.signalWritable();
         }
         ctx.fireChannelInactive();
     }

@@ -16,6 +16,10 @@ sealed interface WorkerEvent {
     record Message(int fd, int reactorId, Object message) implements WorkerEvent {
     }
 
+    /** The connection's output passed the high watermark ({@code full}) or fell back to the low one. */
+    record Buffer(int fd, boolean full) implements WorkerEvent {
+    }
+
     record Close(int fd, int reactorId) implements WorkerEvent {
     }
 

@@ -71,7 +71,8 @@ class ConnectionsTest {
         int size = 1 << 20;
         int perSender = 8;
         Server s = new Server("127.0.0.1", 0, mode);
-        s.set(Map.of("worker_num", 2, "dispatch_mode", 1)); // two workers receive the two triggers
+        // two workers receive the two triggers; 16 MiB may be queued at once, above the 8 MiB default cap
+        s.set(Map.of("worker_num", 2, "dispatch_mode", 1, "socket_buffer_size", "32M"));
         s.onReceive((x, fd, rid, data) -> {
             for (byte marker : data) {
                 byte[] block = new byte[size];

@@ -115,6 +115,34 @@ class DispatchTest {
     }
 
     @Test
+    void coroutineLoadBalancingModesPickTheLeastBusyWorker() throws Exception {
+        // mode 8 keeps a connection on the worker chosen at its first event
+        try (Running r = Running.start(server(Map.of("dispatch_mode", 8)))) {
+            talk(r, 3, 4);
+            seen.values().forEach(ws -> assertThat(Set.copyOf(ws)).hasSize(1));
+        }
+        seen.clear();
+        // modes 9 and 10 choose per event; with one request at a time every worker is equally idle, so the
+        // choice rotates instead of sticking to worker 0
+        for (int mode : new int[] {9, 10}) {
+            seen.clear();
+            try (Running r = Running.start(server(Map.of("dispatch_mode", mode)))) {
+                talk(r, 1, 8);
+                assertThat(Set.copyOf(seen.values().iterator().next())).as("mode " + mode).hasSizeGreaterThan(1);
+            }
+        }
+    }
+
+    @Test
+    void removedAndInternalDispatchModesAreRejectedByName() {
+        Server s = new Server("127.0.0.1", 0, Mode.THREAD);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.set(Map.of("dispatch_mode", 7)))
+                .hasMessageContaining("'dispatch_mode' 7");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.set(Map.of("dispatch_mode", 6)))
+                .hasMessageContaining("dispatch_func");
+    }
+
+    @Test
     void dispatchFuncChoosesDiscardsClosesOrFallsBack() throws Exception {
         DispatchFunction f = (srv, fd, type, data) -> {
             if (type != DispatchFunction.TYPE_DATA) {
