@@ -9,9 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 
 /**
  * Swoole's {@code Swoole\Table}: a fixed-size hash table of rows in shared memory, readable and writable from
@@ -373,32 +371,7 @@ public final class Table implements Iterable<Map.Entry<String, Map<String, Objec
      */
     @Override
     public Iterator<Map.Entry<String, Map<String, Object>>> iterator() {
-        TableStore s = store();
-        return new Iterator<>() {
-            private int bucket;
-            private List<Map.Entry<String, Map<String, Object>>> batch = List.of();
-            private int pos;
-
-            @Override
-            public boolean hasNext() {
-                while (pos >= batch.size()) {
-                    if (bucket >= s.layout.buckets()) {
-                        return false;
-                    }
-                    batch = s.readBucket(bucket++);
-                    pos = 0;
-                }
-                return true;
-            }
-
-            @Override
-            public Map.Entry<String, Map<String, Object>> next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return batch.get(pos++);
-            }
-        };
+        return store().iterator();
     }
 
     /**

@@ -8,9 +8,11 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 
 import static io.jswoole.memory.TableLayout.*;
 
@@ -181,6 +183,35 @@ final class TableStore {
             unlock(bucket);
         }
         return rows;
+    }
+
+    /** Weakly consistent iteration, one bucket copied at a time (see {@link Table#iterator()}). */
+    Iterator<Map.Entry<String, Map<String, Object>>> iterator() {
+        return new Iterator<>() {
+            private int bucket;
+            private List<Map.Entry<String, Map<String, Object>>> batch = List.of();
+            private int pos;
+
+            @Override
+            public boolean hasNext() {
+                while (pos >= batch.size()) {
+                    if (bucket >= layout.buckets()) {
+                        return false;
+                    }
+                    batch = readBucket(bucket++);
+                    pos = 0;
+                }
+                return true;
+            }
+
+            @Override
+            public Map.Entry<String, Map<String, Object>> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return batch.get(pos++);
+            }
+        };
     }
 
     private int chainLength(int head) {
