@@ -17,6 +17,14 @@ public final class Callbacks {
         void handle(Server server, int workerId);
     }
 
+    /**
+     * {@code workerError} (PROCESS mode, in the master): {@code (server, workerId, workerPid, exitCode, signal)}.
+     */
+    @FunctionalInterface
+    public interface OnWorkerError {
+        void handle(Server server, int workerId, int workerPid, int exitCode, int signal);
+    }
+
     /** {@code connect} and {@code close}: {@code (server, fd, reactorId)}; a close by the server has reactorId < 0. */
     @FunctionalInterface
     public interface OnConnection {

@@ -12,6 +12,17 @@ public record ClientInfo(
         long connectTime, double lastTime, double lastRecvTime, double lastSendTime, double lastDispatchTime,
         int closeErrno, long recvQueuedBytes, long sendQueuedBytes, long uid, int workerId) {
 
+    /** The inverse of {@link #toMap()} (a worker JVM receives the master's answer as a map). */
+    static ClientInfo fromMap(Map<?, ?> m) {
+        return new ClientInfo((Integer) m.get("server_port"), (Integer) m.get("server_fd"),
+                (Integer) m.get("socket_fd"), (Integer) m.get("socket_type"), (Integer) m.get("remote_port"),
+                (String) m.get("remote_ip"), (Integer) m.get("reactor_id"), (Long) m.get("connect_time"),
+                (Double) m.get("last_time"), (Double) m.get("last_recv_time"), (Double) m.get("last_send_time"),
+                (Double) m.get("last_dispatch_time"), (Integer) m.get("close_errno"),
+                (Long) m.get("recv_queued_bytes"), (Long) m.get("send_queued_bytes"), (Long) m.get("uid"),
+                (Integer) m.get("worker_id"));
+    }
+
     /** The same fields under Swoole's names ({@code server_port}, {@code remote_ip}, ...). */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -25,6 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Connection {
     /** Session ids stay below 2^24 and wrap, as in Swoole. */
     static final int MAX_FD = (1 << 24) - 1;
+    private static final AtomicLong SESSIONS = new AtomicLong();
     private static final Object CLOSE = new Object();
     private static final Object RESET = new Object();
 
@@ -64,10 +65,10 @@ final class Connection {
     private final ReentrantLock writableLock = new ReentrantLock();
     private final Condition writableChanged = writableLock.newCondition();
 
-    private final ReentrantLock gateLock = new ReentrantLock();
-    private final Condition gateChanged = gateLock.newCondition();
-    private boolean connected;
-    private int inflight;
+    /** The order of this connection's events (see the class comment). */
+    final EventGate gate = new EventGate();
+    /** Unique to this connection for the life of the server (an fd is reused, a session never). */
+    final long session = SESSIONS.incrementAndGet();
 
     Connection(int fd, int reactorId, Port port, Channel channel, String remoteIp, int remotePort) {
         this.fd = fd;
@@ -218,74 +219,6 @@ final class Connection {
             ReferenceCountUtil.release(o);
         }
         sendQueued.set(0);
-    }
-
-    // ---- the event gate (see the class comment) ----
-
-    /** No connect callback will run: receives may start at once. */
-    void markConnected() {
-        gateLock.lock();
-        try {
-            connected = true;
-            gateChanged.signalAll();
-        } finally {
-            gateLock.unlock();
-        }
-    }
-
-    /** A receive event was handed to a worker (counted until {@link #exitReceive}). */
-    void receiveQueued() {
-        gateLock.lock();
-        try {
-            inflight++;
-        } finally {
-            gateLock.unlock();
-        }
-    }
-
-    /** Before a receive callback: waits for the connect callback to finish. */
-    void awaitConnected() {
-        gateLock.lock();
-        try {
-            while (!connected) {
-                gateChanged.awaitUninterruptibly();
-            }
-        } finally {
-            gateLock.unlock();
-        }
-    }
-
-    void exitReceive() {
-        gateLock.lock();
-        try {
-            if (--inflight == 0) {
-                gateChanged.signalAll();
-            }
-        } finally {
-            gateLock.unlock();
-        }
-    }
-
-    /** True when no callback of this connection runs or waits, so close work may run at once. */
-    boolean idle() {
-        gateLock.lock();
-        try {
-            return connected && inflight == 0;
-        } finally {
-            gateLock.unlock();
-        }
-    }
-
-    /** Before the close callback: waits until connect has finished and no receive callback runs. */
-    void awaitIdle() {
-        gateLock.lock();
-        try {
-            while (!connected || inflight > 0) {
-                gateChanged.awaitUninterruptibly();
-            }
-        } finally {
-            gateLock.unlock();
-        }
     }
 
     int socketFd() {

@@ -98,7 +98,7 @@ final class Dispatcher {
         int start = Math.floorMod(roundRobin.getAndIncrement(), workers.length);
         for (int i = 0; i < workers.length; i++) {
             int w = (start + i) % workers.length;
-            long n = inFlight ? workers[w].concurrency.get() : workers[w].scheduler.coroutineNum();
+            long n = inFlight ? workers[w].concurrency.get() : workers[w].coroutineNum();
             if (n < bestN) {
                 bestN = n;
                 best = w;

@@ -65,6 +65,14 @@ public class Server {
     Callbacks.OnBuffer onBufferEmpty;
     private Callbacks.OnServer onStart, onBeforeShutdown, onShutdown, onManagerStart, onManagerStop;
     private Callbacks.OnWorker onWorkerStart, onWorkerStop, onWorkerExit;
+    private Callbacks.OnWorkerError onWorkerError;
+    /** PROCESS mode: the worker JVMs' entry point, when the command line cannot be re-run. */
+    String entryClass;
+    List<String> entryArgs = List.of();
+    /** PROCESS mode, in the master: the manager role. */
+    private ProcessManager manager;
+    /** PROCESS mode, in a worker JVM: the link to the master. */
+    private ProcessWorker processWorker;
 
     private volatile boolean started;
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -105,14 +113,9 @@ public class Server {
     /**
      * @param host an address, or the socket path for {@link SockType#UNIX_STREAM} and {@link SockType#UNIX_DGRAM}
      * @param port a port number, 0 for any free port (ignored for Unix sockets)
-     * @throws IllegalArgumentException for {@link Mode#PROCESS}, which this release does not have yet
      */
     public Server(String host, int port, Mode mode, SockType sockType) {
         this.mode = Objects.requireNonNull(mode);
-        if (mode == Mode.PROCESS) {
-            throw new IllegalArgumentException("Mode.PROCESS is not supported yet (it comes with the process "
-                    + "model); use Mode.BASE or Mode.THREAD");
-        }
         ports.add(newPort(host, port, sockType));
     }
 
@@ -223,6 +226,28 @@ public class Server {
         return this;
     }
 
+    /**
+     * {@code workerError} (PROCESS mode, in the master): a worker JVM exited abnormally, with its exit code and the
+     * signal that killed it (9 for {@code kill -9}); a new worker is started.
+     */
+    public Server onWorkerError(Callbacks.OnWorkerError cb) {
+        onWorkerError = cb;
+        return this;
+    }
+
+    /**
+     * PROCESS mode: worker JVMs run {@code mainClass} (with this JVM's options and class path) instead of re-running
+     * this JVM's command line. The class's {@code main} must build the same server (settings and callbacks) and call
+     * {@link #start()}, which in a worker connects to the master instead of binding. Needed when the command line
+     * cannot be re-run, as under a test runner or an IDE.
+     */
+    public Server workerEntry(Class<?> mainClass, String... args) {
+        checkNotStarted("workerEntry");
+        entryClass = mainClass.getName();
+        entryArgs = List.of(args);
+        return this;
+    }
+
     public Server onWorkerExit(Callbacks.OnWorker cb) {
         onWorkerExit = cb;
         return this;
@@ -274,6 +299,7 @@ public class Server {
                 case "workerstart" -> onWorkerStart((Callbacks.OnWorker) callback);
                 case "workerstop" -> onWorkerStop((Callbacks.OnWorker) callback);
                 case "workerexit" -> onWorkerExit((Callbacks.OnWorker) callback);
+                case "workererror" -> onWorkerError((Callbacks.OnWorkerError) callback);
                 case "connect" -> onConnect((Callbacks.OnConnection) callback);
                 case "receive" -> onReceive((Callbacks.OnReceive) callback);
                 case "close" -> onClose((Callbacks.OnConnection) callback);
@@ -313,6 +339,10 @@ public class Server {
         }
         validateCallbacks();
         configureLog();
+        if (mode == Mode.PROCESS && ProcessWorker.inWorkerProcess()) {
+            runWorkerProcess();
+            return true;
+        }
         int heartbeatInterval = intSetting("heartbeat_check_interval", 0);
         for (Port p : ports) {
             p.resolve(heartbeatInterval);
@@ -350,6 +380,9 @@ public class Server {
             }
         } else {
             int reactorNum = intSetting("reactor_num", Math.min(cpus, 8));
+            if (mode == Mode.PROCESS) {
+                manager = new ProcessManager(this, workerNum, intSetting("max_wait_time", 3));
+            }
             if (reactorNum == 0) {
                 reactorNum = cpus;
             }
@@ -359,8 +392,13 @@ public class Server {
                 loopIds.put((EventLoop) exec, i++);
             }
             for (int w = 0; w < workerNum; w++) {
-                workers[w] = new Worker(w, Scheduler.serial("jswoole-worker-" + w).enableCoroutine(coroutines)
-                        .maxCoroutine(maxCoroutine), this::handle);
+                if (manager != null) {
+                    workers[w] = new Worker(w, manager.workers[w]);
+                    manager.workers[w].proxy = workers[w];
+                } else {
+                    workers[w] = new Worker(w, Scheduler.serial("jswoole-worker-" + w).enableCoroutine(coroutines)
+                            .maxCoroutine(maxCoroutine), this::handle);
+                }
             }
             dispatcher = new Dispatcher(this, workers, dispatchMode, (DispatchFunction) settings.get("dispatch_func"));
         }
@@ -377,6 +415,20 @@ public class Server {
             stopped.countDown();
             throw e;
         }
+        if (manager != null) {
+            try {
+                manager.start();
+            } catch (java.io.IOException | RuntimeException e) {
+                for (Channel ch : listeners) {
+                    ch.close();
+                }
+                manager.stop();
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                stopped.countDown();
+                throw new SwooleException(ErrorCode.SERVER_INVALID_REQUEST, "cannot start the workers: "
+                        + e.getMessage(), e);
+            }
+        }
         startTime = System.currentTimeMillis() / 1000;
         startHeartbeat(heartbeatInterval);
         writePidFile();
@@ -386,7 +438,7 @@ public class Server {
         fire(onStart);
         fire(onManagerStart);
         for (Worker w : workers) {
-            if (onWorkerStart != null) {
+            if (onWorkerStart != null && w.scheduler != null) {
                 w.scheduler.dispatch(() -> onWorkerStart.handle(this, w.id));
             }
         }
@@ -397,6 +449,68 @@ public class Server {
             Thread.currentThread().interrupt();
         }
         return true;
+    }
+
+    /** This JVM is a worker of PROCESS mode: serve the master's events until it says STOP (then the JVM exits). */
+    private void runWorkerProcess() {
+        int id = ProcessWorker.workerIdFromEnv();
+        Scheduler scheduler = Scheduler.serial("jswoole-worker-" + id)
+                .enableCoroutine(boolSetting("enable_coroutine", true))
+                .maxCoroutine(intSetting("max_coroutine", 100_000));
+        int dispatchMode = intSetting("dispatch_mode", 2);
+        deliverConnectClose = Dispatcher.deliversConnectClose(dispatchMode, boolSetting("enable_unsafe_event", false));
+        discardTimeoutRequest = boolSetting("discard_timeout_request", false);
+        int maxRequest = intSetting("max_request", 0);
+        int grace = intSetting("max_request_grace", maxRequest > 10 ? maxRequest / 2 : 0);
+        long limit = maxRequest <= 0 ? 0 : maxRequest + (grace > 0 ? java.util.concurrent.ThreadLocalRandom.current()
+                .nextInt(grace + 1) : 0);
+        // reload_async=false: a worker told to stop does not wait for its running coroutines
+        long maxWait = boolSetting("reload_async", true) ? TimeUnit.SECONDS.toNanos(intSetting("max_wait_time", 3)) : 0;
+        processWorker = new ProcessWorker(this, id, scheduler, deliverConnectClose, limit, maxWait);
+        try {
+            processWorker.run();
+        } catch (java.io.IOException e) {
+            Log.error("worker #" + id + ": cannot reach the master: " + e.getMessage());
+            Runtime.getRuntime().halt(1);
+        }
+    }
+
+    /** In a worker JVM: fires workerStart in its scheduler. */
+    void workerStarted(Scheduler scheduler, int id) {
+        if (onWorkerStart != null) {
+            scheduler.dispatch(() -> onWorkerStart.handle(this, id));
+        }
+    }
+
+    /** In a worker JVM that is exiting: fires workerStop (at most 3 s) and clears the worker's timers. */
+    void workerStopped(Scheduler scheduler, int id) {
+        if (onWorkerStop != null) {
+            CountDownLatch done = new CountDownLatch(1);
+            scheduler.dispatch(() -> {
+                try {
+                    onWorkerStop.handle(this, id);
+                } finally {
+                    done.countDown();
+                }
+            });
+            try {
+                done.await(3, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        scheduler.close();
+    }
+
+    /** In the master: a worker JVM exited abnormally. */
+    void workerError(int id, long pid, int exitCode, int signal) {
+        if (onWorkerError != null) {
+            try {
+                onWorkerError.handle(this, id, (int) pid, exitCode, signal);
+            } catch (RuntimeException e) {
+                Log.error("workerError callback failed", e);
+            }
+        }
     }
 
     private void validateCallbacks() {
@@ -488,6 +602,18 @@ public class Server {
         if (!SIGNALS.compareAndSet(false, true)) {
             return;
         }
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("USR1"), sig -> {
+                Log.notice("received SIGUSR1, reloading the workers");
+                for (Server srv : RUNNING) {
+                    if (srv.manager != null) {
+                        srv.reload();
+                    }
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            Log.warning("cannot handle SIGUSR1: " + e.getMessage());
+        }
         for (String name : new String[] {"TERM", "INT"}) {
             try {
                 sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
@@ -519,6 +645,9 @@ public class Server {
      * {@code workerStop}, {@code managerStop}, {@code shutdown}; then {@link #start()} returns.
      */
     public boolean shutdown() {
+        if (processWorker != null) {
+            return Boolean.TRUE.equals(processWorker.call(CALL_SHUTDOWN, null));
+        }
         if (!started || !stopping.compareAndSet(false, true)) {
             return false;
         }
@@ -549,8 +678,13 @@ public class Server {
             while (table.size() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
+            if (manager != null) {
+                manager.stop();
+            }
             for (Worker w : workers) {
-                // the worker itself counts as running while this shuts it down, hence "> 0"
+                if (w.scheduler == null) {
+                    continue; // a worker JVM: it ran workerStop itself
+                }
                 if (w.scheduler.coroutineNum() > 0 && onWorkerExit != null) {
                     runInWorker(w, () -> onWorkerExit.handle(this, w.id), deadline);
                 }
@@ -629,20 +763,23 @@ public class Server {
         table.put(c);
         boolean connectEvent = deliverConnectClose && port.connectCallback() != null;
         if (!connectEvent) {
-            c.markConnected();
+            c.gate.markConnected();
             return c;
         }
         int w = route(c, DispatchFunction.TYPE_CONNECT, new byte[0]);
         if (w < 0) {
-            c.markConnected();
+            c.gate.markConnected();
             if (w == Dispatcher.CLOSE) {
                 c.close(false);
             }
             return c;
         }
         c.workerId = w;
-        if (!deliver(c, w, new WorkerEvent.Connect(fd, c.reactorId))) {
-            c.markConnected();
+        if (manager != null) {
+            c.gate.markConnected(); // a worker JVM keeps its own gate
+        }
+        if (!deliver(c, w, new WorkerEvent.Connect(port.index, fd, c.reactorId))) {
+            c.gate.markConnected();
         }
         return c;
     }
@@ -661,9 +798,12 @@ public class Server {
             return;
         }
         c.lastDispatchMillis = c.lastRecvMillis;
-        c.receiveQueued();
-        if (!deliver(c, w, new WorkerEvent.Receive(c.fd, c.reactorId, data))) {
-            c.exitReceive();
+        boolean local = manager == null; // a worker JVM keeps its own gate
+        if (local) {
+            c.gate.receiveQueued();
+        }
+        if (!deliver(c, w, new WorkerEvent.Receive(c.port.index, c.fd, c.reactorId, data)) && local) {
+            c.gate.exitReceive();
         }
     }
 
@@ -681,10 +821,10 @@ public class Server {
             return;
         }
         c.lastDispatchMillis = c.lastRecvMillis;
-        c.receiveQueued();
-        if (!deliver(c, w, new WorkerEvent.Message(c.fd, c.reactorId, msg))) {
+        c.gate.receiveQueued();
+        if (!deliver(c, w, new WorkerEvent.Message(c.port.index, c.fd, c.reactorId, msg))) {
             io.netty.util.ReferenceCountUtil.release(msg);
-            c.exitReceive();
+            c.gate.exitReceive();
         }
     }
 
@@ -711,8 +851,105 @@ public class Server {
         Callbacks.OnBuffer cb = full ? c.port.bufferFullCallback() : c.port.bufferEmptyCallback();
         if (cb != null) {
             int w = mode == Mode.BASE ? c.reactorId : (c.workerId >= 0 ? c.workerId : c.fd % workers.length);
-            deliver(c, w, new WorkerEvent.Buffer(c.fd, full));
+            deliver(c, w, new WorkerEvent.Buffer(c.port.index, c.fd, full));
         }
+    }
+
+    // ------------------------------------------------------------------ the master's side of worker JVMs
+
+    static final byte CALL_EXISTS = 1, CALL_INFO = 2, CALL_LIST = 3, CALL_STATS = 4, CALL_HEARTBEAT = 5,
+            CALL_SHUTDOWN = 6, CALL_CONNECTIONS = 7, CALL_RELOAD = 8, CALL_RETIRE = 9, CALL_STOP_WORKER = 10,
+            CALL_WORKER_PID = 11;
+
+    /** A worker JVM's send: dropped when the fd now belongs to another connection than the worker meant. */
+    void sendFromWorker(Worker w, int fd, long session, byte[] data) {
+        if (sessionIs(fd, session) && send(fd, data)) {
+            w.responseCount.increment();
+        }
+    }
+
+    /** Whether {@code fd} is the connection {@code session} (0: whatever connection has the fd now). */
+    boolean sessionIs(int fd, long session) {
+        Connection c = connection(fd);
+        return c != null && (session == 0 || c.session == session);
+    }
+
+    /** A worker JVM finished the close event of {@code fd}: free it, unless it already belongs to a new connection. */
+    void closeHandled(int fd, long session) {
+        Connection c = connection(fd);
+        if (c != null && c.session == session && c.closed) {
+            table.free(fd);
+        }
+    }
+
+    /** Answers a worker JVM's question (see {@link ProcessWorker#call}). */
+    Object answerCall(byte op, Object args) {
+        return switch (op) {
+            case CALL_EXISTS -> exists((Integer) args);
+            case CALL_INFO -> getClientInfo((Integer) args).map(ClientInfo::toMap).orElse(null);
+            case CALL_LIST -> {
+                List<?> a = (List<?>) args;
+                yield getClientList((Integer) a.get(0), (Integer) a.get(1));
+            }
+            case CALL_STATS -> stats();
+            case CALL_HEARTBEAT -> heartbeat((Boolean) args);
+            case CALL_SHUTDOWN -> shutdown();
+            case CALL_CONNECTIONS -> new ArrayList<>(connections());
+            case CALL_RELOAD -> reload();
+            case CALL_RETIRE, CALL_STOP_WORKER -> stop((Integer) args);
+            case CALL_WORKER_PID -> getWorkerPid((Integer) args);
+            default -> throw new IllegalArgumentException("unknown call " + op);
+        };
+    }
+
+    /**
+     * Restarts the workers one at a time, gracefully ({@code reload}; also SIGUSR1). PROCESS mode only: the new
+     * worker JVMs load the application's classes afresh, so changed code takes effect; the listening sockets stay
+     * open and no connection is closed. Returns at once; the reload runs in the background.
+     */
+    public boolean reload() {
+        if (processWorker != null) {
+            return Boolean.TRUE.equals(processWorker.call(CALL_RELOAD, null));
+        }
+        if (manager == null) {
+            Log.warning("reload() needs Mode.PROCESS (workers of BASE and THREAD mode live in this JVM)");
+            return LastError.fail(ErrorCode.OPERATION_NOT_SUPPORT);
+        }
+        Thread.ofPlatform().name("jswoole-reload").start(() -> {
+            Log.notice("reloading " + workers.length + " workers");
+            manager.reload();
+            Log.notice("reload done");
+        });
+        return true;
+    }
+
+    /** Stops worker {@code workerId} gracefully; the manager starts a new one (PROCESS mode). */
+    public boolean stop(int workerId) {
+        if (processWorker != null) {
+            return Boolean.TRUE.equals(processWorker.call(CALL_STOP_WORKER, workerId));
+        }
+        if (manager == null || workerId < 0 || workerId >= workers.length) {
+            return LastError.fail(ErrorCode.OPERATION_NOT_SUPPORT);
+        }
+        Thread.ofPlatform().name("jswoole-stop-worker").start(() -> manager.restart(manager.workers[workerId]));
+        return true;
+    }
+
+    /** The pid of worker {@code workerId} (this JVM's pid for BASE and THREAD workers). */
+    public int getWorkerPid(int workerId) {
+        if (processWorker != null) {
+            Object pid = processWorker.call(CALL_WORKER_PID, workerId);
+            return pid == null ? -1 : (Integer) pid;
+        }
+        if (manager != null && workerId >= 0 && workerId < workers.length) {
+            return (int) manager.workers[workerId].pid;
+        }
+        return getMasterPid();
+    }
+
+    /** The pid of the worker running the caller ({@code $server->worker_pid}). */
+    public int getWorkerPid() {
+        return (int) ProcessHandle.current().pid();
     }
 
     Connection connection(int fd) {
@@ -725,7 +962,7 @@ public class Server {
         c.discardOutput();
         closeCount.increment();
         boolean closeEvent = deliverConnectClose && c.port.closeCallback() != null;
-        if (!closeEvent && c.idle()) {
+        if (!closeEvent && c.gate.idle()) {
             table.free(c.fd);
             return;
         }
@@ -734,7 +971,7 @@ public class Server {
             w = c.fd % workers.length;
         }
         int rid = c.closedByServer ? -1 : c.reactorId;
-        if (!deliver(c, w, new WorkerEvent.Close(c.fd, rid))) {
+        if (!deliver(c, w, new WorkerEvent.Close(c.port.index, c.fd, rid))) {
             table.free(c.fd);
         }
     }
@@ -744,13 +981,13 @@ public class Server {
      * are queued), the connection closes. The close callback sees the peer's close (reactorId >= 0).
      */
     void inputShutdown(Connection c) {
-        if (c.idle()) {
+        if (c.gate.idle()) {
             c.closeAfterOutput(false);
             return;
         }
         Worker w = workers[mode == Mode.BASE ? c.reactorId : c.fd % workers.length];
         w.scheduler.go(() -> {
-            c.awaitIdle();
+            c.gate.awaitIdle();
             c.closeAfterOutput(false);
         });
     }
@@ -797,67 +1034,96 @@ public class Server {
 
     // ------------------------------------------------------------------ worker side
 
+    /** The worker side's view of this JVM's connection table (BASE, THREAD). */
+    private final EventSite localSite = new EventSite() {
+        @Override
+        public EventGate gate(int fd) {
+            Connection c = table.get(fd);
+            return c == null ? null : c.gate;
+        }
+
+        @Override
+        public boolean socketClosed(int fd) {
+            Connection c = table.get(fd);
+            return c == null || c.closed;
+        }
+
+        @Override
+        public void closeHandled(int fd) {
+            table.free(fd);
+        }
+    };
+
     /** Runs one event in worker {@code w} (a coroutine of it, or its carrier without coroutines). */
     private void handle(Worker w, WorkerEvent event) {
+        handle(localSite, w.scheduler, w.requestCount, event);
+    }
+
+    /**
+     * Runs one event's callback, keeping the order of the connection's events (see {@link EventGate}); the same
+     * code for local workers and for worker JVMs.
+     */
+    void handle(EventSite site, Scheduler scheduler, java.util.concurrent.atomic.LongAdder requests,
+            WorkerEvent event) {
+        boolean mayWait = scheduler.coroutineEnabled();
         switch (event) {
             case WorkerEvent.Connect e -> {
-                Connection c = table.get(e.fd());
+                EventGate gate = site.gate(e.fd());
                 try {
-                    if (c != null) {
-                        c.port.connectCallback().handle(this, e.fd(), e.reactorId());
+                    if (gate != null) {
+                        ports.get(e.port()).connectCallback().handle(this, e.fd(), e.reactorId());
                     }
                 } catch (RuntimeException ex) {
                     Log.error("connect callback failed (fd " + e.fd() + ")", ex);
                 } finally {
-                    if (c != null) {
-                        c.markConnected();
+                    if (gate != null) {
+                        gate.markConnected();
                     }
                 }
             }
             case WorkerEvent.Receive e -> {
-                Connection c = table.get(e.fd());
-                if (c == null) {
+                EventGate gate = site.gate(e.fd());
+                if (gate == null) {
                     return;
                 }
                 try {
-                    if (w.scheduler.coroutineEnabled()) {
-                        c.awaitConnected();
+                    if (mayWait) {
+                        gate.awaitConnected();
                     }
-                    if (c.closed && discardTimeoutRequest) {
+                    if (discardTimeoutRequest && site.socketClosed(e.fd())) {
                         Log.debug("fd " + e.fd() + ": discarding data that arrived before the close");
                         return;
                     }
-                    w.requestCount.increment();
-                    c.port.receiveCallback().handle(this, e.fd(), e.reactorId(), e.data());
+                    requests.increment();
+                    ports.get(e.port()).receiveCallback().handle(this, e.fd(), e.reactorId(), e.data());
                 } catch (RuntimeException ex) {
                     Log.error("receive callback failed (fd " + e.fd() + ")", ex);
                 } finally {
-                    c.exitReceive();
+                    gate.exitReceive();
                 }
             }
             case WorkerEvent.Message e -> {
-                Connection c = table.get(e.fd());
-                if (c == null) {
+                EventGate gate = site.gate(e.fd());
+                if (gate == null) {
                     io.netty.util.ReferenceCountUtil.release(e.message());
                     return;
                 }
                 try {
-                    if (w.scheduler.coroutineEnabled()) {
-                        c.awaitConnected();
+                    if (mayWait) {
+                        gate.awaitConnected();
                     }
-                    w.requestCount.increment();
-                    c.port.protocol.onMessage(this, e.fd(), e.reactorId(), e.message());
+                    requests.increment();
+                    ports.get(e.port()).protocol.onMessage(this, e.fd(), e.reactorId(), e.message());
                 } catch (RuntimeException ex) {
                     Log.error("protocol handler failed (fd " + e.fd() + ")", ex);
                 } finally {
                     io.netty.util.ReferenceCountUtil.release(e.message());
-                    c.exitReceive();
+                    gate.exitReceive();
                 }
             }
             case WorkerEvent.Buffer e -> {
-                Connection c = table.get(e.fd());
-                Callbacks.OnBuffer cb = c == null ? null
-                        : e.full() ? c.port.bufferFullCallback() : c.port.bufferEmptyCallback();
+                Port p = ports.get(e.port());
+                Callbacks.OnBuffer cb = e.full() ? p.bufferFullCallback() : p.bufferEmptyCallback();
                 try {
                     if (cb != null) {
                         cb.handle(this, e.fd());
@@ -867,28 +1133,28 @@ public class Server {
                 }
             }
             case WorkerEvent.Close e -> {
-                Connection c = table.get(e.fd());
-                if (c == null) {
+                EventGate gate = site.gate(e.fd());
+                if (gate == null) {
                     return;
                 }
                 try {
-                    if (w.scheduler.coroutineEnabled()) {
-                        c.awaitIdle();
+                    if (mayWait) {
+                        gate.awaitIdle();
                     }
-                    Callbacks.OnConnection cb = c.port.closeCallback();
+                    Callbacks.OnConnection cb = ports.get(e.port()).closeCallback();
                     if (deliverConnectClose && cb != null) {
                         cb.handle(this, e.fd(), e.reactorId());
                     }
                 } catch (RuntimeException ex) {
                     Log.error("close callback failed (fd " + e.fd() + ")", ex);
                 } finally {
-                    table.free(e.fd());
+                    site.closeHandled(e.fd());
                 }
             }
             case WorkerEvent.Packet e -> {
                 try {
-                    w.requestCount.increment();
-                    ports.get(e.portIndex()).packetCallback().handle(this, e.data(), e.info());
+                    requests.increment();
+                    ports.get(e.port()).packetCallback().handle(this, e.data(), e.info());
                 } catch (RuntimeException ex) {
                     Log.error("packet callback failed (from " + e.info().address() + ")", ex);
                 }
@@ -904,6 +1170,9 @@ public class Server {
      * exist or is closed.
      */
     public boolean send(int fd, byte[] data) {
+        if (processWorker != null) {
+            return processWorker.send(fd, data);
+        }
         Connection c = table == null ? null : table.get(fd);
         if (c == null) {
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
@@ -962,6 +1231,9 @@ public class Server {
      * {@code serverSocket} is a port's {@link Port#sock()}, or -1 for the first port of the matching family.
      */
     public boolean sendto(String ip, int port, byte[] data, int serverSocket) {
+        if (processWorker != null) {
+            return processWorker.sendto(ip, port, data, serverSocket);
+        }
         Port p = serverSocket >= 0 && serverSocket < ports.size() ? ports.get(serverSocket) : null;
         if (p == null) {
             SockType want = ip.startsWith("/") ? SockType.UNIX_DGRAM : ip.contains(":") ? SockType.UDP6 : SockType.UDP;
@@ -995,6 +1267,9 @@ public class Server {
      * {@code close} callback fires with a negative reactorId. False when the fd does not exist or is closing.
      */
     public boolean close(int fd, boolean reset) {
+        if (processWorker != null) {
+            return processWorker.close(fd, reset);
+        }
         Connection c = table == null ? null : table.get(fd);
         if (c == null || c.closed) {
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
@@ -1008,6 +1283,9 @@ public class Server {
 
     /** Exempts connection {@code fd} from the heartbeat ({@code protect}); false when it does not exist. */
     public boolean protect(int fd, boolean protect) {
+        if (processWorker != null) {
+            return processWorker.control(protect ? Ipc.OP_PROTECT : Ipc.OP_UNPROTECT, fd);
+        }
         Connection c = connection(fd);
         if (c == null || c.closed) {
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
@@ -1024,12 +1302,20 @@ public class Server {
      * A manual idle scan ({@code heartbeat}): the fds idle past their port's {@code heartbeat_idle_time} or
      * {@code max_idle_time}, closed when {@code closeConn}.
      */
+    @SuppressWarnings("unchecked")
     public List<Integer> heartbeat(boolean closeConn) {
+        if (processWorker != null) {
+            Object l = processWorker.call(CALL_HEARTBEAT, closeConn);
+            return l == null ? List.of() : (List<Integer>) l;
+        }
         return table == null ? List.of() : scanIdle(closeConn);
     }
 
     /** Stops reading from connection {@code fd} until {@link #resume}; false when it does not exist. */
     public boolean pause(int fd) {
+        if (processWorker != null) {
+            return processWorker.control(Ipc.OP_PAUSE, fd);
+        }
         Connection c = connection(fd);
         if (c == null || c.closed) {
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
@@ -1040,6 +1326,9 @@ public class Server {
 
     /** Reads from connection {@code fd} again after {@link #pause} or {@code enable_delay_receive}. */
     public boolean resume(int fd) {
+        if (processWorker != null) {
+            return processWorker.control(Ipc.OP_RESUME, fd);
+        }
         Connection c = connection(fd);
         if (c == null || c.closed) {
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
@@ -1055,6 +1344,9 @@ public class Server {
 
     /** Whether connection {@code fd} is open ({@code exist} in Swoole 4). */
     public boolean exists(int fd) {
+        if (processWorker != null) {
+            return Boolean.TRUE.equals(processWorker.call(CALL_EXISTS, fd));
+        }
         Connection c = table == null ? null : table.get(fd);
         return c != null && !c.closed && !c.closedByServer;
     }
@@ -1066,6 +1358,9 @@ public class Server {
 
     /** What the server knows about connection {@code fd}; empty when there is none. */
     public Optional<ClientInfo> getClientInfo(int fd) {
+        if (processWorker != null) {
+            return Optional.ofNullable((Map<?, ?>) processWorker.call(CALL_INFO, fd)).map(ClientInfo::fromMap);
+        }
         Connection c = table == null ? null : table.get(fd);
         if (c == null) {
             return Optional.empty();
@@ -1082,7 +1377,12 @@ public class Server {
     }
 
     /** Up to {@code count} (at most 100) open fds greater than {@code startFd}, ascending. */
+    @SuppressWarnings("unchecked")
     public List<Integer> getClientList(int startFd, int count) {
+        if (processWorker != null) {
+            Object l = processWorker.call(CALL_LIST, List.of(startFd, count));
+            return l == null ? List.of() : (List<Integer>) l;
+        }
         if (table == null) {
             return List.of();
         }
@@ -1090,7 +1390,12 @@ public class Server {
     }
 
     /** The fds of the connections ({@code $server->connections}): a live, read-only view. */
+    @SuppressWarnings("unchecked")
     public Set<Integer> connections() {
+        if (processWorker != null) {
+            Object l = processWorker.call(CALL_CONNECTIONS, null);
+            return l == null ? Set.of() : Set.copyOf((List<Integer>) l);
+        }
         return table == null ? Set.of() : table.fds();
     }
 
@@ -1099,6 +1404,9 @@ public class Server {
      * once; false when it is already bound or does not exist.
      */
     public boolean bind(int fd, long uid) {
+        if (processWorker != null) {
+            return processWorker.bind(fd, uid);
+        }
         Connection c = table == null ? null : table.get(fd);
         if (c == null || c.closed) {
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
@@ -1119,6 +1427,9 @@ public class Server {
 
     /** The id of the worker running the caller, or -1 outside the workers ({@code $server->worker_id}). */
     public int getWorkerId() {
+        if (processWorker != null) {
+            return processWorker.id;
+        }
         Worker w = currentWorker();
         return w == null ? -1 : w.id;
     }
@@ -1177,7 +1488,12 @@ public class Server {
     }
 
     /** Swoole's {@code stats()}, with Swoole's keys; {@code worker_*} keys describe the calling worker. */
+    @SuppressWarnings("unchecked")
     public Map<String, Object> stats() {
+        if (processWorker != null) {
+            Object m = processWorker.call(CALL_STATS, null);
+            return m == null ? Map.of() : (Map<String, Object>) m;
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         Worker me = currentWorker();
         int idle = 0, coroutines = 0, peak = 0, concurrency = 0;

@@ -88,8 +88,12 @@ public final class Settings {
         server("enable_delay_receive", Type.BOOL);
         later("the process model (issue 5)", "buffer_input_size", "input_buffer_size", "max_queued_bytes",
                 "tcp_fastopen");
-        later("PROCESS mode and task workers (issue 5)",
-                "max_request", "max_request_grace", "max_wait_time", "reload_async", "daemonize", "user", "group",
+        // PROCESS mode
+        server("max_request", Type.INT, 0, Integer.MAX_VALUE);
+        server("max_request_grace", Type.INT, 0, Integer.MAX_VALUE);
+        server("max_wait_time", Type.INT, 0, 86_400);
+        server("reload_async", Type.BOOL);
+        later("task workers and the rest of the process model (issue 5)", "daemonize", "user", "group",
                 "chroot", "task_worker_num", "task_ipc_mode", "task_max_request", "task_max_request_grace",
                 "task_tmpdir", "task_enable_coroutine", "task_use_object", "task_object", "message_queue_key",
                 "event_object", "single_thread", "open_cpu_affinity", "cpu_affinity_ignore");

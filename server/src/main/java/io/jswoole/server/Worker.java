@@ -5,9 +5,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A worker in this JVM: a serial {@link Scheduler} whose coroutines run the callbacks of the events dispatched to
- * it. In BASE mode the scheduler's carrier is the worker's own event loop (Swoole's model: the loop runs the
- * callbacks); in THREAD mode it is a thread of its own.
+ * A worker as the reactors see it: where events are dispatched to. In BASE and THREAD mode it is in this JVM, a
+ * serial {@link Scheduler} whose coroutines run the callbacks (in BASE mode the scheduler's carrier is the worker's
+ * own event loop, Swoole's model; in THREAD mode a thread of its own). In the master of PROCESS mode it is a
+ * {@link RemoteWorker}: the events go as frames to a worker JVM.
  */
 final class Worker {
     /** Runs an event in a worker (the server's side of the boundary). */
@@ -16,7 +17,10 @@ final class Worker {
     }
 
     final int id;
+    /** The local scheduler, or null for a worker JVM. */
     final Scheduler scheduler;
+    /** The link to a worker JVM, or null for a local worker. */
+    final RemoteWorker remote;
     private final Handler handler;
     /** Events handed to this worker and not finished yet ({@code dispatch_mode} 3 looks for 0). */
     final AtomicInteger concurrency = new AtomicInteger();
@@ -28,12 +32,24 @@ final class Worker {
         this.id = id;
         this.scheduler = scheduler;
         this.handler = handler;
+        this.remote = null;
+    }
+
+    Worker(int id, RemoteWorker remote) {
+        this.id = id;
+        this.scheduler = null;
+        this.handler = null;
+        this.remote = remote;
     }
 
     /** Hands {@code event} to this worker; its callback runs as a coroutine (or directly, without coroutines). */
     void deliver(WorkerEvent event) {
         dispatchCount.increment();
         concurrency.incrementAndGet();
+        if (remote != null) {
+            remote.deliver(event); // the worker JVM reports finished events (DONE frames)
+            return;
+        }
         try {
             scheduler.dispatch(() -> {
                 try {
@@ -50,5 +66,10 @@ final class Worker {
 
     boolean idle() {
         return concurrency.get() == 0;
+    }
+
+    /** Coroutines alive in the worker; for a worker JVM, the events it has in flight. */
+    int coroutineNum() {
+        return scheduler != null ? scheduler.coroutineNum() : concurrency.get();
     }
 }

@@ -3,26 +3,27 @@ package io.jswoole.server;
 /**
  * What crosses the boundary between the connection owners (reactors) and a worker. In THREAD and BASE mode an
  * event is handed over by reference; a PROCESS-mode worker receives the same events as frames over its Unix
- * socket, so the worker side is written once against this type.
+ * socket ({@link Ipc}), and the same code ({@link Server}'s worker side) runs them. {@code port} is the index of
+ * the port the connection came in on.
  */
 sealed interface WorkerEvent {
-    record Connect(int fd, int reactorId) implements WorkerEvent {
+    record Connect(int port, int fd, int reactorId) implements WorkerEvent {
     }
 
-    record Receive(int fd, int reactorId, byte[] data) implements WorkerEvent {
+    record Receive(int port, int fd, int reactorId, byte[] data) implements WorkerEvent {
     }
 
-    /** A message decoded by a port protocol (HTTP request, WebSocket frame...). */
-    record Message(int fd, int reactorId, Object message) implements WorkerEvent {
+    /** A message decoded by a port protocol (HTTP request, WebSocket frame...); local modes only. */
+    record Message(int port, int fd, int reactorId, Object message) implements WorkerEvent {
     }
 
     /** The connection's output passed the high watermark ({@code full}) or fell back to the low one. */
-    record Buffer(int fd, boolean full) implements WorkerEvent {
+    record Buffer(int port, int fd, boolean full) implements WorkerEvent {
     }
 
-    record Close(int fd, int reactorId) implements WorkerEvent {
+    record Close(int port, int fd, int reactorId) implements WorkerEvent {
     }
 
-    record Packet(int portIndex, byte[] data, PacketInfo info) implements WorkerEvent {
+    record Packet(int port, byte[] data, PacketInfo info) implements WorkerEvent {
     }
 }

@@ -72,9 +72,9 @@ class SettingsTest {
     }
 
     @Test
-    void processModeIsRefusedClearly() {
-        assertThatThrownBy(() -> new Server("127.0.0.1", 0, Mode.PROCESS))
-                .hasMessageContaining("Mode.PROCESS is not supported yet");
+    void reloadOutsideProcessModeFailsWithAClearError() {
+        assertThat(server.reload()).isFalse();
+        assertThat(io.jswoole.LastError.error()).isEqualTo(io.jswoole.ErrorCode.OPERATION_NOT_SUPPORT);
     }
 
     @Test

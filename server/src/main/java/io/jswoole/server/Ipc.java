@@ -1,0 +1,233 @@
+package io.jswoole.server;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+
+/**
+ * The frames between the master and its worker JVMs (PROCESS mode), over one Unix stream socket per worker.
+ * <pre>
+ * frame  := length:int32 (of type + body, big-endian)  type:int8  body
+ * master to worker                          worker to master
+ *  1 CONNECT  port:i16 fd:i32 session:i64    20 HELLO    worker:i32 pid:i64
+ *             reactor:i32                    21 SEND     fd:i32 session:i64 data:bytes
+ *  2 RECEIVE  port fd session reactor data   22 CLOSE    fd session reset:i8
+ *  3 CLOSE    port fd session reactor        23 SENDTO   ip:str port:i32 sock:i32 data:bytes
+ *  4 PACKET   port address:str rport:i32     24 CONTROL  op:i8 fd session   (pause, resume, protect...)
+ *             sport:i32 time:f64 data        25 BIND     fd session uid:i64
+ *  5 BUFFER   port fd session full:i8        26 CALL     id:i64 op:i8 args:value
+ *  6 REPLY    id:i64 value                   27 CLOSED   fd session   (close handled: free the fd)
+ *  7 STOP     (finish in-flight work, exit)  28 DONE     events:i32  (finished since the last DONE)
+ * bytes := length:int32 + bytes;  str := bytes (UTF-8);  value := {@link Values}
+ * </pre>
+ * A session is a number unique to one connection for the life of the master: commands carry the session of the
+ * connection they mean, so a late command for an fd that was closed and reused is dropped, not misdelivered.
+ * <p>Writes are batched: a writer thread takes every queued frame and writes them with one gathering write.
+ */
+final class Ipc {
+    static final byte CONNECT = 1, RECEIVE = 2, CLOSE = 3, PACKET = 4, BUFFER = 5, REPLY = 6, STOP = 7;
+    static final byte HELLO = 20, SEND = 21, CLOSE_FD = 22, SENDTO = 23, CONTROL = 24, BIND = 25, CALL = 26,
+            CLOSED = 27, DONE = 28;
+    static final byte OP_PAUSE = 1, OP_RESUME = 2, OP_PROTECT = 3, OP_UNPROTECT = 4;
+    /** Frames larger than this are refused (a corrupt length must not allocate gigabytes). */
+    static final int MAX_FRAME = 256 << 20;
+
+    private Ipc() {
+    }
+
+    /** Builds one frame: {@code body} writes the fields after the type. */
+    static ByteBuffer frame(byte type, Body body) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(0);
+            out.writeByte(type);
+            body.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes.toByteArray());
+        b.putInt(0, b.remaining() - 4);
+        return b;
+    }
+
+    @FunctionalInterface
+    interface Body {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    static void bytes(DataOutputStream out, byte[] b) throws IOException {
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    static byte[] bytes(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > MAX_FRAME) {
+            throw new IOException("bad length " + n);
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
+    }
+
+    static void str(DataOutputStream out, String s) throws IOException {
+        bytes(out, s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    static String str(DataInputStream in) throws IOException {
+        return new String(bytes(in), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads frames from {@code ch} until EOF and hands each to {@code handler} as (type, body stream). Returns
+     * normally at EOF; throws when the stream is corrupt.
+     */
+    static void readLoop(SocketChannel ch, FrameHandler handler) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+        while (true) {
+            if (ch.read(buf) < 0) {
+                return;
+            }
+            buf.flip();
+            while (buf.remaining() >= 4) {
+                int len = buf.getInt(buf.position());
+                if (len < 1 || len > MAX_FRAME) {
+                    throw new IOException("corrupt IPC frame length " + len);
+                }
+                if (buf.remaining() < 4 + len) {
+                    if (buf.capacity() < 4 + len) {
+                        ByteBuffer bigger = ByteBuffer.allocate(Math.max(4 + len, buf.capacity() * 2));
+                        bigger.put(buf);
+                        buf = bigger;
+                        buf.flip();
+                    }
+                    break;
+                }
+                buf.getInt();
+                byte type = buf.get();
+                byte[] body = new byte[len - 1];
+                buf.get(body);
+                handler.handle(type, new DataInputStream(new java.io.ByteArrayInputStream(body)));
+            }
+            buf.compact();
+        }
+    }
+
+    @FunctionalInterface
+    interface FrameHandler {
+        void handle(byte type, DataInputStream body) throws IOException;
+    }
+
+    /**
+     * Writes frames for one socket from a queue, on its own thread, every ready frame in one gathering write.
+     * {@link #send} never blocks the caller; frames queued while the socket is being replaced wait in the queue.
+     */
+    static final class Writer {
+        private static final ByteBuffer HAND_OVER = ByteBuffer.allocate(0);
+        private final LinkedBlockingQueue<ByteBuffer> queue = new LinkedBlockingQueue<>();
+        private final String name;
+        private volatile SocketChannel channel;
+        private volatile Thread thread;
+
+        Writer(String name) {
+            this.name = name;
+        }
+
+        synchronized void send(ByteBuffer frame) {
+            queue.add(frame);
+        }
+
+        /**
+         * Ends writing to the current socket after the frames queued so far; frames queued later wait for the
+         * next {@link #attach} (the replacement worker).
+         */
+        synchronized void handOver() {
+            queue.add(HAND_OVER);
+        }
+
+        int queued() {
+            return queue.size();
+        }
+
+        /** Starts writing to {@code ch}; {@code onError} runs once if a write fails. */
+        synchronized void attach(SocketChannel ch, Consumer<IOException> onError) {
+            channel = ch;
+            thread = Thread.ofPlatform().daemon().name(name).start(() -> run(ch, onError));
+        }
+
+        synchronized void detach() {
+            channel = null;
+            Thread t = thread;
+            if (t != null) {
+                t.interrupt();
+            }
+        }
+
+        /** Drops the frames queued for a peer that will never read them. */
+        void clear() {
+            queue.clear();
+        }
+
+        private void run(SocketChannel ch, Consumer<IOException> onError) {
+            List<ByteBuffer> batch = new ArrayList<>();
+            try {
+                while (channel == ch) {
+                    ByteBuffer first = queue.take();
+                    batch.add(first);
+                    queue.drainTo(batch, 1023);
+                    int stop = indexOfHandOver(batch);
+                    if (stop >= 0) {
+                        synchronized (this) {
+                            // frames after the hand-over marker go back to the front of the queue, in order
+                            List<ByteBuffer> rest = new ArrayList<>(batch.subList(stop + 1, batch.size()));
+                            batch.subList(stop, batch.size()).clear();
+                            queue.drainTo(rest);
+                            queue.addAll(rest);
+                            if (channel == ch) {
+                                channel = null;
+                            }
+                        }
+                        write(ch, batch);
+                        return;
+                    }
+                    write(ch, batch);
+                    batch.clear();
+                }
+            } catch (InterruptedException e) {
+                // detached
+            } catch (IOException e) {
+                if (channel == ch) {
+                    onError.accept(e);
+                }
+            }
+        }
+
+        private static int indexOfHandOver(List<ByteBuffer> batch) {
+            for (int i = 0; i < batch.size(); i++) {
+                if (batch.get(i) == HAND_OVER) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        private static void write(SocketChannel ch, List<ByteBuffer> batch) throws IOException {
+            ByteBuffer[] arr = batch.toArray(ByteBuffer[]::new);
+            long left = 0;
+            for (ByteBuffer b : arr) {
+                left += b.remaining();
+            }
+            while (left > 0) {
+                left -= ch.write(arr);
+            }
+        }
+    }
+}

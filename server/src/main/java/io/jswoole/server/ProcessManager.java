@@ -1,0 +1,353 @@
+package io.jswoole.server;
+
+import io.jswoole.log.Log;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The manager role of PROCESS mode, inside the master JVM (Java starts processes with posix_spawn, so Swoole's
+ * reason for a separate manager process, forking a multithreaded master, does not apply).
+ * <p>It starts {@code worker_num} worker JVMs by re-running this JVM's command line (the cluster pattern: the
+ * user's {@code main} runs again in the child, so everything created before {@code start()} exists there too), or
+ * the entry point given to {@link Server#workerEntry}. Each worker connects to the master's Unix socket and says
+ * HELLO; events and commands then flow as {@link Ipc} frames. A worker that exits is replaced at once, or after a
+ * growing pause (0.1 s doubling to 10 s) when workers keep dying at start, so a broken worker cannot cause a spawn
+ * storm.
+ */
+final class ProcessManager {
+    static final String ENV_ROLE = "JSWOOLE_ROLE", ENV_ID = "JSWOOLE_WORKER_ID", ENV_SOCKET = "JSWOOLE_MASTER_SOCKET",
+            ENV_MASTER_PID = "JSWOOLE_MASTER_PID";
+
+    private final Server server;
+    final RemoteWorker[] workers;
+    private final Path socketPath;
+    private final long[] backoffMillis;
+    private final long maxWaitNanos;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("jswoole-manager").unstarted(r));
+    private final java.util.concurrent.ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+    private ServerSocketChannel listener;
+    private volatile boolean stopping;
+
+    ProcessManager(Server server, int workerNum, int maxWaitSeconds) {
+        this.server = server;
+        this.workers = new RemoteWorker[workerNum];
+        this.backoffMillis = new long[workerNum];
+        this.maxWaitNanos = TimeUnit.SECONDS.toNanos(maxWaitSeconds);
+        for (int i = 0; i < workerNum; i++) {
+            workers[i] = new RemoteWorker(i, server);
+        }
+        this.socketPath = Path.of(System.getProperty("java.io.tmpdir"),
+                "jswoole-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100_000 + ".sock");
+    }
+
+    /** Binds the master socket, starts every worker and waits (up to 60 s) until each has said HELLO. */
+    void start() throws IOException {
+        Files.deleteIfExists(socketPath);
+        listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        listener.bind(UnixDomainSocketAddress.of(socketPath));
+        Thread.ofPlatform().daemon().name("jswoole-manager-accept").start(this::acceptLoop);
+        for (RemoteWorker w : workers) {
+            spawn(w);
+        }
+        for (RemoteWorker w : workers) {
+            try {
+                if (!w.ready.await(60, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("worker #" + w.id + " did not connect within 60 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting workers", e);
+            }
+        }
+    }
+
+    private void spawn(RemoteWorker w) {
+        if (stopping) {
+            return;
+        }
+        ProcessBuilder pb = new ProcessBuilder(command()).inheritIO();
+        Map<String, String> env = pb.environment();
+        env.put(ENV_ROLE, "worker");
+        env.put(ENV_ID, Integer.toString(w.id));
+        env.put(ENV_SOCKET, socketPath.toString());
+        env.put(ENV_MASTER_PID, Long.toString(ProcessHandle.current().pid()));
+        env.put("_JAVA_SR_SIGNUM", "39");
+        try {
+            Process p = pb.start();
+            w.process = p;
+            w.pid = p.pid();
+            w.startedNanos = System.nanoTime();
+            w.expectExit = false;
+            p.onExit().thenAccept(done -> exited(w, done));
+        } catch (IOException e) {
+            Log.error("cannot start worker #" + w.id + ": " + e.getMessage());
+            scheduleRespawn(w);
+        }
+    }
+
+    /** The worker's command line: the entry point when one was given, else this JVM's own command line. */
+    private List<String> command() {
+        String java = ProcessHandle.current().info().command().orElse(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        if (server.entryClass != null) {
+            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(server.entryClass);
+            cmd.addAll(server.entryArgs);
+        } else {
+            String[] args = ProcessHandle.current().info().arguments().orElseThrow(() ->
+                    new IllegalStateException("cannot read this JVM's command line; use Server.workerEntry"));
+            cmd.addAll(List.of(args));
+        }
+        return cmd;
+    }
+
+    private void exited(RemoteWorker w, Process p) {
+        if (w.process != p) {
+            return;
+        }
+        int status = p.exitValue();
+        int signal = status > 128 ? status - 128 : 0;
+        int code = signal > 0 ? 0 : status;
+        lost(w, w.channel);
+        w.ready = new java.util.concurrent.CountDownLatch(1);
+        if (stopping) {
+            return;
+        }
+        if (!w.expectExit) {
+            Log.warning("worker #" + w.id + " (pid " + p.pid() + ") exited abnormally: code " + code + ", signal "
+                    + signal + "; starting a new one");
+            server.workerError(w.id, p.pid(), code, signal);
+        }
+        scheduleRespawn(w);
+    }
+
+    /** Respawns at once, or after a doubling pause when the worker died within a second of its start. */
+    private void scheduleRespawn(RemoteWorker w) {
+        boolean quickDeath = System.nanoTime() - w.startedNanos < TimeUnit.SECONDS.toNanos(1) && !w.expectExit;
+        long delay = quickDeath ? Math.min(Math.max(backoffMillis[w.id] * 2, 100), 10_000) : 0;
+        backoffMillis[w.id] = delay;
+        if (delay > 0) {
+            Log.warning("worker #" + w.id + " keeps dying at start; next attempt in " + delay + " ms");
+        }
+        timer.schedule(() -> spawn(w), delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void acceptLoop() {
+        while (!stopping) {
+            try {
+                SocketChannel ch = listener.accept();
+                Thread.ofPlatform().daemon().name("jswoole-ipc-reader").start(() -> serve(ch));
+            } catch (IOException e) {
+                if (!stopping) {
+                    Log.error("manager socket failed: " + e.getMessage());
+                }
+                return;
+            }
+        }
+    }
+
+    /** Reads one worker's frames: HELLO first, then commands, until the worker goes away. */
+    private void serve(SocketChannel ch) {
+        RemoteWorker[] me = new RemoteWorker[1];
+        try {
+            Ipc.readLoop(ch, (type, in) -> {
+                if (me[0] == null) {
+                    if (type != Ipc.HELLO) {
+                        throw new IOException("expected HELLO, got frame type " + type);
+                    }
+                    int id = in.readInt();
+                    long pid = in.readLong();
+                    RemoteWorker w = workers[id];
+                    me[0] = w;
+                    w.channel = ch;
+                    w.pid = pid;
+                    w.pendingCloses.clear();
+                    w.writer.attach(ch, e -> lost(w, ch));
+                    w.ready.countDown();
+                    Log.info("worker #" + id + " (pid " + pid + ") ready");
+                    return;
+                }
+                command(me[0], type, in);
+            });
+        } catch (IOException e) {
+            if (!stopping) {
+                Log.warning("worker link failed: " + e.getMessage());
+            }
+        }
+        if (me[0] != null) {
+            lost(me[0], ch);
+        }
+    }
+
+    /** The worker behind {@code ch} is gone: events it had are lost (documented); its fds closing are freed. */
+    private void lost(RemoteWorker w, SocketChannel ch) {
+        synchronized (w) {
+            if (ch == null || w.channel != ch) {
+                return;
+            }
+            w.channel = null;
+        }
+        w.writer.detach();
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+        w.proxy.concurrency.set(0);
+        for (Map.Entry<Integer, Long> e : w.pendingCloses.entrySet()) {
+            server.closeHandled(e.getKey(), e.getValue());
+        }
+        w.pendingCloses.clear();
+    }
+
+    private void command(RemoteWorker w, byte type, DataInputStream in) throws IOException {
+        switch (type) {
+            case Ipc.SEND -> {
+                int fd = in.readInt();
+                long session = in.readLong();
+                server.sendFromWorker(w.proxy, fd, session, Ipc.bytes(in));
+            }
+            case Ipc.CLOSE_FD -> {
+                int fd = in.readInt();
+                long session = in.readLong();
+                if (server.sessionIs(fd, session)) {
+                    server.close(fd, in.readBoolean());
+                }
+            }
+            case Ipc.SENDTO -> {
+                String ip = Ipc.str(in);
+                int port = in.readInt();
+                int sock = in.readInt();
+                server.sendto(ip, port, Ipc.bytes(in), sock);
+            }
+            case Ipc.CONTROL -> {
+                byte op = in.readByte();
+                int fd = in.readInt();
+                long session = in.readLong();
+                if (server.sessionIs(fd, session)) {
+                    switch (op) {
+                        case Ipc.OP_PAUSE -> server.pause(fd);
+                        case Ipc.OP_RESUME -> server.resume(fd);
+                        case Ipc.OP_PROTECT -> server.protect(fd, true);
+                        case Ipc.OP_UNPROTECT -> server.protect(fd, false);
+                        default -> throw new IOException("unknown control op " + op);
+                    }
+                }
+            }
+            case Ipc.BIND -> {
+                int fd = in.readInt();
+                long session = in.readLong();
+                long uid = in.readLong();
+                if (server.sessionIs(fd, session)) {
+                    server.bind(fd, uid);
+                }
+            }
+            case Ipc.CALL -> {
+                long id = in.readLong();
+                byte op = in.readByte();
+                Object args = Values.read(in);
+                // answered off the reader thread: a call such as reload waits for workers
+                CompletableFuture.supplyAsync(() -> server.answerCall(op, args), calls)
+                        .whenComplete((v, err) -> w.writer.send(Ipc.frame(Ipc.REPLY, out -> {
+                            out.writeLong(id);
+                            Values.write(out, err == null ? v : Map.of("error", String.valueOf(err)));
+                        })));
+            }
+            case Ipc.CLOSED -> {
+                int fd = in.readInt();
+                long session = in.readLong();
+                w.pendingCloses.remove(fd, session);
+                server.closeHandled(fd, session);
+            }
+            case Ipc.DONE -> {
+                int n = in.readInt();
+                w.proxy.concurrency.addAndGet(-n);
+            }
+            default -> throw new IOException("unknown frame type " + type + " from worker #" + w.id);
+        }
+    }
+
+    /**
+     * Replaces the workers one at a time ({@code reload}): each finishes its in-flight work (at most
+     * {@code max_wait_time}, then it is killed), and the next starts only when the new one is ready. The listening
+     * sockets stay open throughout; events for a worker being replaced wait for its successor.
+     */
+    void reload() {
+        for (RemoteWorker w : workers) {
+            restart(w);
+        }
+    }
+
+    /** Stops worker {@code w} gracefully and waits for its replacement. */
+    void restart(RemoteWorker w) {
+        Process p = w.process;
+        if (p == null) {
+            return;
+        }
+        w.expectExit = true;
+        w.writer.send(Ipc.frame(Ipc.STOP, out -> { }));
+        w.writer.handOver();
+        awaitExit(w, p);
+        try {
+            for (int i = 0; i < 600 && (w.process == p || w.ready.getCount() > 0); i++) {
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitExit(RemoteWorker w, Process p) {
+        try {
+            if (!p.waitFor(maxWaitNanos, TimeUnit.NANOSECONDS)) {
+                Log.warning("worker #" + w.id + " (pid " + p.pid() + ") exit timeout, forced termination (error "
+                        + 9101 + ")");
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops every worker (each finishes its in-flight work, at most max_wait_time) and the manager. */
+    void stop() {
+        stopping = true;
+        for (RemoteWorker w : workers) {
+            w.expectExit = true;
+            w.writer.send(Ipc.frame(Ipc.STOP, out -> { }));
+            w.writer.handOver();
+        }
+        for (RemoteWorker w : workers) {
+            Process p = w.process;
+            if (p != null) {
+                awaitExit(w, p);
+            }
+        }
+        timer.shutdownNow();
+        try {
+            listener.close();
+            Files.deleteIfExists(socketPath);
+        } catch (IOException e) {
+            Log.warning("cannot remove " + socketPath + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.jswoole.server;
+
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The master's end of one worker JVM (PROCESS mode): events become {@link Ipc} frames in a queue that a writer
+ * thread sends to the worker's socket. While the worker is being replaced (crash, reload, max_request) the queue
+ * keeps filling and the replacement receives it: a connection's next data reaches the new worker.
+ */
+final class RemoteWorker {
+    final int id;
+    final Ipc.Writer writer;
+    private final Server server;
+    volatile Process process;
+    volatile long pid;
+    volatile long startedNanos;
+    volatile SocketChannel channel;
+    /** Counted down when the current process said HELLO. */
+    volatile CountDownLatch ready = new CountDownLatch(1);
+    /** Set while the manager replaces the process on purpose (reload, stop): its exit is not an error. */
+    volatile boolean expectExit;
+    /** Close events sent to the current process and not yet reported handled: session by fd. */
+    final Map<Integer, Long> pendingCloses = new ConcurrentHashMap<>();
+    /** Worker to fall back on (the Worker proxy the dispatcher sees). */
+    Worker proxy;
+
+    RemoteWorker(int id, Server server) {
+        this.id = id;
+        this.server = server;
+        this.writer = new Ipc.Writer("jswoole-ipc-w" + id);
+    }
+
+    /** Encodes {@code e} as a frame for this worker. */
+    void deliver(WorkerEvent e) {
+        switch (e) {
+            case WorkerEvent.Connect c -> writer.send(Ipc.frame(Ipc.CONNECT, out -> {
+                out.writeShort(c.port());
+                out.writeInt(c.fd());
+                out.writeLong(session(c.fd()));
+                out.writeInt(c.reactorId());
+            }));
+            case WorkerEvent.Receive r -> writer.send(Ipc.frame(Ipc.RECEIVE, out -> {
+                out.writeShort(r.port());
+                out.writeInt(r.fd());
+                out.writeLong(session(r.fd()));
+                out.writeInt(r.reactorId());
+                Ipc.bytes(out, r.data());
+            }));
+            case WorkerEvent.Close c -> {
+                long session = session(c.fd());
+                pendingCloses.put(c.fd(), session);
+                writer.send(Ipc.frame(Ipc.CLOSE, out -> {
+                    out.writeShort(c.port());
+                    out.writeInt(c.fd());
+                    out.writeLong(session);
+                    out.writeInt(c.reactorId());
+                }));
+            }
+            case WorkerEvent.Buffer b -> writer.send(Ipc.frame(Ipc.BUFFER, out -> {
+                out.writeShort(b.port());
+                out.writeInt(b.fd());
+                out.writeLong(session(b.fd()));
+                out.writeBoolean(b.full());
+            }));
+            case WorkerEvent.Packet p -> writer.send(Ipc.frame(Ipc.PACKET, out -> {
+                out.writeShort(p.port());
+                Ipc.str(out, p.info().address());
+                out.writeInt(p.info().port());
+                out.writeInt(p.info().serverPort());
+                out.writeDouble(p.info().dispatchTime());
+                Ipc.bytes(out, p.data());
+            }));
+            case WorkerEvent.Message m -> {
+                io.netty.util.ReferenceCountUtil.release(m.message());
+                throw new IllegalStateException("port protocols (HTTP, WebSocket) do not run in PROCESS mode yet");
+            }
+        }
+    }
+
+    private long session(int fd) {
+        Connection c = server.connection(fd);
+        return c == null ? 0 : c.session;
+    }
+}

@@ -1,0 +1,62 @@
+package io.jswoole.server;
+
+import io.jswoole.coroutine.Coroutine;
+import java.util.Map;
+
+/**
+ * A line-protocol server that exercises the Server API, for tests that must behave the same in THREAD and
+ * PROCESS mode. In PROCESS mode the worker JVMs run {@link #main}, which builds the same server.
+ * Commands (one per line): {@code echo X}, {@code fd}, {@code pid}, {@code worker}, {@code info}, {@code exists FD},
+ * {@code list}, {@code close}, {@code send FD X}, {@code stats}, {@code sleep MS}, {@code crash}.
+ */
+public final class CommandApp {
+    private CommandApp() {
+    }
+
+    static Server create(Mode mode, Map<String, Object> extra) {
+        Server s = new Server("127.0.0.1", 0, mode);
+        java.util.Map<String, Object> settings = new java.util.HashMap<>(Map.of("worker_num", 2,
+                "open_eof_split", true, "package_eof", "\n"));
+        settings.putAll(extra);
+        s.set(settings);
+        s.onReceive((srv, fd, rid, data) -> {
+            String line = new String(data).trim();
+            String[] w = line.split(" ", 3);
+            String reply = switch (w[0]) {
+                case "echo" -> line.substring(5);
+                case "fd" -> Integer.toString(fd);
+                case "pid" -> Long.toString(ProcessHandle.current().pid());
+                case "worker" -> Integer.toString(srv.getWorkerId());
+                case "info" -> srv.getClientInfo(fd).map(i -> i.remoteIp() + ":" + i.remotePort()).orElse("none");
+                case "exists" -> Boolean.toString(srv.exists(Integer.parseInt(w[1])));
+                case "list" -> srv.getClientList(0, 10).toString();
+                case "close" -> {
+                    srv.close(fd);
+                    yield null;
+                }
+                case "send" -> Boolean.toString(srv.send(Integer.parseInt(w[1]), w[2] + "\n"));
+                case "stats" -> String.valueOf(srv.stats().get("connection_num"));
+                case "sleep" -> {
+                    Coroutine.sleep(Integer.parseInt(w[1]) / 1000.0);
+                    yield "slept";
+                }
+                case "crash" -> throw new IllegalStateException("crash requested by the test");
+                default -> "unknown " + w[0];
+            };
+            if (reply != null) {
+                srv.send(fd, reply + "\n");
+            }
+        });
+        return s;
+    }
+
+    /** A worker JVM of PROCESS mode: the same server; start() connects to the master. */
+    public static void main(String[] args) {
+        Map<String, Object> extra = new java.util.HashMap<>();
+        for (String a : args) {
+            String[] kv = a.split("=", 2);
+            extra.put(kv[0], Settings.parse(kv[0], kv[1]));
+        }
+        create(Mode.PROCESS, extra).start();
+    }
+}

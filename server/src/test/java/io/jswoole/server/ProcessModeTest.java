@@ -1,0 +1,74 @@
+package io.jswoole.server;
+
+import static io.jswoole.server.Running.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jswoole.server.SharedModesTest.Client;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** What only PROCESS mode does: worker JVMs that die, are replaced and reloaded while connections stay. */
+class ProcessModeTest {
+    @Test
+    void killMinusNineOfAWorkerClosesNoConnectionAndTheReplacementServesIt() throws Exception {
+        List<String> errors = new CopyOnWriteArrayList<>();
+        Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 1));
+        s.onWorkerError((srv, id, pid, code, signal) -> errors.add(id + ":" + pid + ":" + signal));
+        try (Running r = Running.start(s); Client c = new Client(r.port())) {
+            String pid = c.ask("pid");
+            assertThat(s.getWorkerPid(0)).isEqualTo(Integer.parseInt(pid));
+            new ProcessBuilder("kill", "-9", pid).start().waitFor();
+            assertThat(eventually(() -> !errors.isEmpty())).isTrue();
+            assertThat(errors.get(0)).isEqualTo("0:" + pid + ":9");
+            // the same connection, never closed, is served by the new worker
+            String newPid = c.ask("pid");
+            assertThat(newPid).isNotEqualTo(pid);
+            assertThat(c.ask("echo still here")).isEqualTo("still here");
+            assertThat(s.connections()).hasSize(1);
+        }
+    }
+
+    @Test
+    void reloadReplacesEveryWorkerWhileConnectionsStayOpen() throws Exception {
+        Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 2));
+        try (Running r = Running.start(s); Client c = new Client(r.port())) {
+            Set<Integer> before = Set.of(s.getWorkerPid(0), s.getWorkerPid(1));
+            assertThat(c.ask("echo one")).isEqualTo("one");
+            assertThat(s.reload()).isTrue();
+            assertThat(eventually(() -> {
+                Set<Integer> now = Set.of(s.getWorkerPid(0), s.getWorkerPid(1));
+                return now.size() == 2 && java.util.Collections.disjoint(now, before);
+            })).isTrue();
+            assertThat(c.ask("echo two")).isEqualTo("two");
+            assertThat(before).doesNotContain(Integer.parseInt(c.ask("pid")));
+        }
+    }
+
+    @Test
+    void maxRequestRecyclesAWorker() throws Exception {
+        Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 1, "max_request", 3),
+                "max_request=3");
+        try (Running r = Running.start(s); Client c = new Client(r.port())) {
+            String first = c.ask("pid");
+            c.ask("echo 2");
+            c.ask("echo 3");
+            assertThat(eventually(() -> s.getWorkerPid(0) != Integer.parseInt(first))).isTrue();
+            assertThat(c.ask("pid")).isNotEqualTo(first);
+        }
+    }
+
+    @Test
+    void aSlowHandlerInOneWorkerDoesNotDelayTheOther() throws Exception {
+        Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 2));
+        try (Running r = Running.start(s); Client a = new Client(r.port()); Client b = new Client(r.port())) {
+            a.out.write("sleep 500\n".getBytes());
+            long t0 = System.nanoTime();
+            assertThat(b.ask("echo quick")).isEqualTo("quick");
+            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(400);
+            assertThat(a.in.readLine()).isEqualTo("slept");
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.jswoole.server;
+
+import static io.jswoole.server.Running.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The same behaviour in THREAD mode (workers are threads) and PROCESS mode (workers are JVMs). */
+class SharedModesTest {
+    static Server start(Mode mode, Map<String, Object> extra, String... entryArgs) {
+        Server s = CommandApp.create(mode, extra);
+        if (mode == Mode.PROCESS) {
+            s.workerEntry(CommandApp.class, entryArgs);
+        }
+        return s;
+    }
+
+    /** A client of the line protocol. */
+    static final class Client implements AutoCloseable {
+        final Socket socket;
+        final BufferedReader in;
+        final OutputStream out;
+
+        Client(int port) throws Exception {
+            socket = Running.connect(port);
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream()));
+            out = socket.getOutputStream();
+        }
+
+        String ask(String line) throws Exception {
+            out.write((line + "\n").getBytes());
+            out.flush();
+            return in.readLine();
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"THREAD", "PROCESS"})
+    void theServerApiBehavesTheSame(Mode mode) throws Exception {
+        try (Running r = Running.start(start(mode, Map.of())); Client a = new Client(r.port());
+                Client b = new Client(r.port())) {
+            assertThat(a.ask("echo hello")).isEqualTo("hello");
+            String pid = a.ask("pid");
+            boolean sameJvm = pid.equals(Long.toString(ProcessHandle.current().pid()));
+            assertThat(sameJvm).as("workers run in this JVM only in THREAD mode").isEqualTo(mode == Mode.THREAD);
+            assertThat(a.ask("worker")).isIn("0", "1");
+            assertThat(a.ask("info")).isEqualTo("127.0.0.1:" + a.socket.getLocalPort());
+            assertThat(b.ask("echo b")).isEqualTo("b");
+            assertThat(a.ask("list")).isEqualTo("[1, 2]");
+            String bFd = b.ask("fd");
+            assertThat(a.ask("exists " + bFd)).isEqualTo("true");
+            assertThat(a.ask("exists 9")).isEqualTo("false");
+            assertThat(a.ask("stats")).isEqualTo("2");
+            assertThat(a.ask("send " + bFd + " cross")).isEqualTo("true");
+            assertThat(b.in.readLine()).isEqualTo("cross");
+            assertThat(a.ask("nope")).isEqualTo("unknown nope");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"THREAD", "PROCESS"})
+    void aCrashingHandlerKeepsTheConnectionAndServerCloseWorks(Mode mode) throws Exception {
+        try (Running r = Running.start(start(mode, Map.of())); Client a = new Client(r.port())) {
+            a.out.write("crash\n".getBytes());
+            assertThat(a.ask("echo alive")).isEqualTo("alive");
+            a.out.write("close\n".getBytes());
+            assertThat(a.in.readLine()).as("closed by the server").isNull();
+            assertThat(eventually(() -> r.server.connections().isEmpty())).isTrue();
+        }
+    }
+}
