@@ -1,0 +1,89 @@
+package io.jswoole.http;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** The HTTP and WebSocket settings of a server, with defaults, fixed when the server starts. */
+record HttpConfig(
+        boolean parsePost, boolean parseCookie, boolean parseFiles,
+        boolean compression, int compressionLevel, int compressionMinLength, Set<String> compressionTypes,
+        Path uploadTmpDir, long uploadMaxFilesize,
+        boolean staticHandler, Path documentRoot, List<String> staticLocations, List<String> indexFiles,
+        boolean autoindex,
+        long packageMaxLength, int maxConcurrency, int workerMaxConcurrency,
+        int maxRequestLine, int maxHeaderSize, long headerTimeoutMillis, long bodyTimeoutMillis, int maxPipeline,
+        String wsSubprotocol, boolean wsCompression, boolean wsCloseFrame, boolean wsPingFrame, boolean wsPongFrame,
+        boolean wsMask) {
+
+    /** Swoole's default {@code package_max_length}: 2 MiB. */
+    static final long DEFAULT_PACKAGE_MAX_LENGTH = 2L << 20;
+
+    /**
+     * @param http   the validated HTTP keys
+     * @param server the server's settings ({@code package_max_length} comes from there)
+     */
+    static HttpConfig from(Map<String, Object> http, Map<String, Object> server) {
+        Object pml = server.get("package_max_length");
+        String root = (String) http.get("document_root");
+        boolean statics = (Boolean) http.getOrDefault("enable_static_handler", false);
+        if (statics && root == null) {
+            throw new IllegalArgumentException("setting 'enable_static_handler' needs 'document_root'");
+        }
+        @SuppressWarnings("unchecked")
+        List<String> types = (List<String>) http.getOrDefault("http_compression_types", List.of());
+        @SuppressWarnings("unchecked")
+        List<String> locations = (List<String>) http.getOrDefault("static_handler_locations", List.of());
+        @SuppressWarnings("unchecked")
+        List<String> index = (List<String>) http.getOrDefault("http_index_files", List.of());
+        int maxConcurrency = (Integer) http.getOrDefault("max_concurrency", Integer.MAX_VALUE);
+        return new HttpConfig(
+                (Boolean) http.getOrDefault("http_parse_post", true),
+                (Boolean) http.getOrDefault("http_parse_cookie", true),
+                (Boolean) http.getOrDefault("http_parse_files", false),
+                (Boolean) http.getOrDefault("http_compression", true),
+                (Integer) http.getOrDefault("http_compression_level", 1),
+                (int) (long) (Long) http.getOrDefault("http_compression_min_length", 20L),
+                types.stream().map(t -> t.toLowerCase(Locale.ROOT).trim()).collect(Collectors.toUnmodifiableSet()),
+                Path.of((String) http.getOrDefault("upload_tmp_dir", "/tmp")),
+                (Long) http.getOrDefault("upload_max_filesize", 0L),
+                statics,
+                root == null ? null : Path.of(root).toAbsolutePath().normalize(),
+                locations, index,
+                (Boolean) http.getOrDefault("http_autoindex", false),
+                pml == null ? DEFAULT_PACKAGE_MAX_LENGTH : ((Number) pml).longValue(),
+                maxConcurrency,
+                (Integer) http.getOrDefault("worker_max_concurrency", maxConcurrency),
+                (int) (long) (Long) http.getOrDefault("http_max_request_line", 8192L),
+                (int) (long) (Long) http.getOrDefault("http_max_header_size", 8192L),
+                millis(http.getOrDefault("http_header_timeout", 10.0)),
+                millis(http.getOrDefault("http_body_timeout", 60.0)),
+                (Integer) http.getOrDefault("http_max_pipeline", 32),
+                (String) http.get("websocket_subprotocol"),
+                (Boolean) http.getOrDefault("websocket_compression", false),
+                (Boolean) http.getOrDefault("open_websocket_close_frame", false),
+                (Boolean) http.getOrDefault("open_websocket_ping_frame", false),
+                (Boolean) http.getOrDefault("open_websocket_pong_frame", false),
+                (Boolean) http.getOrDefault("websocket_mask", false));
+    }
+
+    private static long millis(Object seconds) {
+        return Math.round(((Number) seconds).doubleValue() * 1000);
+    }
+
+    /** Whether a response of this content type may be compressed ({@code http_compression_types}). */
+    boolean compressible(String contentType) {
+        if (compressionTypes.isEmpty()) {
+            return true;
+        }
+        if (contentType == null) {
+            return false;
+        }
+        int semi = contentType.indexOf(';');
+        String base = (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+        return compressionTypes.contains(base);
+    }
+}

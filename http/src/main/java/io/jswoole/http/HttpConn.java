@@ -1,0 +1,45 @@
+package io.jswoole.http;
+
+import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * What the HTTP layer keeps per connection, shared by its pipeline handlers (event loop) and the workers that
+ * answer its requests. Fields without {@code volatile} belong to the event loop.
+ */
+final class HttpConn {
+    /** WebSocket status, as Swoole numbers it. */
+    static final int WS_CONNECTION = 1, WS_HANDSHAKE = 2, WS_ACTIVE = 3, WS_CLOSING = 4;
+
+    final Channel channel;
+    final HttpProtocol protocol;
+    final String remoteIp;
+    final int remotePort;
+    final int localPort;
+    /** The server's fd of this connection, known once its first message reached a worker. */
+    volatile int fd = -1;
+    volatile int wsStatus = WS_CONNECTION;
+    /** Requests whose responses were detached and not answered yet (Response.create takes the oldest). */
+    final ConcurrentLinkedQueue<Pending> detached = new ConcurrentLinkedQueue<>();
+    /** The guard of this connection (inbound limits, dispatch), set when the pipeline is built. */
+    HttpGuard guard;
+
+    /** What a detached response needs to be answered later from another coroutine or worker. */
+    record Pending(long seq, boolean keepAlive, boolean head, boolean http10) {
+    }
+
+    HttpConn(Channel channel, HttpProtocol protocol) {
+        this.channel = channel;
+        this.protocol = protocol;
+        String ip = "";
+        int port = 0;
+        if (channel.remoteAddress() instanceof InetSocketAddress a) {
+            ip = a.getAddress().getHostAddress();
+            port = a.getPort();
+        }
+        remoteIp = ip;
+        remotePort = port;
+        localPort = channel.localAddress() instanceof InetSocketAddress l ? l.getPort() : 0;
+    }
+}

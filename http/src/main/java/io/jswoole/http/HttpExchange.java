@@ -1,0 +1,18 @@
+package io.jswoole.http;
+
+import io.netty.handler.codec.http.HttpRequest;
+import java.util.Map;
+
+/**
+ * A complete request, decoded on the connection's event loop and handed to a worker: the head (Netty's, not
+ * reference-counted), the body as bytes, the multipart fields and files when they were parsed while streaming,
+ * and the request's sequence number on its connection (responses are written in that order).
+ *
+ * @param form     multipart form fields, or null when the body was not multipart
+ * @param files    uploaded files (empty when none)
+ * @param upgrade  a WebSocket upgrade request (only on a WebSocketServer)
+ * @param time     when the head arrived, seconds since the epoch
+ */
+record HttpExchange(HttpConn conn, long seq, HttpRequest head, byte[] body, Map<String, String> form,
+                    Map<String, UploadedFile> files, boolean keepAlive, boolean upgrade, double time) {
+}

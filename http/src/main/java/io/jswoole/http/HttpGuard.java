@@ -1,0 +1,344 @@
+package io.jswoole.http;
+
+import io.jswoole.log.Log;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The inbound side of one HTTP connection, after Netty's decoder: rejects what must not be served (decoder
+ * failures as 400/414/431, unknown versions as 505, the request-smuggling forms, bad Host, bodies over the cap as
+ * 413 before they are read), enforces the header and body deadlines (408), collects the body (multipart file parts
+ * stream to disk), and hands complete requests to the server in order, at most {@code http_max_pipeline} in flight
+ * at a time. A rejection answers once, in order, then closes: nothing after a bad
+ * request is ever decoded into a request.
+ */
+final class HttpGuard extends ChannelInboundHandlerAdapter {
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
+
+    private final HttpConn conn;
+    private final HttpConfig cfg;
+    private ChannelHandlerContext ctx;
+
+    private long nextSeq;
+    private int inflight;
+    private final ArrayDeque<HttpExchange> queued = new ArrayDeque<>();
+    private boolean reading = true;
+    /** Set once a rejection or a non-keep-alive request ends the stream of requests. */
+    private boolean done;
+    private boolean upgrading;
+
+    private HttpRequest head;
+    private long seq;
+    private long max;
+    private long bodyBytes;
+    private boolean keepAlive;
+    private boolean upgrade;
+    private double time;
+    private CompositeByteBuf body;
+    private Multipart multipart;
+    private ScheduledFuture<?> timer;
+
+    HttpGuard(HttpConn conn) {
+        this.conn = conn;
+        this.cfg = conn.protocol.config();
+        conn.guard = this;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Bytes reached the decoder: the first byte of a request starts its header deadline. */
+    void bytesArrived() {
+        if (head == null && timer == null && !done && cfg.headerTimeoutMillis() > 0) {
+            timer = ctx.executor().schedule(() -> expired("header"), cfg.headerTimeoutMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (done || upgrading) {
+                return;
+            }
+            if (msg instanceof HttpRequest req) {
+                onHead(req);
+            }
+            if (msg instanceof HttpContent c && !done && head != null) {
+                onContent(c);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onHead(HttpRequest req) {
+        cancelTimer();
+        head = req;
+        seq = nextSeq++;
+        time = System.currentTimeMillis() / 1000.0;
+        if (req.decoderResult().isFailure()) {
+            Throwable cause = req.decoderResult().cause();
+            int code = cause instanceof TooLongHttpLineException ? 414
+                    : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+            reject(code, "bad request: " + cause.getMessage());
+            return;
+        }
+        HttpVersion v = req.protocolVersion();
+        if (v.majorVersion() != 1 || v.minorVersion() > 1 || !v.protocolName().equals("HTTP")) {
+            reject(505, "unsupported version " + v);
+            return;
+        }
+        String problem = smuggling(req.headers(), v);
+        if (problem != null) {
+            reject(problem.startsWith("501") ? 501 : 400, problem);
+            return;
+        }
+        keepAlive = HttpUtil.isKeepAlive(req);
+        upgrade = conn.protocol.websocket() && isUpgrade(req);
+        boolean multi = cfg.parsePost() && HttpPostRequestDecoder.isMultipart(req);
+        max = multi && cfg.uploadMaxFilesize() > 0 ? Long.MAX_VALUE : cfg.packageMaxLength();
+        long length = HttpUtil.getContentLength(req, -1L);
+        boolean chunked = req.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
+        if (upgrade && (length > 0 || chunked)) {
+            reject(400, "a WebSocket upgrade with a body");
+            return;
+        }
+        if (length > max) {
+            reject(413, "Content-Length " + length + " over package_max_length " + max);
+            return;
+        }
+        String expect = req.headers().get(HttpHeaderNames.EXPECT);
+        if (expect != null) {
+            if (!expect.equalsIgnoreCase("100-continue") || v != HttpVersion.HTTP_1_1) {
+                reject(417, "unsupported Expect: " + expect);
+                return;
+            }
+            ctx.writeAndFlush(new Out(seq, Responses.continue100(), false, false));
+        }
+        bodyBytes = 0;
+        if (multi) {
+            try {
+                multipart = new Multipart(cfg, req);
+            } catch (RuntimeException e) {
+                reject(400, "bad multipart request: " + e.getMessage());
+                return;
+            }
+        }
+        if ((length > 0 || chunked) && cfg.bodyTimeoutMillis() > 0) {
+            timer = ctx.executor().schedule(() -> expired("body"), cfg.bodyTimeoutMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The request-smuggling and framing forms of RFC 9112 that a server must refuse; null when the head is fine. */
+    private static String smuggling(HttpHeaders h, HttpVersion v) {
+        List<String> te = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        List<String> cl = h.getAll(HttpHeaderNames.CONTENT_LENGTH);
+        if (!te.isEmpty()) {
+            if (!cl.isEmpty()) {
+                return "both Transfer-Encoding and Content-Length";
+            }
+            if (te.size() > 1) {
+                return "two Transfer-Encoding headers";
+            }
+            if (v == HttpVersion.HTTP_1_0) {
+                return "Transfer-Encoding in HTTP/1.0";
+            }
+            if (!te.get(0).trim().equalsIgnoreCase("chunked")) {
+                return "501 unsupported Transfer-Encoding '" + te.get(0) + "'";
+            }
+        }
+        if (cl.size() > 1) {
+            return "two Content-Length headers";
+        }
+        if (cl.size() == 1 && !DIGITS.matcher(cl.get(0)).matches()) {
+            return "bad Content-Length '" + cl.get(0) + "'";
+        }
+        List<String> host = h.getAll(HttpHeaderNames.HOST);
+        if (host.size() > 1) {
+            return "two Host headers";
+        }
+        if (host.isEmpty() && v == HttpVersion.HTTP_1_1) {
+            return "no Host header in HTTP/1.1";
+        }
+        if (!host.isEmpty() && !host.get(0).matches("[A-Za-z0-9.:\\[\\]_~%!$&'()*+;=-]*")) {
+            return "bad Host '" + host.get(0) + "'";
+        }
+        return null;
+    }
+
+    private static boolean isUpgrade(HttpRequest req) {
+        return req.method() == HttpMethod.GET
+                && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+                && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    }
+
+    private void onContent(HttpContent c) {
+        if (c.decoderResult().isFailure()) {
+            reject(400, "bad body: " + c.decoderResult().cause().getMessage());
+            return;
+        }
+        int n = c.content().readableBytes();
+        bodyBytes += n;
+        if (bodyBytes > max) {
+            reject(413, "body over package_max_length " + max);
+            return;
+        }
+        if (multipart != null) {
+            String err = multipart.offer(c);
+            if (err != null) {
+                reject(err.startsWith("413") ? 413 : 400, err);
+                return;
+            }
+        } else if (n > 0) {
+            if (body == null) {
+                body = ctx.alloc().compositeBuffer(64);
+            }
+            body.addComponent(true, c.content().retain());
+        }
+        if (c instanceof LastHttpContent) {
+            complete();
+        }
+    }
+
+    private void complete() {
+        cancelTimer();
+        byte[] bytes;
+        if (body == null) {
+            bytes = new byte[0];
+        } else {
+            bytes = ByteBufUtil.getBytes(body);
+            body.release();
+            body = null;
+        }
+        HttpExchange ex;
+        if (multipart != null) {
+            Multipart m = multipart;
+            multipart = null;
+            ex = new HttpExchange(conn, seq, head, bytes, m.fields(), m.files(), keepAlive, false, time);
+            m.close();
+        } else {
+            ex = new HttpExchange(conn, seq, head, bytes, null, java.util.Map.of(), keepAlive, upgrade, time);
+        }
+        head = null;
+        if (!keepAlive) {
+            done = true;
+        }
+        if (upgrade) {
+            upgrading = true;
+        }
+        queued.add(ex);
+        pump();
+    }
+
+    /**
+     * Hands queued requests to the server while under the in-flight cap; reading stops while requests wait. (A
+     * reader that does not read its responses is the server's output limit's business: buffer_high_watermark.)
+     */
+    private void pump() {
+        while (!queued.isEmpty() && inflight < cfg.maxPipeline()) {
+            inflight++;
+            ctx.fireChannelRead(queued.poll());
+        }
+        setReading(queued.isEmpty() && inflight < cfg.maxPipeline() && !done && !upgrading);
+    }
+
+    private void setReading(boolean on) {
+        if (on != reading) {
+            reading = on;
+            ctx.channel().config().setAutoRead(on);
+        }
+    }
+
+    /** The response of an ordered request went out (from the {@link Sequencer}, on the event loop). */
+    void responseDone() {
+        if (inflight > 0) {
+            inflight--;
+        }
+        pump();
+    }
+
+    /** The upgrade was refused (not a 101): nothing more is read from this connection. */
+    void upgradeRefused() {
+        done = true;
+    }
+
+    private void expired(String what) {
+        timer = null;
+        if (done || !ctx.channel().isActive()) {
+            return;
+        }
+        if (head == null) {
+            seq = nextSeq++;
+        }
+        reject(408, what + " deadline passed");
+    }
+
+    /** Answers {@code code} in order, after the responses of earlier requests, then closes. */
+    private void reject(int code, String why) {
+        Log.warning("http from " + conn.remoteIp + ":" + conn.remotePort + ": " + code + ", " + why
+                + "; closing the connection");
+        done = true;
+        cancelTimer();
+        discardBody();
+        head = null;
+        setReading(false);
+        ctx.writeAndFlush(new Out(seq, Responses.error(code, true), true, true));
+    }
+
+    private void discardBody() {
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+        if (multipart != null) {
+            multipart.destroy();
+            multipart = null;
+        }
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelTimer();
+        discardBody();
+        for (HttpExchange ex : queued) {
+            Multipart.deleteFiles(ex.files());
+        }
+        queued.clear();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelTimer();
+        discardBody();
+    }
+}

@@ -1,0 +1,172 @@
+package io.jswoole.http;
+
+import io.jswoole.log.Log;
+import io.jswoole.server.Port;
+import io.jswoole.server.Server;
+import io.jswoole.server.spi.PortProtocol;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * HTTP/1.1 on a server port: Netty's decoder and encoder, then (per connection) the compressor, the
+ * {@link Sequencer} and the {@link HttpGuard}; each complete request becomes a {@code request} event in a worker.
+ */
+final class HttpProtocol implements PortProtocol {
+    private static final String COMPRESSOR = "http-compressor", SEQUENCER = "http-sequencer", WS_EXT = "ws-ext";
+
+    private final HttpServer server;
+    private final UpgradeHandler upgrades;
+    private volatile HttpConfig config;
+    private volatile StaticFiles statics;
+    /** Connections that reached a worker, by fd. */
+    private final Map<Integer, HttpConn> conns = new ConcurrentHashMap<>();
+    private final AtomicInteger active = new AtomicInteger();
+    private final Map<Integer, Semaphore> workerSlots = new ConcurrentHashMap<>();
+
+    HttpProtocol(HttpServer server, UpgradeHandler upgrades) {
+        this.server = server;
+        this.upgrades = upgrades;
+    }
+
+    void configure(HttpConfig cfg) {
+        config = cfg;
+        statics = cfg.staticHandler() ? new StaticFiles(cfg) : null;
+    }
+
+    HttpConfig config() {
+        return config;
+    }
+
+    boolean websocket() {
+        return upgrades != null;
+    }
+
+    HttpConn conn(int fd) {
+        return conns.get(fd);
+    }
+
+    @Override
+    public void initChannel(Channel ch, Port port) {
+        HttpConfig cfg = config;
+        HttpConn c = new HttpConn(ch, this);
+        HttpDecoderConfig dc = new HttpDecoderConfig()
+                .setMaxInitialLineLength(cfg.maxRequestLine())
+                .setMaxHeaderSize(cfg.maxHeaderSize())
+                .setMaxChunkSize(64 * 1024)
+                .setStrictLineParsing(true);
+        ChannelPipeline p = ch.pipeline();
+        p.addLast(UpgradeHandler.DECODER, new RequestDecoder(c, dc));
+        p.addLast(UpgradeHandler.ENCODER, new HttpResponseEncoder());
+        if (upgrades != null && cfg.wsCompression()) {
+            p.addLast(WS_EXT, new WebSocketServerCompressionHandler((int) Math.min(Integer.MAX_VALUE,
+                    cfg.packageMaxLength())));
+        }
+        if (cfg.compression()) {
+            p.addLast(COMPRESSOR, new Compressor(cfg));
+        }
+        p.addLast(SEQUENCER, new Sequencer(c));
+        p.addLast(UpgradeHandler.GUARD, new HttpGuard(c));
+        ch.closeFuture().addListener(f -> {
+            int fd = c.fd;
+            if (fd > 0) {
+                conns.remove(fd, c);
+                if (upgrades != null && c.wsStatus != HttpConn.WS_CONNECTION) {
+                    upgrades.closed(fd);
+                }
+            }
+        });
+    }
+
+    /** A 101 went out on {@code c} (its event loop): the connection now speaks the upgraded protocol. */
+    void upgraded(HttpConn c, ChannelPipeline p) {
+        c.guard = null;
+        c.wsStatus = HttpConn.WS_ACTIVE;
+        upgrades.upgraded(p, c.fd);
+        if (p.get(COMPRESSOR) != null) {
+            p.remove(COMPRESSOR);
+        }
+        p.remove(SEQUENCER);
+        c.channel.config().setAutoRead(true);
+    }
+
+    @Override
+    public void onMessage(Server s, int fd, int reactorId, Object message) {
+        if (!(message instanceof HttpExchange ex)) {
+            upgrades.onMessage(fd, message);
+            return;
+        }
+        HttpConn c = ex.conn();
+        if (c.fd != fd) {
+            c.fd = fd;
+            conns.put(fd, c);
+            if (!c.channel.isActive()) {
+                conns.remove(fd, c);
+            }
+        }
+        HttpConfig cfg = config;
+        Request req = new Request(fd, ex, cfg);
+        Response res = new Response(server, fd, ex);
+        boolean counted = false;
+        try {
+            if (ex.upgrade()) {
+                c.wsStatus = HttpConn.WS_HANDSHAKE;
+                upgrades.handshake(req, res);
+                if (!res.isFinished() && !res.isDetached()) {
+                    res.refuseUpgrade();
+                }
+                return;
+            }
+            StaticFiles st = statics;
+            if (st != null && st.serve(req, res)) {
+                return;
+            }
+            counted = true;
+            if (active.incrementAndGet() > cfg.maxConcurrency()) {
+                Log.notice("max_concurrency (" + cfg.maxConcurrency() + ") reached: 503 for fd " + fd);
+                res.status(503);
+                res.end(Responses.page(503));
+                return;
+            }
+            runHandler(req, res, cfg);
+        } catch (RuntimeException | Error e) {
+            Log.error("request handler failed (fd " + fd + ", " + ex.head().method() + " " + ex.head().uri() + ")", e);
+            res.fail();
+        } finally {
+            if (counted) {
+                active.decrementAndGet();
+            }
+            if (!res.isFinished() && !res.isDetached()) {
+                res.end();
+            }
+            Multipart.deleteFiles(ex.files());
+        }
+    }
+
+    private void runHandler(Request req, Response res, HttpConfig cfg) {
+        RequestHandler h = server.requestHandler();
+        if (h == null) {
+            res.status(400);
+            res.end(Responses.page(400));
+            return;
+        }
+        if (cfg.workerMaxConcurrency() == Integer.MAX_VALUE) {
+            h.handle(req, res);
+            return;
+        }
+        Semaphore slots = workerSlots.computeIfAbsent(server.getWorkerId(),
+                w -> new Semaphore(cfg.workerMaxConcurrency(), true));
+        slots.acquireUninterruptibly();
+        try {
+            h.handle(req, res);
+        } finally {
+            slots.release();
+        }
+    }
+}

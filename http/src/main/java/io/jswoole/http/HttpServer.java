@@ -1,0 +1,152 @@
+package io.jswoole.http;
+
+import io.jswoole.server.Mode;
+import io.jswoole.server.ProtocolSupport;
+import io.jswoole.server.Server;
+import io.jswoole.server.SockType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Swoole's {@code Http\Server}: a {@link Server} whose main port speaks HTTP/1.1 (Netty's codecs) and whose
+ * {@code request} event gets a {@link Request} and a {@link Response}, in a worker, as a coroutine.
+ * <pre>{@code
+ * var http = new HttpServer("127.0.0.1", 9501);
+ * http.set(Map.of("worker_num", 2, "http_compression", true));
+ * http.onRequest((req, res) -> {
+ *     res.header("Content-Type", "text/plain");
+ *     res.end("Hello, " + req.get().getOrDefault("name", "World") + "!");
+ * });
+ * http.start();
+ * }</pre>
+ * Keep-alive, pipelining (responses in request order), {@code Expect: 100-continue}, compression, uploads to
+ * disk and a static handler are built in; so are the limits a public server needs (see {@link HttpSettings} and
+ * docs/http.md). The other server events ({@code close}, {@code workerStart}...) and methods ({@code close(fd)},
+ * {@code exists}, {@code getClientInfo}, {@code stats}) work as on any {@link Server}.
+ */
+public class HttpServer extends Server {
+    /** The {@code Server} header of responses that do not set one. */
+    public static final String SERVER_NAME = "jswoole-http-server";
+
+    private final HttpProtocol protocol;
+    private final Map<String, Object> httpSettings = new LinkedHashMap<>();
+    private volatile RequestHandler onRequest;
+
+    /** An HTTP server in BASE mode on {@code host:port} (0 picks a free port). */
+    public HttpServer(String host, int port) {
+        this(host, port, Mode.BASE);
+    }
+
+    public HttpServer(String host, int port, Mode mode) {
+        this(host, port, mode, null);
+    }
+
+    /**
+     * For {@code WebSocketServer}: a server whose upgrade requests go to {@code upgrades} (null: none, an
+     * {@code Upgrade} header is then ignored and the request is an ordinary one).
+     */
+    protected HttpServer(String host, int port, Mode mode, UpgradeHandler upgrades) {
+        super(host, port, mode, SockType.TCP);
+        protocol = new HttpProtocol(this, upgrades);
+        ProtocolSupport.use(ports().get(0), protocol);
+    }
+
+    /**
+     * Applies settings: the HTTP keys (see {@link HttpSettings}) are validated here, the rest by
+     * {@link Server#set}.
+     *
+     * @throws IllegalArgumentException naming the key, for an unknown key, a wrong type or value, or an HTTP key
+     *                                  that jswoole does not support yet (HTTP/2, url_rewrite_rules)
+     */
+    @Override
+    public HttpServer set(Map<String, ?> values) {
+        Map<String, Object> http = new LinkedHashMap<>();
+        Map<String, Object> rest = new LinkedHashMap<>();
+        for (Map.Entry<String, ?> e : values.entrySet()) {
+            if (HttpSettings.handles(e.getKey())) {
+                http.put(e.getKey(), e.getValue());
+            } else {
+                rest.put(e.getKey(), e.getValue());
+            }
+        }
+        Map<String, Object> valid = HttpSettings.validate(http, protocol.websocket());
+        Map<String, Object> merged = new LinkedHashMap<>(httpSettings);
+        merged.putAll(valid);
+        HttpConfig.from(merged, Map.of());
+        super.set(rest);
+        httpSettings.putAll(valid);
+        return this;
+    }
+
+    /** Every setting applied so far, the HTTP keys included. */
+    @Override
+    public Map<String, Object> setting() {
+        Map<String, Object> all = new LinkedHashMap<>(super.setting());
+        all.putAll(httpSettings);
+        return Collections.unmodifiableMap(all);
+    }
+
+    /** Sets the {@code request} callback. */
+    public HttpServer onRequest(RequestHandler handler) {
+        onRequest = Objects.requireNonNull(handler);
+        return this;
+    }
+
+    /** {@link Server#on} plus {@code "request"} (a {@link RequestHandler}). */
+    @Override
+    public HttpServer on(String event, Object callback) {
+        if (event.equalsIgnoreCase("request")) {
+            if (!(callback instanceof RequestHandler h)) {
+                throw new IllegalArgumentException("the callback of 'request' must be a RequestHandler, got "
+                        + callback.getClass().getName());
+            }
+            return onRequest(h);
+        }
+        super.on(event, callback);
+        return this;
+    }
+
+    /**
+     * Starts serving (see {@link Server#start()}).
+     *
+     * @throws IllegalStateException when there is no {@code request} callback (an HttpServer needs one), or
+     *                               {@code upload_tmp_dir} cannot be created
+     */
+    @Override
+    public boolean start() {
+        if (onRequest == null && requiresRequestHandler()) {
+            throw new IllegalStateException("an HttpServer needs a request callback (onRequest)");
+        }
+        HttpConfig cfg = HttpConfig.from(httpSettings, super.setting());
+        try {
+            Files.createDirectories(cfg.uploadTmpDir());
+        } catch (IOException e) {
+            throw new IllegalStateException("upload_tmp_dir " + cfg.uploadTmpDir() + " cannot be created: " + e, e);
+        }
+        protocol.configure(cfg);
+        return super.start();
+    }
+
+    /** Whether {@link #start()} insists on a request callback (a WebSocketServer answers 400 without one). */
+    protected boolean requiresRequestHandler() {
+        return true;
+    }
+
+    RequestHandler requestHandler() {
+        return onRequest;
+    }
+
+    HttpProtocol protocol() {
+        return protocol;
+    }
+
+    /** Swoole's WebSocket status of {@code fd} (0 when it is not an HTTP connection of this server). */
+    protected int websocketStatus(int fd) {
+        HttpConn c = protocol.conn(fd);
+        return c == null || !c.channel.isActive() ? 0 : c.wsStatus;
+    }
+}

@@ -1,0 +1,276 @@
+package io.jswoole.http;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The HTTP and WebSocket setting keys, which {@link HttpServer#set} takes out before passing the rest to
+ * {@link io.jswoole.server.Server#set}. Every key is validated when {@code set()} runs: a wrong type or an
+ * out-of-range value throws an {@link IllegalArgumentException} naming the key; a key that is accepted is
+ * honoured. Aliases are stored under their canonical name.
+ * <p>Besides Swoole's keys there are five jswoole keys for the hardening limits: {@code http_max_request_line}
+ * (bytes, 8K), {@code http_max_header_size} (bytes, 8K), {@code http_header_timeout} (seconds, 10),
+ * {@code http_body_timeout} (seconds, 60) and {@code http_max_pipeline} (requests in flight per connection, 32).
+ */
+public final class HttpSettings {
+    enum Type { BOOL, INT, SIZE, SECONDS, STRING, STRINGS }
+
+    record Key(String name, Type type, long min, long max, boolean websocket) {
+    }
+
+    private static final Map<String, Key> KEYS = new HashMap<>();
+    private static final Map<String, String> ALIASES = new HashMap<>();
+    private static final Map<String, String> LATER = new HashMap<>();
+
+    static {
+        http("http_parse_post", Type.BOOL);
+        http("http_parse_cookie", Type.BOOL);
+        http("http_parse_files", Type.BOOL);
+        http("http_compression", Type.BOOL);
+        http("http_compression_level", Type.INT, 1, 9);
+        ALIASES.put("compression_level", "http_compression_level");
+        ALIASES.put("http_gzip_level", "http_compression_level");
+        http("http_compression_min_length", Type.SIZE, 0, Integer.MAX_VALUE);
+        ALIASES.put("compression_min_length", "http_compression_min_length");
+        http("http_compression_types", Type.STRINGS);
+        ALIASES.put("compression_types", "http_compression_types");
+        http("upload_tmp_dir", Type.STRING);
+        http("upload_max_filesize", Type.SIZE, 0, Long.MAX_VALUE);
+        http("enable_static_handler", Type.BOOL);
+        http("document_root", Type.STRING);
+        http("static_handler_locations", Type.STRINGS);
+        http("http_index_files", Type.STRINGS);
+        http("http_autoindex", Type.BOOL);
+        http("max_concurrency", Type.INT, 1, Integer.MAX_VALUE);
+        http("worker_max_concurrency", Type.INT, 1, Integer.MAX_VALUE);
+        http("open_http_protocol", Type.BOOL);
+        http("http_max_request_line", Type.SIZE, 64, 1 << 20);
+        http("http_max_header_size", Type.SIZE, 256, 1 << 20);
+        http("http_header_timeout", Type.SECONDS, 0, 3600);
+        http("http_body_timeout", Type.SECONDS, 0, 86_400);
+        http("http_max_pipeline", Type.INT, 1, 1024);
+        ws("open_websocket_protocol", Type.BOOL);
+        ws("websocket_subprotocol", Type.STRING);
+        ws("websocket_compression", Type.BOOL);
+        ws("open_websocket_close_frame", Type.BOOL);
+        ws("open_websocket_ping_frame", Type.BOOL);
+        ws("open_websocket_pong_frame", Type.BOOL);
+        ws("websocket_mask", Type.BOOL);
+        for (String k : List.of("open_http2_protocol", "http2_header_table_size", "http2_enable_push",
+                "http2_max_concurrent_streams", "http2_init_window_size", "http2_max_frame_size",
+                "http2_max_header_list_size", "http2_max_headers")) {
+            LATER.put(k, "HTTP/2");
+        }
+        LATER.put("url_rewrite_rules", "the static handler's URL rewriting");
+    }
+
+    private HttpSettings() {
+    }
+
+    private static void http(String name, Type type, long min, long max) {
+        KEYS.put(name, new Key(name, type, min, max, false));
+    }
+
+    private static void http(String name, Type type) {
+        http(name, type, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    private static void ws(String name, Type type) {
+        KEYS.put(name, new Key(name, type, Long.MIN_VALUE, Long.MAX_VALUE, true));
+    }
+
+    /** Whether {@code name} (or its alias) is an HTTP/WebSocket key that this class validates. */
+    public static boolean handles(String name) {
+        return KEYS.containsKey(ALIASES.getOrDefault(name, name)) || LATER.containsKey(name);
+    }
+
+    /** The canonical names of the keys this class honours. */
+    public static Set<String> keys() {
+        return Set.copyOf(KEYS.keySet());
+    }
+
+    static Key key(String name, boolean websocket) {
+        String owner = LATER.get(name);
+        if (owner != null) {
+            throw new IllegalArgumentException("setting '" + name + "' is not supported yet (it comes with "
+                    + owner + ")");
+        }
+        Key k = KEYS.get(ALIASES.getOrDefault(name, name));
+        if (k == null) {
+            throw new IllegalArgumentException("unknown HTTP setting '" + name + "'");
+        }
+        if (k.websocket && !websocket) {
+            throw new IllegalArgumentException("setting '" + name + "' needs a WebSocketServer");
+        }
+        return k;
+    }
+
+    /**
+     * Validates HTTP keys and returns them under canonical names with typed values (Boolean, Integer, Long bytes,
+     * Double seconds, String, List of String).
+     *
+     * @throws IllegalArgumentException naming the first bad key
+     */
+    static Map<String, Object> validate(Map<String, ?> in, boolean websocket) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, ?> e : in.entrySet()) {
+            Key k = key(e.getKey(), websocket);
+            Object v = convert(k, e.getKey(), e.getValue());
+            check(k, e.getKey(), v, websocket);
+            out.put(k.name, v);
+        }
+        return out;
+    }
+
+    /** Parses a command-line value ({@code --set key=value}); lists are comma-separated. */
+    public static Object parse(String name, String raw) {
+        return convert(key(name, true), name, raw);
+    }
+
+    private static void check(Key k, String given, Object v, boolean websocket) {
+        switch (k.name) {
+            case "open_http_protocol" -> {
+                if (!(Boolean) v) {
+                    throw bad(given, "cannot be false on an HttpServer (use a Server for raw TCP)");
+                }
+            }
+            case "open_websocket_protocol" -> {
+                if (!(Boolean) v && websocket) {
+                    throw bad(given, "cannot be false on a WebSocketServer (use an HttpServer)");
+                }
+            }
+            case "upload_tmp_dir" -> {
+                if (((String) v).length() >= 220 || ((String) v).isEmpty()) {
+                    throw bad(given, "must be a path of 1 to 219 characters");
+                }
+            }
+            case "static_handler_locations" -> {
+                for (Object s : (List<?>) v) {
+                    if (!((String) s).startsWith("/")) {
+                        throw bad(given, "entries must start with '/', got '" + s + "'");
+                    }
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private static Object convert(Key k, String given, Object v) {
+        if (v == null) {
+            throw bad(given, "must not be null");
+        }
+        return switch (k.type) {
+            case BOOL -> {
+                if (v instanceof Boolean b) {
+                    yield b;
+                }
+                if (v instanceof String s && (s.equals("true") || s.equals("false"))) {
+                    yield Boolean.parseBoolean(s);
+                }
+                if (v instanceof Number n && (n.longValue() == 0 || n.longValue() == 1)) {
+                    yield n.longValue() == 1;
+                }
+                throw bad(given, "must be a boolean, got " + describe(v));
+            }
+            case INT -> (int) range(k, given, integer(given, v));
+            case SIZE -> range(k, given, v instanceof String s ? size(given, s) : integer(given, v));
+            case SECONDS -> {
+                double d;
+                if (v instanceof Number n) {
+                    d = n.doubleValue();
+                } else {
+                    try {
+                        d = Double.parseDouble(String.valueOf(v).trim());
+                    } catch (NumberFormatException e) {
+                        throw bad(given, "must be a number of seconds, got " + describe(v));
+                    }
+                }
+                if (!(d >= k.min && d <= k.max)) {
+                    throw bad(given, "must be between " + k.min + " and " + k.max + " seconds, got " + d);
+                }
+                yield d;
+            }
+            case STRING -> {
+                if (!(v instanceof String s)) {
+                    throw bad(given, "must be a string, got " + describe(v));
+                }
+                yield s;
+            }
+            case STRINGS -> {
+                List<String> out = new ArrayList<>();
+                if (v instanceof String s) {
+                    for (String part : s.split(",")) {
+                        if (!part.isBlank()) {
+                            out.add(part.trim());
+                        }
+                    }
+                } else if (v instanceof Collection<?> c) {
+                    for (Object o : c) {
+                        if (!(o instanceof String s)) {
+                            throw bad(given, "must be a list of strings, got an element " + describe(o));
+                        }
+                        out.add(s);
+                    }
+                } else if (v instanceof String[] a) {
+                    out.addAll(List.of(a));
+                } else {
+                    throw bad(given, "must be a list of strings, got " + describe(v));
+                }
+                yield List.copyOf(out);
+            }
+        };
+    }
+
+    private static long integer(String given, Object v) {
+        if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof String s) {
+            try {
+                return Long.parseLong(s.trim());
+            } catch (NumberFormatException e) {
+                throw bad(given, "must be an integer, got " + describe(v));
+            }
+        }
+        throw bad(given, "must be an integer, got " + describe(v));
+    }
+
+    private static long size(String given, String s) {
+        String t = s.trim();
+        long mul = 1;
+        if (!t.isEmpty()) {
+            mul = switch (Character.toUpperCase(t.charAt(t.length() - 1))) {
+                case 'K' -> 1L << 10;
+                case 'M' -> 1L << 20;
+                case 'G' -> 1L << 30;
+                default -> 1;
+            };
+        }
+        try {
+            return Math.multiplyExact(Long.parseLong((mul == 1 ? t : t.substring(0, t.length() - 1)).trim()), mul);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw bad(given, "must be a size such as 2M, got '" + s + "'");
+        }
+    }
+
+    private static long range(Key k, String given, long n) {
+        if (n < k.min || n > k.max) {
+            throw bad(given, "must be between " + k.min + " and " + k.max + ", got " + n);
+        }
+        return n;
+    }
+
+    private static IllegalArgumentException bad(String key, String why) {
+        return new IllegalArgumentException("setting '" + key + "' " + why);
+    }
+
+    private static String describe(Object v) {
+        return v.getClass().getSimpleName() + " " + (v instanceof String ? "'" + v + "'" : String.valueOf(v));
+    }
+}

@@ -1,0 +1,10 @@
+package io.jswoole.http;
+
+/**
+ * One piece of a response on its way to the {@link Sequencer}: a Netty HTTP object or file region for request
+ * {@code seq} of its connection. {@code last} ends that response; {@code close} closes the connection after it.
+ * A negative {@code seq} is written at once, in no order (a response created for an fd without a request).
+ */
+record Out(long seq, Object msg, boolean last, boolean close) {
+    static final long UNORDERED = -1;
+}

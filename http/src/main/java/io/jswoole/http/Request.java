@@ -1,0 +1,206 @@
+package io.jswoole.http;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Swoole's {@code Http\Request}: one complete HTTP request, as the {@code request} event receives it. The maps
+ * are read-only and built on first use. Parameters that repeat keep the last value (as PHP does for names without
+ * brackets).
+ */
+public final class Request {
+    private final int fd;
+    private final HttpExchange ex;
+    private final HttpConfig cfg;
+    private final QueryStringDecoder uri;
+    private Map<String, String> header, get, post, cookie;
+    private Map<String, Object> server;
+
+    Request(int fd, HttpExchange ex, HttpConfig cfg) {
+        this.fd = fd;
+        this.ex = ex;
+        this.cfg = cfg;
+        this.uri = new QueryStringDecoder(ex.head().uri());
+    }
+
+    /** The connection's fd. */
+    public int fd() {
+        return fd;
+    }
+
+    /** The request headers, names in lower case; a repeated header's values joined with ", ". */
+    public Map<String, String> header() {
+        if (header == null) {
+            Map<String, String> m = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : ex.head().headers()) {
+                m.merge(e.getKey().toLowerCase(Locale.ROOT), e.getValue(), (a, b) -> a + ", " + b);
+            }
+            header = Collections.unmodifiableMap(m);
+        }
+        return header;
+    }
+
+    /**
+     * Swoole's {@code $request->server}: request_method, request_uri, path_info, query_string (when there is
+     * one), request_time, request_time_float, server_protocol, server_port, remote_port, remote_addr, master_time.
+     */
+    public Map<String, Object> server() {
+        if (server == null) {
+            HttpRequest h = ex.head();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("request_method", h.method().name());
+            m.put("request_uri", uri.rawPath());
+            m.put("path_info", uri.rawPath());
+            String raw = uri.rawQuery();
+            if (!raw.isEmpty() || h.uri().indexOf('?') >= 0) {
+                m.put("query_string", raw);
+            }
+            m.put("request_time", (long) ex.time());
+            m.put("request_time_float", ex.time());
+            m.put("server_protocol", h.protocolVersion().text());
+            m.put("server_port", ex.conn().localPort);
+            m.put("remote_port", ex.conn().remotePort);
+            m.put("remote_addr", ex.conn().remoteIp);
+            m.put("master_time", (long) ex.time());
+            server = Collections.unmodifiableMap(m);
+        }
+        return server;
+    }
+
+    /** The query parameters ({@code $request->get}), decoded. */
+    public Map<String, String> get() {
+        if (get == null) {
+            get = last(uri.parameters());
+        }
+        return get;
+    }
+
+    /**
+     * The form fields of a POST body ({@code $request->post}): url-encoded or multipart. Empty when
+     * {@code http_parse_post} is off or the body is neither.
+     */
+    public Map<String, String> post() {
+        if (post == null) {
+            if (ex.form() != null) {
+                post = Collections.unmodifiableMap(ex.form());
+            } else if (cfg.parsePost() && isUrlEncoded()) {
+                String body = new String(ex.body(), StandardCharsets.UTF_8);
+                post = last(new QueryStringDecoder(body, StandardCharsets.UTF_8, false).parameters());
+            } else {
+                post = Map.of();
+            }
+        }
+        return post;
+    }
+
+    private boolean isUrlEncoded() {
+        String ct = ex.head().headers().get(HttpHeaderNames.CONTENT_TYPE);
+        return ct != null && ct.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    }
+
+    /** The cookies ({@code $request->cookie}); empty when {@code http_parse_cookie} is off. */
+    public Map<String, String> cookie() {
+        if (cookie == null) {
+            Map<String, String> m = new LinkedHashMap<>();
+            if (cfg.parseCookie()) {
+                for (String h : ex.head().headers().getAll(HttpHeaderNames.COOKIE)) {
+                    for (Cookie c : ServerCookieDecoder.LAX.decode(h)) {
+                        m.put(c.name(), c.value());
+                    }
+                }
+            }
+            cookie = Collections.unmodifiableMap(m);
+        }
+        return cookie;
+    }
+
+    /**
+     * The uploaded files by field name ({@code $request->files}); each was written to {@code upload_tmp_dir} and
+     * is removed when the request ends, unless the handler moved it.
+     */
+    public Map<String, UploadedFile> files() {
+        return Collections.unmodifiableMap(ex.files());
+    }
+
+    /**
+     * The files as Swoole's arrays; with {@code http_parse_files}, field names such as {@code doc[a]} and
+     * {@code doc[]} nest as PHP nests them, otherwise each name is a key as sent.
+     */
+    public Map<String, Object> filesArray() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, UploadedFile> e : ex.files().entrySet()) {
+            if (cfg.parseFiles()) {
+                Nested.put(out, e.getKey(), e.getValue().toMap());
+            } else {
+                out.put(e.getKey(), e.getValue().toMap());
+            }
+        }
+        return out;
+    }
+
+    /** The body as sent ({@code rawContent()}); empty for a multipart body that was parsed. */
+    public byte[] rawContent() {
+        return ex.body().clone();
+    }
+
+    /** The body as UTF-8 text ({@code getContent()}). */
+    public String getContent() {
+        return new String(ex.body(), StandardCharsets.UTF_8);
+    }
+
+    /** The whole request as HTTP/1.1 text: request line, headers and body ({@code getData()}). */
+    public byte[] getData() {
+        HttpRequest h = ex.head();
+        StringBuilder sb = new StringBuilder();
+        sb.append(h.method().name()).append(' ').append(h.uri()).append(' ').append(h.protocolVersion().text())
+                .append("\r\n");
+        for (Map.Entry<String, String> e : h.headers()) {
+            sb.append(e.getKey()).append(": ").append(e.getValue()).append("\r\n");
+        }
+        sb.append("\r\n");
+        byte[] head = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all = new byte[head.length + ex.body().length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(ex.body(), 0, all, head.length, ex.body().length);
+        return all;
+    }
+
+    /** The request method, upper case ({@code getMethod()}). */
+    public String getMethod() {
+        return ex.head().method().name();
+    }
+
+    /** The request target as sent (path and query). */
+    public String uri() {
+        return ex.head().uri();
+    }
+
+    /** The decoded path, without the query. */
+    public String path() {
+        return uri.path();
+    }
+
+    HttpExchange exchange() {
+        return ex;
+    }
+
+    private static Map<String, String> last(Map<String, List<String>> params) {
+        Map<String, String> m = new LinkedHashMap<>();
+        params.forEach((k, v) -> m.put(k, v.isEmpty() ? "" : v.get(v.size() - 1)));
+        return Collections.unmodifiableMap(m);
+    }
+
+    @Override
+    public String toString() {
+        return "Request[fd=" + fd + ", " + getMethod() + " " + uri() + "]";
+    }
+}

@@ -1,0 +1,400 @@
+package io.jswoole.http;
+
+import io.jswoole.ErrorCode;
+import io.jswoole.LastError;
+import io.jswoole.server.ProtocolSupport;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Swoole's {@code Http\Response}: the answer to one request. Set the status, headers and cookies, then either
+ * {@link #end} once, or {@link #write} (chunked) any number of times and {@link #end}, or {@link #sendfile}.
+ * Responses of pipelined requests go out in request order whatever order their handlers finish in. A handler
+ * that returns without ending its response gets an empty one; {@link #detach} hands the response to another
+ * coroutine or worker ({@link #create}).
+ */
+public final class Response {
+    private final HttpServer server;
+    private final int fd;
+    private final long seq;
+    private final boolean keepAlive, headRequest, http10, upgrade;
+    private int status = 200;
+    private String reason;
+    private final HttpHeaders headers = new DefaultHttpHeaders();
+    private HttpHeaders trailers;
+    private final Cookies cookies = new Cookies();
+    private boolean headerSent, finished, detached;
+
+    Response(HttpServer server, int fd, HttpExchange ex) {
+        this(server, fd, ex.seq(), ex.keepAlive(), ex.head().method() == HttpMethod.HEAD,
+                ex.head().protocolVersion() == HttpVersion.HTTP_1_0, ex.upgrade());
+    }
+
+    private Response(HttpServer server, int fd, long seq, boolean keepAlive, boolean headRequest, boolean http10,
+                     boolean upgrade) {
+        this.server = server;
+        this.fd = fd;
+        this.seq = seq;
+        this.keepAlive = keepAlive;
+        this.headRequest = headRequest;
+        this.http10 = http10;
+        this.upgrade = upgrade;
+    }
+
+    /**
+     * A response for connection {@code fd} from any coroutine or worker ({@code Response::create}): it answers
+     * the oldest request of that connection whose response was {@link #detach detached}; with none, what it
+     * writes goes out at once, in no order with other responses. Null when {@code fd} is not an open HTTP
+     * connection of {@code server}.
+     */
+    public static Response create(HttpServer server, int fd) {
+        HttpConn c = server.protocol().conn(fd);
+        if (c == null || !c.channel.isActive()) {
+            LastError.fail(ErrorCode.SESSION_NOT_EXIST);
+            return null;
+        }
+        HttpConn.Pending p = c.detached.poll();
+        return p == null ? new Response(server, fd, Out.UNORDERED, true, false, false, false)
+                : new Response(server, fd, p.seq(), p.keepAlive(), p.head(), p.http10(), false);
+    }
+
+    /** The connection's fd. */
+    public int fd() {
+        return fd;
+    }
+
+    /** Sets the status code (any 100-999) with the standard reason phrase. */
+    public boolean status(int code) {
+        return status(code, null);
+    }
+
+    /** Sets the status code and reason phrase; false once the headers went out. */
+    public boolean status(int code, String reasonPhrase) {
+        if (code < 100 || code > 999) {
+            throw new IllegalArgumentException("status code " + code + " is not between 100 and 999");
+        }
+        if (headerSent || finished) {
+            return LastError.fail(ErrorCode.WRONG_OPERATION);
+        }
+        status = code;
+        reason = reasonPhrase;
+        return true;
+    }
+
+    /** Alias of {@link #status(int, String)}. */
+    public boolean setStatusCode(int code, String reasonPhrase) {
+        return status(code, reasonPhrase);
+    }
+
+    /** Sets a header, the name formatted as {@code Content-Type} (Swoole's default). */
+    public boolean header(String name, String value) {
+        return header(name, value, true);
+    }
+
+    /**
+     * Sets a header; {@code format} capitalises each word of the name. A CR or LF in the name or value is
+     * rejected with an {@link IllegalArgumentException}.
+     */
+    public boolean header(String name, String value, boolean format) {
+        if (headerSent || finished) {
+            return LastError.fail(ErrorCode.WRONG_OPERATION);
+        }
+        headers.set(format ? formatName(name) : name, value);
+        return true;
+    }
+
+    /** Alias of {@link #header(String, String)}. */
+    public boolean setHeader(String name, String value) {
+        return header(name, value);
+    }
+
+    /** Sets a trailer, sent after a chunked body. */
+    public boolean trailer(String name, String value) {
+        if (finished) {
+            return LastError.fail(ErrorCode.WRONG_OPERATION);
+        }
+        if (trailers == null) {
+            trailers = new DefaultHttpHeaders();
+        }
+        trailers.set(name, value);
+        return true;
+    }
+
+    /** A cookie with its value URL-encoded ({@code cookie($name, $value)}). */
+    public boolean cookie(String name, String value) {
+        return cookie(name, value, 0, "", "", false, false, "", "", false);
+    }
+
+    /**
+     * A cookie with Swoole's attributes: {@code expires} in seconds since the epoch (0: a session cookie),
+     * {@code samesite} Strict/Lax/None, {@code priority} Low/Medium/High, {@code partitioned} (CHIPS).
+     */
+    public boolean cookie(String name, String value, long expires, String path, String domain, boolean secure,
+                          boolean httpOnly, String sameSite, String priority, boolean partitioned) {
+        return addCookie(true, name, value, expires, path, domain, secure, httpOnly, sameSite, priority, partitioned);
+    }
+
+    /** Alias of {@link #cookie(String, String)}. */
+    public boolean setCookie(String name, String value) {
+        return cookie(name, value);
+    }
+
+    /** A cookie whose value is sent as given ({@code rawcookie}); it must not contain CR, LF, ';' or ','. */
+    public boolean rawcookie(String name, String value) {
+        return rawcookie(name, value, 0, "", "", false, false, "", "", false);
+    }
+
+    /** {@link #cookie(String, String, long, String, String, boolean, boolean, String, String, boolean)} raw. */
+    public boolean rawcookie(String name, String value, long expires, String path, String domain, boolean secure,
+                             boolean httpOnly, String sameSite, String priority, boolean partitioned) {
+        return addCookie(false, name, value, expires, path, domain, secure, httpOnly, sameSite, priority,
+                partitioned);
+    }
+
+    private boolean addCookie(boolean encode, String name, String value, long expires, String path, String domain,
+                              boolean secure, boolean httpOnly, String sameSite, String priority,
+                              boolean partitioned) {
+        if (headerSent || finished) {
+            return LastError.fail(ErrorCode.WRONG_OPERATION);
+        }
+        cookies.add(encode, name, value, expires, path, domain, secure, httpOnly, sameSite, priority, partitioned);
+        return true;
+    }
+
+    /**
+     * Sends a piece of the body with chunked encoding (HTTP/1.0: raw, and the connection closes at the end).
+     * Compression is off for chunked responses. False when the connection is gone or the response ended.
+     */
+    public boolean write(String data) {
+        return write(data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public boolean write(byte[] data) {
+        if (finished) {
+            return LastError.fail(ErrorCode.WRONG_OPERATION);
+        }
+        if (data.length == 0) {
+            return true;
+        }
+        if (!headerSent) {
+            if (!sendHead(-1)) {
+                return false;
+            }
+        }
+        if (headRequest) {
+            return true;
+        }
+        return send(new Out(seq, new DefaultHttpContent(Unpooled.wrappedBuffer(data)), false, false));
+    }
+
+    /** Ends the response with no (further) body. */
+    public boolean end() {
+        return end(new byte[0]);
+    }
+
+    /** Ends the response with {@code data} as the (last piece of the) body. */
+    public boolean end(String data) {
+        return end(data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public boolean end(byte[] data) {
+        if (finished) {
+            return LastError.fail(ErrorCode.WRONG_OPERATION);
+        }
+        boolean close = closeAfter();
+        if (headerSent || trailers != null) {
+            if (!headerSent && !sendHead(-1)) {
+                return false;
+            }
+            finished = true;
+            ByteBuf b = headRequest || data.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(data);
+            LastHttpContent last = new DefaultLastHttpContent(b);
+            if (trailers != null && !http10) {
+                last.trailingHeaders().set(trailers);
+            }
+            return send(new Out(seq, last, true, close || http10));
+        }
+        finished = true;
+        headerSent = true;
+        boolean noBody = status < 200 || status == 204 || status == 304;
+        ByteBuf b = headRequest || noBody || data.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(data);
+        DefaultFullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status(), b, headers,
+                new DefaultHttpHeaders());
+        commonHeaders(close);
+        if (!noBody) {
+            headers.setInt(HttpHeaderNames.CONTENT_LENGTH, data.length);
+        }
+        return send(new Out(seq, r, true, close));
+    }
+
+    /**
+     * Sends {@code length} bytes of {@code file} from {@code offset} (0: to the end) as the whole body, zero-copy
+     * where the transport allows it; the content type comes from the file name unless set. Never compressed.
+     */
+    public boolean sendfile(String file, long offset, long length) {
+        if (finished || headerSent) {
+            return LastError.fail(ErrorCode.WRONG_OPERATION);
+        }
+        File f = new File(file);
+        long size = f.length();
+        if (!f.isFile() || offset < 0 || offset > size || length < 0) {
+            throw new IllegalArgumentException("cannot send file " + file + " from " + offset + " length " + length);
+        }
+        long n = length == 0 ? size - offset : Math.min(length, size - offset);
+        if (!headers.contains(HttpHeaderNames.CONTENT_TYPE)) {
+            headers.set(HttpHeaderNames.CONTENT_TYPE, Mime.of(f.getName()));
+        }
+        boolean close = closeAfter();
+        finished = true;
+        headerSent = true;
+        DefaultHttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status(), headers);
+        commonHeaders(close);
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, n);
+        if (!send(new Out(seq, r, false, false))) {
+            return false;
+        }
+        if (!headRequest && n > 0 && !send(new Out(seq, new DefaultFileRegion(f, offset, n), false, false))) {
+            return false;
+        }
+        return send(new Out(seq, LastHttpContent.EMPTY_LAST_CONTENT, true, close));
+    }
+
+    /** {@link #sendfile(String, long, long)} of the whole file. */
+    public boolean sendfile(String file) {
+        return sendfile(file, 0, 0);
+    }
+
+    /** Ends with a redirect to {@code url} (302). */
+    public boolean redirect(String url) {
+        return redirect(url, 302);
+    }
+
+    public boolean redirect(String url, int code) {
+        header("Location", url);
+        status(code);
+        return end();
+    }
+
+    /** Whether the response can still be written: not ended, and its connection open. */
+    public boolean isWritable() {
+        return !finished && server.exists(fd);
+    }
+
+    /**
+     * Leaves this response unanswered when the handler returns, for {@link #create} elsewhere. Pipelined
+     * responses after it wait until it is answered.
+     */
+    public boolean detach() {
+        if (finished || detached || headerSent) {
+            return LastError.fail(ErrorCode.WRONG_OPERATION);
+        }
+        HttpConn c = server.protocol().conn(fd);
+        if (c == null) {
+            return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
+        }
+        detached = true;
+        c.detached.add(new HttpConn.Pending(seq, keepAlive, headRequest, http10));
+        return true;
+    }
+
+    boolean isFinished() {
+        return finished;
+    }
+
+    boolean isDetached() {
+        return detached;
+    }
+
+    int statusCode() {
+        return status;
+    }
+
+    /** The handler threw: 500 when nothing went out yet, else the connection closes after what was sent. */
+    void fail() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (!headerSent) {
+            headerSent = true;
+            send(new Out(seq, Responses.error(500, !keepAlive), true, !keepAlive));
+        } else {
+            send(new Out(seq, LastHttpContent.EMPTY_LAST_CONTENT, true, true));
+        }
+    }
+
+    /** An upgrade request that the handshake left unanswered: 400, then close. */
+    void refuseUpgrade() {
+        finished = true;
+        headerSent = true;
+        send(new Out(seq, Responses.error(400, true), true, true));
+    }
+
+    private boolean sendHead(long contentLength) {
+        headerSent = true;
+        DefaultHttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status(), headers);
+        commonHeaders(closeAfter());
+        if (!http10) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        return send(new Out(seq, r, false, false));
+    }
+
+    private HttpResponseStatus status() {
+        return reason == null ? HttpResponseStatus.valueOf(status) : new HttpResponseStatus(status, reason);
+    }
+
+    private boolean closeAfter() {
+        if (upgrade) {
+            return status != 101;
+        }
+        return !keepAlive || headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
+    }
+
+    private void commonHeaders(boolean close) {
+        if (!headers.contains(HttpHeaderNames.SERVER)) {
+            headers.set(HttpHeaderNames.SERVER, HttpServer.SERVER_NAME);
+        }
+        headers.set(HttpHeaderNames.DATE, HttpDate.now());
+        if (status != 101 && !headers.contains(HttpHeaderNames.CONTENT_TYPE)) {
+            headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_HTML);
+        }
+        if (!close && http10 && keepAlive) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        cookies.addTo(headers);
+    }
+
+    private boolean send(Out out) {
+        if (!ProtocolSupport.write(server, fd, out)) {
+            finished = true;
+            return false;
+        }
+        return true;
+    }
+
+    private static String formatName(String name) {
+        char[] c = name.toCharArray();
+        boolean up = true;
+        for (int i = 0; i < c.length; i++) {
+            c[i] = up ? Character.toUpperCase(c[i]) : Character.toLowerCase(c[i]);
+            up = c[i] == '-';
+        }
+        return new String(c);
+    }
+}

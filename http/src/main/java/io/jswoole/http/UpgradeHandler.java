@@ -1,0 +1,37 @@
+package io.jswoole.http;
+
+import io.netty.channel.ChannelPipeline;
+
+/**
+ * How {@code io.jswoole.websocket.WebSocketServer} takes over connections that upgrade: the HTTP layer detects an
+ * upgrade request, lets this handler answer it in a worker, switches the connection's pipeline when a 101 goes
+ * out, and hands every later message of the connection to it. For jswoole's WebSocket module, not for
+ * applications.
+ */
+public interface UpgradeHandler {
+    /**
+     * Answers an upgrade request (a GET with {@code Upgrade: websocket}) in the worker: a 101 response switches
+     * the connection, anything else refuses it (the connection then closes).
+     */
+    void handshake(Request request, Response response);
+
+    /**
+     * A 101 response for connection {@code fd} was just written, on its event loop. Replaces the handlers named
+     * {@link #DECODER}, {@link #ENCODER} and {@link #GUARD} with the upgraded protocol's (the messages of the one
+     * replacing the guard reach {@link #onMessage}); the other HTTP handlers are removed afterwards.
+     */
+    void upgraded(ChannelPipeline pipeline, int fd);
+
+    /** The name of the HTTP request decoder in a connection's pipeline. */
+    String DECODER = "http-decoder";
+    /** The name of the HTTP response encoder. */
+    String ENCODER = "http-encoder";
+    /** The name of the last HTTP handler, whose messages go to the server. */
+    String GUARD = "http-guard";
+
+    /** Handles a message of an upgraded connection in the worker (a coroutine of it). */
+    void onMessage(int fd, Object message);
+
+    /** The connection {@code fd} closed (on its event loop, before the server's close event). */
+    void closed(int fd);
+}

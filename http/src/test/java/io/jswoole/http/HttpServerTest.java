@@ -1,0 +1,247 @@
+package io.jswoole.http;
+
+import static io.jswoole.http.Served.curl;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jswoole.server.Mode;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The Request and Response API through curl and raw sockets, in BASE and THREAD mode. */
+class HttpServerTest {
+    @TempDir
+    Path tmp;
+
+    private final Map<String, Boolean> uploadSeen = new ConcurrentHashMap<>();
+
+    private HttpServer server(Mode mode) {
+        HttpServer s = new HttpServer("127.0.0.1", 0, mode);
+        s.set(Map.of("worker_num", 2, "upload_tmp_dir", tmp.resolve("up").toString(), "package_max_length", "1M"));
+        s.onRequest(this::route);
+        return s;
+    }
+
+    private void route(Request req, Response res) {
+        res.header("Content-Type", "text/plain");
+        switch (req.path()) {
+            case "/info" -> res.end("method=" + req.getMethod() + " get=" + new TreeMap<>(req.get())
+                    + " cookie=" + new TreeMap<>(req.cookie()) + " ua=" + req.header().get("user-agent")
+                    + " x=" + req.header().get("x-test") + " uri=" + req.server().get("request_uri")
+                    + " qs=" + req.server().get("query_string") + " proto=" + req.server().get("server_protocol")
+                    + " addr=" + req.server().get("remote_addr") + " port=" + req.server().get("server_port")
+                    + " fd=" + req.fd());
+            case "/post" -> res.end("post=" + new TreeMap<>(req.post()) + " raw=" + req.getContent().length());
+            case "/upload" -> {
+                StringBuilder sb = new StringBuilder("post=" + new TreeMap<>(req.post()));
+                req.files().forEach((k, f) -> {
+                    uploadSeen.put(f.tmpName().toString(), Files.exists(f.tmpName()));
+                    sb.append(" ").append(k).append(":").append(f.name()).append(":").append(f.size()).append(":")
+                            .append(f.type()).append(":").append(f.error());
+                });
+                res.end(sb.toString());
+            }
+            case "/echo" -> res.end(req.rawContent());
+            case "/data" -> res.end(new String(req.getData(), StandardCharsets.ISO_8859_1));
+            case "/status" -> {
+                res.status(418, "I'm a teapot");
+                res.header("x-custom-header", "v1");
+                res.cookie("session", "a b;c", System.currentTimeMillis() / 1000 + 3600, "/", "", true, true,
+                        "Strict", "High", false);
+                res.rawcookie("raw", "x%20y");
+                res.end("teapot");
+            }
+            case "/chunked" -> {
+                res.write("part1,");
+                res.write("part2,");
+                res.end("end");
+            }
+            case "/trailer" -> {
+                res.trailer("x-checksum", "abc");
+                res.write("body");
+                res.end();
+            }
+            case "/file" -> res.sendfile(tmp.resolve("f.txt").toString(), 2, 5);
+            case "/redirect" -> res.redirect("/info", 301);
+            case "/throw" -> throw new IllegalStateException("secret internal detail");
+            case "/detach" -> {
+                res.detach();
+                int fd = req.fd();
+                HttpServer srv = (HttpServer) served.server;
+                Thread.ofPlatform().start(() -> {
+                    Response r = Response.create(srv, fd);
+                    r.header("Content-Type", "text/plain");
+                    r.end("from another thread, writable=" + r.isWritable());
+                });
+            }
+            case "/sleep" -> {
+                try {
+                    Thread.sleep(Long.parseLong(req.get().get("ms")));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                res.end("slept=" + req.get().get("ms") + ";");
+            }
+            case "/big" -> res.end("x".repeat(5000));
+            default -> {
+                res.status(404);
+                res.end("no");
+            }
+        }
+    }
+
+    private Served served;
+
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    void requestFields(Mode mode) throws Exception {
+        try (Served s = Served.start(server(mode))) {
+            served = s;
+            String out = curl("-A", "ua/1", "-H", "X-Test: yes", "-b", "k1=v1; k2=v%202",
+                    s.url("/info?a=1&b=x%20y&a=2"));
+            assertThat(out).contains("method=GET", "get={a=2, b=x y}", "cookie={k1=v1, k2=v%202}", "ua=ua/1",
+                    "x=yes", "uri=/info", "qs=a=1&b=x%20y&a=2", "proto=HTTP/1.1", "addr=127.0.0.1",
+                    "port=" + s.port());
+            assertThat(curl("-d", "name=J%C3%B6rg&n=2", s.url("/post"))).isEqualTo("post={n=2, name=Jörg} raw=18");
+            assertThat(curl("-H", "Content-Type: application/json", "--data-binary", "{\"a\":1}", s.url("/echo")))
+                    .isEqualTo("{\"a\":1}");
+            assertThat(curl("-X", "PUT", "--data-binary", "zz", s.url("/data")))
+                    .startsWith("PUT /data HTTP/1.1\r\n").contains("\r\n\r\nzz");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    void uploadsLandInUploadTmpDirAndAreRemovedAfterTheRequest(Mode mode) throws Exception {
+        Path file = tmp.resolve("up.bin");
+        Files.write(file, new byte[100_000]);
+        try (Served s = Served.start(server(mode))) {
+            served = s;
+            String out = curl("-F", "title=hello", "-F", "doc=@" + file + ";type=application/x-test",
+                    s.url("/upload"));
+            assertThat(out).isEqualTo("post={title=hello} doc:up.bin:100000:application/x-test:0");
+            assertThat(uploadSeen).hasSize(1).containsValue(true);
+            String tmpName = uploadSeen.keySet().iterator().next();
+            assertThat(tmpName).startsWith(tmp.resolve("up").toString());
+            assertThat(Served.eventually(() -> !Files.exists(Path.of(tmpName)))).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    void responseFeatures(Mode mode) throws Exception {
+        Files.writeString(tmp.resolve("f.txt"), "0123456789");
+        try (Served s = Served.start(server(mode))) {
+            served = s;
+            String status = curl("-i", s.url("/status"));
+            assertThat(status).startsWith("HTTP/1.1 418 I'm a teapot").contains("X-Custom-Header: v1")
+                    .containsPattern("(?i)set-cookie: session=a%20b%3Bc; expires=[^;]+; Max-Age=360\\d; path=/; "
+                            + "secure; httponly; samesite=Strict; priority=High")
+                    .containsPattern("(?i)set-cookie: raw=x%20y\r\n").endsWith("teapot");
+            String chunked = curl("-i", s.url("/chunked"));
+            assertThat(chunked).containsIgnoringCase("transfer-encoding: chunked").endsWith("part1,part2,end");
+            assertThat(curl(s.url("/file"))).isEqualTo("23456");
+            assertThat(curl("-i", s.url("/redirect"))).startsWith("HTTP/1.1 301").contains("Location: /info");
+            String err = curl("-i", s.url("/throw"));
+            assertThat(err).startsWith("HTTP/1.1 500").doesNotContain("secret", "Exception", "at io.");
+            assertThat(curl(s.url("/detach"))).isEqualTo("from another thread, writable=true");
+            String big = curl("-i", "--compressed", s.url("/big"));
+            assertThat(big).containsIgnoringCase("content-encoding: gzip").endsWith("x".repeat(5000));
+            assertThat(curl("-i", "--compressed", s.url("/missing"))).startsWith("HTTP/1.1 404")
+                    .doesNotContainIgnoringCase("content-encoding");
+            try (Socket c = s.connect()) {
+                c.getOutputStream().write("GET /trailer HTTP/1.1\r\nHost: a\r\nTE: trailers\r\n\r\n".getBytes());
+                String raw = readUntil(c.getInputStream(), "\r\n\r\n", 2);
+                assertThat(raw).contains("4\r\nbody\r\n0\r\nx-checksum: abc\r\n\r\n");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    void keepAlivePipeliningInOrderAndExpectContinue(Mode mode) throws Exception {
+        try (Served s = Served.start(server(mode))) {
+            served = s;
+            String two = curl(s.url("/info"), s.url("/info"));
+            String[] fds = two.replaceAll(".*?fd=(\\d+)", "$1 ").trim().split(" ");
+            assertThat(fds).hasSize(2);
+            assertThat(fds[0]).as("one keep-alive connection").isEqualTo(fds[1]);
+            try (Socket c = s.connect()) {
+                c.getOutputStream().write(("GET /sleep?ms=300 HTTP/1.1\r\nHost: a\r\n\r\n"
+                        + "GET /sleep?ms=1 HTTP/1.1\r\nHost: a\r\n\r\n"
+                        + "GET /sleep?ms=100 HTTP/1.1\r\nHost: a\r\n\r\n").getBytes());
+                String all = readUntil(c.getInputStream(), "slept=", 3);
+                assertThat(all.indexOf("slept=300;")).isNotNegative().isLessThan(all.indexOf("slept=1;"));
+                assertThat(all.indexOf("slept=1;")).isLessThan(all.indexOf("slept=100;"));
+                c.getOutputStream().write(("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n"
+                        + "Expect: 100-continue\r\n\r\n").getBytes());
+                assertThat(readUntil(c.getInputStream(), "\r\n\r\n", 1)).startsWith("HTTP/1.1 100 Continue");
+                c.getOutputStream().write("hello".getBytes());
+                assertThat(readUntil(c.getInputStream(), "hello", 1)).startsWith("HTTP/1.1 200");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    void limitsAnswer413And503(Mode mode) throws Exception {
+        HttpServer h = new HttpServer("127.0.0.1", 0, mode);
+        AtomicInteger running = new AtomicInteger();
+        h.set(Map.of("worker_num", 1, "package_max_length", 1000, "max_concurrency", 1));
+        h.onRequest((req, res) -> {
+            running.incrementAndGet();
+            try {
+                Thread.sleep(req.path().equals("/slow") ? 500 : 0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            res.end("ok");
+        });
+        try (Served s = Served.start(h)) {
+            assertThat(s.exchangeUntilClose("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5000\r\n\r\n"))
+                    .startsWith("HTTP/1.1 413");
+            Thread slow = Thread.ofPlatform().start(() -> {
+                try {
+                    curl(s.url("/slow"));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(Served.eventually(() -> running.get() == 1)).isTrue();
+            assertThat(curl("-i", s.url("/fast"))).startsWith("HTTP/1.1 503");
+            slow.join();
+            assertThat(curl(s.url("/fast"))).isEqualTo("ok");
+        }
+    }
+
+    /** Reads until {@code marker} was seen {@code times} times (or the socket times out). */
+    static String readUntil(InputStream in, String marker, int times) throws java.io.IOException {
+        StringBuilder sb = new StringBuilder();
+        byte[] buf = new byte[4096];
+        while (count(sb, marker) < times) {
+            int n = in.read(buf);
+            if (n < 0) {
+                break;
+            }
+            sb.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+        }
+        return sb.toString();
+    }
+
+    private static int count(CharSequence s, String m) {
+        int c = 0;
+        for (int i = s.toString().indexOf(m); i >= 0; i = s.toString().indexOf(m, i + 1)) {
+            c++;
+        }
+        return c;
+    }
+}
