@@ -69,6 +69,11 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
     }
 
+    /** Whether the next bytes belong to a request head (no request is being read, none was refused). */
+    boolean awaitingHead() {
+        return head == null && !done && !upgrading;
+    }
+
     /** Bytes reached the decoder: the first byte of a request starts its header deadline. */
     void bytesArrived() {
         if (head == null && timer == null && !done && cfg.headerTimeoutMillis() > 0) {
@@ -304,6 +309,10 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
         discardBody();
         head = null;
         setReading(false);
+        // the compressor pairs responses with the requests it saw; a deadline answers a request it never saw
+        if (ctx.pipeline().get(HttpProtocol.COMPRESSOR) != null) {
+            ctx.pipeline().remove(HttpProtocol.COMPRESSOR);
+        }
         ctx.writeAndFlush(new Out(seq, Responses.error(code, true), true, true));
     }
 

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link Sequencer} and the {@link HttpGuard}; each complete request becomes a {@code request} event in a worker.
  */
 final class HttpProtocol implements PortProtocol {
-    private static final String COMPRESSOR = "http-compressor", SEQUENCER = "http-sequencer", WS_EXT = "ws-ext";
+    static final String COMPRESSOR = "http-compressor";
+    private static final String SEQUENCER = "http-sequencer", WS_EXT = "ws-ext";
 
     private final HttpServer server;
     private final UpgradeHandler upgrades;

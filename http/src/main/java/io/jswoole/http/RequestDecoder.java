@@ -2,18 +2,22 @@ package io.jswoole.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import java.util.List;
 
 /**
- * Netty's request decoder with two changes: the first byte of each request starts the header deadline (so an
- * idle keep-alive connection is not timed, but a trickled head is), and a request with both Transfer-Encoding and
- * Content-Length is a decoder failure (answered 400 and closed) instead of being read as chunked.
+ * Netty's request decoder with three changes: the first byte of each request starts the header deadline (so an
+ * idle keep-alive connection is not timed, but a trickled head is); a request with both Transfer-Encoding and
+ * Content-Length is a decoder failure (answered 400 and closed) instead of being read as chunked; and obs-fold or
+ * control characters before the request line are decoder failures instead of being tolerated.
  */
 final class RequestDecoder extends HttpRequestDecoder {
     private final HttpConn conn;
+    /** Lines of the current head were consumed already (the buffer starts inside a head). */
+    private boolean midHead;
 
     RequestDecoder(HttpConn conn, HttpDecoderConfig config) {
         super(config);
@@ -22,10 +26,72 @@ final class RequestDecoder extends HttpRequestDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
-        if (buffer.isReadable() && conn.guard != null) {
-            conn.guard.bytesArrived();
+        HttpGuard guard = conn.guard;
+        if (guard == null || !guard.awaitingHead()) {
+            super.decode(ctx, buffer, out);
+            return;
         }
+        if (buffer.isReadable()) {
+            guard.bytesArrived();
+        }
+        String bad = badHead(buffer);
+        if (bad != null) {
+            buffer.skipBytes(buffer.readableBytes());
+            HttpMessage m = createInvalidMessage();
+            m.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(bad)));
+            out.add(m);
+            return;
+        }
+        int before = buffer.readerIndex();
         super.decode(ctx, buffer, out);
+        if (out.isEmpty()) {
+            midHead |= buffer.readerIndex() > before;
+        } else {
+            midHead = false;
+        }
+    }
+
+    /**
+     * What Netty would accept in a head but RFC 9112 says to reject: a control character before the request line
+     * (Netty skips them) and obs-fold, a line that starts with a space or tab (Netty joins it to the previous
+     * header). Netty consumes a head line by line, so the buffer starts at a line start; {@link #midHead} says
+     * whether the lines before it belong to this head.
+     */
+    private String badHead(ByteBuf buf) {
+        int i = buf.readerIndex();
+        int end = buf.writerIndex();
+        boolean started = midHead;
+        if (!started) {
+            while (i < end && (buf.getByte(i) == '\r' || buf.getByte(i) == '\n')) {
+                i++;
+            }
+            if (i < end) {
+                byte b = buf.getByte(i);
+                if ((b >= 0 && b < 0x20) || b == 0x7f) {
+                    return "a control character before the request line";
+                }
+            }
+        }
+        boolean lineStart = true;
+        int lineLen = 0;
+        for (; i < end; i++) {
+            byte b = buf.getByte(i);
+            if (lineStart && (b == ' ' || b == '\t') && started) {
+                return "obs-fold (a header line starting with whitespace)";
+            }
+            lineStart = false;
+            if (b == '\n') {
+                if (lineLen == 0 && started) {
+                    return null;
+                }
+                started = true;
+                lineStart = true;
+                lineLen = 0;
+            } else if (b != '\r') {
+                lineLen++;
+            }
+        }
+        return null;
     }
 
     @Override

@@ -1,0 +1,185 @@
+package io.jswoole.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jswoole.server.Mode;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each hardening case with a raw socket: the answer (status line) and that the connection closes, and that a
+ * request smuggled behind a bad one is never answered.
+ */
+class HttpHardeningTest {
+    private static final AtomicInteger HANDLED = new AtomicInteger();
+    private static final AtomicInteger RUNNING = new AtomicInteger();
+    private static final AtomicInteger PEAK = new AtomicInteger();
+    private static Served served;
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Files.writeString(root.resolve("index.html"), "<h1>home</h1>");
+        Files.writeString(dir.resolve("secret.txt"), "secret");
+        Files.createSymbolicLink(root.resolve("link.txt"), dir.resolve("secret.txt"));
+        HttpServer s = new HttpServer("127.0.0.1", 0, Mode.BASE);
+        s.set(Map.of("worker_num", 1, "http_header_timeout", 0.5, "http_body_timeout", 0.5, "http_max_pipeline", 4,
+                "package_max_length", 4096, "enable_static_handler", true, "document_root", root.toString(),
+                "http_index_files", "index.html", "http_max_request_line", 1024, "http_max_header_size", 2048));
+        s.onRequest((req, res) -> {
+            HANDLED.incrementAndGet();
+            PEAK.accumulateAndGet(RUNNING.incrementAndGet(), Math::max);
+            try {
+                if (req.path().equals("/slow")) {
+                    Thread.sleep(50);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                RUNNING.decrementAndGet();
+            }
+            res.end("handled " + req.path());
+        });
+        served = Served.start(s);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        served.close();
+    }
+
+    static Stream<Arguments> badRequests() {
+        String smuggled = "GET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n";
+        return Stream.of(
+                Arguments.of("request line too long", "GET /" + "a".repeat(2000) + " HTTP/1.1\r\nHost: a\r\n\r\n",
+                        414),
+                Arguments.of("headers too large", "GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + "b".repeat(3000)
+                        + "\r\n\r\n", 431),
+                Arguments.of("CL and TE", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled, 400),
+                Arguments.of("TE and CL in HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n"
+                        + "Content-Length: 4\r\n\r\n0\r\n\r\n" + smuggled, 400),
+                Arguments.of("two different CL", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n"
+                        + "Content-Length: 5\r\n\r\nabcde" + smuggled, 400),
+                Arguments.of("two equal CL", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n"
+                        + "Content-Length: 4\r\n\r\nabcd" + smuggled, 400),
+                Arguments.of("CL with plus", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: +4\r\n\r\nabcd"
+                        + smuggled, 400),
+                Arguments.of("CL huge", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 18446744073709551616\r\n\r\n",
+                        400),
+                Arguments.of("chunk size not hex", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "zz\r\nabc\r\n0\r\n\r\n" + smuggled, 400),
+                Arguments.of("chunk size overflow", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "fffffffffffffffff\r\nabc\r\n0\r\n\r\n" + smuggled, 400),
+                Arguments.of("no CRLF after chunk data", "POST / HTTP/1.1\r\nHost: a\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n3\r\nabcXX0\r\n\r\n" + smuggled, 400),
+                Arguments.of("TE not chunked", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n"
+                        + smuggled, 400),
+                Arguments.of("TE list", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+                        + "0\r\n\r\n" + smuggled, 501),
+                Arguments.of("NUL before the request line", "\u0000GET / HTTP/1.1\r\nHost: a\r\n\r\n" + smuggled, 400),
+                Arguments.of("fold after the request line", "GET / HTTP/1.1\r\n Host: a\r\n\r\n" + smuggled, 400),
+                Arguments.of("two TE", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled, 400),
+                Arguments.of("obs-fold", "GET / HTTP/1.1\r\nHost: a\r\nX-A: 1\r\n  folded\r\n\r\n" + smuggled, 400),
+                Arguments.of("space before colon", "GET / HTTP/1.1\r\nHost: a\r\nX-A : 1\r\n\r\n" + smuggled, 400),
+                Arguments.of("header without colon", "GET / HTTP/1.1\r\nHost: a\r\nNoColon\r\n\r\n" + smuggled, 400),
+                Arguments.of("CTL in header value", "GET / HTTP/1.1\r\nHost: a\r\nX-A: a\u0001b\r\n\r\n" + smuggled,
+                        400),
+                Arguments.of("missing Host", "GET / HTTP/1.1\r\n\r\n" + smuggled, 400),
+                Arguments.of("two Hosts", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n" + smuggled, 400),
+                Arguments.of("bad Host", "GET / HTTP/1.1\r\nHost: a b/c\r\n\r\n" + smuggled, 400),
+                Arguments.of("unknown version", "GET / HTTP/1.7\r\nHost: a\r\n\r\n" + smuggled, 505),
+                Arguments.of("body over package_max_length", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5000\r\n"
+                        + "Expect: 100-continue\r\n\r\n", 413),
+                Arguments.of("chunked body over package_max_length", "POST / HTTP/1.1\r\nHost: a\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n1000\r\n" + "c".repeat(4096) + "\r\n1000\r\n"
+                        + "c".repeat(4096) + "\r\n0\r\n\r\n" + smuggled, 413),
+                Arguments.of("encoded dots", "GET /%2e%2e/secret.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 403),
+                Arguments.of("symlink out of the root", "GET /link.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 403),
+                Arguments.of("NUL in the path", "GET /index.html%00.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 400));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badRequests")
+    void badRequestsGetOneAnswer(String what, String raw, int status) throws Exception {
+        int before = HANDLED.get();
+        String out = served.exchangeUntilClose(raw);
+        assertThat(out).as(what).startsWith("HTTP/1.1 " + status + " ");
+        assertThat(out).as(what + ": closed after one answer").doesNotContain("<timeout>");
+        assertThat(out.split("HTTP/1.1 ", -1)).as(what + ": exactly one response").hasSize(2);
+        assertThat(out).doesNotContain("smuggled", "Exception");
+        assertThat(HANDLED.get()).as(what + ": handler not called").isEqualTo(before);
+    }
+
+    @Test
+    void staticFilesServeInsideTheRoot() throws Exception {
+        assertThat(Served.curl(served.url("/"))).isEqualTo("<h1>home</h1>");
+        assertThat(Served.curl("-i", "-r", "1-3", served.url("/index.html"))).startsWith("HTTP/1.1 206")
+                .contains("Content-Range: bytes 1-3/13").endsWith("h1>");
+        assertThat(Served.curl("-i", "-r", "50-60", served.url("/index.html"))).startsWith("HTTP/1.1 416");
+        String lm = Served.curl("-sI", served.url("/index.html")).lines()
+                .filter(l -> l.startsWith("Last-Modified")).findFirst().orElseThrow().substring(15).trim();
+        assertThat(Served.curl("-i", "-H", "If-Modified-Since: " + lm, served.url("/index.html")))
+                .startsWith("HTTP/1.1 304");
+    }
+
+    @Test
+    void slowlorisHeadersAndSlowBodiesGet408AndClose() throws Exception {
+        try (Socket c = served.connect()) {
+            OutputStream out = c.getOutputStream();
+            long t0 = System.nanoTime();
+            for (String piece : new String[] {"GET / HTTP/1.1\r\n", "Host: a\r\n", "X-A: 1\r\n"}) {
+                out.write(piece.getBytes());
+                Thread.sleep(150);
+            }
+            String res = Served.readUntilClose(c);
+            assertThat(res).startsWith("HTTP/1.1 408").doesNotContain("<timeout>");
+            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2000);
+        }
+        try (Socket c = served.connect()) {
+            c.getOutputStream().write("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nabc".getBytes());
+            assertThat(Served.readUntilClose(c)).startsWith("HTTP/1.1 408").doesNotContain("<timeout>");
+        }
+        try (Socket c = served.connect()) {
+            Thread.sleep(700);
+            assertThat(HttpServerTest.readUntil(exchange(c, "GET / HTTP/1.1\r\nHost: a\r\n\r\n"), "home", 1))
+                    .as("an idle keep-alive connection is not timed by the header deadline").startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
+    void pipelinedRequestsAreCappedInFlightAndAnsweredInOrder() throws Exception {
+        PEAK.set(0);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            sb.append("GET /slow?i=").append(i).append(" HTTP/1.1\r\nHost: a\r\n\r\n");
+        }
+        try (Socket c = served.connect()) {
+            c.setSoTimeout(10_000);
+            String all = HttpServerTest.readUntil(exchange(c, sb.toString()), "handled /slow", 40);
+            assertThat(all.split("HTTP/1.1 200", -1)).hasSize(41);
+        }
+        assertThat(PEAK.get()).as("handlers in flight for one connection").isBetween(1, 4);
+    }
+
+    private static java.io.InputStream exchange(Socket c, String raw) throws java.io.IOException {
+        c.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
+        return c.getInputStream();
+    }
+}
