@@ -1,5 +1,6 @@
 package io.jswoole.cli;
 
+import io.jswoole.examples.Counter;
 import io.jswoole.examples.ExampleOptions;
 import io.jswoole.examples.MultiPort;
 import io.jswoole.examples.TcpEcho;
@@ -25,6 +26,7 @@ public final class Main {
         EXAMPLES.put("tcp-echo", TcpEcho::create);
         EXAMPLES.put("udp-echo", UdpEcho::create);
         EXAMPLES.put("multi-port", MultiPort::create);
+        EXAMPLES.put("counter", Counter::create);
     }
 
     private Main() {
@@ -55,9 +57,9 @@ public final class Main {
     private static void help() {
         System.out.println("""
                 usage: ./jswoole COMMAND
-                  demo [--port P]               start the demo servers (tcp-echo, udp-echo, multi-port)
+                  demo [--port P]               start the demo servers (tcp-echo, udp-echo, multi-port, counter)
                   run NAME [flags]              run one example: %s
-                      flags: --host H --port P --mode base|thread --set key=value (repeatable)
+                      flags: --host H --port P --mode base|thread|process --set key=value (repeatable)
                   bench [flags]                 TCP echo load generator (./jswoole bench --help)
                   stop --pid-file F             SIGTERM to the server whose pid_file is F
                   test                          run the whole test suite
@@ -76,6 +78,10 @@ public final class Main {
 
     private static void demo(String[] args) throws InterruptedException {
         ExampleOptions o = ExampleOptions.parse(args, 9501);
+        if (o.mode() == io.jswoole.server.Mode.PROCESS) {
+            throw new IllegalArgumentException("the demo runs several servers in one JVM, which PROCESS mode cannot "
+                    + "re-run in its workers; try ./jswoole run counter --mode process");
+        }
         int base = o.port();
         Map<String, Object> settings = new LinkedHashMap<>(o.settings());
         settings.putIfAbsent("worker_num", 2);
@@ -83,6 +89,7 @@ public final class Main {
         servers.add(TcpEcho.create(new ExampleOptions(o.host(), base, o.mode(), settings)));
         servers.add(UdpEcho.create(new ExampleOptions(o.host(), base + 1, o.mode(), settings)));
         servers.add(MultiPort.create(new ExampleOptions(o.host(), base + 2, o.mode(), settings)));
+        servers.add(Counter.create(new ExampleOptions(o.host(), base + 4, o.mode(), settings)));
         List<Thread> threads = new ArrayList<>();
         for (Server s : servers) {
             threads.add(Thread.ofPlatform().name("demo-" + s.port()).start(s::start));
@@ -100,8 +107,9 @@ public final class Main {
                   udp-echo    udp %s:%d   try: echo hello | nc -u -w1 %s %d
                   multi-port  tcp %s:%d   try: echo hi | nc -q1 %s %d          (answers "Swoole: hi")
                               udp %s:%d   try: echo stats | nc -u -w1 %s %d     (answers "welcome admin")
+                  counter     tcp %s:%d   try: printf 'incr a\\nincr a\\nget a\\n' | nc -q1 %s %d   (Table + Atomic)
                 %n""", o.mode(), h, base, h, base, h, base + 1, h, base + 1, h, base + 2, h, base + 2,
-                h, base + 3, h, base + 3);
+                h, base + 3, h, base + 3, h, base + 4, h, base + 4);
         for (Thread t : threads) {
             t.join();
         }

@@ -70,6 +70,14 @@ public final class SharedMemory {
         sealed = true;
     }
 
+    /**
+     * Called by the server when the last server of this JVM has stopped: tables may be created again (for the next
+     * server, as in a test suite that starts several).
+     */
+    public static void unseal() {
+        sealed = false;
+    }
+
     /** True once {@link #seal()} was called. */
     public static boolean sealed() {
         return sealed;

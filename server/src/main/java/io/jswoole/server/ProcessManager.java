@@ -87,6 +87,10 @@ final class ProcessManager {
         env.put(ENV_SOCKET, socketPath.toString());
         env.put(ENV_MASTER_PID, Long.toString(ProcessHandle.current().pid()));
         env.put("_JAVA_SR_SIGNUM", "39");
+        Path shm = io.jswoole.memory.SharedMemory.directory();
+        if (shm != null) {
+            env.put(io.jswoole.memory.SharedMemory.ATTACH_ENV, shm.toString()); // tables, atomics and locks
+        }
         try {
             Process p = pb.start();
             w.process = p;

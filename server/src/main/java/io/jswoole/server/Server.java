@@ -339,6 +339,7 @@ public class Server {
         }
         validateCallbacks();
         configureLog();
+        io.jswoole.memory.SharedMemory.seal(); // tables exist before start(), as in Swoole: workers attach to them
         if (mode == Mode.PROCESS && ProcessWorker.inWorkerProcess()) {
             runWorkerProcess();
             return true;
@@ -711,6 +712,9 @@ public class Server {
             }
             Log.info("server stopped");
             RUNNING.remove(this);
+            if (RUNNING.isEmpty()) {
+                io.jswoole.memory.SharedMemory.unseal();
+            }
             stopped.countDown();
         }
     }
