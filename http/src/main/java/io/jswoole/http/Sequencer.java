@@ -101,7 +101,8 @@ final class Sequencer extends ChannelOutboundHandlerAdapter {
             held.clear();
             return;
         }
-        ctx.write(o.msg(), ctx.voidPromise());
+        // the extension handshaker of permessage-deflate listens on the 101's promise
+        ctx.write(o.msg(), upgrade ? ctx.newPromise() : ctx.voidPromise());
         if (upgrade && conn.protocol.websocket()) {
             conn.protocol.upgraded(conn, ctx.pipeline());
         }

@@ -1,0 +1,125 @@
+package io.jswoole.websocket;
+
+import io.jswoole.http.Request;
+import io.jswoole.http.Response;
+import io.jswoole.http.UpgradeHandler;
+import io.jswoole.log.Log;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The WebSocket side of a {@link WebSocketServer}: the default handshake (RFC 6455: version 13, a 16-byte key,
+ * the accept hash, the configured subprotocol when the client offers it), the switch of a connection's pipeline to
+ * Netty's frame codecs after the 101, and the delivery of messages to the server's callbacks.
+ */
+final class WsEngine implements UpgradeHandler {
+    private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    private WebSocketServer server;
+    private volatile WsConfig cfg;
+    /** Fds that were established, until their close event has been handled. */
+    final Set<Integer> established = ConcurrentHashMap.newKeySet();
+
+    void attach(WebSocketServer s) {
+        server = s;
+    }
+
+    void configure(WsConfig c) {
+        cfg = c;
+    }
+
+    @Override
+    public void handshake(Request req, Response res) {
+        WebSocketServer.OnHandShake custom = server.handShakeCallback();
+        if (custom != null) {
+            custom.handle(req, res);
+            return;
+        }
+        String version = req.header().get("sec-websocket-version");
+        String key = req.header().get("sec-websocket-key");
+        if (!"13".equals(version)) {
+            res.status(426);
+            res.header("Sec-WebSocket-Version", "13", false);
+            res.end();
+            return;
+        }
+        if (key == null || !validKey(key.trim())) {
+            res.status(400);
+            res.end("bad Sec-WebSocket-Key");
+            return;
+        }
+        res.status(101);
+        res.header("Upgrade", "websocket", false);
+        res.header("Connection", "Upgrade", false);
+        res.header("Sec-WebSocket-Accept", accept(key.trim()), false);
+        String offered = req.header().get("sec-websocket-protocol");
+        String sub = cfg.subprotocol();
+        if (sub != null && offered != null) {
+            for (String p : offered.split(",")) {
+                if (p.trim().equals(sub)) {
+                    res.header("Sec-WebSocket-Protocol", sub, false);
+                }
+            }
+        }
+        if (res.end()) {
+            server.fireOpen(req);
+        }
+    }
+
+    private static boolean validKey(String key) {
+        try {
+            return Base64.getDecoder().decode(key).length == 16;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** {@code Sec-WebSocket-Accept} for a client key: base64(SHA-1(key + the RFC 6455 GUID)). */
+    static String accept(String key) {
+        try {
+            byte[] sha = MessageDigest.getInstance("SHA-1").digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder().encodeToString(sha);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is missing from this JDK", e);
+        }
+    }
+
+    @Override
+    public void upgraded(ChannelPipeline p, int fd) {
+        WsConfig c = cfg;
+        WebSocketDecoderConfig dc = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength((int) Math.min(Integer.MAX_VALUE, c.maxMessage()))
+                .expectMaskedFrames(true)
+                .allowMaskMismatch(false)
+                .allowExtensions(c.compression())
+                .closeOnProtocolViolation(false)
+                .build();
+        p.replace(DECODER, "ws-decoder", new WebSocket13FrameDecoder(dc));
+        p.replace(ENCODER, "ws-encoder", new WebSocket13FrameEncoder(c.mask()));
+        p.replace(GUARD, "ws-frames", new WsFrameHandler(fd, c));
+        p.addBefore("ws-frames", "ws-utf8", new Utf8FrameValidator(false));
+        established.add(fd);
+    }
+
+    @Override
+    public void onMessage(int fd, Object message) {
+        if (message instanceof Frame f) {
+            server.fireMessage(f);
+        } else {
+            Log.warning("websocket fd " + fd + ": unexpected message " + message.getClass().getName());
+        }
+    }
+
+    @Override
+    public void closed(int fd) {
+        // the status lives with the connection; the close event consumes 'established'
+    }
+}

@@ -1,0 +1,170 @@
+package io.jswoole.websocket;
+
+import io.jswoole.log.Log;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+
+/**
+ * The event-loop side of an established WebSocket, after Netty's frame decoder (which already refuses unmasked
+ * frames, bad opcodes, RSV bits, oversized or fragmented control frames and bad close codes with 1002, and frames
+ * over the cap with 1009) and its UTF-8 validator (1007): reassembles fragmented messages up to
+ * {@code package_max_length} (1009 beyond), answers pings (the latest of a read batch) and closes, and passes
+ * messages on to the worker as {@link Frame}s.
+ */
+final class WsFrameHandler extends ChannelInboundHandlerAdapter {
+    private final int fd;
+    private final WsConfig cfg;
+    private CompositeByteBuf pending;
+    private int pendingOpcode;
+    private ByteBuf pingToAnswer;
+    private boolean closing;
+
+    WsFrameHandler(int fd, WsConfig cfg) {
+        this.fd = fd;
+        this.cfg = cfg;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof WebSocketFrame f) || closing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            switch (f) {
+                case PingWebSocketFrame p -> {
+                    if (cfg.pingFrame()) {
+                        ctx.fireChannelRead(new Frame(fd, ByteBufUtil.getBytes(p.content()), WebSocket.OPCODE_PING,
+                                WebSocket.FLAG_FIN, true));
+                    } else {
+                        if (pingToAnswer != null) {
+                            pingToAnswer.release();
+                        }
+                        pingToAnswer = p.content().retain();
+                    }
+                }
+                case PongWebSocketFrame p -> {
+                    if (cfg.pongFrame()) {
+                        ctx.fireChannelRead(new Frame(fd, ByteBufUtil.getBytes(p.content()), WebSocket.OPCODE_PONG,
+                                WebSocket.FLAG_FIN, true));
+                    }
+                }
+                case CloseWebSocketFrame c -> {
+                    int code = c.statusCode() < 0 ? WebSocket.CLOSE_STATUS_ERROR : c.statusCode();
+                    String reason = c.statusCode() < 0 ? "" : c.reasonText();
+                    if (cfg.closeFrame()) {
+                        ctx.fireChannelRead(new CloseFrame(fd, code, reason));
+                    }
+                    close(ctx, code == WebSocket.CLOSE_STATUS_ERROR ? WebSocket.CLOSE_NORMAL : code, "");
+                }
+                case ContinuationWebSocketFrame c -> data(ctx, c, pendingOpcode);
+                case TextWebSocketFrame t -> data(ctx, t, WebSocket.OPCODE_TEXT);
+                case BinaryWebSocketFrame b -> data(ctx, b, WebSocket.OPCODE_BINARY);
+                default -> close(ctx, WebSocket.CLOSE_PROTOCOL_ERROR, "unexpected frame");
+            }
+        } finally {
+            f.release();
+        }
+    }
+
+    private void data(ChannelHandlerContext ctx, WebSocketFrame f, int opcode) {
+        boolean start = !(f instanceof ContinuationWebSocketFrame);
+        if (start) {
+            pendingOpcode = opcode;
+        }
+        long size = (pending == null ? 0 : pending.readableBytes()) + (long) f.content().readableBytes();
+        if (size > cfg.maxMessage()) {
+            violation(ctx, WebSocket.CLOSE_MESSAGE_TOO_BIG, "message over package_max_length " + cfg.maxMessage());
+            return;
+        }
+        int flags = WebSocket.FLAG_FIN;
+        if (f.isFinalFragment() && pending == null) {
+            ctx.fireChannelRead(new Frame(fd, ByteBufUtil.getBytes(f.content()), opcode, flags, true));
+            return;
+        }
+        if (pending == null) {
+            pending = ctx.alloc().compositeBuffer(1024);
+        }
+        pending.addComponent(true, f.content().retain());
+        if (f.isFinalFragment()) {
+            byte[] all = ByteBufUtil.getBytes(pending);
+            pending.release();
+            pending = null;
+            ctx.fireChannelRead(new Frame(fd, all, pendingOpcode, flags, true));
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (pingToAnswer != null && !closing) {
+            ctx.writeAndFlush(new PongWebSocketFrame(pingToAnswer));
+            pingToAnswer = null;
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    private void violation(ChannelHandlerContext ctx, int code, String why) {
+        Log.warning("websocket fd " + fd + ": " + why + "; closing with " + code);
+        close(ctx, code, "");
+    }
+
+    /** Sends a close frame, then closes the socket (the peer's close frame is not awaited past the write). */
+    private void close(ChannelHandlerContext ctx, int code, String reason) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        ctx.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof CorruptedWebSocketFrameException c) {
+            violation(ctx, c.closeStatus().code(), c.getMessage());
+        } else if (cause instanceof TooLongFrameException || cause instanceof DecompressionException
+                || cause.getCause() instanceof DecompressionException) {
+            violation(ctx, WebSocket.CLOSE_MESSAGE_TOO_BIG, String.valueOf(cause.getMessage()));
+        } else if (cause instanceof CorruptedFrameException) {
+            violation(ctx, WebSocket.CLOSE_MESSAGE_ERROR, String.valueOf(cause.getMessage()));
+        } else if (cause instanceof IOException) {
+            Log.debug("websocket fd " + fd + ": " + cause.getMessage());
+            ctx.close();
+        } else {
+            violation(ctx, WebSocket.CLOSE_PROTOCOL_ERROR, cause.toString());
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+        if (pingToAnswer != null) {
+            pingToAnswer.release();
+            pingToAnswer = null;
+        }
+    }
+
+    static ByteBuf wrap(byte[] b) {
+        return b.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(b);
+    }
+}

@@ -1,0 +1,236 @@
+package io.jswoole.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jswoole.http.Served;
+import io.jswoole.server.Mode;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.Deflater;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** WebSocket events, push and the protocol violations, with the JDK's client and raw sockets. */
+class WebSocketServerTest {
+    private final List<String> events = new CopyOnWriteArrayList<>();
+
+    private WebSocketServer server(Mode mode, Map<String, Object> settings) {
+        WebSocketServer s = new WebSocketServer("127.0.0.1", 0, mode);
+        s.set(settings);
+        s.onOpen((srv, req) -> events.add("open " + req.path()));
+        s.onMessage((srv, f) -> {
+            events.add("message " + f.text());
+            srv.push(f.fd(), "echo: " + f.text());
+            int fd = f.fd();
+            Thread.ofPlatform().start(() -> srv.push(fd, "pushed from a thread"));
+        });
+        s.onClose((srv, fd, r) -> events.add("close"));
+        s.onRequest((req, res) -> res.end("plain http " + req.path()));
+        return s;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    void openMessagePushCloseAndPlainRequestsOnTheSamePort(Mode mode) throws Exception {
+        try (Served s = Served.start(server(mode, Map.of("worker_num", 2)))) {
+            assertThat(Served.curl(s.url("/any"))).isEqualTo("plain http /any");
+            LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
+            java.net.http.WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + s.port() + "/chat"), listener(got))
+                    .get(5, TimeUnit.SECONDS);
+            ws.sendText("part1-", false).get(5, TimeUnit.SECONDS);
+            ws.sendText("part2", true).get(5, TimeUnit.SECONDS);
+            List<String> two = List.of(got.poll(5, TimeUnit.SECONDS), got.poll(5, TimeUnit.SECONDS));
+            assertThat(two).containsExactlyInAnyOrder("echo: part1-part2", "pushed from a thread");
+            ws.sendClose(1000, "bye").get(5, TimeUnit.SECONDS);
+            assertThat(Served.eventually(() -> events.contains("close"))).isTrue();
+            assertThat(events).containsSubsequence("open /chat", "message part1-part2", "close");
+        }
+    }
+
+    private static java.net.http.WebSocket.Listener listener(LinkedBlockingQueue<String> got) {
+        return new java.net.http.WebSocket.Listener() {
+            private final StringBuilder sb = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+                sb.append(data);
+                if (last) {
+                    got.add(sb.toString());
+                    sb.setLength(0);
+                }
+                ws.request(1);
+                return CompletableFuture.completedFuture(null);
+            }
+        };
+    }
+
+    @Test
+    void handshakeErrorsAndCustomHandshake() throws Exception {
+        WebSocketServer s = server(Mode.BASE, Map.of("worker_num", 1));
+        try (Served sv = Served.start(s)) {
+            String v8 = sv.exchangeUntilClose("GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 8\r\n\r\n");
+            assertThat(v8).startsWith("HTTP/1.1 426").containsIgnoringCase("Sec-WebSocket-Version: 13");
+            assertThat(sv.exchangeUntilClose("GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n")).startsWith("HTTP/1.1 400");
+        }
+        WebSocketServer custom = server(Mode.BASE, Map.of("worker_num", 1));
+        custom.onHandShake((req, res) -> {
+            res.status(101);
+            res.header("Upgrade", "websocket");
+            res.header("Connection", "Upgrade");
+            res.header("Sec-WebSocket-Accept", WsEngine.accept(req.header().get("sec-websocket-key")));
+            res.header("X-Custom", "yes");
+            res.end();
+        });
+        try (Served sv = Served.start(custom); Socket c = sv.connect()) {
+            assertThat(handshake(c, "")).contains("X-Custom: yes");
+            c.getOutputStream().write(frame(0x81, "hi".getBytes(), true));
+            assertThat(new String(readFrame(c.getInputStream()).payload)).isEqualTo("echo: hi");
+            assertThat(events).doesNotContain("open /");
+        }
+    }
+
+    @Test
+    void violationsCloseWithTheRightCode() throws Exception {
+        WebSocketServer s = server(Mode.BASE, Map.of("worker_num", 1, "package_max_length", 65536,
+                "websocket_compression", true));
+        try (Served sv = Served.start(s)) {
+            assertThat(closeCodeAfter(sv, frame(0x81, "x".getBytes(), false))).as("unmasked").isEqualTo(1002);
+            assertThat(closeCodeAfter(sv, frame(0x83, "x".getBytes(), true))).as("reserved opcode").isEqualTo(1002);
+            assertThat(closeCodeAfter(sv, frame(0x80, "x".getBytes(), true))).as("continuation first")
+                    .isEqualTo(1002);
+            assertThat(closeCodeAfter(sv, frame(0x81, new byte[] {(byte) 0xC3, 0x28}, true))).as("bad UTF-8")
+                    .isEqualTo(1007);
+            assertThat(closeCodeAfter(sv, frame(0x82, new byte[70_000], true))).as("frame too big").isEqualTo(1009);
+            byte[] twoParts = concat(frame(0x02, new byte[40_000], true), frame(0x80, new byte[40_000], true));
+            assertThat(closeCodeAfter(sv, twoParts)).as("message too big").isEqualTo(1009);
+            byte[] bomb = deflate(new byte[10 << 20]);
+            assertThat(bomb.length).isLessThan(65536);
+            assertThat(closeCodeAfter(sv, frame(0xC2, bomb, true), "permessage-deflate")).as("deflate bomb")
+                    .isEqualTo(1009);
+            try (Socket c = sv.connect()) {
+                assertThat(handshake(c, "permessage-deflate")).containsIgnoringCase("permessage-deflate");
+                c.getOutputStream().write(frame(0xC1, deflate("squeezed".getBytes()), true));
+                assertThat(new String(readFrame(c.getInputStream()).payload)).contains("squeezed");
+            }
+        }
+    }
+
+    private static int closeCodeAfter(Served sv, byte[] frames) throws IOException {
+        return closeCodeAfter(sv, frames, "");
+    }
+
+    private static int closeCodeAfter(Served sv, byte[] frames, String extensions) throws IOException {
+        try (Socket c = sv.connect()) {
+            handshake(c, extensions);
+            c.getOutputStream().write(frames);
+            while (true) {
+                Raw f = readFrame(c.getInputStream());
+                if (f.opcode == 8) {
+                    return ((f.payload[0] & 0xff) << 8) | (f.payload[1] & 0xff);
+                }
+            }
+        }
+    }
+
+    static String handshake(Socket c, String extensions) throws IOException {
+        c.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                + (extensions.isEmpty() ? "" : "Sec-WebSocket-Extensions: " + extensions + "\r\n") + "\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        InputStream in = c.getInputStream();
+        StringBuilder sb = new StringBuilder();
+        while (!sb.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            sb.append((char) b);
+        }
+        assertThat(sb.toString()).startsWith("HTTP/1.1 101").contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+        return sb.toString();
+    }
+
+    /** A client frame: {@code b0} is FIN/RSV/opcode; masked unless {@code masked} is false. */
+    static byte[] frame(int b0, byte[] payload, boolean masked) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(b0);
+        int m = masked ? 0x80 : 0;
+        if (payload.length < 126) {
+            out.write(m | payload.length);
+        } else if (payload.length < 65536) {
+            out.write(m | 126);
+            out.write(payload.length >> 8);
+            out.write(payload.length & 0xff);
+        } else {
+            out.write(m | 127);
+            for (int i = 7; i >= 0; i--) {
+                out.write((int) ((long) payload.length >> (8 * i)) & 0xff);
+            }
+        }
+        byte[] key = {1, 2, 3, 4};
+        if (masked) {
+            out.writeBytes(key);
+        }
+        for (int i = 0; i < payload.length; i++) {
+            out.write(masked ? payload[i] ^ key[i % 4] : payload[i]);
+        }
+        return out.toByteArray();
+    }
+
+    record Raw(int opcode, byte[] payload) {
+    }
+
+    static Raw readFrame(InputStream in) throws IOException {
+        DataInputStream d = new DataInputStream(in);
+        int b0 = d.readUnsignedByte();
+        int b1 = d.readUnsignedByte();
+        long len = b1 & 0x7f;
+        if (len == 126) {
+            len = d.readUnsignedShort();
+        } else if (len == 127) {
+            len = d.readLong();
+        }
+        byte[] p = new byte[(int) len];
+        d.readFully(p);
+        return new Raw(b0 & 0x0f, p);
+    }
+
+    /** permessage-deflate of one message: raw deflate without the final empty block's 4 bytes. */
+    static byte[] deflate(byte[] data) {
+        Deflater d = new Deflater(Deflater.BEST_COMPRESSION, true);
+        d.setInput(data);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[65536];
+        int n;
+        while ((n = d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH)) > 0) {
+            out.write(buf, 0, n);
+        }
+        d.end();
+        byte[] all = out.toByteArray();
+        return java.util.Arrays.copyOf(all, all.length - 4);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
