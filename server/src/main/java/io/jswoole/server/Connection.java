@@ -53,6 +53,8 @@ final class Connection {
     /** Set when the server (not the peer) closed it: the close callback then gets a negative reactorId. */
     volatile boolean closedByServer;
     final AtomicLong sendQueued = new AtomicLong();
+    /** PROCESS mode: worker JVMs that still have to confirm a half-close before the connection closes. */
+    final java.util.concurrent.atomic.AtomicInteger halfCloseAcks = new java.util.concurrent.atomic.AtomicInteger();
 
     private final Queue<Object> outbound = PlatformDependent.newMpscQueue();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();

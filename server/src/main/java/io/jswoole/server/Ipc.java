@@ -26,6 +26,8 @@ import java.util.function.Consumer;
  *  5 BUFFER   port fd session full:i8        26 CALL     id:i64 op:i8 args:value
  *  6 REPLY    id:i64 value                   27 CLOSED   fd session   (close handled: free the fd)
  *  7 STOP     (finish in-flight work, exit)  28 DONE     events:i32  (finished since the last DONE)
+ *  8 HALF_CLOSE fd session (the peer shut     29 HALF_CLOSED fd session (the receives before it
+ *             its output down)                            have run: the master may close)
  * bytes := length:int32 + bytes;  str := bytes (UTF-8);  value := {@link Values}
  * </pre>
  * A session is a number unique to one connection for the life of the master: commands carry the session of the
@@ -33,9 +35,10 @@ import java.util.function.Consumer;
  * <p>Writes are batched: a writer thread takes every queued frame and writes them with one gathering write.
  */
 final class Ipc {
-    static final byte CONNECT = 1, RECEIVE = 2, CLOSE = 3, PACKET = 4, BUFFER = 5, REPLY = 6, STOP = 7;
+    static final byte CONNECT = 1, RECEIVE = 2, CLOSE = 3, PACKET = 4, BUFFER = 5, REPLY = 6, STOP = 7,
+            HALF_CLOSE = 8;
     static final byte HELLO = 20, SEND = 21, CLOSE_FD = 22, SENDTO = 23, CONTROL = 24, BIND = 25, CALL = 26,
-            CLOSED = 27, DONE = 28;
+            CLOSED = 27, DONE = 28, HALF_CLOSED = 29;
     static final byte OP_PAUSE = 1, OP_RESUME = 2, OP_PROTECT = 3, OP_UNPROTECT = 4;
     /** Frames larger than this are refused (a corrupt length must not allocate gigabytes). */
     static final int MAX_FRAME = 256 << 20;

@@ -282,6 +282,10 @@ final class ProcessManager {
                 w.pendingCloses.remove(fd, session);
                 server.closeHandled(fd, session);
             }
+            case Ipc.HALF_CLOSED -> {
+                int fd = in.readInt();
+                server.halfCloseDone(fd, in.readLong());
+            }
             case Ipc.DONE -> {
                 int n = in.readInt();
                 w.proxy.concurrency.addAndGet(-n);

@@ -37,6 +37,8 @@ final class ProcessWorker implements EventSite {
     private final Map<Integer, Long> sessions = new ConcurrentHashMap<>();
     /** Per-fd event order, kept only when connect and close events are delivered. */
     private final Map<Integer, EventGate> gates = new ConcurrentHashMap<>();
+    /** Receive events queued or running, by fd (for a peer's half-close). */
+    private final Map<Integer, Integer> receiving = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Object>> calls = new ConcurrentHashMap<>();
     private final AtomicLong callIds = new AtomicLong();
     private final AtomicInteger done = new AtomicInteger();
@@ -101,6 +103,7 @@ final class ProcessWorker implements EventSite {
                 int fd = in.readInt();
                 sessions.put(fd, in.readLong());
                 int reactor = in.readInt();
+                receiving.merge(fd, 1, Integer::sum);
                 if (gated) {
                     // the connect may have gone to another worker (dispatch by uid...): then nothing to wait for
                     gates.computeIfAbsent(fd, k -> EventGate.connected()).receiveQueued();
@@ -138,6 +141,20 @@ final class ProcessWorker implements EventSite {
                     f.complete(v);
                 }
             }
+            case Ipc.HALF_CLOSE -> {
+                int fd = in.readInt();
+                long session = in.readLong();
+                // runs after the receives before it have finished, then lets the master close
+                scheduler.dispatch(() -> {
+                    while (scheduler.coroutineEnabled() && receiving.containsKey(fd)) {
+                        io.jswoole.coroutine.Coroutine.sleep(0.001);
+                    }
+                    writer.send(Ipc.frame(Ipc.HALF_CLOSED, out -> {
+                        out.writeInt(fd);
+                        out.writeLong(session);
+                    }));
+                });
+            }
             case Ipc.STOP -> {
                 // the master sends nothing after STOP: finish what runs, then exit
                 stopping = true;
@@ -152,6 +169,9 @@ final class ProcessWorker implements EventSite {
             try {
                 server.handle(this, scheduler, requests, e);
             } finally {
+                if (e instanceof WorkerEvent.Receive r) {
+                    receiving.computeIfPresent(r.fd(), (k, n) -> n == 1 ? null : n - 1);
+                }
                 finished();
             }
         });

@@ -80,6 +80,14 @@ final class RemoteWorker {
         }
     }
 
+    /** The peer of {@code fd} half-closed: the worker answers HALF_CLOSED once the receives before it have run. */
+    void halfClose(int fd, long session) {
+        writer.send(Ipc.frame(Ipc.HALF_CLOSE, out -> {
+            out.writeInt(fd);
+            out.writeLong(session);
+        }));
+    }
+
     private long session(int fd) {
         Connection c = server.connection(fd);
         return c == null ? 0 : c.session;

@@ -872,6 +872,14 @@ public class Server {
         }
     }
 
+    /** A worker JVM ran the receives that came before a half-close of {@code fd}. */
+    void halfCloseDone(int fd, long session) {
+        Connection c = connection(fd);
+        if (c != null && c.session == session && c.halfCloseAcks.decrementAndGet() == 0) {
+            c.closeAfterOutput(false);
+        }
+    }
+
     /** Whether {@code fd} is the connection {@code session} (0: whatever connection has the fd now). */
     boolean sessionIs(int fd, long session) {
         Connection c = connection(fd);
@@ -985,6 +993,19 @@ public class Server {
      * are queued), the connection closes. The close callback sees the peer's close (reactorId >= 0).
      */
     void inputShutdown(Connection c) {
+        if (manager != null) {
+            // the receives may still be in worker JVMs: close once each worker that may hold some has answered
+            int mode = intSetting("dispatch_mode", 2);
+            boolean sticky = settings.get("dispatch_func") == null && (mode == 2 || mode == 4 || mode == 5
+                    || mode == 8);
+            List<Worker> targets = sticky ? List.of(workers[Math.max(0, route(c, DispatchFunction.TYPE_CLOSE,
+                    new byte[0]))]) : List.of(workers);
+            c.halfCloseAcks.set(targets.size());
+            for (Worker w : targets) {
+                w.remote.halfClose(c.fd, c.session);
+            }
+            return;
+        }
         if (c.gate.idle()) {
             c.closeAfterOutput(false);
             return;

@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -65,6 +66,20 @@ class SharedModesTest {
             assertThat(a.ask("send " + bFd + " cross")).isEqualTo("true");
             assertThat(b.in.readLine()).isEqualTo("cross");
             assertThat(a.ask("nope")).isEqualTo("unknown nope");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"THREAD", "PROCESS"})
+    void aHalfClosingPeerGetsEveryAnswer(Mode mode) throws Exception {
+        for (int dispatchMode : new int[] {2, 1}) {
+            try (Running r = Running.start(start(mode, Map.of("dispatch_mode", dispatchMode),
+                    "dispatch_mode=" + dispatchMode)); Client a = new Client(r.port())) {
+                a.out.write("sleep 100\necho one\necho two\n".getBytes());
+                a.socket.shutdownOutput();
+                List<String> lines = a.in.lines().toList();
+                assertThat(lines).as("dispatch_mode " + dispatchMode).containsExactlyInAnyOrder("slept", "one", "two");
+            }
         }
     }
 
