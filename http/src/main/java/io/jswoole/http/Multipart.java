@@ -35,12 +35,7 @@ final class Multipart {
         try {
             decoder.offer(c);
             while (hasNext()) {
-                InterfaceHttpData d = decoder.next();
-                try {
-                    take(d);
-                } finally {
-                    d.release();
-                }
+                take(decoder.next()); // the decoder owns the data and releases it in destroy()
             }
             return null;
         } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {

@@ -239,7 +239,17 @@ public final class Response {
         if (!noBody) {
             headers.setInt(HttpHeaderNames.CONTENT_LENGTH, data.length);
         }
-        return send(new Out(seq, r, true, close));
+        if (!send(new Out(seq, r, true, close))) {
+            return false;
+        }
+        if (upgrade && status == 101) {
+            // frames pushed from now on queue behind the 101, which switches the pipeline before they pass
+            HttpConn c = server.protocol().conn(fd);
+            if (c != null) {
+                c.wsStatus = HttpConn.WS_ACTIVE;
+            }
+        }
+        return true;
     }
 
     /**

@@ -1,0 +1,61 @@
+package io.jswoole.examples;
+
+import static io.jswoole.http.Served.curl;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.jswoole.http.Served;
+import io.jswoole.server.Mode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The examples: http-hello with curl, and the chat page in two tabs of a real headless Chromium. */
+class ExamplesTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void httpHello() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("www"));
+        Files.writeString(root.resolve("hello.txt"), "static hello");
+        Path up = tmp.resolve("up.txt");
+        Files.writeString(up, "uploaded");
+        try (Served s = Served.start(HttpHello.create("127.0.0.1", 0, Mode.BASE,
+                Map.of("worker_num", 1, "document_root", root.toString())))) {
+            assertThat(curl("-i", s.url("/"))).containsIgnoringCase("content-type: text/plain")
+                    .endsWith("Hello, World!");
+            assertThat(curl(s.url("/sleep?ms=20"))).isEqualTo("slept 20 ms\n");
+            assertThat(curl("--data-binary", "ping", s.url("/echo"))).isEqualTo("ping");
+            assertThat(curl("-F", "f=@" + up, s.url("/upload"))).startsWith("f: 8 bytes -> ")
+                    .contains(HttpHello.UPLOADS.toString());
+            assertThat(curl(s.url("/hello.txt"))).isEqualTo("static hello");
+        }
+    }
+
+    @Test
+    void chatInTwoBrowserTabs() throws Exception {
+        assumeTrue(Files.isExecutable(Chromium.BINARY), "needs Debian's chromium (apt-get install -y chromium)");
+        try (Served s = Served.start(WebSocketChat.create("127.0.0.1", 0, Mode.THREAD, Map.of("worker_num", 2)));
+             Chromium browser = new Chromium()) {
+            String log = "Array.from(document.querySelectorAll('#log p')).map(p => p.textContent).join('|')";
+            String tab1 = browser.open(s.url("/"));
+            assertThat(browser.await(tab1, "document.body && document.body.dataset.state", "open")).isEqualTo("open");
+            String tab2 = browser.open(s.url("/"));
+            assertThat(browser.await(tab2, "document.body && document.body.dataset.state", "open")).isEqualTo("open");
+            String first = browser.await(tab1, log, "joined|user-");
+            assertThat(first.split("\\|")).hasSize(2).allMatch(l -> l.matches("user-\\d+ joined"));
+            String me2 = browser.eval(tab2, log).replaceAll(".*(user-\\d+) joined$", "$1");
+            browser.eval(tab1, "(() => { document.getElementById('msg').value = 'hello from tab 1';"
+                    + " document.querySelector('#form button').click(); return 'sent'; })()");
+            assertThat(browser.await(tab2, log, "hello from tab 1")).contains(": hello from tab 1");
+            browser.eval(tab2, "(() => { document.getElementById('msg').value = 'hi back';"
+                    + " document.querySelector('#form button').click(); return 'sent'; })()");
+            assertThat(browser.await(tab1, log, "hi back")).contains(me2 + ": hi back");
+            browser.closeTab(tab2);
+            assertThat(browser.await(tab1, log, me2 + " left")).endsWith(me2 + " left");
+        }
+    }
+}
