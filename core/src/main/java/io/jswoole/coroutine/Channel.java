@@ -37,6 +37,7 @@ public final class Channel<T> {
     private final WaitQueue consumers = new WaitQueue();
     private final WaitQueue producers = new WaitQueue();
     private final ReentrantLock lock = new ReentrantLock();
+    private final boolean external;
     private boolean closed;
     private volatile int errCode;
 
@@ -47,11 +48,24 @@ public final class Channel<T> {
 
     /** A channel buffering up to {@code capacity} elements (at least 1). */
     public Channel(int capacity) {
+        this(capacity, false);
+    }
+
+    private Channel(int capacity, boolean external) {
+        this.external = external;
         if (capacity < 1) {
             throw new IllegalArgumentException("channel capacity must be at least 1, got " + capacity);
         }
         this.capacity = capacity;
         this.queue = new ArrayDeque<>(Math.min(capacity, 1024));
+    }
+
+    /**
+     * A channel fed from outside the scheduler (I/O threads, callbacks of a library): waiting on it never counts
+     * as "blocked forever" for the deadlock check of {@link Coroutine#run}.
+     */
+    public static <T> Channel<T> external(int capacity) {
+        return new Channel<>(capacity, true);
     }
 
     /** Pushes {@code value}, waiting forever while the channel is full. */
@@ -93,7 +107,7 @@ public final class Channel<T> {
             if (nanos == 0) {
                 return fail(CHANNEL_TIMEOUT);
             }
-            w = Coroutine.newWaiter(Coroutine.currentOrNull(), value, nanos);
+            w = Coroutine.newWaiter(Coroutine.currentOrNull(), value, external ? Long.MAX_VALUE : nanos);
             producers.add(w);
         } finally {
             lock.unlock();
@@ -138,7 +152,7 @@ public final class Channel<T> {
                 fail(CHANNEL_TIMEOUT);
                 return null;
             }
-            w = Coroutine.newWaiter(Coroutine.currentOrNull(), null, nanos);
+            w = Coroutine.newWaiter(Coroutine.currentOrNull(), null, external ? Long.MAX_VALUE : nanos);
             consumers.add(w);
         } finally {
             lock.unlock();

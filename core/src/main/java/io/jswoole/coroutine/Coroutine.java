@@ -393,8 +393,9 @@ public final class Coroutine {
     }
 
     /**
-     * A waiter for the calling coroutine (or plain thread). A coroutine's untimed wait counts as "blocked
-     * forever" for its scheduler's deadlock check from now until it is settled.
+     * A waiter for the calling coroutine (or plain thread). A coroutine's untimed wait ({@code timeoutNanos < 0})
+     * counts as "blocked forever" for its scheduler's deadlock check from now until it is settled; pass any
+     * non-negative value for a wait that something outside the scheduler will settle.
      */
     static Waiter newWaiter(Coroutine co, Object item, long timeoutNanos) {
         Waiter w = new Waiter(co, item);
