@@ -25,6 +25,10 @@ public enum ErrorCode {
     PACKAGE_LENGTH_TOO_LARGE(1201, "package length too large"),
     DATA_LENGTH_TOO_LARGE(1203, "data length too large"),
 
+    TASK_PACKAGE_TOO_BIG(2001, "task package too big"),
+    TASK_DISPATCH_FAIL(2002, "task dispatch failed: the task queue is full or no task worker fits"),
+    TASK_TIMEOUT(2003, "task timed out"),
+
     SERVER_TOO_MANY_SOCKET(9002, "too many connections"),
     SERVER_INVALID_LISTEN_PORT(9004, "invalid listen port"),
     SERVER_NO_IDLE_WORKER(9007, "no idle worker"),

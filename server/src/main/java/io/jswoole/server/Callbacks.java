@@ -43,6 +43,33 @@ public final class Callbacks {
         void handle(Server server, int fd);
     }
 
+    /**
+     * {@code task}: {@code (server, taskId, srcWorkerId, data)}, in a task worker. A non-null return value finishes
+     * the task, as {@code finish(value)} does.
+     */
+    @FunctionalInterface
+    public interface OnTask {
+        Object handle(Server server, int taskId, int srcWorkerId, Object data);
+    }
+
+    /** {@code task} with {@code task_enable_coroutine} or {@code task_use_object}: {@code (server, task)}. */
+    @FunctionalInterface
+    public interface OnTaskObject {
+        void handle(Server server, Task task);
+    }
+
+    /** {@code finish}: {@code (server, taskId, result)}, in the worker that sent the task. */
+    @FunctionalInterface
+    public interface OnFinish {
+        void handle(Server server, int taskId, Object result);
+    }
+
+    /** {@code pipeMessage}: {@code (server, srcWorkerId, message)}, from {@code sendMessage}. */
+    @FunctionalInterface
+    public interface OnPipeMessage {
+        void handle(Server server, int srcWorkerId, Object message);
+    }
+
     /** {@code packet}: {@code (server, data, clientInfo)} for UDP and Unix datagram ports. */
     @FunctionalInterface
     public interface OnPacket {

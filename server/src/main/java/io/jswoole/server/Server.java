@@ -66,6 +66,14 @@ public class Server {
     private Callbacks.OnServer onStart, onBeforeShutdown, onShutdown, onManagerStart, onManagerStop;
     private Callbacks.OnWorker onWorkerStart, onWorkerStop, onWorkerExit;
     private Callbacks.OnWorkerError onWorkerError;
+    private Callbacks.OnTask onTask;
+    private Callbacks.OnTaskObject onTaskObject;
+    private Callbacks.OnFinish onFinish;
+    private Callbacks.OnPipeMessage onPipeMessage;
+    /** Task workers in this JVM, or null. */
+    private Tasks tasks;
+    /** The most tasks waiting or running at once (tests lower it to reach the limit quickly). */
+    int taskQueueLimit = Tasks.MAX_QUEUED;
     /** PROCESS mode: the worker JVMs' entry point, when the command line cannot be re-run. */
     String entryClass;
     List<String> entryArgs = List.of();
@@ -145,6 +153,11 @@ public class Server {
         for (Map.Entry<String, Object> e : v.entrySet()) {
             boolean port = Settings.key(e.getKey()).scope() == Settings.Scope.PORT;
             (port ? portKeys : serverKeys).put(e.getKey(), e.getValue());
+        }
+        Object ipc = serverKeys.get("task_ipc_mode");
+        if (ipc != null && ((Integer) ipc == 2 || (Integer) ipc == 4)) {
+            throw new IllegalArgumentException("setting 'task_ipc_mode' " + ipc + " (SysV message queue / stream) "
+                    + "is not supported: jswoole has 1 (targeted) and 3 (competing)");
         }
         Object dm = serverKeys.get("dispatch_mode");
         if (dm != null && ((Integer) dm == 6 || (Integer) dm == 7)) {
@@ -248,6 +261,30 @@ public class Server {
         return this;
     }
 
+    /** {@code task}: runs in a task worker; a non-null return value finishes the task. */
+    public Server onTask(Callbacks.OnTask cb) {
+        onTask = cb;
+        return this;
+    }
+
+    /** {@code task} with {@code task_enable_coroutine} or {@code task_use_object}: gets a {@link Task}. */
+    public Server onTask(Callbacks.OnTaskObject cb) {
+        onTaskObject = cb;
+        return this;
+    }
+
+    /** {@code finish}: a task sent without its own callback finished; runs in the worker that sent it. */
+    public Server onFinish(Callbacks.OnFinish cb) {
+        onFinish = cb;
+        return this;
+    }
+
+    /** {@code pipeMessage}: a message from {@link #sendMessage}. */
+    public Server onPipeMessage(Callbacks.OnPipeMessage cb) {
+        onPipeMessage = cb;
+        return this;
+    }
+
     public Server onWorkerExit(Callbacks.OnWorker cb) {
         onWorkerExit = cb;
         return this;
@@ -300,6 +337,15 @@ public class Server {
                 case "workerstop" -> onWorkerStop((Callbacks.OnWorker) callback);
                 case "workerexit" -> onWorkerExit((Callbacks.OnWorker) callback);
                 case "workererror" -> onWorkerError((Callbacks.OnWorkerError) callback);
+                case "task" -> {
+                    if (callback instanceof Callbacks.OnTaskObject t) {
+                        onTask(t);
+                    } else {
+                        onTask((Callbacks.OnTask) callback);
+                    }
+                }
+                case "finish" -> onFinish((Callbacks.OnFinish) callback);
+                case "pipemessage" -> onPipeMessage((Callbacks.OnPipeMessage) callback);
                 case "connect" -> onConnect((Callbacks.OnConnection) callback);
                 case "receive" -> onReceive((Callbacks.OnReceive) callback);
                 case "close" -> onClose((Callbacks.OnConnection) callback);
@@ -403,6 +449,25 @@ public class Server {
             }
             dispatcher = new Dispatcher(this, workers, dispatchMode, (DispatchFunction) settings.get("dispatch_func"));
         }
+        int taskWorkerNum = intSetting("task_worker_num", 0);
+        if (taskWorkerNum > 0) {
+            if (manager != null) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                stopped.countDown();
+                throw new IllegalArgumentException("setting 'task_worker_num': task workers in PROCESS mode are not "
+                        + "supported yet; use Mode.THREAD or Mode.BASE");
+            }
+            boolean taskCoroutine = boolSetting("task_enable_coroutine", false);
+            boolean taskObject = taskCoroutine || boolSetting("task_use_object", false);
+            if (taskObject ? onTaskObject == null : onTask == null) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                stopped.countDown();
+                throw new IllegalStateException("task_worker_num is " + taskWorkerNum + ": onTask is required"
+                        + (taskObject ? ", taking a Task (task_enable_coroutine / task_use_object)" : ""));
+            }
+            tasks = new Tasks(this, taskWorkerNum, workerNum, intSetting("task_ipc_mode", 1), taskCoroutine,
+                    taskObject, maxCoroutine, taskQueueLimit);
+        }
         try {
             for (Port p : ports) {
                 Reactor.bind(this, p, group, mode == Mode.BASE && boolSetting("enable_reuse_port", false),
@@ -438,7 +503,7 @@ public class Server {
                 + describePorts());
         fire(onStart);
         fire(onManagerStart);
-        for (Worker w : workers) {
+        for (Worker w : localWorkers()) {
             if (onWorkerStart != null && w.scheduler != null) {
                 w.scheduler.dispatch(() -> onWorkerStart.handle(this, w.id));
             }
@@ -682,7 +747,7 @@ public class Server {
             if (manager != null) {
                 manager.stop();
             }
-            for (Worker w : workers) {
+            for (Worker w : localWorkers()) {
                 if (w.scheduler == null) {
                     continue; // a worker JVM: it ran workerStop itself
                 }
@@ -1445,6 +1510,125 @@ public class Server {
         return true;
     }
 
+    // ------------------------------------------------------------------ task workers and pipe messages
+
+    /**
+     * Sends {@code data} to a task worker ({@code dstWorkerId}: a task worker index, -1 for any) and returns the
+     * task id; its result comes to {@code callback}, or to the {@code finish} event when it is null. -1 (with
+     * {@link LastError} 2002) when there are no task workers or the task queue is full; this never blocks.
+     */
+    public int task(Object data, int dstWorkerId, Callbacks.OnFinish callback) {
+        if (tasks == null) {
+            Log.warning("task(): no task workers (set task_worker_num)");
+            LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
+            return -1;
+        }
+        int src = getWorkerId();
+        if (callback == null) {
+            return tasks.task(data, dstWorkerId, src, null);
+        }
+        Scheduler home = Scheduler.currentOrNull();
+        int[] id = new int[1];
+        java.util.function.Consumer<Object> reply = result -> {
+            Runnable run = () -> callback.handle(this, id[0], result);
+            if (home != null) {
+                home.dispatch(run);
+            } else {
+                run.run();
+            }
+        };
+        id[0] = tasks.task(data, dstWorkerId, src, reply);
+        return id[0];
+    }
+
+    public int task(Object data, int dstWorkerId) {
+        return task(data, dstWorkerId, null);
+    }
+
+    public int task(Object data) {
+        return task(data, -1, null);
+    }
+
+    /**
+     * Sends a task and waits for its result, at most {@code timeout} seconds (parking only the calling coroutine):
+     * null, with {@link LastError} 2003, on timeout.
+     */
+    public Object taskwait(Object data, double timeout, int dstWorkerId) {
+        if (tasks == null) {
+            LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
+            return null;
+        }
+        return tasks.taskwait(data, timeout, dstWorkerId, getWorkerId());
+    }
+
+    public Object taskwait(Object data, double timeout) {
+        return taskwait(data, timeout, -1);
+    }
+
+    /** Sends every task at once and waits for all (at most {@code timeout} s); a result missing is null. */
+    public List<Object> taskWaitMulti(List<?> data, double timeout) {
+        if (tasks == null) {
+            LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
+            return java.util.Collections.nCopies(data.size(), null);
+        }
+        return tasks.taskWaitMulti(data, timeout, getWorkerId());
+    }
+
+    /** {@link #taskWaitMulti}: the calling coroutine parks while the tasks run in parallel. */
+    public List<Object> taskCo(List<?> data, double timeout) {
+        return taskWaitMulti(data, timeout);
+    }
+
+    /** In the {@code task} callback: sends the task's result back ({@code finish}). A task finishes once. */
+    public boolean finish(Object data) {
+        return tasks != null ? tasks.finishCurrent(data) : LastError.fail(ErrorCode.WRONG_OPERATION);
+    }
+
+    /** Whether the caller runs in a task worker ({@code $server->taskworker}). */
+    public boolean isTaskWorker() {
+        return tasks != null && tasks.current() != null;
+    }
+
+    /**
+     * Sends {@code message} to worker or task worker {@code dstWorkerId} (ids: workers from 0, then task workers),
+     * where the {@code pipeMessage} event gets it. False when there is no such worker, it is the caller, or no
+     * pipeMessage callback is set.
+     */
+    public boolean sendMessage(Object message, int dstWorkerId) {
+        List<Worker> all = localWorkers();
+        int src = getWorkerId();
+        if (dstWorkerId < 0 || dstWorkerId >= all.size() || dstWorkerId == src || onPipeMessage == null
+                || all.get(dstWorkerId).scheduler == null) {
+            return LastError.fail(ErrorCode.INVALID_PARAMS);
+        }
+        all.get(dstWorkerId).scheduler.dispatch(() -> onPipeMessage.handle(this, src, message));
+        return true;
+    }
+
+    Callbacks.OnTask taskCallback() {
+        return onTask;
+    }
+
+    Callbacks.OnTaskObject taskObjectCallback() {
+        return onTaskObject;
+    }
+
+    /** A task sent without its own callback finished: the {@code finish} event, in the worker that sent it. */
+    void deliverFinish(int srcWorker, int taskId, Object result) {
+        if (onFinish == null) {
+            Log.warning("task #" + taskId + " finished, but there is no finish callback (onFinish)");
+            return;
+        }
+        List<Worker> all = localWorkers();
+        Scheduler s = srcWorker >= 0 && srcWorker < all.size() ? all.get(srcWorker).scheduler : null;
+        Runnable run = () -> onFinish.handle(this, taskId, result);
+        if (s != null) {
+            s.dispatch(run);
+        } else {
+            Scheduler.current().dispatch(run);
+        }
+    }
+
     /** {@code swoole_last_error()} of the calling thread or coroutine. */
     public int getLastError() {
         return LastError.get();
@@ -1459,10 +1643,19 @@ public class Server {
         return w == null ? -1 : w.id;
     }
 
+    /** The event workers, then the task workers, of this JVM. */
+    private List<Worker> localWorkers() {
+        List<Worker> all = new ArrayList<>(List.of(workers));
+        if (tasks != null) {
+            all.addAll(List.of(tasks.workers));
+        }
+        return all;
+    }
+
     private Worker currentWorker() {
         Scheduler s = Scheduler.currentOrNull();
         if (s != null) {
-            for (Worker w : workers) {
+            for (Worker w : localWorkers()) {
                 if (w.scheduler == s) {
                     return w;
                 }
@@ -1537,7 +1730,7 @@ public class Server {
         m.put("accept_count", acceptCount.sum());
         m.put("close_count", closeCount.sum());
         m.put("worker_num", workers.length);
-        m.put("task_worker_num", 0);
+        m.put("task_worker_num", tasks == null ? 0 : tasks.workers.length);
         m.put("user_worker_num", 0);
         m.put("idle_worker_num", idle);
         m.put("dispatch_count", sum(workers, 0));
@@ -1554,10 +1747,10 @@ public class Server {
         m.put("worker_response_count", me == null ? 0 : me.responseCount.sum());
         m.put("worker_dispatch_count", me == null ? 0 : me.dispatchCount.sum());
         m.put("worker_concurrency", me == null ? 0 : me.concurrency.get());
-        m.put("task_queue_num", 0);
+        m.put("task_queue_num", tasks == null ? 0 : tasks.queued());
         m.put("task_queue_bytes", 0);
-        m.put("task_idle_worker_num", 0);
-        m.put("tasking_num", 0);
+        m.put("task_idle_worker_num", tasks == null ? 0 : tasks.idle());
+        m.put("tasking_num", tasks == null ? 0 : tasks.queued());
         m.put("coroutine_num", coroutines);
         m.put("coroutine_peek_num", peak);
         return m;

@@ -93,9 +93,14 @@ public final class Settings {
         server("max_request_grace", Type.INT, 0, Integer.MAX_VALUE);
         server("max_wait_time", Type.INT, 0, 86_400);
         server("reload_async", Type.BOOL);
+        // task workers (in this JVM: BASE and THREAD mode)
+        server("task_worker_num", Type.INT, 0, 4096);
+        server("task_ipc_mode", Type.INT, 1, 4);
+        server("task_enable_coroutine", Type.BOOL);
+        server("task_use_object", Type.BOOL);
+        alias("task_object", "task_use_object");
         later("task workers and the rest of the process model (issue 5)", "daemonize", "user", "group",
-                "chroot", "task_worker_num", "task_ipc_mode", "task_max_request", "task_max_request_grace",
-                "task_tmpdir", "task_enable_coroutine", "task_use_object", "task_object", "message_queue_key",
+                "chroot", "task_max_request", "task_max_request_grace", "task_tmpdir", "message_queue_key",
                 "event_object", "single_thread", "open_cpu_affinity", "cpu_affinity_ignore");
         later("the HTTP and WebSocket servers (issue 7)",
                 "open_http_protocol", "open_http2_protocol", "open_websocket_protocol", "http_parse_cookie",

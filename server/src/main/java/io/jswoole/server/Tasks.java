@@ -1,0 +1,248 @@
+package io.jswoole.server;
+
+import io.jswoole.ErrorCode;
+import io.jswoole.LastError;
+import io.jswoole.coroutine.Scheduler;
+import io.jswoole.log.Log;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Task workers in this JVM (BASE and THREAD mode): {@code task_worker_num} serial schedulers that run the
+ * {@code task} callback, with worker ids following the event workers' ({@code worker_num}, {@code worker_num + 1},
+ * ...). Payloads pass by reference.
+ * <p>The queue is bounded: at most {@link #MAX_QUEUED} tasks wait or run at once; past it {@code task()} fails at
+ * once (error 2002) and nothing blocks. {@code task_ipc_mode} 1 sends a task to the worker asked for, or to the
+ * one with the fewest tasks; 3 makes the task workers compete for every task (the target is ignored).
+ */
+final class Tasks {
+    static final int MAX_QUEUED = 65_536;
+    static final ScopedValue<Job> CURRENT = ScopedValue.newInstance();
+
+    /** One task on its way: where its result goes is {@code reply} (null: the sender's {@code finish} event). */
+    static final class Job {
+        private final int id;
+        private final int srcWorker;
+        private final Object data;
+        private final double dispatchTime = System.currentTimeMillis() / 1000.0;
+        final Consumer<Object> reply;
+        final AtomicBoolean finished = new AtomicBoolean();
+
+        Job(int id, int srcWorker, Object data, Consumer<Object> reply) {
+            this.id = id;
+            this.srcWorker = srcWorker;
+            this.data = data;
+            this.reply = reply;
+        }
+
+        int id() {
+            return id;
+        }
+
+        int srcWorker() {
+            return srcWorker;
+        }
+
+        Object data() {
+            return data;
+        }
+
+        double dispatchTime() {
+            return dispatchTime;
+        }
+    }
+
+    private final Server server;
+    final Worker[] workers;
+    private final int firstId;
+    private final int ipcMode;
+    private final boolean taskObject;
+    private final AtomicInteger ids = new AtomicInteger();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicInteger roundRobin = new AtomicInteger();
+    private final int maxQueued;
+    private volatile long lastOverflowLog;
+
+    Tasks(Server server, int count, int firstId, int ipcMode, boolean coroutines, boolean taskObject,
+            int maxCoroutine, int maxQueued) {
+        this.maxQueued = maxQueued;
+        this.server = server;
+        this.firstId = firstId;
+        this.ipcMode = ipcMode;
+        this.taskObject = taskObject;
+        this.workers = new Worker[count];
+        for (int i = 0; i < count; i++) {
+            workers[i] = new Worker(firstId + i, Scheduler.serial("jswoole-task-" + i).enableCoroutine(coroutines)
+                    .maxCoroutine(maxCoroutine), (w, e) -> { });
+        }
+    }
+
+    /**
+     * Queues {@code data} for a task worker ({@code dst} is a task worker index, -1 for any) and returns the task
+     * id, or -1 (with {@link LastError}) when the queue is full or {@code dst} is out of range.
+     */
+    int task(Object data, int dst, int srcWorker, Consumer<Object> reply) {
+        if (dst >= workers.length || dst < -1) {
+            Log.warning("task: no task worker " + dst + " (task_worker_num is " + workers.length + ")");
+            LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
+            return -1;
+        }
+        if (queued.incrementAndGet() > maxQueued) {
+            queued.decrementAndGet();
+            long now = System.nanoTime();
+            if (now - lastOverflowLog > 1_000_000_000L) {
+                lastOverflowLog = now;
+                Log.warning("task queue full (" + maxQueued + " tasks waiting or running): task() fails until it "
+                        + "drains");
+            }
+            LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
+            return -1;
+        }
+        Job job = new Job(ids.getAndIncrement(), srcWorker, data, reply);
+        Worker w = workers[pick(dst)];
+        w.concurrency.incrementAndGet();
+        try {
+            w.scheduler.dispatch(() -> run(w, job));
+        } catch (RuntimeException e) {
+            w.concurrency.decrementAndGet();
+            queued.decrementAndGet();
+            LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
+            return -1;
+        }
+        return job.id;
+    }
+
+    private int pick(int dst) {
+        if (ipcMode == 1 && dst >= 0) {
+            return dst;
+        }
+        if (ipcMode == 3) {
+            return Math.floorMod(roundRobin.getAndIncrement(), workers.length);
+        }
+        int best = 0;
+        for (int i = 1; i < workers.length; i++) {
+            if (workers[i].concurrency.get() < workers[best].concurrency.get()) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private void run(Worker w, Job job) {
+        try {
+            Object result = ScopedValue.where(CURRENT, job).call(() -> {
+                if (taskObject) {
+                    server.taskObjectCallback().handle(server, new Task(this, job));
+                    return null;
+                }
+                return server.taskCallback().handle(server, job.id, job.srcWorker, job.data);
+            });
+            if (result != null) {
+                finish(job, result);
+            }
+        } catch (Exception e) {
+            Log.error("task #" + job.id + " failed in task worker " + w.id, e);
+        } finally {
+            w.requestCount.increment();
+            w.concurrency.decrementAndGet();
+            queued.decrementAndGet();
+        }
+    }
+
+    /** Sends a task's result to where it is awaited; a task finishes once. */
+    boolean finish(Job job, Object result) {
+        if (!job.finished.compareAndSet(false, true)) {
+            return LastError.fail(ErrorCode.WRONG_OPERATION);
+        }
+        if (job.reply != null) {
+            job.reply.accept(result);
+        } else {
+            server.deliverFinish(job.srcWorker, job.id, result);
+        }
+        return true;
+    }
+
+    /** {@code finish(data)} called in the {@code task} callback: finishes the task being run. */
+    boolean finishCurrent(Object result) {
+        if (!CURRENT.isBound()) {
+            Log.warning("finish() outside a task callback");
+            return LastError.fail(ErrorCode.WRONG_OPERATION);
+        }
+        return finish(CURRENT.get(), result);
+    }
+
+    /** Sends a task and waits for its result: null (and error 2003) after {@code timeout} seconds. */
+    Object taskwait(Object data, double timeout, int dst, int srcWorker) {
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        if (task(data, dst, srcWorker, f::complete) < 0) {
+            return null;
+        }
+        return await(f, System.nanoTime() + (long) (timeout * 1e9));
+    }
+
+    /** Sends every task at once and waits for all, at most {@code timeout} seconds; a missing result is null. */
+    List<Object> taskWaitMulti(List<?> data, double timeout, int srcWorker) {
+        List<CompletableFuture<Object>> futures = new ArrayList<>();
+        for (Object d : data) {
+            CompletableFuture<Object> f = new CompletableFuture<>();
+            if (task(d, -1, srcWorker, f::complete) < 0) {
+                f.complete(null);
+            }
+            futures.add(f);
+        }
+        long deadline = System.nanoTime() + (long) (timeout * 1e9);
+        List<Object> results = new ArrayList<>();
+        for (CompletableFuture<Object> f : futures) {
+            results.add(await(f, deadline));
+        }
+        return results;
+    }
+
+    private static Object await(CompletableFuture<Object> f, long deadline) {
+        try {
+            return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            LastError.set(ErrorCode.TASK_TIMEOUT);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException e) {
+            return null;
+        }
+    }
+
+    /** The task worker running the caller, or null. */
+    Worker current() {
+        Scheduler s = Scheduler.currentOrNull();
+        for (Worker w : workers) {
+            if (w.scheduler == s) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    int firstId() {
+        return firstId;
+    }
+
+    int queued() {
+        return queued.get();
+    }
+
+    int idle() {
+        int n = 0;
+        for (Worker w : workers) {
+            n += w.idle() ? 1 : 0;
+        }
+        return n;
+    }
+}

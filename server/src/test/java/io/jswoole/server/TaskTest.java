@@ -1,0 +1,194 @@
+package io.jswoole.server;
+
+import static io.jswoole.server.Running.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jswoole.ErrorCode;
+import io.jswoole.LastError;
+import io.jswoole.coroutine.Coroutine;
+import java.net.Socket;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Task workers, finish, taskwait, taskWaitMulti, sendMessage and the bounded task queue. */
+class TaskTest {
+    private static Server server(Mode mode, Map<String, Object> extra) {
+        Server s = new Server("127.0.0.1", 0, mode);
+        Map<String, Object> settings = new java.util.HashMap<>(Map.of("worker_num", 2, "task_worker_num", 3));
+        settings.putAll(extra);
+        s.set(settings);
+        return s;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    void aTaskRunsInATaskWorkerAndFinishComesBackToTheSender(Mode mode) throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Server s = server(mode, Map.of());
+        s.onTask((srv, taskId, src, data) -> {
+            seen.add("task " + taskId + " from " + src + " in " + srv.getWorkerId() + " " + srv.isTaskWorker());
+            return "done:" + data;
+        });
+        s.onFinish((srv, taskId, result) -> {
+            seen.add("finish " + taskId + " " + result + " in " + srv.getWorkerId());
+            srv.send(1, result + "\n");
+        });
+        s.onReceive((srv, fd, rid, data) -> {
+            int id = srv.task(new String(data).trim());
+            seen.add("sent " + id + " from " + srv.getWorkerId());
+        });
+        try (Running r = Running.start(s); Socket c = r.connect()) {
+            c.getOutputStream().write("job\n".getBytes());
+            assertThat(new String(Running.read(c, 9))).isEqualTo("done:job\n");
+            String sender = seen.get(0).substring(seen.get(0).lastIndexOf(' ') + 1);
+            assertThat(seen).hasSize(3);
+            assertThat(seen.get(1)).matches("task 0 from " + sender + " in [234] true");
+            assertThat(seen.get(2)).isEqualTo("finish 0 done:job in " + sender);
+            assertThat(s.stats()).containsEntry("task_worker_num", 3);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    void taskwaitParksOnlyItsCoroutineAndTimesOut(Mode mode) throws Exception {
+        Server s = server(mode, Map.of("worker_num", 1));
+        s.onTask((srv, taskId, src, data) -> {
+            Coroutine.sleep(Double.parseDouble((String) data));
+            return "slept " + data;
+        });
+        s.onReceive((srv, fd, rid, data) -> {
+            String cmd = new String(data).trim();
+            if (cmd.startsWith("wait")) {
+                Object r = srv.taskwait(cmd.substring(5), 0.5);
+                srv.send(fd, (r == null ? "timeout " + LastError.get() : r) + "\n");
+            } else {
+                srv.send(fd, "pong\n");
+            }
+        });
+        try (Running r = Running.start(s); Socket a = r.connect(); Socket b = r.connect()) {
+            a.getOutputStream().write("wait 0.3".getBytes());
+            Thread.sleep(50);
+            long t0 = System.nanoTime();
+            assertThat(Running.exchange(b, "ping")).isEqualTo("pong");
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("the other connection is served").isLessThan(200);
+            assertThat(new String(Running.read(a, 10))).isEqualTo("slept 0.3\n");
+            a.getOutputStream().write("wait 2".getBytes());
+            assertThat(new String(Running.read(a, 13))).isEqualTo("timeout " + ErrorCode.TASK_TIMEOUT.code() + "\n");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    void taskWaitMultiRunsTasksInParallel(Mode mode) throws Exception {
+        AtomicReference<List<Object>> results = new AtomicReference<>();
+        AtomicReference<Long> ms = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        Server s = server(mode, Map.of("task_enable_coroutine", true));
+        s.onTask((Callbacks.OnTaskObject) (srv, task) -> {
+            Coroutine.sleep(0.2);
+            task.finish(task.data() + "!");
+        });
+        s.onWorkerStart((srv, id) -> {
+            if (id == 0) {
+                long t0 = System.nanoTime();
+                results.set(srv.taskCo(List.of("a", "b", "c"), 2));
+                ms.set((System.nanoTime() - t0) / 1_000_000);
+                done.countDown();
+            }
+        });
+        s.onReceive((srv, fd, rid, data) -> { });
+        try (Running r = Running.start(s)) {
+            assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(results.get()).containsExactly("a!", "b!", "c!");
+            assertThat(ms.get()).as("three 200 ms tasks on three task workers").isLessThan(450);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    void targetedTasksCallbacksAndPipeMessages(Mode mode) throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(2);
+        Server s = server(mode, Map.of("task_ipc_mode", 1));
+        s.onPipeMessage((srv, src, msg) -> {
+            seen.add("pipe " + msg + " from " + src + " to " + srv.getWorkerId());
+            done.countDown();
+        });
+        s.onWorkerStart((srv, id) -> {
+            if (id == 0) {
+                srv.task("x", 1, (srv2, taskId, result) -> {
+                    seen.add("callback " + result);
+                    done.countDown();
+                });
+            }
+        });
+        s.onTask((srv, taskId, src, data) -> {
+            seen.add("task in " + srv.getWorkerId());
+            srv.sendMessage("hello from task", 0);
+            srv.finish("via finish");
+            return null;
+        });
+        s.onReceive((srv, fd, rid, data) -> { });
+        try (Running r = Running.start(s)) {
+            assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(seen).contains("task in 3", "pipe hello from task from 3 to 0", "callback via finish");
+        }
+    }
+
+    @Test
+    void theTaskQueueIsBoundedAndTaskFailsAtOnceBeyondIt() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<List<Integer>> ids = new AtomicReference<>();
+        CountDownLatch sent = new CountDownLatch(1);
+        Server s = server(Mode.THREAD, Map.of("task_worker_num", 1, "task_enable_coroutine", true));
+        s.taskQueueLimit = 5;
+        s.onTask((Callbacks.OnTaskObject) (srv, task) -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        s.onWorkerStart((srv, id) -> {
+            if (id == 0) {
+                List<Integer> got = new java.util.ArrayList<>();
+                long t0 = System.nanoTime();
+                for (int i = 0; i < 8; i++) {
+                    got.add(srv.task(i));
+                }
+                assertThat((System.nanoTime() - t0) / 1_000_000).as("never blocks").isLessThan(500);
+                assertThat(LastError.error()).isEqualTo(ErrorCode.TASK_DISPATCH_FAIL);
+                ids.set(got);
+                sent.countDown();
+            }
+        });
+        s.onReceive((srv, fd, rid, data) -> { });
+        try (Running r = Running.start(s)) {
+            assertThat(sent.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(ids.get()).containsExactly(0, 1, 2, 3, 4, -1, -1, -1);
+            release.countDown();
+            assertThat(eventually(() -> (Integer) s.stats().get("tasking_num") == 0)).isTrue();
+        }
+    }
+
+    @Test
+    void taskWorkersAreRefusedInProcessModeAndWithoutOnTask() {
+        Server p = server(Mode.PROCESS, Map.of());
+        p.onReceive((srv, fd, rid, data) -> { });
+        p.onTask((srv, id, src, data) -> null);
+        assertThatThrownBy(p::start).hasMessageContaining("'task_worker_num'");
+        Server t = server(Mode.THREAD, Map.of());
+        t.onReceive((srv, fd, rid, data) -> { });
+        assertThatThrownBy(t::start).hasMessageContaining("onTask is required");
+        assertThatThrownBy(() -> new Server("127.0.0.1", 0).set(Map.of("task_ipc_mode", 2)))
+                .hasMessageContaining("'task_ipc_mode' 2");
+    }
+}
