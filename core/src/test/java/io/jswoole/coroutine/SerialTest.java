@@ -67,7 +67,7 @@ class SerialTest {
                 });
                 Coroutine.go(() -> {
                     try {
-                        Thread.sleep(100);
+                        Thread.sleep(300);
                     } catch (InterruptedException e) {
                         throw new IllegalStateException(e);
                     }
@@ -107,6 +107,42 @@ class SerialTest {
             assertThat(events.indexOf("read x")).isLessThan(events.indexOf("slept"));
             assertThat(ms).isLessThan(1000);
             java.nio.file.Files.deleteIfExists(tmp);
+        }
+    }
+
+    @Test
+    void anOrphanedVirtualThreadWokenAfterItsSchedulerClosedDoesNotBreakIo() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Coroutine.run(() -> Thread.ofVirtual().start(() -> {
+                // inherits the run's scheduler, and is still parked in accept() when the run returns
+                try (Socket s = server.accept()) {
+                    s.getInputStream().read();
+                } catch (Exception e) {
+                    // closed
+                }
+            }));
+            try (Socket c = new Socket(server.getInetAddress(), server.getLocalPort())) {
+                c.getOutputStream().write('x');
+                Thread.sleep(50);
+            }
+            // the JDK's I/O poller survived waking the orphan: virtual-thread I/O still works
+            String[] got = new String[1];
+            Coroutine.run(() -> {
+                Coroutine.go(() -> {
+                    try (Socket s = server.accept()) {
+                        got[0] = "accepted " + (char) s.getInputStream().read();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                try (Socket c = new Socket(server.getInetAddress(), server.getLocalPort())) {
+                    c.getOutputStream().write('y');
+                    Coroutine.sleep(0.05);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(got[0]).isEqualTo("accepted y");
         }
     }
 
