@@ -18,8 +18,8 @@ class SettingsTest {
 
     @Test
     void swooleKeyOfALaterReleaseIsRejectedAsNotSupportedYet() {
-        assertThatThrownBy(() -> server.set(Map.of("task_worker_num", 2)))
-                .hasMessageContaining("'task_worker_num' is not supported yet");
+        assertThatThrownBy(() -> server.set(Map.of("daemonize", true)))
+                .hasMessageContaining("'daemonize' is not supported yet");
         assertThatThrownBy(() -> server.set(Map.of("open_http_protocol", true)))
                 .hasMessageContaining("not supported yet");
     }
