@@ -9,19 +9,20 @@ import java.util.Locale;
 final class HttpDate {
     static final DateTimeFormatter FORMAT =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
-    private record Cached(long second, String text) {
+    private record Cached(long second, io.netty.util.AsciiString text) {
     }
 
-    private static volatile Cached cached = new Cached(-1, "");
+    private static volatile Cached cached = new Cached(-1, io.netty.util.AsciiString.EMPTY_STRING);
 
     private HttpDate() {
     }
 
-    static String now() {
+    /** The current date (an AsciiString: Netty copies it into the response in one go). */
+    static CharSequence now() {
         long s = System.currentTimeMillis() / 1000;
         Cached c = cached;
         if (c.second != s) {
-            c = new Cached(s, FORMAT.format(Instant.ofEpochSecond(s)));
+            c = new Cached(s, new io.netty.util.AsciiString(FORMAT.format(Instant.ofEpochSecond(s))));
             cached = c;
         }
         return c.text;

@@ -6,20 +6,14 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -34,6 +28,8 @@ import java.util.regex.Pattern;
  */
 final class HttpGuard extends ChannelInboundHandlerAdapter {
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
+    /** What an authority may hold besides ASCII letters and digits (RFC 3986 reg-name, IP literals, port). */
+    private static final String HOST_CHARS = ".:[]_~%!$&'()*+;=-";
 
     private final HttpConn conn;
     private final HttpConfig cfg;
@@ -115,17 +111,20 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
             reject(505, "unsupported version " + v);
             return;
         }
-        String problem = smuggling(req.headers(), v);
+        HeadFacts facts = HeadFacts.of(req.headers());
+        String problem = smuggling(facts, v);
         if (problem != null) {
             reject(problem.startsWith("501") ? 501 : 400, problem);
             return;
         }
-        keepAlive = HttpUtil.isKeepAlive(req);
-        upgrade = conn.protocol.websocket() && isUpgrade(req);
-        boolean multi = cfg.parsePost() && HttpPostRequestDecoder.isMultipart(req);
+        keepAlive = facts.keepAlive(v);
+        upgrade = conn.protocol.websocket() && req.method() == HttpMethod.GET
+                && "websocket".equalsIgnoreCase(facts.upgrade) && facts.connectionHas("upgrade");
+        boolean multi = cfg.parsePost() && facts.contentType != null
+                && facts.contentType.regionMatches(true, 0, "multipart/form-data", 0, 19);
         max = multi && cfg.uploadMaxFilesize() > 0 ? Long.MAX_VALUE : cfg.packageMaxLength();
-        long length = HttpUtil.getContentLength(req, -1L);
-        boolean chunked = req.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
+        long length = facts.contentLength();
+        boolean chunked = facts.encodings > 0;
         if (upgrade && (length > 0 || chunked)) {
             reject(400, "a WebSocket upgrade with a body");
             return;
@@ -134,7 +133,7 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
             reject(413, "Content-Length " + length + " over package_max_length " + max);
             return;
         }
-        String expect = req.headers().get(HttpHeaderNames.EXPECT);
+        String expect = facts.expect;
         if (expect != null) {
             if (!expect.equalsIgnoreCase("100-continue") || v != HttpVersion.HTTP_1_1) {
                 reject(417, "unsupported Expect: " + expect);
@@ -157,46 +156,40 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
     }
 
     /** The request-smuggling and framing forms of RFC 9112 that a server must refuse; null when the head is fine. */
-    private static String smuggling(HttpHeaders h, HttpVersion v) {
-        List<String> te = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-        List<String> cl = h.getAll(HttpHeaderNames.CONTENT_LENGTH);
-        if (!te.isEmpty()) {
-            if (!cl.isEmpty()) {
+    private static String smuggling(HeadFacts f, HttpVersion v) {
+        if (f.encodings > 0) {
+            if (f.lengths > 0) {
                 return "both Transfer-Encoding and Content-Length";
             }
-            if (te.size() > 1) {
+            if (f.encodings > 1) {
                 return "two Transfer-Encoding headers";
             }
             if (v == HttpVersion.HTTP_1_0) {
                 return "Transfer-Encoding in HTTP/1.0";
             }
-            if (!te.get(0).trim().equalsIgnoreCase("chunked")) {
-                return "501 unsupported Transfer-Encoding '" + te.get(0) + "'";
+            if (!f.encoding.trim().equalsIgnoreCase("chunked")) {
+                return "501 unsupported Transfer-Encoding '" + f.encoding + "'";
             }
         }
-        if (cl.size() > 1) {
+        if (f.lengths > 1) {
             return "two Content-Length headers";
         }
-        if (cl.size() == 1 && !DIGITS.matcher(cl.get(0)).matches()) {
-            return "bad Content-Length '" + cl.get(0) + "'";
+        if (f.lengths == 1 && !DIGITS.matcher(f.length).matches()) {
+            return "bad Content-Length '" + f.length + "'";
         }
-        List<String> host = h.getAll(HttpHeaderNames.HOST);
-        if (host.size() > 1) {
+        if (f.hosts == 0) {
+            return v == HttpVersion.HTTP_1_1 ? "no Host header in HTTP/1.1" : null;
+        }
+        if (f.hosts > 1) {
             return "two Host headers";
         }
-        if (host.isEmpty() && v == HttpVersion.HTTP_1_1) {
-            return "no Host header in HTTP/1.1";
-        }
-        if (!host.isEmpty() && !host.get(0).matches("[A-Za-z0-9.:\\[\\]_~%!$&'()*+;=-]*")) {
-            return "bad Host '" + host.get(0) + "'";
+        for (int i = 0; i < f.host.length(); i++) {
+            char c = f.host.charAt(i);
+            if (HOST_CHARS.indexOf(c) < 0 && !(c < 128 && Character.isLetterOrDigit(c))) {
+                return "bad Host '" + f.host + "'";
+            }
         }
         return null;
-    }
-
-    private static boolean isUpgrade(HttpRequest req) {
-        return req.method() == HttpMethod.GET
-                && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
-                && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
     }
 
     private void onContent(HttpContent c) {

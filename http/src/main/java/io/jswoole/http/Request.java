@@ -21,7 +21,7 @@ public final class Request {
     private final int fd;
     private final HttpExchange ex;
     private final HttpConfig cfg;
-    private final QueryStringDecoder uri;
+    private QueryStringDecoder uri;
     private Map<String, String> header, get, post, cookie;
     private Map<String, Object> server;
 
@@ -29,7 +29,13 @@ public final class Request {
         this.fd = fd;
         this.ex = ex;
         this.cfg = cfg;
-        this.uri = new QueryStringDecoder(ex.head().uri());
+    }
+
+    private QueryStringDecoder decoder() {
+        if (uri == null) {
+            uri = new QueryStringDecoder(ex.head().uri());
+        }
+        return uri;
     }
 
     /** The connection's fd. */
@@ -58,6 +64,7 @@ public final class Request {
             HttpRequest h = ex.head();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("request_method", h.method().name());
+            QueryStringDecoder uri = decoder();
             m.put("request_uri", uri.rawPath());
             m.put("path_info", uri.rawPath());
             String raw = uri.rawQuery();
@@ -79,7 +86,7 @@ public final class Request {
     /** The query parameters ({@code $request->get}), decoded. */
     public Map<String, String> get() {
         if (get == null) {
-            get = last(uri.parameters());
+            get = last(decoder().parameters());
         }
         return get;
     }
@@ -186,7 +193,7 @@ public final class Request {
 
     /** The decoded path, without the query. */
     public String path() {
-        return uri.path();
+        return decoder().path();
     }
 
     HttpExchange exchange() {

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 
@@ -29,6 +30,7 @@ import java.nio.charset.StandardCharsets;
  * coroutine or worker ({@link #create}).
  */
 public final class Response {
+    private static final AsciiString SERVER = AsciiString.cached(HttpServer.SERVER_NAME);
     private final HttpServer server;
     private final int fd;
     private final long seq;
@@ -114,7 +116,7 @@ public final class Response {
         if (headerSent || finished) {
             return LastError.fail(ErrorCode.WRONG_OPERATION);
         }
-        headers.set(format ? formatName(name) : name, value);
+        headers.set(AsciiString.of(format ? formatName(name) : name), value);
         return true;
     }
 
@@ -378,7 +380,7 @@ public final class Response {
 
     private void commonHeaders(boolean close) {
         if (!headers.contains(HttpHeaderNames.SERVER)) {
-            headers.set(HttpHeaderNames.SERVER, HttpServer.SERVER_NAME);
+            headers.set(HttpHeaderNames.SERVER, SERVER);
         }
         headers.set(HttpHeaderNames.DATE, HttpDate.now());
         if (status != 101 && !headers.contains(HttpHeaderNames.CONTENT_TYPE)) {
