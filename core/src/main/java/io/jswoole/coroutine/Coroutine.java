@@ -2,7 +2,6 @@ package io.jswoole.coroutine;
 
 import io.jswoole.ErrorCode;
 import io.jswoole.LastError;
-import io.jswoole.SwooleException;
 import io.jswoole.log.Log;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
