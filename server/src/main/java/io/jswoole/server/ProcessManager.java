@@ -32,6 +32,9 @@ final class ProcessManager {
     static final String ENV_ROLE = "JSWOOLE_ROLE", ENV_ID = "JSWOOLE_WORKER_ID", ENV_SOCKET = "JSWOOLE_MASTER_SOCKET",
             ENV_MASTER_PID = "JSWOOLE_MASTER_PID";
 
+    /** bash, to name the worker processes; without it they keep the java command's name. */
+    private static final String BASH = java.nio.file.Files.isExecutable(Path.of("/bin/bash")) ? "/bin/bash" : null;
+
     private final Server server;
     final RemoteWorker[] workers;
     private final Path socketPath;
@@ -60,6 +63,13 @@ final class ProcessManager {
         Files.deleteIfExists(socketPath);
         listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         listener.bind(UnixDomainSocketAddress.of(socketPath));
+        // only the workers may connect: owner-only, and owned by the workers' user when they run as another one
+        Files.setPosixFilePermissions(socketPath, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String user = (String) server.setting().get("user");
+        if (user != null) {
+            var lookup = socketPath.getFileSystem().getUserPrincipalLookupService();
+            Files.setOwner(socketPath, lookup.lookupPrincipalByName(user));
+        }
         Thread.ofPlatform().daemon().name("jswoole-manager-accept").start(this::acceptLoop);
         for (RemoteWorker w : workers) {
             spawn(w);
@@ -80,7 +90,7 @@ final class ProcessManager {
         if (stopping) {
             return;
         }
-        ProcessBuilder pb = new ProcessBuilder(command()).inheritIO();
+        ProcessBuilder pb = new ProcessBuilder(command(w.id)).inheritIO();
         Map<String, String> env = pb.environment();
         env.put(ENV_ROLE, "worker");
         env.put(ENV_ID, Integer.toString(w.id));
@@ -104,11 +114,33 @@ final class ProcessManager {
         }
     }
 
-    /** The worker's command line: the entry point when one was given, else this JVM's own command line. */
-    private List<String> command() {
+    /**
+     * The worker's command line: the entry point when one was given, else this JVM's own command line; run as
+     * {@code user}/{@code group} (through {@code runuser} / {@code setpriv}; the master must be root) when set, and named {@code jswoole: worker #N}
+     * in {@code ps} (through bash's {@code exec -a}).
+     */
+    private List<String> command(int id) {
         String java = ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>();
+        String user = (String) server.setting().get("user");
+        String group = (String) server.setting().get("group");
+        if (user != null) {
+            // the user's primary and supplementary groups, or the group asked for
+            cmd.addAll(List.of("runuser", "-u", user));
+            if (group != null) {
+                cmd.addAll(List.of("-g", group));
+            }
+            cmd.add("--");
+        } else if (group != null) {
+            cmd.addAll(List.of("setpriv", "--regid=" + group, "--clear-groups"));
+        }
+        if (BASH != null) {
+            cmd.add(BASH);
+            cmd.add("-c");
+            cmd.add("exec -a \"$0\" \"$@\"");
+            cmd.add("jswoole: worker #" + id);
+        }
         cmd.add(java);
         if (server.entryClass != null) {
             cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());

@@ -449,6 +449,12 @@ public class Server {
             }
             dispatcher = new Dispatcher(this, workers, dispatchMode, (DispatchFunction) settings.get("dispatch_func"));
         }
+        if ((settings.containsKey("user") || settings.containsKey("group")) && manager == null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            stopped.countDown();
+            throw new IllegalArgumentException("settings 'user' and 'group' apply to worker JVMs: they need "
+                    + "Mode.PROCESS (the workers of BASE and THREAD mode are threads of this JVM)");
+        }
         int taskWorkerNum = intSetting("task_worker_num", 0);
         if (taskWorkerNum > 0) {
             if (manager != null) {

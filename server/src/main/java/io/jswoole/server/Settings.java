@@ -99,8 +99,9 @@ public final class Settings {
         server("task_enable_coroutine", Type.BOOL);
         server("task_use_object", Type.BOOL);
         alias("task_object", "task_use_object");
-        later("task workers and the rest of the process model (issue 5)", "daemonize", "user", "group",
-                "chroot", "task_max_request", "task_max_request_grace", "task_tmpdir", "message_queue_key",
+        server("user", Type.STRING);
+        server("group", Type.STRING);
+        later("task workers and the rest of the process model (issue 5)", "daemonize", "chroot", "task_max_request", "task_max_request_grace", "task_tmpdir", "message_queue_key",
                 "event_object", "single_thread", "open_cpu_affinity", "cpu_affinity_ignore");
         later("the HTTP and WebSocket servers (issue 7)",
                 "open_http_protocol", "open_http2_protocol", "open_websocket_protocol", "http_parse_cookie",

@@ -61,6 +61,65 @@ class ProcessModeTest {
     }
 
     @Test
+    void workersAreNamedForPs() throws Exception {
+        Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 1));
+        try (Running r = Running.start(s)) {
+            String cmdline = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + s.getWorkerPid(0),
+                    "cmdline"));
+            assertThat(cmdline).startsWith("jswoole: worker #0");
+        }
+    }
+
+    @Test
+    void workersRunAsTheConfiguredUser() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "changing the workers' user needs root");
+        // the worker (user nobody) must be able to read the class path: give it a world-readable copy
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("jswoole-cp");
+        List<String> entries = new java.util.ArrayList<>();
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        for (String e : cp.split(java.io.File.pathSeparator)) {
+            java.nio.file.Path src = java.nio.file.Path.of(e);
+            java.nio.file.Path dst = dir.resolve(entries.size() + "-" + src.getFileName());
+            copyTree(src, dst);
+            entries.add(dst.toString());
+        }
+        java.nio.file.Files.walk(dir).forEach(p -> p.toFile().setReadable(true, false));
+        java.nio.file.Files.walk(dir).filter(java.nio.file.Files::isDirectory)
+                .forEach(p -> p.toFile().setExecutable(true, false));
+        String saved = System.getProperty("java.class.path");
+        System.setProperty("java.class.path", String.join(java.io.File.pathSeparator, entries));
+        try {
+            Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 1, "user", "nobody"), "user=nobody");
+            try (Running r = Running.start(s); Client c = new Client(r.port())) {
+                assertThat(c.ask("echo as nobody")).isEqualTo("as nobody");
+                String status = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + s.getWorkerPid(0),
+                        "status"));
+                assertThat(status).containsPattern("(?m)^Uid:\\s+65534\\s+65534");
+            }
+        } finally {
+            System.setProperty("java.class.path", saved);
+        }
+    }
+
+    private static void copyTree(java.nio.file.Path src, java.nio.file.Path dst) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(src)) {
+            java.nio.file.Files.copy(src, dst);
+            return;
+        }
+        try (var walk = java.nio.file.Files.walk(src)) {
+            for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) walk::iterator) {
+                java.nio.file.Path t = dst.resolve(src.relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p)) {
+                    java.nio.file.Files.createDirectories(t);
+                } else {
+                    java.nio.file.Files.copy(p, t);
+                }
+            }
+        }
+    }
+
+    @Test
     void aSlowHandlerInOneWorkerDoesNotDelayTheOther() throws Exception {
         Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 2));
         try (Running r = Running.start(s); Client a = new Client(r.port()); Client b = new Client(r.port())) {
