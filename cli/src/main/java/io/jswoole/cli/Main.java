@@ -40,7 +40,8 @@ public final class Main {
                 case "demo" -> demo(rest);
                 case "run" -> run(rest);
                 case "bench" -> io.jswoole.bench.EchoBench.main(rest);
-                case "stop" -> stop(rest);
+                case "stop" -> signal(rest, "TERM");
+                case "reload" -> signal(rest, "USR1");
                 case "help", "-h", "--help" -> help();
                 default -> {
                     System.err.println("jswoole: unknown command '" + cmd + "'\n");
@@ -61,12 +62,18 @@ public final class Main {
                   run NAME [flags]              run one example: %s
                       flags: --host H --port P --mode base|thread|process --set key=value (repeatable)
                   bench [flags]                 TCP echo load generator (./jswoole bench --help)
-                  stop --pid-file F             SIGTERM to the server whose pid_file is F
+                  run coroutines --count N --sleep-ms M   N coroutines sleeping M ms in Coroutine.run
+                  stop --pid-file F             SIGTERM (graceful shutdown) to the server whose pid_file is F
+                  reload --pid-file F           SIGUSR1 (rolling restart of the worker JVMs, PROCESS mode)
                   test                          run the whole test suite
                 """.formatted(String.join(", ", EXAMPLES.keySet())));
     }
 
     private static void run(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("coroutines")) {
+            io.jswoole.examples.CoroutinesExample.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length == 0 || !EXAMPLES.containsKey(args[0])) {
             throw new IllegalArgumentException("run needs an example name: " + String.join(", ", EXAMPLES.keySet()));
         }
@@ -115,15 +122,16 @@ public final class Main {
         }
     }
 
-    private static void stop(String[] args) throws IOException {
+    /** {@code stop} (SIGTERM: graceful shutdown) and {@code reload} (SIGUSR1: rolling restart of the workers). */
+    private static void signal(String[] args, String signal) throws IOException {
         if (args.length != 2 || !args[0].equals("--pid-file")) {
-            throw new IllegalArgumentException("usage: stop --pid-file FILE");
+            throw new IllegalArgumentException("usage: stop|reload --pid-file FILE");
         }
         long pid = Long.parseLong(Files.readString(Path.of(args[1])).trim());
         ProcessHandle p = ProcessHandle.of(pid).orElseThrow(() ->
                 new IllegalArgumentException("no process " + pid + " (stale pid file " + args[1] + "?)"));
-        new ProcessBuilder("kill", "-TERM", Long.toString(pid)).inheritIO().start();
-        System.out.println("sent SIGTERM to " + pid + (p.isAlive() ? "" : " (not alive)"));
+        new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        System.out.println("sent SIG" + signal + " to " + pid + (p.isAlive() ? "" : " (not alive)"));
     }
 
     private static String describe(Server s) {
