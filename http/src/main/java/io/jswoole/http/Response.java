@@ -116,7 +116,8 @@ public final class Response {
         if (headerSent || finished) {
             return LastError.fail(ErrorCode.WRONG_OPERATION);
         }
-        headers.set(AsciiString.of(format ? formatName(name) : name), value);
+        // AsciiStrings: the encoder copies them in bulk instead of a char at a time
+        headers.set(AsciiString.of(format ? formatName(name) : name), AsciiString.of(value));
         return true;
     }
 
@@ -239,7 +240,7 @@ public final class Response {
                 new DefaultHttpHeaders());
         commonHeaders(close);
         if (!noBody) {
-            headers.setInt(HttpHeaderNames.CONTENT_LENGTH, data.length);
+            headers.set(HttpHeaderNames.CONTENT_LENGTH, length(data.length));
         }
         if (!send(new Out(seq, r, true, close))) {
             return false;
@@ -398,6 +399,21 @@ public final class Response {
             return false;
         }
         return true;
+    }
+
+    private static final AsciiString[] SMALL_LENGTHS = new AsciiString[1024];
+
+    /** A Content-Length value; the common small ones are made once. */
+    static AsciiString length(int n) {
+        if (n >= SMALL_LENGTHS.length) {
+            return AsciiString.of(Integer.toString(n));
+        }
+        AsciiString a = SMALL_LENGTHS[n];
+        if (a == null) {
+            a = AsciiString.cached(Integer.toString(n));
+            SMALL_LENGTHS[n] = a;
+        }
+        return a;
     }
 
     private static String formatName(String name) {
