@@ -33,6 +33,8 @@ import java.util.function.Consumer;
  * A session is a number unique to one connection for the life of the master: commands carry the session of the
  * connection they mean, so a late command for an fd that was closed and reused is dropped, not misdelivered.
  * <p>Writes are batched: a writer thread takes every queued frame and writes them with one gathering write.
+ * When a worker dies, the frames it had not received whole wait for its replacement; frames it may have read are
+ * not repeated (at most once).
  */
 final class Ipc {
     static final byte CONNECT = 1, RECEIVE = 2, CLOSE = 3, PACKET = 4, BUFFER = 5, REPLY = 6, STOP = 7,
@@ -207,10 +209,26 @@ final class Ipc {
             } catch (InterruptedException e) {
                 // detached
             } catch (IOException e) {
+                requeueUnsent(batch);
                 if (channel == ch) {
                     onError.accept(e);
                 }
             }
+        }
+
+        /**
+         * The peer died: frames it never received whole go back to the front of the queue, for the replacement
+         * (a frame fully written may have been read, so it is not sent twice).
+         */
+        private synchronized void requeueUnsent(List<ByteBuffer> batch) {
+            List<ByteBuffer> unsent = new ArrayList<>();
+            for (ByteBuffer b : batch) {
+                if (b.hasRemaining()) {
+                    unsent.add(b.rewind());
+                }
+            }
+            queue.drainTo(unsent);
+            queue.addAll(unsent);
         }
 
         private static int indexOfHandOver(List<ByteBuffer> batch) {
