@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The HTTP benchmark of BENCHMARKS.md: http-hello in BASE and THREAD mode beside the raw Netty peer, through
+# ../shared/peers/bench-http.sh (server on CPU 0, wrk on CPU 1). Run from the repository root after
+# `mvn -B -q install -DskipTests -pl core,protocol,server` and `mvn -B -q -f http/pom.xml package -DskipTests`;
+# build the peers first (see ../shared/peers/README.md).
+# CONFIGS="pipe plain" (default both): pipe = PIPELINE=16 CONNS=256, plain = PIPELINE=1 CONNS=64.
+set -eu
+root=$(pwd)
+peers=${PEERS:-$root/../shared/peers}
+J=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+FLAGS="-Xms512m -Xmx512m -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED"
+JSW="--add-opens java.base/java.lang=ALL-UNNAMED"
+# copy the jars: a concurrent `mvn install` must not replace them under a running server
+lib=$(mktemp -d /tmp/http-bench-lib.XXXX)
+trap 'rm -rf "$lib"' EXIT
+mvn -B -q -o -f http/pom.xml dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$lib/cp.txt"
+tr ':' '\n' <"$lib/cp.txt" | xargs -I{} cp {} "$lib/"
+cp http/target/jswoole-http-*.jar "$lib/"
+CP="$lib/*"
+PEER="$peers/netty-server/target/classes:$(cat "$peers/netty-server/target/classpath.txt")"
+B=$peers/bench-http.sh
+export _JAVA_SR_SIGNUM=39
+set +e
+for cfg in ${CONFIGS:-pipe plain}; do
+  if [ "$cfg" = pipe ]; then export PIPELINE=16 CONNS=256; else export PIPELINE=1 CONNS=64; fi
+  uptime
+  $B java-netty 9601 / -- $J $FLAGS -cp "$PEER" peers.NettyHello
+  $B jswoole-base 9611 / -- $J $FLAGS $JSW -cp "$CP" io.jswoole.examples.HttpHello 127.0.0.1 9611 base \
+      worker_num=1 log_level=4
+  $B jswoole-thread 9612 / -- $J $FLAGS $JSW -cp "$CP" io.jswoole.examples.HttpHello 127.0.0.1 9612 thread \
+      worker_num=1 reactor_num=1 log_level=4
+  if [ "$cfg" = pipe ]; then
+    $B jswoole-base-notrack 9613 / -- $J $FLAGS -Djdk.trackAllThreads=false $JSW -cp "$CP" \
+        io.jswoole.examples.HttpHello 127.0.0.1 9613 base worker_num=1 log_level=4
+  fi
+done
