@@ -103,7 +103,8 @@ final class Reactor {
                     }
                 });
         b.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                new WriteBufferWaterMark(port.lowWatermark, port.lowWatermark + 1));
+                // Netty turns writable again when pending < low: low + 1 means "drained to buffer_low_watermark"
+                new WriteBufferWaterMark(port.lowWatermark + 1, port.lowWatermark + 2));
         if (server.boolSetting("enable_delay_receive", false)) {
             b.childOption(ChannelOption.AUTO_READ, false);
         }

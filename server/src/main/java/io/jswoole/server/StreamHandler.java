@@ -65,7 +65,7 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Netty's watermarks are set to (low, low + 1), so "writable again" means the socket took the output down to
+     * Netty's watermarks are set to (low + 1, low + 2), so "writable again" means the socket took the output down to
      * buffer_low_watermark: the moment to fire bufferEmpty and read again.
      */
     @Override
