@@ -223,6 +223,32 @@ class HttpServerTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void roundRobinWorkersStillAnswerInOrderAndHttp10KeepAliveIsHonoured() throws Exception {
+        HttpServer h = new HttpServer("127.0.0.1", 0, Mode.THREAD);
+        h.set(Map.of("worker_num", 3, "dispatch_mode", 1, "upload_tmp_dir", tmp.toString()));
+        h.onRequest(this::route);
+        try (Served s = Served.start(h)) {
+            served = s;
+            try (Socket c = s.connect()) {
+                StringBuilder sb = new StringBuilder();
+                for (int ms : new int[] {120, 0, 60, 0, 30, 0}) {
+                    sb.append("GET /sleep?ms=").append(ms).append(" HTTP/1.1\r\nHost: a\r\n\r\n");
+                }
+                c.getOutputStream().write(sb.toString().getBytes());
+                String all = readUntil(c.getInputStream(), "slept=", 6);
+                assertThat(all.replaceAll("(?s).*?slept=(\\d+);", "$1 ").trim()).isEqualTo("120 0 60 0 30 0");
+            }
+            try (Socket c = s.connect()) {
+                c.getOutputStream().write("GET /sleep?ms=0 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n".getBytes());
+                assertThat(readUntil(c.getInputStream(), "slept=", 1)).containsIgnoringCase("connection: keep-alive");
+                c.getOutputStream().write("GET /sleep?ms=1 HTTP/1.0\r\n\r\n".getBytes());
+                String last = Served.readUntilClose(c);
+                assertThat(last).contains("slept=1;").doesNotContain("<timeout>");
+            }
+        }
+    }
+
     /** Reads until {@code marker} was seen {@code times} times (or the socket times out). */
     static String readUntil(InputStream in, String marker, int times) throws java.io.IOException {
         StringBuilder sb = new StringBuilder();
