@@ -35,6 +35,7 @@ public final class EchoBench {
         }
         String host = "127.0.0.1";
         int port = 9501, conns = 64, size = 64, seconds = 10, warmup = 5, runs = 3;
+        boolean framed = false;
         for (int i = 0; i < args.length; i += 2) {
             String v = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -45,9 +46,14 @@ public final class EchoBench {
                 case "--seconds" -> seconds = Integer.parseInt(v);
                 case "--warmup" -> warmup = Integer.parseInt(v);
                 case "--runs" -> runs = Integer.parseInt(v);
+                case "--framed" -> {
+                    framed = true; // a 4-byte big-endian length, then size - 4 bytes (open_length_check, 'N', 4)
+                    i--;
+                }
                 default -> {
                     System.out.println("usage: ./jswoole bench [--host H] [--port P] [--conns 64] [--size 64] "
-                            + "[--seconds 10] [--warmup 5] [--runs 3]\n       ./jswoole bench netty-echo --port P");
+                            + "[--seconds 10] [--warmup 5] [--runs 3] [--framed]\n"
+                            + "       ./jswoole bench netty-echo --port P");
                     return;
                 }
             }
@@ -58,6 +64,9 @@ public final class EchoBench {
         long[] counter = new long[1];
         byte[] payload = new byte[size];
         java.util.Arrays.fill(payload, (byte) 'x');
+        if (framed) {
+            java.nio.ByteBuffer.wrap(payload).putInt(size - 4);
+        }
         ByteBuf message = Unpooled.unreleasableBuffer(Unpooled.directBuffer(size).writeBytes(payload));
         int msgSize = size;
         List<Channel> channels = new ArrayList<>();
