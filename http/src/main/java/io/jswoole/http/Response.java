@@ -39,7 +39,7 @@ public final class Response {
     private String reason;
     private final HttpHeaders headers = new DefaultHttpHeaders();
     private HttpHeaders trailers;
-    private final Cookies cookies = new Cookies();
+    private Cookies cookies;
     private boolean headerSent, finished, detached;
 
     Response(HttpServer server, int fd, HttpExchange ex) {
@@ -174,6 +174,9 @@ public final class Response {
                               boolean partitioned) {
         if (headerSent || finished) {
             return LastError.fail(ErrorCode.WRONG_OPERATION);
+        }
+        if (cookies == null) {
+            cookies = new Cookies();
         }
         cookies.add(encode, name, value, expires, path, domain, secure, httpOnly, sameSite, priority, partitioned);
         return true;
@@ -390,13 +393,27 @@ public final class Response {
         if (!close && http10 && keepAlive) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
-        cookies.addTo(headers);
+        if (cookies != null) {
+            cookies.addTo(headers);
+        }
     }
 
     private boolean send(Out out) {
         if (!ProtocolSupport.write(server, fd, out)) {
             finished = true;
             return false;
+        }
+        return true;
+    }
+
+    private static boolean isFormatted(String name) {
+        boolean up = true;
+        for (int i = 0; i < name.length(); i++) {
+            char ch = name.charAt(i);
+            if (up ? Character.toUpperCase(ch) != ch : Character.toLowerCase(ch) != ch) {
+                return false;
+            }
+            up = ch == '-';
         }
         return true;
     }
@@ -417,6 +434,9 @@ public final class Response {
     }
 
     private static String formatName(String name) {
+        if (isFormatted(name)) {
+            return name;
+        }
         char[] c = name.toCharArray();
         boolean up = true;
         for (int i = 0; i < c.length; i++) {
