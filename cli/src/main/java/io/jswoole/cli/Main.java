@@ -2,6 +2,8 @@ package io.jswoole.cli;
 
 import io.jswoole.examples.Counter;
 import io.jswoole.examples.ExampleOptions;
+import io.jswoole.examples.HttpHello;
+import io.jswoole.examples.WebSocketChat;
 import io.jswoole.examples.MultiPort;
 import io.jswoole.examples.TcpEcho;
 import io.jswoole.examples.UdpEcho;
@@ -27,6 +29,8 @@ public final class Main {
         EXAMPLES.put("udp-echo", UdpEcho::create);
         EXAMPLES.put("multi-port", MultiPort::create);
         EXAMPLES.put("counter", Counter::create);
+        EXAMPLES.put("http-hello", o -> HttpHello.create(o.host(), o.port(), o.mode(), o.settings()));
+        EXAMPLES.put("websocket-chat", o -> WebSocketChat.create(o.host(), o.port(), o.mode(), o.settings()));
     }
 
     private Main() {
@@ -58,7 +62,8 @@ public final class Main {
     private static void help() {
         System.out.println("""
                 usage: ./jswoole COMMAND
-                  demo [--port P]               start the demo servers (tcp-echo, udp-echo, multi-port, counter)
+                  demo [--port P]               start the demo servers (tcp-echo, udp-echo, multi-port, counter,
+                                                http-hello, websocket-chat)
                   run NAME [flags]              run one example: %s
                       flags: --host H --port P --mode base|thread|process --set key=value (repeatable)
                   bench [flags]                 TCP echo load generator (./jswoole bench --help)
@@ -97,6 +102,8 @@ public final class Main {
         servers.add(UdpEcho.create(new ExampleOptions(o.host(), base + 1, o.mode(), settings)));
         servers.add(MultiPort.create(new ExampleOptions(o.host(), base + 2, o.mode(), settings)));
         servers.add(Counter.create(new ExampleOptions(o.host(), base + 4, o.mode(), settings)));
+        servers.add(HttpHello.create(o.host(), base + 5, o.mode(), settings));
+        servers.add(WebSocketChat.create(o.host(), base + 6, o.mode(), settings));
         List<Thread> threads = new ArrayList<>();
         for (Server s : servers) {
             threads.add(Thread.ofPlatform().name("demo-" + s.port()).start(s::start));
@@ -115,8 +122,10 @@ public final class Main {
                   multi-port  tcp %s:%d   try: echo hi | nc -q1 %s %d          (answers "Swoole: hi")
                               udp %s:%d   try: echo stats | nc -u -w1 %s %d     (answers "welcome admin")
                   counter     tcp %s:%d   try: printf 'incr a\\nincr a\\nget a\\n' | nc -q1 %s %d   (Table + Atomic)
+                  http-hello  http://%s:%d/   try: curl http://%s:%d/  (also /sleep?ms=200, POST /echo, /upload)
+                  websocket-chat  http://%s:%d/   open it in two browser tabs
                 %n""", o.mode(), h, base, h, base, h, base + 1, h, base + 1, h, base + 2, h, base + 2,
-                h, base + 3, h, base + 3, h, base + 4, h, base + 4);
+                h, base + 3, h, base + 3, h, base + 4, h, base + 4, h, base + 5, h, base + 5, h, base + 6);
         for (Thread t : threads) {
             t.join();
         }

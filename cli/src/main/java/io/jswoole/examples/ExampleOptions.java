@@ -1,5 +1,6 @@
 package io.jswoole.examples;
 
+import io.jswoole.http.HttpSettings;
 import io.jswoole.server.Mode;
 import io.jswoole.server.Settings;
 import java.util.LinkedHashMap;
@@ -31,7 +32,9 @@ public record ExampleOptions(String host, int port, Mode mode, Map<String, Objec
                         throw new IllegalArgumentException("--set takes key=value, got '" + kv + "'");
                     }
                     String key = kv.substring(0, eq);
-                    settings.put(key, Settings.parse(key, kv.substring(eq + 1)));
+                    String raw = kv.substring(eq + 1);
+                    settings.put(key, HttpSettings.handles(key) ? HttpSettings.parse(key, raw)
+                            : Settings.parse(key, raw));
                 }
                 default -> throw new IllegalArgumentException("unknown flag '" + a + "'");
             }

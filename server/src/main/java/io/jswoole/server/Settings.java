@@ -28,6 +28,8 @@ public final class Settings {
     private static final Map<String, Key> KEYS = new HashMap<>();
     private static final Map<String, String> ALIASES = new HashMap<>();
     private static final Map<String, String> LATER = new HashMap<>();
+    private static final String HTTP_OWNER = "HttpServer / WebSocketServer (module jswoole-http); a plain Server "
+            + "does not speak HTTP";
 
     static {
         server("reactor_num", Type.INT, 0, 1024);
@@ -103,7 +105,7 @@ public final class Settings {
         server("group", Type.STRING);
         later("task workers and the rest of the process model (issue 5)", "daemonize", "chroot", "task_max_request", "task_max_request_grace", "task_tmpdir", "message_queue_key",
                 "event_object", "single_thread", "open_cpu_affinity", "cpu_affinity_ignore");
-        later("the HTTP and WebSocket servers (issue 7)",
+        later(HTTP_OWNER,
                 "open_http_protocol", "open_http2_protocol", "open_websocket_protocol", "http_parse_cookie",
                 "http_parse_post", "http_parse_files", "http_compression", "http_compression_level",
                 "compression_level", "http_gzip_level", "http_compression_min_length", "compression_min_length",
@@ -168,6 +170,9 @@ public final class Settings {
             return k;
         }
         String owner = LATER.get(name);
+        if (owner != null && owner.startsWith(HTTP_OWNER)) {
+            throw new IllegalArgumentException("setting '" + name + "' belongs to " + owner);
+        }
         if (owner != null) {
             throw new IllegalArgumentException("setting '" + name + "' is not supported yet (it comes with " + owner
                     + ")");

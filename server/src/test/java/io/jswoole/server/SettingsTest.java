@@ -20,8 +20,10 @@ class SettingsTest {
     void swooleKeyOfALaterReleaseIsRejectedAsNotSupportedYet() {
         assertThatThrownBy(() -> server.set(Map.of("daemonize", true)))
                 .hasMessageContaining("'daemonize' is not supported yet");
-        assertThatThrownBy(() -> server.set(Map.of("open_http_protocol", true)))
+        assertThatThrownBy(() -> server.set(Map.of("ssl_cert_file", "/tmp/c.pem")))
                 .hasMessageContaining("not supported yet");
+        assertThatThrownBy(() -> server.set(Map.of("document_root", "/tmp")))
+                .hasMessageContaining("'document_root' belongs to HttpServer");
     }
 
     @Test
