@@ -1,5 +1,6 @@
 package io.jswoole.http;
 
+import io.jswoole.server.SettingValues;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -166,20 +167,9 @@ public final class HttpSettings {
             throw bad(given, "must not be null");
         }
         return switch (k.type) {
-            case BOOL -> {
-                if (v instanceof Boolean b) {
-                    yield b;
-                }
-                if (v instanceof String s && (s.equals("true") || s.equals("false"))) {
-                    yield Boolean.parseBoolean(s);
-                }
-                if (v instanceof Number n && (n.longValue() == 0 || n.longValue() == 1)) {
-                    yield n.longValue() == 1;
-                }
-                throw bad(given, "must be a boolean, got " + describe(v));
-            }
-            case INT -> (int) range(k, given, integer(given, v));
-            case SIZE -> range(k, given, v instanceof String s ? size(given, s) : integer(given, v));
+            case BOOL -> SettingValues.toBoolean(given, v);
+            case INT -> (int) SettingValues.toLong(given, v, k.min, k.max);
+            case SIZE -> SettingValues.toSize(given, v, k.min, k.max);
             case SECONDS -> {
                 double d;
                 if (v instanceof Number n) {
@@ -227,50 +217,14 @@ public final class HttpSettings {
         };
     }
 
-    private static long integer(String given, Object v) {
-        if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
-            return ((Number) v).longValue();
-        }
-        if (v instanceof String s) {
-            try {
-                return Long.parseLong(s.trim());
-            } catch (NumberFormatException e) {
-                throw bad(given, "must be an integer, got " + describe(v));
-            }
-        }
-        throw bad(given, "must be an integer, got " + describe(v));
-    }
 
-    private static long size(String given, String s) {
-        String t = s.trim();
-        long mul = 1;
-        if (!t.isEmpty()) {
-            mul = switch (Character.toUpperCase(t.charAt(t.length() - 1))) {
-                case 'K' -> 1L << 10;
-                case 'M' -> 1L << 20;
-                case 'G' -> 1L << 30;
-                default -> 1;
-            };
-        }
-        try {
-            return Math.multiplyExact(Long.parseLong((mul == 1 ? t : t.substring(0, t.length() - 1)).trim()), mul);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw bad(given, "must be a size such as 2M, got '" + s + "'");
-        }
-    }
 
-    private static long range(Key k, String given, long n) {
-        if (n < k.min || n > k.max) {
-            throw bad(given, "must be between " + k.min + " and " + k.max + ", got " + n);
-        }
-        return n;
-    }
 
     private static IllegalArgumentException bad(String key, String why) {
         return new IllegalArgumentException("setting '" + key + "' " + why);
     }
 
     private static String describe(Object v) {
-        return v.getClass().getSimpleName() + " " + (v instanceof String ? "'" + v + "'" : String.valueOf(v));
+        return SettingValues.describe(v);
     }
 }

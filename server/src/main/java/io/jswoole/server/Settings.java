@@ -216,28 +216,9 @@ public final class Settings {
             throw bad(given, "must not be null");
         }
         return switch (k.type) {
-            case BOOL -> {
-                if (v instanceof Boolean b) {
-                    yield b;
-                }
-                if (v instanceof String s && (s.equals("true") || s.equals("false"))) {
-                    yield Boolean.parseBoolean(s);
-                }
-                if (v instanceof Number n && (n.longValue() == 0 || n.longValue() == 1)) {
-                    yield n.longValue() == 1;
-                }
-                throw bad(given, "must be a boolean, got " + describe(v));
-            }
-            case INT -> {
-                long n = integer(given, v);
-                range(k, given, n);
-                yield (int) n;
-            }
-            case SIZE -> {
-                long n = v instanceof String s ? size(given, s) : integer(given, v);
-                range(k, given, n);
-                yield n;
-            }
+            case BOOL -> SettingValues.toBoolean(given, v);
+            case INT -> (int) SettingValues.toLong(given, v, k.min, k.max);
+            case SIZE -> SettingValues.toSize(given, v, k.min, k.max);
             case DOUBLE -> {
                 double d;
                 if (v instanceof Number n) {
@@ -246,10 +227,10 @@ public final class Settings {
                     try {
                         d = Double.parseDouble(s);
                     } catch (NumberFormatException e) {
-                        throw bad(given, "must be a number, got " + describe(v));
+                        throw bad(given, "must be a number, got " + SettingValues.describe(v));
                     }
                 } else {
-                    throw bad(given, "must be a number, got " + describe(v));
+                    throw bad(given, "must be a number, got " + SettingValues.describe(v));
                 }
                 if (d < k.min || d > k.max || Double.isNaN(d)) {
                     throw bad(given, "must be between " + k.min + " and " + k.max + ", got " + d);
@@ -258,66 +239,27 @@ public final class Settings {
             }
             case STRING -> {
                 if (!(v instanceof String s)) {
-                    throw bad(given, "must be a string, got " + describe(v));
+                    throw bad(given, "must be a string, got " + SettingValues.describe(v));
                 }
                 yield s;
             }
             case FUNCTION -> {
                 if (!k.function.isInstance(v)) {
-                    throw bad(given, "must be a " + k.function.getSimpleName() + ", got " + describe(v));
+                    throw bad(given, "must be a " + k.function.getSimpleName() + ", got "
+                            + SettingValues.describe(v));
                 }
                 yield v;
             }
         };
     }
 
-    private static long integer(String given, Object v) {
-        if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
-            return ((Number) v).longValue();
-        }
-        if (v instanceof String s) {
-            try {
-                return Long.parseLong(s.trim());
-            } catch (NumberFormatException e) {
-                throw bad(given, "must be an integer, got " + describe(v));
-            }
-        }
-        throw bad(given, "must be an integer, got " + describe(v));
-    }
-
     /** PHP ini quantities: {@code 512}, {@code 64K}, {@code 2M}, {@code 1G}. */
     static long size(String given, String s) {
-        String t = s.trim();
-        if (t.isEmpty()) {
-            throw bad(given, "must be a size such as 2M, got an empty string");
-        }
-        char unit = Character.toUpperCase(t.charAt(t.length() - 1));
-        long mul = switch (unit) {
-            case 'K' -> 1L << 10;
-            case 'M' -> 1L << 20;
-            case 'G' -> 1L << 30;
-            default -> 1;
-        };
-        String digits = mul == 1 ? t : t.substring(0, t.length() - 1);
-        try {
-            return Math.multiplyExact(Long.parseLong(digits.trim()), mul);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw bad(given, "must be a size such as 2M, got '" + s + "'");
-        }
-    }
-
-    private static void range(Key k, String given, long n) {
-        if (n < k.min || n > k.max) {
-            throw bad(given, "must be between " + k.min + " and " + k.max + ", got " + n);
-        }
+        return SettingValues.toSize(given, s, Long.MIN_VALUE, Long.MAX_VALUE);
     }
 
     private static IllegalArgumentException bad(String key, String why) {
-        return new IllegalArgumentException("setting '" + key + "' " + why);
-    }
-
-    private static String describe(Object v) {
-        return v.getClass().getSimpleName() + " " + (v instanceof String ? "'" + v + "'" : String.valueOf(v));
+        return SettingValues.bad(key, why);
     }
 
     static String unescape(String s) {
