@@ -1030,6 +1030,25 @@ public class Server {
         return getMasterPid();
     }
 
+    /** Worker status as Swoole reports it: {@code SWOOLE_WORKER_BUSY}, {@code IDLE} or {@code EXIT}. */
+    public static final int WORKER_BUSY = 1, WORKER_IDLE = 2, WORKER_EXIT = 3;
+
+    /**
+     * {@link #WORKER_BUSY} when worker {@code workerId} has events in flight, {@link #WORKER_IDLE} when it has none,
+     * {@link #WORKER_EXIT} when its JVM is being replaced (PROCESS mode); -1 for no such worker.
+     */
+    public int getWorkerStatus(int workerId) {
+        List<Worker> all = localWorkers();
+        if (workerId < 0 || workerId >= all.size()) {
+            return LastError.fail(ErrorCode.INVALID_PARAMS) ? 0 : -1;
+        }
+        Worker w = all.get(workerId);
+        if (w.remote != null && w.remote.channel == null) {
+            return WORKER_EXIT;
+        }
+        return w.idle() ? WORKER_IDLE : WORKER_BUSY;
+    }
+
     /** The pid of the worker running the caller ({@code $server->worker_pid}). */
     public int getWorkerPid() {
         return (int) ProcessHandle.current().pid();

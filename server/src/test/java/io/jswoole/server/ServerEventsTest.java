@@ -207,6 +207,23 @@ class ServerEventsTest {
 
     @ParameterizedTest
     @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    void workerStatusIsBusyWhileAnEventRuns(Mode mode) throws Exception {
+        AtomicReference<String> statuses = new AtomicReference<>();
+        Server s = new Server("127.0.0.1", 0, mode);
+        s.set(Map.of("worker_num", 2));
+        s.onReceive((x, fd, rid, data) -> {
+            int me = x.getWorkerId();
+            statuses.set(x.getWorkerStatus(me) + " " + x.getWorkerStatus(1 - me) + " " + x.getWorkerStatus(7));
+            x.send(fd, data);
+        });
+        try (Running r = Running.start(s); Socket c = r.connect()) {
+            assertThat(Running.exchange(c, "x")).isEqualTo("x");
+            assertThat(statuses.get()).isEqualTo(Server.WORKER_BUSY + " " + Server.WORKER_IDLE + " -1");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
     void withoutCoroutinesCallbacksRunDirectly(Mode mode) throws Exception {
         AtomicReference<Long> cid = new AtomicReference<>();
         Server s = new Server("127.0.0.1", 0, mode);
