@@ -1,0 +1,98 @@
+package io.jswoole.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Timers and heartbeats follow the monotonic clock: the server runs under libfaketime (Debian's faketime package),
+ * its wall clock is moved an hour forward and then back while it runs, and nothing it times changes.
+ */
+class ClockJumpTest {
+    static final Path LIB = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aWallClockJumpMovesNoTimerAndNoHeartbeat() throws Exception {
+        Assumptions.assumeTrue(Files.exists(LIB) || System.getenv("CI") != null, "libfaketime is not installed");
+        Path offset = tmp.resolve("faketime");
+        Files.writeString(offset, "+0\n");
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        ProcessBuilder pb = new ProcessBuilder(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", cp,
+                ClockApp.class.getName()).redirectErrorStream(true);
+        pb.environment().put("LD_PRELOAD", LIB.toString());
+        pb.environment().put("FAKETIME_TIMESTAMP_FILE", offset.toString());
+        pb.environment().put("FAKETIME_NO_CACHE", "1");
+        pb.environment().put("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+        Process p = pb.start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
+            String line;
+            int port = -1;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("PORT ")) {
+                    port = Integer.parseInt(line.substring(5).trim());
+                    break;
+                }
+            }
+            assertThat(port).as("the server started").isPositive();
+            try (Socket active = Running.connect(port)) {
+                BufferedReader in = new BufferedReader(new InputStreamReader(active.getInputStream()));
+                for (int i = 0; i < 3; i++) { // warm-up: the first answers of a JVM under libfaketime are slow
+                    active.getOutputStream().write("q\n".getBytes());
+                    in.readLine();
+                }
+                Socket silent = Running.connect(port); // idle from now on
+                List<long[]> samples = new ArrayList<>();
+                long t0 = System.nanoTime();
+                boolean jumpedForward = false, jumpedBack = false;
+                while (System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(3200)) {
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    if (ms > 1000 && !jumpedForward) {
+                        Files.writeString(offset, "+3600\n");
+                        jumpedForward = true;
+                    }
+                    if (ms > 2000 && !jumpedBack) {
+                        Files.writeString(offset, "-3600\n");
+                        jumpedBack = true;
+                    }
+                    active.getOutputStream().write("q\n".getBytes());
+                    String[] reply = in.readLine().split(" ");
+                    long answered = (System.nanoTime() - t0) / 1_000_000;
+                    samples.add(new long[] {answered, Long.parseLong(reply[0]), Long.parseLong(reply[1])});
+                    if (ms > 1500 && ms < 1900) {
+                        // idle 1.5 s < 2 s: a heartbeat on the wall clock would have closed it at the jump
+                        silent.setSoTimeout(1);
+                        assertThat(Running.closedByPeer(silent)).as("silent connection still open after the jump")
+                                .isFalse();
+                    }
+                    Thread.sleep(250);
+                }
+                long[] first = samples.get(0), last = samples.get(samples.size() - 1);
+                long wallMax = samples.stream().mapToLong(s -> s[2]).max().orElseThrow();
+                long wallMin = samples.stream().mapToLong(s -> s[2]).min().orElseThrow();
+                assertThat(wallMax - wallMin).as("faketime moved the server's wall clock").isGreaterThan(6000);
+                double rate = (last[1] - first[1]) * 1000.0 / (last[0] - first[0]);
+                assertThat(rate).as("ticks per second through both jumps").isBetween(7.0, 11.0);
+                silent.setSoTimeout(4000);
+                assertThat(Running.closedByPeer(silent)).as("the heartbeat still closes the silent one").isTrue();
+                silent.close();
+            }
+        } finally {
+            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+}
