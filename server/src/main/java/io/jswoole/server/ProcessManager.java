@@ -46,12 +46,16 @@ final class ProcessManager {
     private ServerSocketChannel listener;
     private volatile boolean stopping;
 
-    ProcessManager(Server server, int workerNum, int maxWaitSeconds) {
+    /** Event workers have ids {@code [0, workerNum)}; task workers follow them. */
+    final int workerNum;
+
+    ProcessManager(Server server, int workerNum, int taskWorkerNum, int maxWaitSeconds) {
         this.server = server;
-        this.workers = new RemoteWorker[workerNum];
-        this.backoffMillis = new long[workerNum];
+        this.workerNum = workerNum;
+        this.workers = new RemoteWorker[workerNum + taskWorkerNum];
+        this.backoffMillis = new long[workers.length];
         this.maxWaitNanos = TimeUnit.SECONDS.toNanos(maxWaitSeconds);
-        for (int i = 0; i < workerNum; i++) {
+        for (int i = 0; i < workers.length; i++) {
             workers[i] = new RemoteWorker(i, server);
         }
         this.socketPath = Path.of(System.getProperty("java.io.tmpdir"),
@@ -92,7 +96,7 @@ final class ProcessManager {
         }
         ProcessBuilder pb = new ProcessBuilder(command(w.id)).inheritIO();
         Map<String, String> env = pb.environment();
-        env.put(ENV_ROLE, "worker");
+        env.put(ENV_ROLE, w.id < workerNum ? "worker" : "task");
         env.put(ENV_ID, Integer.toString(w.id));
         env.put(ENV_SOCKET, socketPath.toString());
         env.put(ENV_MASTER_PID, Long.toString(ProcessHandle.current().pid()));
@@ -139,7 +143,7 @@ final class ProcessManager {
             cmd.add(BASH);
             cmd.add("-c");
             cmd.add("exec -a \"$0\" \"$@\"");
-            cmd.add("jswoole: worker #" + id);
+            cmd.add(id < workerNum ? "jswoole: worker #" + id : "jswoole: task #" + (id - workerNum));
         }
         cmd.add(java);
         if (server.entryClass != null) {
@@ -224,9 +228,9 @@ final class ProcessManager {
                 }
                 command(me[0], type, in);
             });
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             if (!stopping) {
-                Log.warning("worker link failed: " + e.getMessage());
+                Log.warning("worker link failed: " + e);
             }
         }
         if (me[0] != null) {
@@ -249,6 +253,12 @@ final class ProcessManager {
             // already gone
         }
         w.proxy.concurrency.set(0);
+        for (Map.Entry<Long, Byte> e : w.tasksInFlight.entrySet()) {
+            // the task worker died with these tasks: their senders get a failure at once, not a hang
+            finishTask((int) (e.getKey() >>> 32), (int) (long) e.getKey(), (byte) (e.getValue() | Ipc.TASK_FAILED),
+                    Values.encode(null));
+        }
+        w.tasksInFlight.clear();
         for (Map.Entry<Integer, Long> e : w.pendingCloses.entrySet()) {
             server.closeHandled(e.getKey(), e.getValue());
         }
@@ -318,6 +328,23 @@ final class ProcessManager {
                 int fd = in.readInt();
                 server.halfCloseDone(fd, in.readLong());
             }
+            case Ipc.TASK -> {
+                int dst = in.readInt();
+                int id = in.readInt();
+                byte flags = in.readByte();
+                byte[] data = Ipc.bytes(in);
+                if (!routeTask(w.id, dst, id, flags, data)) {
+                    finishTask(w.id, id, (byte) (flags | Ipc.TASK_FAILED), Values.encode(null));
+                }
+            }
+            case Ipc.TASK_RESULT -> {
+                int src = in.readInt();
+                int id = in.readInt();
+                byte flags = in.readByte();
+                byte[] data = Ipc.bytes(in);
+                w.tasksInFlight.remove(Ipc.taskKey(src, id));
+                finishTask(src, id, flags, data);
+            }
             case Ipc.DONE -> {
                 int n = in.readInt();
                 w.proxy.concurrency.addAndGet(-n);
@@ -335,6 +362,56 @@ final class ProcessManager {
         for (RemoteWorker w : workers) {
             restart(w);
         }
+    }
+
+    /** Replaces the task workers only (SIGUSR2), one at a time. */
+    void reloadTaskWorkers() {
+        for (int i = workerNum; i < workers.length; i++) {
+            restart(workers[i]);
+        }
+    }
+
+    /**
+     * A task from worker {@code src}: to task worker {@code dst} (an index), or to the one with the fewest tasks in
+     * flight. False when there are no task workers or {@code dst} is out of range.
+     */
+    boolean routeTask(int src, int dst, int id, byte flags, byte[] data) {
+        int n = workers.length - workerNum;
+        if (n == 0 || dst >= n) {
+            return false;
+        }
+        RemoteWorker t;
+        if (dst >= 0) {
+            t = workers[workerNum + dst];
+        } else {
+            t = workers[workerNum];
+            for (int i = workerNum + 1; i < workers.length; i++) {
+                if (workers[i].proxy.concurrency.get() < t.proxy.concurrency.get()) {
+                    t = workers[i];
+                }
+            }
+        }
+        t.proxy.concurrency.incrementAndGet();
+        t.tasksInFlight.put(Ipc.taskKey(src, id), flags);
+        t.writer.send(Ipc.frame(Ipc.TASK, out -> {
+            out.writeInt(src);
+            out.writeInt(id);
+            out.writeByte(flags);
+            Ipc.bytes(out, data);
+        }));
+        return true;
+    }
+
+    /** A task's result (or its failure) goes back to the worker that sent it. */
+    void finishTask(int src, int id, byte flags, byte[] data) {
+        if (src < 0 || src >= workers.length) {
+            return;
+        }
+        workers[src].writer.send(Ipc.frame(Ipc.FINISH, out -> {
+            out.writeInt(id);
+            out.writeByte(flags);
+            Ipc.bytes(out, data);
+        }));
     }
 
     /** Stops worker {@code w} gracefully and waits for its replacement. */

@@ -48,7 +48,23 @@ final class ProcessWorker implements EventSite {
     private final long maxWaitNanos;
     private volatile boolean stopping;
 
-    ProcessWorker(Server server, int id, Scheduler scheduler, boolean gated, long maxRequest, long maxWaitNanos) {
+    /** True in a task worker JVM. */
+    final boolean taskWorker;
+    private final boolean taskObject;
+    /** Tasks this worker sent, by id, whose result its sender awaits itself (callback or taskwait). */
+    private final Map<Integer, java.util.function.Consumer<Object>> pendingTasks = new ConcurrentHashMap<>();
+    private final AtomicInteger taskIds = new AtomicInteger();
+    /** The task being run (task worker JVMs). */
+    private static final ScopedValue<RemoteTask> CURRENT_TASK = ScopedValue.newInstance();
+
+    /** A task received from the master: who sent it, and whether it finished. */
+    private record RemoteTask(int src, int id, byte flags, AtomicBoolean finished) {
+    }
+
+    ProcessWorker(Server server, int id, Scheduler scheduler, boolean gated, long maxRequest, long maxWaitNanos,
+            boolean taskWorker, boolean taskObject) {
+        this.taskWorker = taskWorker;
+        this.taskObject = taskObject;
         this.maxWaitNanos = maxWaitNanos;
         this.server = server;
         this.id = id;
@@ -57,9 +73,13 @@ final class ProcessWorker implements EventSite {
         this.maxRequest = maxRequest;
     }
 
-    /** True in a JVM the manager started as a worker. */
+    /** True in a JVM the manager started as a worker or a task worker. */
     static boolean inWorkerProcess() {
-        return "worker".equals(System.getenv(ProcessManager.ENV_ROLE));
+        return "worker".equals(System.getenv(ProcessManager.ENV_ROLE)) || inTaskProcess();
+    }
+
+    static boolean inTaskProcess() {
+        return "task".equals(System.getenv(ProcessManager.ENV_ROLE));
     }
 
     static int workerIdFromEnv() {
@@ -155,6 +175,34 @@ final class ProcessWorker implements EventSite {
                     }));
                 });
             }
+            case Ipc.TASK -> {
+                int src = in.readInt();
+                int taskId = in.readInt();
+                byte flags = in.readByte();
+                Object data = Values.decode(Ipc.bytes(in));
+                RemoteTask task = new RemoteTask(src, taskId, flags, new AtomicBoolean());
+                scheduler.dispatch(() -> {
+                    try {
+                        runTask(task, data);
+                    } finally {
+                        finished();
+                    }
+                });
+            }
+            case Ipc.FINISH -> {
+                int taskId = in.readInt();
+                byte flags = in.readByte();
+                Object data = Values.decode(Ipc.bytes(in));
+                Object result = (flags & Ipc.TASK_FAILED) != 0 ? Tasks.FAILED : data;
+                java.util.function.Consumer<Object> reply = pendingTasks.remove(taskId);
+                if (reply != null) {
+                    reply.accept(result);
+                } else if (result == Tasks.FAILED) {
+                    Log.warning("task #" + taskId + " failed: its task worker died");
+                } else {
+                    server.deliverFinishLocal(scheduler, taskId, result);
+                }
+            }
             case Ipc.STOP -> {
                 // the master sends nothing after STOP: finish what runs, then exit
                 stopping = true;
@@ -192,6 +240,75 @@ final class ProcessWorker implements EventSite {
             Log.info("worker #" + id + ": max_request (" + maxRequest + ") reached; exiting");
             callAsync(Server.CALL_RETIRE, id);
         }
+    }
+
+    /** Runs a task in this task worker JVM: a non-null return value (or finish()) sends the result back. */
+    private void runTask(RemoteTask task, Object data) {
+        try {
+            Object result = ScopedValue.where(CURRENT_TASK, task).call(() -> {
+                if (taskObject) {
+                    Tasks.Job job = new Tasks.Job(task.id(), task.src(), data, r -> finish(task, r));
+                    server.taskObjectCallback().handle(server, new Task(null, job));
+                    return null;
+                }
+                return server.taskCallback().handle(server, task.id(), task.src(), data);
+            });
+            if (result != null) {
+                finish(task, result);
+            }
+        } catch (Exception e) {
+            Log.error("task #" + task.id() + " from worker " + task.src() + " failed", e);
+        }
+    }
+
+    /** {@code finish(data)} in the task callback. */
+    boolean finishCurrent(Object result) {
+        if (!CURRENT_TASK.isBound()) {
+            Log.warning("finish() outside a task callback");
+            return LastError.fail(ErrorCode.WRONG_OPERATION);
+        }
+        return finish(CURRENT_TASK.get(), result);
+    }
+
+    private boolean finish(RemoteTask task, Object result) {
+        if (!task.finished().compareAndSet(false, true)) {
+            return LastError.fail(ErrorCode.WRONG_OPERATION);
+        }
+        byte[] data = Values.encode(result);
+        writer.send(Ipc.frame(Ipc.TASK_RESULT, out -> {
+            out.writeInt(task.src());
+            out.writeInt(task.id());
+            out.writeByte(task.flags());
+            Ipc.bytes(out, data);
+        }));
+        return true;
+    }
+
+    /**
+     * Sends a task through the master ({@code dst}: a task worker index, -1 for the least busy); the result comes
+     * to {@code reply}, or to the finish event when it is null. The data must be a {@link Values} type.
+     */
+    int task(Object data, int dst, java.util.function.Consumer<Object> reply) {
+        byte[] bytes;
+        try {
+            bytes = Values.encode(data);
+        } catch (IllegalArgumentException e) {
+            Log.warning("task(): " + e.getMessage());
+            LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
+            return -1;
+        }
+        int taskId = taskIds.getAndIncrement();
+        byte flags = reply == null ? 0 : Ipc.TASK_REPLY;
+        if (reply != null) {
+            pendingTasks.put(taskId, reply);
+        }
+        writer.send(Ipc.frame(Ipc.TASK, out -> {
+            out.writeInt(dst);
+            out.writeInt(taskId);
+            out.writeByte(flags);
+            Ipc.bytes(out, bytes);
+        }));
+        return taskId;
     }
 
     /** After STOP (or the master's death): lets running callbacks finish, fires workerStop, exits. */

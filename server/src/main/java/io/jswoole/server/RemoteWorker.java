@@ -24,6 +24,8 @@ final class RemoteWorker {
     volatile boolean expectExit;
     /** Close events sent to the current process and not yet reported handled: session by fd. */
     final Map<Integer, Long> pendingCloses = new ConcurrentHashMap<>();
+    /** Tasks sent to this task worker and not finished: (src, id) key to the task's flags. */
+    final Map<Long, Byte> tasksInFlight = new ConcurrentHashMap<>();
     /** Worker to fall back on (the Worker proxy the dispatcher sees). */
     Worker proxy;
 

@@ -409,6 +409,14 @@ public class Server {
         int dispatchMode = intSetting("dispatch_mode", 2);
         deliverConnectClose = Dispatcher.deliversConnectClose(dispatchMode,
                 boolSetting("enable_unsafe_event", false));
+        int taskWorkerNum = intSetting("task_worker_num", 0);
+        boolean taskCoroutine = boolSetting("task_enable_coroutine", false);
+        boolean taskObject = taskCoroutine || boolSetting("task_use_object", false);
+        if (taskWorkerNum > 0 && (taskObject ? onTaskObject == null : onTask == null)) {
+            stopped.countDown();
+            throw new IllegalStateException("task_worker_num is " + taskWorkerNum + ": onTask is required"
+                    + (taskObject ? ", taking a Task (task_enable_coroutine / task_use_object)" : ""));
+        }
         discardTimeoutRequest = boolSetting("discard_timeout_request", false);
         table = new ConnectionTable(intSetting("start_session_id", 1),
                 intSetting("max_conn", Connection.MAX_FD - 1));
@@ -428,7 +436,7 @@ public class Server {
         } else {
             int reactorNum = intSetting("reactor_num", Math.min(cpus, 8));
             if (mode == Mode.PROCESS) {
-                manager = new ProcessManager(this, workerNum, intSetting("max_wait_time", 3));
+                manager = new ProcessManager(this, workerNum, taskWorkerNum, intSetting("max_wait_time", 3));
             }
             if (reactorNum == 0) {
                 reactorNum = cpus;
@@ -437,6 +445,11 @@ public class Server {
             int i = 0;
             for (var exec : group) {
                 loopIds.put((EventLoop) exec, i++);
+            }
+            if (manager != null) {
+                for (int t = workerNum; t < manager.workers.length; t++) {
+                    manager.workers[t].proxy = new Worker(t, manager.workers[t]); // task workers: counters only
+                }
             }
             for (int w = 0; w < workerNum; w++) {
                 if (manager != null) {
@@ -455,22 +468,7 @@ public class Server {
             throw new IllegalArgumentException("settings 'user' and 'group' apply to worker JVMs: they need "
                     + "Mode.PROCESS (the workers of BASE and THREAD mode are threads of this JVM)");
         }
-        int taskWorkerNum = intSetting("task_worker_num", 0);
-        if (taskWorkerNum > 0) {
-            if (manager != null) {
-                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-                stopped.countDown();
-                throw new IllegalArgumentException("setting 'task_worker_num': task workers in PROCESS mode are not "
-                        + "supported yet; use Mode.THREAD or Mode.BASE");
-            }
-            boolean taskCoroutine = boolSetting("task_enable_coroutine", false);
-            boolean taskObject = taskCoroutine || boolSetting("task_use_object", false);
-            if (taskObject ? onTaskObject == null : onTask == null) {
-                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-                stopped.countDown();
-                throw new IllegalStateException("task_worker_num is " + taskWorkerNum + ": onTask is required"
-                        + (taskObject ? ", taking a Task (task_enable_coroutine / task_use_object)" : ""));
-            }
+        if (taskWorkerNum > 0 && manager == null) {
             tasks = new Tasks(this, taskWorkerNum, workerNum, intSetting("task_ipc_mode", 1), taskCoroutine,
                     taskObject, maxCoroutine, taskQueueLimit);
         }
@@ -538,7 +536,13 @@ public class Server {
                 .nextInt(grace + 1) : 0);
         // reload_async=false: a worker told to stop does not wait for its running coroutines
         long maxWait = boolSetting("reload_async", true) ? TimeUnit.SECONDS.toNanos(intSetting("max_wait_time", 3)) : 0;
-        processWorker = new ProcessWorker(this, id, scheduler, deliverConnectClose, limit, maxWait);
+        boolean taskRole = ProcessWorker.inTaskProcess();
+        if (taskRole) {
+            boolean taskCoroutine = boolSetting("task_enable_coroutine", false);
+            scheduler.enableCoroutine(taskCoroutine);
+        }
+        processWorker = new ProcessWorker(this, id, scheduler, deliverConnectClose, limit, maxWait, taskRole,
+                boolSetting("task_enable_coroutine", false) || boolSetting("task_use_object", false));
         try {
             processWorker.run();
         } catch (java.io.IOException e) {
@@ -685,6 +689,18 @@ public class Server {
             });
         } catch (IllegalArgumentException e) {
             Log.warning("cannot handle SIGUSR1: " + e.getMessage());
+        }
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("USR2"), sig -> {
+                Log.notice("received SIGUSR2, reloading the task workers");
+                for (Server srv : RUNNING) {
+                    if (srv.manager != null) {
+                        Thread.ofPlatform().name("jswoole-reload-tasks").start(srv.manager::reloadTaskWorkers);
+                    }
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            Log.warning("cannot handle SIGUSR2: " + e.getMessage());
         }
         for (String name : new String[] {"TERM", "INT"}) {
             try {
@@ -1543,27 +1559,43 @@ public class Server {
      * {@link LastError} 2002) when there are no task workers or the task queue is full; this never blocks.
      */
     public int task(Object data, int dstWorkerId, Callbacks.OnFinish callback) {
-        if (tasks == null) {
+        Tasks.Sender sender = taskSender();
+        if (sender == null) {
             Log.warning("task(): no task workers (set task_worker_num)");
             LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
             return -1;
         }
-        int src = getWorkerId();
         if (callback == null) {
-            return tasks.task(data, dstWorkerId, src, null);
+            return sender.task(data, dstWorkerId, null);
         }
         Scheduler home = Scheduler.currentOrNull();
         int[] id = new int[1];
         java.util.function.Consumer<Object> reply = result -> {
-            Runnable run = () -> callback.handle(this, id[0], result);
+            Object r = result == Tasks.FAILED ? null : result;
+            if (result == Tasks.FAILED) {
+                Log.warning("task #" + id[0] + " failed: its task worker died");
+            }
+            Runnable run = () -> callback.handle(this, id[0], r);
             if (home != null) {
                 home.dispatch(run);
             } else {
                 run.run();
             }
         };
-        id[0] = tasks.task(data, dstWorkerId, src, reply);
+        id[0] = sender.task(data, dstWorkerId, reply);
         return id[0];
+    }
+
+    /** Where this JVM's tasks go: local task workers, the master (a worker JVM), or nowhere. */
+    private Tasks.Sender taskSender() {
+        if (processWorker != null) {
+            return processWorker::task;
+        }
+        if (tasks == null) {
+            return null;
+        }
+        int src = getWorkerId();
+        return (data, dst, reply) -> tasks.task(data, dst, src, reply);
     }
 
     public int task(Object data, int dstWorkerId) {
@@ -1579,11 +1611,12 @@ public class Server {
      * null, with {@link LastError} 2003, on timeout.
      */
     public Object taskwait(Object data, double timeout, int dstWorkerId) {
-        if (tasks == null) {
+        Tasks.Sender sender = taskSender();
+        if (sender == null) {
             LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
             return null;
         }
-        return tasks.taskwait(data, timeout, dstWorkerId, getWorkerId());
+        return Tasks.taskwait(sender, data, timeout, dstWorkerId);
     }
 
     public Object taskwait(Object data, double timeout) {
@@ -1592,11 +1625,12 @@ public class Server {
 
     /** Sends every task at once and waits for all (at most {@code timeout} s); a result missing is null. */
     public List<Object> taskWaitMulti(List<?> data, double timeout) {
-        if (tasks == null) {
+        Tasks.Sender sender = taskSender();
+        if (sender == null) {
             LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
             return java.util.Collections.nCopies(data.size(), null);
         }
-        return tasks.taskWaitMulti(data, timeout, getWorkerId());
+        return Tasks.taskWaitMulti(sender, data, timeout);
     }
 
     /** {@link #taskWaitMulti}: the calling coroutine parks while the tasks run in parallel. */
@@ -1606,11 +1640,17 @@ public class Server {
 
     /** In the {@code task} callback: sends the task's result back ({@code finish}). A task finishes once. */
     public boolean finish(Object data) {
+        if (processWorker != null) {
+            return processWorker.finishCurrent(data);
+        }
         return tasks != null ? tasks.finishCurrent(data) : LastError.fail(ErrorCode.WRONG_OPERATION);
     }
 
     /** Whether the caller runs in a task worker ({@code $server->taskworker}). */
     public boolean isTaskWorker() {
+        if (processWorker != null) {
+            return processWorker.taskWorker;
+        }
         return tasks != null && tasks.current() != null;
     }
 
@@ -1636,6 +1676,15 @@ public class Server {
 
     Callbacks.OnTaskObject taskObjectCallback() {
         return onTaskObject;
+    }
+
+    /** In a worker JVM: a task sent without a callback finished; the {@code finish} event, in its scheduler. */
+    void deliverFinishLocal(Scheduler scheduler, int taskId, Object result) {
+        if (onFinish == null) {
+            Log.warning("task #" + taskId + " finished, but there is no finish callback (onFinish)");
+            return;
+        }
+        scheduler.dispatch(() -> onFinish.handle(this, taskId, result));
     }
 
     /** A task sent without its own callback finished: the {@code finish} event, in the worker that sent it. */

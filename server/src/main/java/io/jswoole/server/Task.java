@@ -33,6 +33,13 @@ public final class Task {
 
     /** Sends {@code result} back to the sender ({@code finish} or its callback, or {@code taskwait}). */
     public boolean finish(Object result) {
+        if (tasks == null) { // a task worker JVM: the job's reply sends the result to the master
+            if (!job.finished.compareAndSet(false, true)) {
+                return false;
+            }
+            job.reply.accept(result);
+            return true;
+        }
         return tasks.finish(job, result);
     }
 }

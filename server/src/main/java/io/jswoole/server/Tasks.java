@@ -25,6 +25,14 @@ import java.util.function.Consumer;
 final class Tasks {
     static final int MAX_QUEUED = 65_536;
     static final ScopedValue<Job> CURRENT = ScopedValue.newInstance();
+    /** What a task's reply receives when its task worker died before finishing it (PROCESS mode). */
+    static final Object FAILED = new Object();
+
+    /** Sends a task; -1 when it cannot be sent. Local task workers and worker JVMs each have one. */
+    @FunctionalInterface
+    interface Sender {
+        int task(Object data, int dst, Consumer<Object> reply);
+    }
 
     /** One task on its way: where its result goes is {@code reply} (null: the sender's {@code finish} event). */
     static final class Job {
@@ -178,21 +186,24 @@ final class Tasks {
         return finish(CURRENT.get(), result);
     }
 
-    /** Sends a task and waits for its result: null (and error 2003) after {@code timeout} seconds. */
-    Object taskwait(Object data, double timeout, int dst, int srcWorker) {
+    /**
+     * Sends a task and waits for its result: null after {@code timeout} seconds (error 2003) or when its task
+     * worker died (2002).
+     */
+    static Object taskwait(Sender sender, Object data, double timeout, int dst) {
         CompletableFuture<Object> f = new CompletableFuture<>();
-        if (task(data, dst, srcWorker, f::complete) < 0) {
+        if (sender.task(data, dst, f::complete) < 0) {
             return null;
         }
         return await(f, System.nanoTime() + (long) (timeout * 1e9));
     }
 
     /** Sends every task at once and waits for all, at most {@code timeout} seconds; a missing result is null. */
-    List<Object> taskWaitMulti(List<?> data, double timeout, int srcWorker) {
+    static List<Object> taskWaitMulti(Sender sender, List<?> data, double timeout) {
         List<CompletableFuture<Object>> futures = new ArrayList<>();
         for (Object d : data) {
             CompletableFuture<Object> f = new CompletableFuture<>();
-            if (task(d, -1, srcWorker, f::complete) < 0) {
+            if (sender.task(d, -1, f::complete) < 0) {
                 f.complete(null);
             }
             futures.add(f);
@@ -207,7 +218,12 @@ final class Tasks {
 
     private static Object await(CompletableFuture<Object> f, long deadline) {
         try {
-            return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            Object v = f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (v == FAILED) {
+                LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
+                return null;
+            }
+            return v;
         } catch (TimeoutException e) {
             LastError.set(ErrorCode.TASK_TIMEOUT);
             return null;

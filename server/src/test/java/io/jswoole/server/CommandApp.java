@@ -7,7 +7,8 @@ import java.util.Map;
  * A line-protocol server that exercises the Server API, for tests that must behave the same in THREAD and
  * PROCESS mode. In PROCESS mode the worker JVMs run {@link #main}, which builds the same server.
  * Commands (one per line): {@code echo X}, {@code fd}, {@code pid}, {@code worker}, {@code info}, {@code exists FD},
- * {@code list}, {@code close}, {@code send FD X}, {@code stats}, {@code sleep MS}, {@code crash}.
+ * {@code list}, {@code close}, {@code send FD X}, {@code stats}, {@code sleep MS}, {@code crash}, {@code task X} (taskwait), {@code async X}
+ * (task + finish event), {@code multi} (taskWaitMulti).
  */
 public final class CommandApp {
     private CommandApp() {
@@ -16,9 +17,24 @@ public final class CommandApp {
     static Server create(Mode mode, Map<String, Object> extra) {
         Server s = new Server("127.0.0.1", 0, mode);
         java.util.Map<String, Object> settings = new java.util.HashMap<>(Map.of("worker_num", 2,
-                "open_eof_split", true, "package_eof", "\n"));
+                "task_worker_num", 1, "open_eof_split", true, "package_eof", "\n"));
         settings.putAll(extra);
         s.set(settings);
+        s.onTask((srv, taskId, src, data) -> {
+            String d = (String) data;
+            if (d.equals("whoami")) {
+                return ProcessHandle.current().pid() + " " + srv.isTaskWorker() + " " + srv.getWorkerId();
+            }
+            if (d.startsWith("sleep")) {
+                Coroutine.sleep(Integer.parseInt(d.substring(6)) / 1000.0);
+            }
+            return d.toUpperCase();
+        });
+        s.onFinish((srv, taskId, result) -> {
+            String r = (String) result; // "FD:<fd>:TEXT"
+            String[] p = r.split(":", 3);
+            srv.send(Integer.parseInt(p[1]), "finished " + p[2].toLowerCase() + "\n");
+        });
         s.onReceive((srv, fd, rid, data) -> {
             String line = new String(data).trim();
             String[] w = line.split(" ", 3);
@@ -41,6 +57,12 @@ public final class CommandApp {
                     yield "slept";
                 }
                 case "crash" -> throw new IllegalStateException("crash requested by the test");
+                case "task" -> String.valueOf(srv.taskwait(line.substring(5), 5));
+                case "async" -> {
+                    srv.task("fd:" + fd + ":" + line.substring(6));
+                    yield null;
+                }
+                case "multi" -> srv.taskWaitMulti(java.util.List.of("a", "b", "c"), 5).toString();
                 default -> "unknown " + w[0];
             };
             if (reply != null) {

@@ -63,6 +63,28 @@ class ProcessModeTest {
     }
 
     @Test
+    void aTaskWorkerKilledMidTaskFailsItsTaskwaitAtOnceAndIsReplaced() throws Exception {
+        Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 1));
+        try (Running r = Running.start(s); Client c = new Client(r.port()); Client d = new Client(r.port())) {
+            String taskPid = c.ask("task whoami").split(" ")[0];
+            c.out.write("task sleep 10000\n".getBytes());
+            Thread.sleep(300);
+            long t0 = System.nanoTime();
+            new ProcessBuilder("kill", "-9", taskPid).start().waitFor();
+            assertThat(c.in.readLine()).as("taskwait fails, no hang").isEqualTo("null");
+            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(3000);
+            assertThat(eventually(() -> {
+                try {
+                    String now = d.ask("task whoami").split(" ")[0];
+                    return !now.equals(taskPid);
+                } catch (Exception e) {
+                    return false;
+                }
+            })).as("a new task worker serves").isTrue();
+        }
+    }
+
+    @Test
     void workersAreNamedForPs() throws Exception {
         Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 1));
         try (Running r = Running.start(s)) {

@@ -71,6 +71,22 @@ class SharedModesTest {
 
     @ParameterizedTest
     @EnumSource(value = Mode.class, names = {"THREAD", "PROCESS"})
+    void taskWorkersAnswerTaskwaitTaskAndTaskWaitMulti(Mode mode) throws Exception {
+        try (Running r = Running.start(start(mode, Map.of())); Client a = new Client(r.port())) {
+            assertThat(a.ask("task hello")).isEqualTo("HELLO");
+            String[] who = a.ask("task whoami").split(" ");
+            assertThat(who[1]).as("isTaskWorker").isEqualTo("true");
+            assertThat(who[2]).as("task worker ids follow the workers'").isEqualTo("2");
+            boolean ownJvm = !who[0].equals(Long.toString(ProcessHandle.current().pid()))
+                    && !who[0].equals(a.ask("pid"));
+            assertThat(ownJvm).as("a task worker JVM of its own in PROCESS mode").isEqualTo(mode == Mode.PROCESS);
+            assertThat(a.ask("async later")).isEqualTo("finished later");
+            assertThat(a.ask("multi")).isEqualTo("[A, B, C]");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"THREAD", "PROCESS"})
     void aHalfClosingPeerGetsEveryAnswer(Mode mode) throws Exception {
         for (int dispatchMode : new int[] {2, 1}) {
             try (Running r = Running.start(start(mode, Map.of("dispatch_mode", dispatchMode),

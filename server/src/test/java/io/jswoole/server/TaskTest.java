@@ -182,11 +182,7 @@ class TaskTest {
     }
 
     @Test
-    void taskWorkersAreRefusedInProcessModeAndWithoutOnTask() {
-        Server p = server(Mode.PROCESS, Map.of());
-        p.onReceive((srv, fd, rid, data) -> { });
-        p.onTask((srv, id, src, data) -> null);
-        assertThatThrownBy(p::start).hasMessageContaining("'task_worker_num'");
+    void taskWorkersNeedOnTaskAndSysVQueueModesAreRefused() {
         Server t = server(Mode.THREAD, Map.of());
         t.onReceive((srv, fd, rid, data) -> { });
         assertThatThrownBy(t::start).hasMessageContaining("onTask is required");
