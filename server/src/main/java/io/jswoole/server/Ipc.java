@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  *             its output down)                            have run: the master may close)
  *  9 TASK     src:i32 id:i32 flags:i8 data   9 TASK (worker to master) dst:i32 id flags data
  * 10 FINISH   id:i32 flags:i8 data          31 TASK_RESULT src:i32 id flags data (from a task worker)
- * task data := a {@link Values} encoding; flags: 1 = the sender awaits it itself, 2 = failed (task worker died)
+ * 11 PIPE     src:i32 message               32 PIPE_TO  dst:i32 message   (sendMessage)
+ * task data, message := a {@link Values} encoding; flags: 1 = the sender awaits it itself, 2 = failed (task worker died)
  * bytes := length:int32 + bytes;  str := bytes (UTF-8);  value := {@link Values}
  * </pre>
  * A session is a number unique to one connection for the life of the master: commands carry the session of the
@@ -41,9 +42,9 @@ import java.util.function.Consumer;
  */
 final class Ipc {
     static final byte CONNECT = 1, RECEIVE = 2, CLOSE = 3, PACKET = 4, BUFFER = 5, REPLY = 6, STOP = 7,
-            HALF_CLOSE = 8, TASK = 9, FINISH = 10;
+            HALF_CLOSE = 8, TASK = 9, FINISH = 10, PIPE = 11;
     static final byte HELLO = 20, SEND = 21, CLOSE_FD = 22, SENDTO = 23, CONTROL = 24, BIND = 25, CALL = 26,
-            CLOSED = 27, DONE = 28, HALF_CLOSED = 29, TASK_RESULT = 31;
+            CLOSED = 27, DONE = 28, HALF_CLOSED = 29, TASK_RESULT = 31, PIPE_TO = 32;
     /** Task flags: the sender waits for the result itself (callback or taskwait); the task failed. */
     static final byte TASK_REPLY = 1, TASK_FAILED = 2;
     static final byte OP_PAUSE = 1, OP_RESUME = 2, OP_PROTECT = 3, OP_UNPROTECT = 4;

@@ -345,6 +345,10 @@ final class ProcessManager {
                 w.tasksInFlight.remove(Ipc.taskKey(src, id));
                 finishTask(src, id, flags, data);
             }
+            case Ipc.PIPE_TO -> {
+                int dst = in.readInt();
+                pipe(w.id, dst, Ipc.bytes(in));
+            }
             case Ipc.DONE -> {
                 int n = in.readInt();
                 w.proxy.concurrency.addAndGet(-n);
@@ -398,6 +402,18 @@ final class ProcessManager {
             out.writeInt(id);
             out.writeByte(flags);
             Ipc.bytes(out, data);
+        }));
+        return true;
+    }
+
+    /** {@code sendMessage}: a message from worker {@code src} (-1: the master) to worker {@code dst}. */
+    boolean pipe(int src, int dst, byte[] message) {
+        if (dst < 0 || dst >= workers.length || dst == src) {
+            return false;
+        }
+        workers[dst].writer.send(Ipc.frame(Ipc.PIPE, out -> {
+            out.writeInt(src);
+            Ipc.bytes(out, message);
         }));
         return true;
     }

@@ -203,6 +203,11 @@ final class ProcessWorker implements EventSite {
                     server.deliverFinishLocal(scheduler, taskId, result);
                 }
             }
+            case Ipc.PIPE -> {
+                int src = in.readInt();
+                Object message = Values.decode(Ipc.bytes(in));
+                server.deliverPipeMessageLocal(scheduler, src, message);
+            }
             case Ipc.STOP -> {
                 // the master sends nothing after STOP: finish what runs, then exit
                 stopping = true;
@@ -309,6 +314,25 @@ final class ProcessWorker implements EventSite {
             Ipc.bytes(out, bytes);
         }));
         return taskId;
+    }
+
+    /** {@code sendMessage} from this worker JVM, through the master. */
+    boolean sendMessage(Object message, int dst) {
+        byte[] bytes;
+        try {
+            bytes = Values.encode(message);
+        } catch (IllegalArgumentException e) {
+            Log.warning("sendMessage(): " + e.getMessage());
+            return LastError.fail(ErrorCode.INVALID_PARAMS);
+        }
+        if (dst == id) {
+            return LastError.fail(ErrorCode.INVALID_PARAMS);
+        }
+        writer.send(Ipc.frame(Ipc.PIPE_TO, out -> {
+            out.writeInt(dst);
+            Ipc.bytes(out, bytes);
+        }));
+        return true;
     }
 
     /** After STOP (or the master's death): lets running callbacks finish, fires workerStop, exits. */

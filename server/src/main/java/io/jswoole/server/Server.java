@@ -1660,6 +1660,18 @@ public class Server {
      * pipeMessage callback is set.
      */
     public boolean sendMessage(Object message, int dstWorkerId) {
+        if (processWorker != null) {
+            return processWorker.sendMessage(message, dstWorkerId);
+        }
+        if (manager != null) {
+            try {
+                return manager.pipe(-1, dstWorkerId, Values.encode(message))
+                        || LastError.fail(ErrorCode.INVALID_PARAMS);
+            } catch (IllegalArgumentException e) {
+                Log.warning("sendMessage(): " + e.getMessage());
+                return LastError.fail(ErrorCode.INVALID_PARAMS);
+            }
+        }
         List<Worker> all = localWorkers();
         int src = getWorkerId();
         if (dstWorkerId < 0 || dstWorkerId >= all.size() || dstWorkerId == src || onPipeMessage == null
@@ -1676,6 +1688,15 @@ public class Server {
 
     Callbacks.OnTaskObject taskObjectCallback() {
         return onTaskObject;
+    }
+
+    /** In a worker JVM: a message from {@code sendMessage}; the {@code pipeMessage} event, in its scheduler. */
+    void deliverPipeMessageLocal(Scheduler scheduler, int src, Object message) {
+        if (onPipeMessage == null) {
+            Log.warning("a pipe message from worker " + src + " arrived, but there is no pipeMessage callback");
+            return;
+        }
+        scheduler.dispatch(() -> onPipeMessage.handle(this, src, message));
     }
 
     /** In a worker JVM: a task sent without a callback finished; the {@code finish} event, in its scheduler. */

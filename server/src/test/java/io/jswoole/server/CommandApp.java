@@ -8,7 +8,7 @@ import java.util.Map;
  * PROCESS mode. In PROCESS mode the worker JVMs run {@link #main}, which builds the same server.
  * Commands (one per line): {@code echo X}, {@code fd}, {@code pid}, {@code worker}, {@code info}, {@code exists FD},
  * {@code list}, {@code close}, {@code send FD X}, {@code stats}, {@code sleep MS}, {@code crash}, {@code task X} (taskwait), {@code async X}
- * (task + finish event), {@code multi} (taskWaitMulti).
+ * (task + finish event), {@code multi} (taskWaitMulti), {@code pipe WORKER X} (sendMessage).
  */
 public final class CommandApp {
     private CommandApp() {
@@ -34,6 +34,10 @@ public final class CommandApp {
             String r = (String) result; // "FD:<fd>:TEXT"
             String[] p = r.split(":", 3);
             srv.send(Integer.parseInt(p[1]), "finished " + p[2].toLowerCase() + "\n");
+        });
+        s.onPipeMessage((srv, src, message) -> {
+            String[] p = ((String) message).split(":", 3); // "fd:<fd>:text"
+            srv.send(Integer.parseInt(p[1]), "pipe from " + src + " to " + srv.getWorkerId() + ": " + p[2] + "\n");
         });
         s.onReceive((srv, fd, rid, data) -> {
             String line = new String(data).trim();
@@ -62,6 +66,7 @@ public final class CommandApp {
                     srv.task("fd:" + fd + ":" + line.substring(6));
                     yield null;
                 }
+                case "pipe" -> Boolean.toString(srv.sendMessage("fd:" + fd + ":" + w[2], Integer.parseInt(w[1])));
                 case "multi" -> srv.taskWaitMulti(java.util.List.of("a", "b", "c"), 5).toString();
                 default -> "unknown " + w[0];
             };

@@ -53,12 +53,15 @@ class ConnectionsTest {
             Socket first = r.connect();
             try (Socket second = r.connect(); Socket third = r.connect()) {
                 assertThat(Running.exchange(third, "x")).isEqualTo("x");
-                // THREAD mode accepts on two reactors: the fds are these three, in either order
+                // THREAD mode accepts on two reactors: the fds are these three, in either order, and the connect
+                // events of the first two may still be on their way
+                assertThat(eventually(() -> fds.size() == 3)).isTrue();
                 assertThat(fds).containsExactlyInAnyOrder(Connection.MAX_FD - 1, Connection.MAX_FD, 1);
             }
             assertThat(eventually(() -> s.connections().size() == 1)).isTrue();
             try (Socket fourth = r.connect()) {
                 assertThat(Running.exchange(fourth, "y")).isEqualTo("y");
+                assertThat(eventually(() -> fds.size() == 4)).isTrue();
                 assertThat(fds.get(3)).as("next fd after the wrap, skipping the live ones").isEqualTo(2);
             }
             first.close();

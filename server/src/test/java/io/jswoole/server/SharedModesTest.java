@@ -87,6 +87,22 @@ class SharedModesTest {
 
     @ParameterizedTest
     @EnumSource(value = Mode.class, names = {"THREAD", "PROCESS"})
+    void sendMessageReachesOtherWorkersAndTaskWorkers(Mode mode) throws Exception {
+        try (Running r = Running.start(start(mode, Map.of())); Client a = new Client(r.port())) {
+            int me = Integer.parseInt(a.ask("worker"));
+            assertThat(a.ask("pipe " + me + " self")).as("not to itself").isEqualTo("false");
+            // the reply ("true") and the message the other worker sends may arrive in either order
+            a.out.write(("pipe " + (1 - me) + " hi\n").getBytes());
+            List<String> got = List.of(a.in.readLine(), a.in.readLine());
+            assertThat(got).containsExactlyInAnyOrder("true", "pipe from " + me + " to " + (1 - me) + ": hi");
+            a.out.write("pipe 2 task\n".getBytes());
+            got = List.of(a.in.readLine(), a.in.readLine());
+            assertThat(got).containsExactlyInAnyOrder("true", "pipe from " + me + " to 2: task");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"THREAD", "PROCESS"})
     void aHalfClosingPeerGetsEveryAnswer(Mode mode) throws Exception {
         for (int dispatchMode : new int[] {2, 1}) {
             try (Running r = Running.start(start(mode, Map.of("dispatch_mode", dispatchMode),
