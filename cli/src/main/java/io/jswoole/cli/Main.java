@@ -11,6 +11,7 @@ import io.jswoole.server.Server;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -46,6 +47,7 @@ public final class Main {
                 case "bench" -> io.jswoole.bench.EchoBench.main(rest);
                 case "stop" -> signal(rest, "TERM");
                 case "reload" -> signal(rest, "USR1");
+                case "stats" -> stats(rest);
                 case "help", "-h", "--help" -> help();
                 default -> {
                     System.err.println("jswoole: unknown command '" + cmd + "'\n");
@@ -70,6 +72,7 @@ public final class Main {
                   run coroutines --count N --sleep-ms M   N coroutines sleeping M ms in Coroutine.run
                   stop --pid-file F             SIGTERM (graceful shutdown) to the server whose pid_file is F
                   reload --pid-file F           SIGUSR1 (rolling restart of the worker JVMs, PROCESS mode)
+                  stats --pid-file F            the server's stats() as JSON
                   test                          run the whole test suite
                 """.formatted(String.join(", ", EXAMPLES.keySet())));
     }
@@ -141,6 +144,29 @@ public final class Main {
                 new IllegalArgumentException("no process " + pid + " (stale pid file " + args[1] + "?)"));
         new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
         System.out.println("sent SIG" + signal + " to " + pid + (p.isAlive() ? "" : " (not alive)"));
+    }
+
+    /** {@code stats --pid-file F}: the running server's stats() as JSON, from its socket F.sock. */
+    private static void stats(String[] args) throws IOException {
+        if (args.length != 2 || !args[0].equals("--pid-file")) {
+            throw new IllegalArgumentException("usage: stats --pid-file FILE");
+        }
+        var address = java.net.UnixDomainSocketAddress.of(args[1] + ".sock");
+        try (var ch = java.nio.channels.SocketChannel.open(address)) {
+            System.out.print(new String(readAll(ch), StandardCharsets.UTF_8));
+        } catch (java.net.SocketException | java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("no server answers at " + args[1] + ".sock (" + e.getMessage() + ")");
+        }
+    }
+
+    private static byte[] readAll(java.nio.channels.SocketChannel ch) throws IOException {
+        var out = new java.io.ByteArrayOutputStream();
+        var buf = java.nio.ByteBuffer.allocate(8192);
+        while (ch.read(buf) > 0) {
+            out.write(buf.array(), 0, buf.position());
+            buf.clear();
+        }
+        return out.toByteArray();
     }
 
     private static String describe(Server s) {

@@ -97,6 +97,7 @@ public class Server {
     private boolean discardTimeoutRequest;
     private long startTime;
     private Path pidFile;
+    private AdminSocket admin;
     private boolean sendYield;
     private long sendTimeoutNanos;
     private long bufferOutputSize;
@@ -668,6 +669,8 @@ public class Server {
                 Files.createDirectories(pidFile.getParent());
             }
             Files.writeString(pidFile, Long.toString(ProcessHandle.current().pid()));
+            admin = new AdminSocket(this, pidFile);
+            admin.start();
         } catch (java.io.IOException e) {
             throw new SwooleException(ErrorCode.INVALID_PARAMS, "cannot write pid_file " + f + ": " + e, e);
         }
@@ -790,6 +793,9 @@ public class Server {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (admin != null) {
+                admin.stop();
+            }
             if (pidFile != null) {
                 try {
                     Files.deleteIfExists(pidFile);

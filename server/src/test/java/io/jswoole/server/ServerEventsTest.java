@@ -46,6 +46,12 @@ class ServerEventsTest {
         s.onShutdown(x -> events.add("shutdown"));
         try (Running r = Running.start(s)) {
             assertThat(Files.readString(tmp.resolve("s.pid"))).isEqualTo(Long.toString(ProcessHandle.current().pid()));
+            try (var admin = java.nio.channels.SocketChannel.open(
+                    java.net.UnixDomainSocketAddress.of(tmp.resolve("s.pid.sock")))) {
+                String json = new String(java.nio.channels.Channels.newInputStream(admin).readAllBytes());
+                assertThat(json).as("./jswoole stats reads this").startsWith("{").contains("\"worker_num\": 2")
+                        .contains("\"connection_num\": 0");
+            }
             assertThat(s.port()).isPositive();
             try (Socket c = r.connect()) {
                 assertThat(Running.exchange(c, "hello")).isEqualTo("hello");
@@ -59,6 +65,7 @@ class ServerEventsTest {
         assertThat(events.indexOf("workerStop0")).isBetween(events.indexOf("beforeShutdown"),
                 events.indexOf("managerStop"));
         assertThat(tmp.resolve("s.pid")).doesNotExist();
+        assertThat(tmp.resolve("s.pid.sock")).doesNotExist();
     }
 
     @ParameterizedTest
