@@ -74,6 +74,21 @@ final class Ipc {
         return b;
     }
 
+    /** The hot frame master to worker, built in one exactly sized buffer: RECEIVE. */
+    static ByteBuffer receive(int port, int fd, long session, int reactor, byte[] data) {
+        ByteBuffer b = ByteBuffer.allocate(4 + 1 + 2 + 4 + 8 + 4 + 4 + data.length);
+        b.putInt(b.capacity() - 4).put(RECEIVE).putShort((short) port).putInt(fd).putLong(session).putInt(reactor)
+                .putInt(data.length).put(data);
+        return b.flip();
+    }
+
+    /** The hot frame worker to master, built in one exactly sized buffer: SEND. */
+    static ByteBuffer send(int fd, long session, byte[] data) {
+        ByteBuffer b = ByteBuffer.allocate(4 + 1 + 4 + 8 + 4 + data.length);
+        b.putInt(b.capacity() - 4).put(SEND).putInt(fd).putLong(session).putInt(data.length).put(data);
+        return b.flip();
+    }
+
     @FunctionalInterface
     interface Body {
         void write(DataOutputStream out) throws IOException;
@@ -129,11 +144,41 @@ final class Ipc {
                 }
                 buf.getInt();
                 byte type = buf.get();
-                byte[] body = new byte[len - 1];
-                buf.get(body);
-                handler.handle(type, new DataInputStream(new java.io.ByteArrayInputStream(body)));
+                // the handler reads the body in place (it copies what it keeps) before the buffer moves on
+                ByteBuffer body = buf.slice(buf.position(), len - 1);
+                buf.position(buf.position() + len - 1);
+                handler.handle(type, new DataInputStream(new BufferInput(body)));
             }
             buf.compact();
+        }
+    }
+
+    /** An InputStream over a ByteBuffer, so a frame is parsed where it was read. */
+    private static final class BufferInput extends java.io.InputStream {
+        private final ByteBuffer b;
+
+        BufferInput(ByteBuffer b) {
+            this.b = b;
+        }
+
+        @Override
+        public int read() {
+            return b.hasRemaining() ? b.get() & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] dst, int off, int len) {
+            if (!b.hasRemaining()) {
+                return len == 0 ? 0 : -1;
+            }
+            int n = Math.min(len, b.remaining());
+            b.get(dst, off, n);
+            return n;
+        }
+
+        @Override
+        public int available() {
+            return b.remaining();
         }
     }
 

@@ -374,12 +374,7 @@ final class ProcessWorker implements EventSite {
     // ---- the server's methods, in a worker JVM
 
     boolean send(int fd, byte[] data) {
-        long session = sessions.getOrDefault(fd, 0L);
-        writer.send(Ipc.frame(Ipc.SEND, out -> {
-            out.writeInt(fd);
-            out.writeLong(session);
-            Ipc.bytes(out, data);
-        }));
+        writer.send(Ipc.send(fd, sessions.getOrDefault(fd, 0L), data));
         return true;
     }
 

@@ -44,13 +44,8 @@ final class RemoteWorker {
                 out.writeLong(session(c.fd()));
                 out.writeInt(c.reactorId());
             }));
-            case WorkerEvent.Receive r -> writer.send(Ipc.frame(Ipc.RECEIVE, out -> {
-                out.writeShort(r.port());
-                out.writeInt(r.fd());
-                out.writeLong(session(r.fd()));
-                out.writeInt(r.reactorId());
-                Ipc.bytes(out, r.data());
-            }));
+            case WorkerEvent.Receive r -> writer.send(Ipc.receive(r.port(), r.fd(), session(r.fd()), r.reactorId(),
+                    r.data()));
             case WorkerEvent.Close c -> {
                 long session = session(c.fd());
                 pendingCloses.put(c.fd(), session);
