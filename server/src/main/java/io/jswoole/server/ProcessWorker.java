@@ -242,7 +242,8 @@ final class ProcessWorker implements EventSite {
         }
         if (maxRequest > 0 && requests.sum() >= maxRequest && !stopping) {
             stopping = true;
-            Log.info("worker #" + id + ": max_request (" + maxRequest + ") reached; exiting");
+            Log.info((taskWorker ? "task worker #" : "worker #") + id + ": " + (taskWorker ? "task_max_request"
+                    : "max_request") + " (" + maxRequest + ") reached; exiting");
             callAsync(Server.CALL_RETIRE, id);
         }
     }
@@ -263,6 +264,8 @@ final class ProcessWorker implements EventSite {
             }
         } catch (Exception e) {
             Log.error("task #" + task.id() + " from worker " + task.src() + " failed", e);
+        } finally {
+            requests.increment(); // task_max_request counts tasks
         }
     }
 

@@ -467,6 +467,13 @@ public class Server {
             }
             dispatcher = new Dispatcher(this, workers, dispatchMode, (DispatchFunction) settings.get("dispatch_func"));
         }
+        if ((settings.containsKey("task_max_request") || settings.containsKey("task_max_request_grace"))
+                && manager == null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            stopped.countDown();
+            throw new IllegalArgumentException("setting 'task_max_request' recycles task worker JVMs: it needs "
+                    + "Mode.PROCESS (the task workers of BASE and THREAD mode are threads of this JVM)");
+        }
         if ((settings.containsKey("user") || settings.containsKey("group")) && manager == null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             stopped.countDown();
@@ -569,13 +576,14 @@ public class Server {
         int dispatchMode = intSetting("dispatch_mode", 2);
         deliverConnectClose = Dispatcher.deliversConnectClose(dispatchMode, boolSetting("enable_unsafe_event", false));
         discardTimeoutRequest = boolSetting("discard_timeout_request", false);
-        int maxRequest = intSetting("max_request", 0);
-        int grace = intSetting("max_request_grace", maxRequest > 10 ? maxRequest / 2 : 0);
+        boolean taskRole = ProcessWorker.inTaskProcess();
+        int maxRequest = intSetting(taskRole ? "task_max_request" : "max_request", 0);
+        int grace = intSetting(taskRole ? "task_max_request_grace" : "max_request_grace",
+                maxRequest > 10 ? maxRequest / 2 : 0);
         long limit = maxRequest <= 0 ? 0 : maxRequest + (grace > 0 ? java.util.concurrent.ThreadLocalRandom.current()
                 .nextInt(grace + 1) : 0);
         // reload_async=false: a worker told to stop does not wait for its running coroutines
         long maxWait = boolSetting("reload_async", true) ? TimeUnit.SECONDS.toNanos(intSetting("max_wait_time", 3)) : 0;
-        boolean taskRole = ProcessWorker.inTaskProcess();
         if (taskRole) {
             boolean taskCoroutine = boolSetting("task_enable_coroutine", false);
             scheduler.enableCoroutine(taskCoroutine);
@@ -1071,7 +1079,7 @@ public class Server {
         if (processWorker != null) {
             return Boolean.TRUE.equals(processWorker.call(CALL_STOP_WORKER, workerId));
         }
-        if (manager == null || workerId < 0 || workerId >= workers.length) {
+        if (manager == null || workerId < 0 || workerId >= manager.workers.length) {
             return LastError.fail(ErrorCode.OPERATION_NOT_SUPPORT);
         }
         Thread.ofPlatform().name("jswoole-stop-worker").start(() -> manager.restart(manager.workers[workerId]));
@@ -1084,7 +1092,7 @@ public class Server {
             Object pid = processWorker.call(CALL_WORKER_PID, workerId);
             return pid == null ? -1 : (Integer) pid;
         }
-        if (manager != null && workerId >= 0 && workerId < workers.length) {
+        if (manager != null && workerId >= 0 && workerId < manager.workers.length) {
             return (int) manager.workers[workerId].pid;
         }
         return getMasterPid();

@@ -85,6 +85,23 @@ class ProcessModeTest {
     }
 
     @Test
+    void taskMaxRequestRecyclesATaskWorker() throws Exception {
+        Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 1, "task_max_request", 2),
+                "task_max_request=2");
+        try (Running r = Running.start(s); Client c = new Client(r.port())) {
+            String first = c.ask("task whoami").split(" ")[0];
+            assertThat(c.ask("task x")).isEqualTo("X");
+            assertThat(eventually(() -> {
+                try {
+                    return !c.ask("task whoami").split(" ")[0].equals(first);
+                } catch (Exception e) {
+                    return false;
+                }
+            })).as("a new task worker after two tasks").isTrue();
+        }
+    }
+
+    @Test
     void workersAreNamedForPs() throws Exception {
         Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 1));
         try (Running r = Running.start(s)) {
