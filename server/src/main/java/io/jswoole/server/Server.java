@@ -1002,7 +1002,7 @@ public class Server {
 
     static final byte CALL_EXISTS = 1, CALL_INFO = 2, CALL_LIST = 3, CALL_STATS = 4, CALL_HEARTBEAT = 5,
             CALL_SHUTDOWN = 6, CALL_CONNECTIONS = 7, CALL_RELOAD = 8, CALL_RETIRE = 9, CALL_STOP_WORKER = 10,
-            CALL_WORKER_PID = 11;
+            CALL_WORKER_PID = 11, CALL_WORKER_STATUS = 12;
 
     /** A worker JVM's send: dropped when the fd now belongs to another connection than the worker meant. */
     void sendFromWorker(Worker w, int fd, long session, byte[] data) {
@@ -1049,6 +1049,7 @@ public class Server {
             case CALL_RELOAD -> reload();
             case CALL_RETIRE, CALL_STOP_WORKER -> stop((Integer) args);
             case CALL_WORKER_PID -> getWorkerPid((Integer) args);
+            case CALL_WORKER_STATUS -> getWorkerStatus((Integer) args);
             default -> throw new IllegalArgumentException("unknown call " + op);
         };
     }
@@ -1106,9 +1107,20 @@ public class Server {
      * {@link #WORKER_EXIT} when its JVM is being replaced (PROCESS mode); -1 for no such worker.
      */
     public int getWorkerStatus(int workerId) {
+        if (processWorker != null) {
+            Object st = processWorker.call(CALL_WORKER_STATUS, workerId);
+            return st == null ? -1 : (Integer) st;
+        }
         List<Worker> all = localWorkers();
+        if (manager != null) {
+            all = new ArrayList<>();
+            for (RemoteWorker r : manager.workers) {
+                all.add(r.proxy);
+            }
+        }
         if (workerId < 0 || workerId >= all.size()) {
-            return LastError.fail(ErrorCode.INVALID_PARAMS) ? 0 : -1;
+            LastError.set(ErrorCode.INVALID_PARAMS);
+            return -1;
         }
         Worker w = all.get(workerId);
         if (w.remote != null && w.remote.channel == null) {

@@ -47,6 +47,7 @@ public final class CommandApp {
                 case "fd" -> Integer.toString(fd);
                 case "pid" -> Long.toString(ProcessHandle.current().pid());
                 case "worker" -> Integer.toString(srv.getWorkerId());
+                case "status" -> srv.getWorkerStatus(Integer.parseInt(w[1])) + "";
                 case "info" -> srv.getClientInfo(fd).map(i -> i.remoteIp() + ":" + i.remotePort()).orElse("none");
                 case "exists" -> Boolean.toString(srv.exists(Integer.parseInt(w[1])));
                 case "list" -> srv.getClientList(0, 10).toString();

@@ -55,7 +55,11 @@ class SharedModesTest {
             String pid = a.ask("pid");
             boolean sameJvm = pid.equals(Long.toString(ProcessHandle.current().pid()));
             assertThat(sameJvm).as("workers run in this JVM only in THREAD mode").isEqualTo(mode == Mode.THREAD);
-            assertThat(a.ask("worker")).isIn("0", "1");
+            String me = a.ask("worker");
+            assertThat(me).isIn("0", "1");
+            assertThat(a.ask("status " + me)).as("busy: it runs this request").isEqualTo("" + Server.WORKER_BUSY);
+            assertThat(a.ask("status 2")).as("the task worker is idle").isEqualTo("" + Server.WORKER_IDLE);
+            assertThat(a.ask("status 9")).isEqualTo("-1");
             assertThat(a.ask("info")).isEqualTo("127.0.0.1:" + a.socket.getLocalPort());
             assertThat(b.ask("echo b")).isEqualTo("b");
             assertThat(a.ask("list")).isEqualTo("[1, 2]");
