@@ -31,7 +31,8 @@ import java.util.function.Consumer;
  *  9 TASK     src:i32 id:i32 flags:i8 data   9 TASK (worker to master) dst:i32 id flags data
  * 10 FINISH   id:i32 flags:i8 data          31 TASK_RESULT src:i32 id flags data (from a task worker)
  * 11 PIPE     src:i32 message               32 PIPE_TO  dst:i32 message   (sendMessage)
- * task data, message := a {@link Values} encoding; flags: 1 = the sender awaits it itself, 2 = failed (task worker died)
+ * task data, message := a {@link Values} encoding; flags: 1 = the sender awaits it itself, 2 = failed (task worker
+ * died), 4 = ended without a result
  * bytes := length:int32 + bytes;  str := bytes (UTF-8);  value := {@link Values}
  * </pre>
  * A session is a number unique to one connection for the life of the master: commands carry the session of the
@@ -45,8 +46,11 @@ final class Ipc {
             HALF_CLOSE = 8, TASK = 9, FINISH = 10, PIPE = 11;
     static final byte HELLO = 20, SEND = 21, CLOSE_FD = 22, SENDTO = 23, CONTROL = 24, BIND = 25, CALL = 26,
             CLOSED = 27, DONE = 28, HALF_CLOSED = 29, TASK_RESULT = 31, PIPE_TO = 32;
-    /** Task flags: the sender waits for the result itself (callback or taskwait); the task failed. */
-    static final byte TASK_REPLY = 1, TASK_FAILED = 2;
+    /**
+     * Task flags: the sender waits for the result itself (callback or taskwait); the task failed; the task ended
+     * without a result (the master forgets it and tells nobody).
+     */
+    static final byte TASK_REPLY = 1, TASK_FAILED = 2, TASK_NONE = 4;
     static final byte OP_PAUSE = 1, OP_RESUME = 2, OP_PROTECT = 3, OP_UNPROTECT = 4;
     /** The key of a task in flight: the sending worker and its task id. */
     static long taskKey(int src, int id) {

@@ -45,6 +45,7 @@ final class ProcessManager {
     private final java.util.concurrent.ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
     private ServerSocketChannel listener;
     private volatile boolean stopping;
+    private volatile long lastQueueFullLog;
 
     /** Event workers have ids {@code [0, workerNum)}; task workers follow them. */
     final int workerNum;
@@ -343,7 +344,9 @@ final class ProcessManager {
                 byte flags = in.readByte();
                 byte[] data = Ipc.bytes(in);
                 w.tasksInFlight.remove(Ipc.taskKey(src, id));
-                finishTask(src, id, flags, data);
+                if ((flags & Ipc.TASK_NONE) == 0) {
+                    finishTask(src, id, flags, data);
+                }
             }
             case Ipc.PIPE_TO -> {
                 int dst = in.readInt();
@@ -384,6 +387,19 @@ final class ProcessManager {
         if (n == 0 || dst >= n) {
             return false;
         }
+        int inFlight = 0;
+        for (int i = workerNum; i < workers.length; i++) {
+            inFlight += workers[i].tasksInFlight.size();
+        }
+        if (inFlight >= Tasks.MAX_QUEUED) {
+            long now = System.nanoTime();
+            if (now - lastQueueFullLog > 1_000_000_000L) {
+                lastQueueFullLog = now;
+                Log.warning("task queue full (" + Tasks.MAX_QUEUED + " tasks waiting or running): tasks fail at once "
+                        + "until it drains");
+            }
+            return false;
+        }
         RemoteWorker t;
         if (dst >= 0) {
             t = workers[workerNum + dst];
@@ -396,7 +412,7 @@ final class ProcessManager {
             }
         }
         t.proxy.concurrency.incrementAndGet();
-        t.tasksInFlight.put(Ipc.taskKey(src, id), flags);
+        t.tasksInFlight.put(Ipc.taskKey(src, id), flags); // removed by TASK_RESULT or the task worker's end
         t.writer.send(Ipc.frame(Ipc.TASK, out -> {
             out.writeInt(src);
             out.writeInt(id);

@@ -266,6 +266,9 @@ final class ProcessWorker implements EventSite {
             Log.error("task #" + task.id() + " from worker " + task.src() + " failed", e);
         } finally {
             requests.increment(); // task_max_request counts tasks
+            if (!task.finished().get()) {
+                ended(task); // no result: the master stops tracking it
+            }
         }
     }
 
@@ -276,6 +279,16 @@ final class ProcessWorker implements EventSite {
             return LastError.fail(ErrorCode.WRONG_OPERATION);
         }
         return finish(CURRENT_TASK.get(), result);
+    }
+
+    /** Tells the master the task ended without a result (finish() may still come later for a Task object). */
+    private void ended(RemoteTask task) {
+        writer.send(Ipc.frame(Ipc.TASK_RESULT, out -> {
+            out.writeInt(task.src());
+            out.writeInt(task.id());
+            out.writeByte(task.flags() | Ipc.TASK_NONE);
+            Ipc.bytes(out, new byte[0]);
+        }));
     }
 
     private boolean finish(RemoteTask task, Object result) {
