@@ -33,6 +33,10 @@ public final class EchoBench {
             NettyEcho.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].startsWith("ws")) {
+            io.jswoole.bench.ws.WsBench.main(args);
+            return;
+        }
         String host = "127.0.0.1";
         int port = 9501, conns = 64, size = 64, seconds = 10, warmup = 5, runs = 3;
         boolean framed = false;
