@@ -52,6 +52,11 @@ final class Ipc {
      */
     static final byte TASK_REPLY = 1, TASK_FAILED = 2, TASK_NONE = 4;
     static final byte OP_PAUSE = 1, OP_RESUME = 2, OP_PROTECT = 3, OP_UNPROTECT = 4;
+    /** What a worker JVM asks the master (CALL frames). */
+    static final byte CALL_EXISTS = 1, CALL_INFO = 2, CALL_LIST = 3, CALL_STATS = 4, CALL_HEARTBEAT = 5,
+            CALL_SHUTDOWN = 6, CALL_CONNECTIONS = 7, CALL_RELOAD = 8, CALL_RETIRE = 9, CALL_STOP_WORKER = 10,
+            CALL_WORKER_PID = 11, CALL_WORKER_STATUS = 12;
+
     /** The key of a task in flight: the sending worker and its task id. */
     static long taskKey(int src, int id) {
         return ((long) src << 32) | (id & 0xffffffffL);

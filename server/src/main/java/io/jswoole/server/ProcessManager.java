@@ -313,7 +313,7 @@ final class ProcessManager {
                 byte op = in.readByte();
                 Object args = Values.read(in);
                 // answered off the reader thread: a call such as reload waits for workers
-                CompletableFuture.supplyAsync(() -> server.answerCall(op, args), calls)
+                CompletableFuture.supplyAsync(() -> answer(op, args), calls)
                         .whenComplete((v, err) -> w.writer.send(Ipc.frame(Ipc.REPLY, out -> {
                             out.writeLong(id);
                             Values.write(out, err == null ? v : Map.of("error", String.valueOf(err)));
@@ -358,6 +358,27 @@ final class ProcessManager {
             }
             default -> throw new IOException("unknown frame type " + type + " from worker #" + w.id);
         }
+    }
+
+    /** Answers a worker JVM's question (see {@link ProcessWorker#call}). */
+    Object answer(byte op, Object args) {
+        return switch (op) {
+            case Ipc.CALL_EXISTS -> server.exists((Integer) args);
+            case Ipc.CALL_INFO -> server.getClientInfo((Integer) args).map(ClientInfo::toMap).orElse(null);
+            case Ipc.CALL_LIST -> {
+                List<?> a = (List<?>) args;
+                yield server.getClientList((Integer) a.get(0), (Integer) a.get(1));
+            }
+            case Ipc.CALL_STATS -> server.stats();
+            case Ipc.CALL_HEARTBEAT -> server.heartbeat((Boolean) args);
+            case Ipc.CALL_SHUTDOWN -> server.shutdown();
+            case Ipc.CALL_CONNECTIONS -> new ArrayList<>(server.connections());
+            case Ipc.CALL_RELOAD -> server.reload();
+            case Ipc.CALL_RETIRE, Ipc.CALL_STOP_WORKER -> server.stop((Integer) args);
+            case Ipc.CALL_WORKER_PID -> server.getWorkerPid((Integer) args);
+            case Ipc.CALL_WORKER_STATUS -> server.getWorkerStatus((Integer) args);
+            default -> throw new IllegalArgumentException("unknown call " + op);
+        };
     }
 
     /**

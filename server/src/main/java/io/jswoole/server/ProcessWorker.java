@@ -244,7 +244,7 @@ final class ProcessWorker implements EventSite {
             stopping = true;
             Log.info((taskWorker ? "task worker #" : "worker #") + id + ": " + (taskWorker ? "task_max_request"
                     : "max_request") + " (" + maxRequest + ") reached; exiting");
-            callAsync(Server.CALL_RETIRE, id);
+            callAsync(Ipc.CALL_RETIRE, id);
         }
     }
 

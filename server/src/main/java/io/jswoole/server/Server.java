@@ -94,6 +94,7 @@ public class Server {
     private final List<Channel> listeners = new ArrayList<>();
     private final Map<Integer, List<Channel>> datagramChannels = new LinkedHashMap<>();
     private boolean deliverConnectClose;
+    private final EventRunner events = new EventRunner(this);
     private boolean discardTimeoutRequest;
     private long startTime;
     private Path pidFile;
@@ -783,7 +784,7 @@ public class Server {
      */
     public boolean shutdown() {
         if (processWorker != null) {
-            return Boolean.TRUE.equals(processWorker.call(CALL_SHUTDOWN, null));
+            return Boolean.TRUE.equals(processWorker.call(Ipc.CALL_SHUTDOWN, null));
         }
         if (!started || !stopping.compareAndSet(false, true)) {
             return false;
@@ -1000,10 +1001,6 @@ public class Server {
 
     // ------------------------------------------------------------------ the master's side of worker JVMs
 
-    static final byte CALL_EXISTS = 1, CALL_INFO = 2, CALL_LIST = 3, CALL_STATS = 4, CALL_HEARTBEAT = 5,
-            CALL_SHUTDOWN = 6, CALL_CONNECTIONS = 7, CALL_RELOAD = 8, CALL_RETIRE = 9, CALL_STOP_WORKER = 10,
-            CALL_WORKER_PID = 11, CALL_WORKER_STATUS = 12;
-
     /** A worker JVM's send: dropped when the fd now belongs to another connection than the worker meant. */
     void sendFromWorker(Worker w, int fd, long session, byte[] data) {
         if (sessionIs(fd, session) && send(fd, data)) {
@@ -1033,27 +1030,6 @@ public class Server {
         }
     }
 
-    /** Answers a worker JVM's question (see {@link ProcessWorker#call}). */
-    Object answerCall(byte op, Object args) {
-        return switch (op) {
-            case CALL_EXISTS -> exists((Integer) args);
-            case CALL_INFO -> getClientInfo((Integer) args).map(ClientInfo::toMap).orElse(null);
-            case CALL_LIST -> {
-                List<?> a = (List<?>) args;
-                yield getClientList((Integer) a.get(0), (Integer) a.get(1));
-            }
-            case CALL_STATS -> stats();
-            case CALL_HEARTBEAT -> heartbeat((Boolean) args);
-            case CALL_SHUTDOWN -> shutdown();
-            case CALL_CONNECTIONS -> new ArrayList<>(connections());
-            case CALL_RELOAD -> reload();
-            case CALL_RETIRE, CALL_STOP_WORKER -> stop((Integer) args);
-            case CALL_WORKER_PID -> getWorkerPid((Integer) args);
-            case CALL_WORKER_STATUS -> getWorkerStatus((Integer) args);
-            default -> throw new IllegalArgumentException("unknown call " + op);
-        };
-    }
-
     /**
      * Restarts the workers one at a time, gracefully ({@code reload}; also SIGUSR1). PROCESS mode only: the new
      * worker JVMs load the application's classes afresh, so changed code takes effect; the listening sockets stay
@@ -1061,7 +1037,7 @@ public class Server {
      */
     public boolean reload() {
         if (processWorker != null) {
-            return Boolean.TRUE.equals(processWorker.call(CALL_RELOAD, null));
+            return Boolean.TRUE.equals(processWorker.call(Ipc.CALL_RELOAD, null));
         }
         if (manager == null) {
             Log.warning("reload() needs Mode.PROCESS (workers of BASE and THREAD mode live in this JVM)");
@@ -1078,7 +1054,7 @@ public class Server {
     /** Stops worker {@code workerId} gracefully; the manager starts a new one (PROCESS mode). */
     public boolean stop(int workerId) {
         if (processWorker != null) {
-            return Boolean.TRUE.equals(processWorker.call(CALL_STOP_WORKER, workerId));
+            return Boolean.TRUE.equals(processWorker.call(Ipc.CALL_STOP_WORKER, workerId));
         }
         if (manager == null || workerId < 0 || workerId >= manager.workers.length) {
             return LastError.fail(ErrorCode.OPERATION_NOT_SUPPORT);
@@ -1090,7 +1066,7 @@ public class Server {
     /** The pid of worker {@code workerId} (this JVM's pid for BASE and THREAD workers). */
     public int getWorkerPid(int workerId) {
         if (processWorker != null) {
-            Object pid = processWorker.call(CALL_WORKER_PID, workerId);
+            Object pid = processWorker.call(Ipc.CALL_WORKER_PID, workerId);
             return pid == null ? -1 : (Integer) pid;
         }
         if (manager != null && workerId >= 0 && workerId < manager.workers.length) {
@@ -1108,7 +1084,7 @@ public class Server {
      */
     public int getWorkerStatus(int workerId) {
         if (processWorker != null) {
-            Object st = processWorker.call(CALL_WORKER_STATUS, workerId);
+            Object st = processWorker.call(Ipc.CALL_WORKER_STATUS, workerId);
             return st == null ? -1 : (Integer) st;
         }
         List<Worker> all = localWorkers();
@@ -1254,107 +1230,22 @@ public class Server {
         handle(localSite, w.scheduler, w.requestCount, event);
     }
 
-    /**
-     * Runs one event's callback, keeping the order of the connection's events (see {@link EventGate}); the same
-     * code for local workers and for worker JVMs.
-     */
+    /** Runs one event's callback in a worker (see {@link EventRunner}). */
     void handle(EventSite site, Scheduler scheduler, java.util.concurrent.atomic.LongAdder requests,
             WorkerEvent event) {
-        boolean mayWait = scheduler.coroutineEnabled();
-        switch (event) {
-            case WorkerEvent.Connect e -> {
-                EventGate gate = site.gate(e.fd());
-                try {
-                    if (gate != null) {
-                        ports.get(e.port()).connectCallback().handle(this, e.fd(), e.reactorId());
-                    }
-                } catch (RuntimeException ex) {
-                    Log.error("connect callback failed (fd " + e.fd() + ")", ex);
-                } finally {
-                    if (gate != null) {
-                        gate.markConnected();
-                    }
-                }
-            }
-            case WorkerEvent.Receive e -> {
-                EventGate gate = site.gate(e.fd());
-                if (gate == null) {
-                    return;
-                }
-                try {
-                    if (mayWait) {
-                        gate.awaitConnected();
-                    }
-                    if (discardTimeoutRequest && site.socketClosed(e.fd())) {
-                        Log.debug("fd " + e.fd() + ": discarding data that arrived before the close");
-                        return;
-                    }
-                    requests.increment();
-                    ports.get(e.port()).receiveCallback().handle(this, e.fd(), e.reactorId(), e.data());
-                } catch (RuntimeException ex) {
-                    Log.error("receive callback failed (fd " + e.fd() + ")", ex);
-                } finally {
-                    gate.exitReceive();
-                }
-            }
-            case WorkerEvent.Message e -> {
-                EventGate gate = site.gate(e.fd());
-                if (gate == null) {
-                    io.netty.util.ReferenceCountUtil.release(e.message());
-                    return;
-                }
-                try {
-                    if (mayWait) {
-                        gate.awaitConnected();
-                    }
-                    requests.increment();
-                    ports.get(e.port()).protocol.onMessage(this, e.fd(), e.reactorId(), e.message());
-                } catch (RuntimeException ex) {
-                    Log.error("protocol handler failed (fd " + e.fd() + ")", ex);
-                } finally {
-                    io.netty.util.ReferenceCountUtil.release(e.message());
-                    gate.exitReceive();
-                }
-            }
-            case WorkerEvent.Buffer e -> {
-                Port p = ports.get(e.port());
-                Callbacks.OnBuffer cb = e.full() ? p.bufferFullCallback() : p.bufferEmptyCallback();
-                try {
-                    if (cb != null) {
-                        cb.handle(this, e.fd());
-                    }
-                } catch (RuntimeException ex) {
-                    Log.error("buffer callback failed (fd " + e.fd() + ")", ex);
-                }
-            }
-            case WorkerEvent.Close e -> {
-                EventGate gate = site.gate(e.fd());
-                if (gate == null) {
-                    return;
-                }
-                try {
-                    if (mayWait) {
-                        gate.awaitIdle();
-                    }
-                    Callbacks.OnConnection cb = ports.get(e.port()).closeCallback();
-                    if (deliverConnectClose && cb != null) {
-                        cb.handle(this, e.fd(), e.reactorId());
-                    }
-                } catch (RuntimeException ex) {
-                    Log.error("close callback failed (fd " + e.fd() + ")", ex);
-                } finally {
-                    site.closeHandled(e.fd());
-                }
-            }
-            case WorkerEvent.Packet e -> {
-                try {
-                    requests.increment();
-                    ports.get(e.port()).packetCallback().handle(this, e.data(), e.info());
-                } catch (RuntimeException ex) {
-                    Log.error("packet callback failed (from " + e.info().address() + ")", ex);
-                }
-            }
-        }
+        events.run(site, scheduler, requests, event);
+    }
+
+    Port port(int index) {
+        return ports.get(index);
+    }
+
+    boolean deliversConnectClose() {
+        return deliverConnectClose;
+    }
+
+    boolean discardsTimeoutRequests() {
+        return discardTimeoutRequest;
     }
 
     // ------------------------------------------------------------------ methods for callbacks
@@ -1500,7 +1391,7 @@ public class Server {
     @SuppressWarnings("unchecked")
     public List<Integer> heartbeat(boolean closeConn) {
         if (processWorker != null) {
-            Object l = processWorker.call(CALL_HEARTBEAT, closeConn);
+            Object l = processWorker.call(Ipc.CALL_HEARTBEAT, closeConn);
             return l == null ? List.of() : (List<Integer>) l;
         }
         return table == null ? List.of() : scanIdle(closeConn);
@@ -1540,7 +1431,7 @@ public class Server {
     /** Whether connection {@code fd} is open ({@code exist} in Swoole 4). */
     public boolean exists(int fd) {
         if (processWorker != null) {
-            return Boolean.TRUE.equals(processWorker.call(CALL_EXISTS, fd));
+            return Boolean.TRUE.equals(processWorker.call(Ipc.CALL_EXISTS, fd));
         }
         Connection c = table == null ? null : table.get(fd);
         return c != null && !c.closed && !c.closedByServer;
@@ -1554,7 +1445,7 @@ public class Server {
     /** What the server knows about connection {@code fd}; empty when there is none. */
     public Optional<ClientInfo> getClientInfo(int fd) {
         if (processWorker != null) {
-            return Optional.ofNullable((Map<?, ?>) processWorker.call(CALL_INFO, fd)).map(ClientInfo::fromMap);
+            return Optional.ofNullable((Map<?, ?>) processWorker.call(Ipc.CALL_INFO, fd)).map(ClientInfo::fromMap);
         }
         Connection c = table == null ? null : table.get(fd);
         if (c == null) {
@@ -1575,7 +1466,7 @@ public class Server {
     @SuppressWarnings("unchecked")
     public List<Integer> getClientList(int startFd, int count) {
         if (processWorker != null) {
-            Object l = processWorker.call(CALL_LIST, List.of(startFd, count));
+            Object l = processWorker.call(Ipc.CALL_LIST, List.of(startFd, count));
             return l == null ? List.of() : (List<Integer>) l;
         }
         if (table == null) {
@@ -1588,7 +1479,7 @@ public class Server {
     @SuppressWarnings("unchecked")
     public Set<Integer> connections() {
         if (processWorker != null) {
-            Object l = processWorker.call(CALL_CONNECTIONS, null);
+            Object l = processWorker.call(Ipc.CALL_CONNECTIONS, null);
             return l == null ? Set.of() : Set.copyOf((List<Integer>) l);
         }
         return table == null ? Set.of() : table.fds();
@@ -1868,7 +1759,7 @@ public class Server {
     @SuppressWarnings("unchecked")
     public Map<String, Object> stats() {
         if (processWorker != null) {
-            Object m = processWorker.call(CALL_STATS, null);
+            Object m = processWorker.call(Ipc.CALL_STATS, null);
             return m == null ? Map.of() : (Map<String, Object>) m;
         }
         Map<String, Object> m = new LinkedHashMap<>();
