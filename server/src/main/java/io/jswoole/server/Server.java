@@ -49,9 +49,6 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code receive} has finished; then the fd is free for a new connection.
  */
 public class Server {
-    private static final AtomicBoolean SIGNALS = new AtomicBoolean();
-    /** Servers serving in this JVM: SIGTERM and SIGINT shut them all down. */
-    private static final Set<Server> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     final Mode mode;
     private final List<Port> ports = new ArrayList<>();
@@ -515,7 +512,7 @@ public class Server {
         startTime = System.currentTimeMillis() / 1000;
         startHeartbeat(heartbeatInterval);
         writePidFile();
-        installSignals();
+        Signals.register(this);
         Log.info("server started: " + mode + " mode, " + workerNum + " workers, " + Transport.name() + ", "
                 + describePorts());
         fire(onStart);
@@ -723,48 +720,6 @@ public class Server {
         }
     }
 
-    private void installSignals() {
-        RUNNING.add(this);
-        if (!SIGNALS.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal("USR1"), sig -> {
-                Log.notice("received SIGUSR1, reloading the workers");
-                for (Server srv : RUNNING) {
-                    if (srv.manager != null) {
-                        srv.reload();
-                    }
-                }
-            });
-        } catch (IllegalArgumentException e) {
-            Log.warning("cannot handle SIGUSR1: " + e.getMessage());
-        }
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal("USR2"), sig -> {
-                Log.notice("received SIGUSR2, reloading the task workers");
-                for (Server srv : RUNNING) {
-                    if (srv.manager != null) {
-                        Thread.ofPlatform().name("jswoole-reload-tasks").start(srv.manager::reloadTaskWorkers);
-                    }
-                }
-            });
-        } catch (IllegalArgumentException e) {
-            Log.warning("cannot handle SIGUSR2: " + e.getMessage());
-        }
-        for (String name : new String[] {"TERM", "INT"}) {
-            try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
-                    Log.notice("received SIG" + name + ", shutting down");
-                    for (Server srv : RUNNING) {
-                        srv.shutdown();
-                    }
-                });
-            } catch (IllegalArgumentException e) {
-                Log.warning("cannot handle SIG" + name + ": " + e.getMessage());
-            }
-        }
-    }
 
     private String describePorts() {
         StringBuilder sb = new StringBuilder();
@@ -851,8 +806,7 @@ public class Server {
                 }
             }
             Log.info("server stopped");
-            RUNNING.remove(this);
-            if (RUNNING.isEmpty()) {
+            if (Signals.unregister(this)) {
                 io.jswoole.memory.SharedMemory.unseal();
             }
             stopped.countDown();
@@ -1049,6 +1003,20 @@ public class Server {
             Log.notice("reload done");
         });
         return true;
+    }
+
+    /** SIGUSR1: a rolling restart of the worker JVMs (PROCESS mode; other modes have none). */
+    void reloadOnSignal() {
+        if (manager != null) {
+            reload();
+        }
+    }
+
+    /** SIGUSR2: a rolling restart of the task worker JVMs only. */
+    void reloadTaskWorkersOnSignal() {
+        if (manager != null) {
+            Thread.ofPlatform().name("jswoole-reload-tasks").start(manager::reloadTaskWorkers);
+        }
     }
 
     /** Stops worker {@code workerId} gracefully; the manager starts a new one (PROCESS mode). */
