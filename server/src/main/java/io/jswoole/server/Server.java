@@ -99,7 +99,7 @@ public class Server {
     private boolean sendYield;
     private long sendTimeoutNanos;
     private long bufferOutputSize;
-    private java.util.concurrent.ScheduledExecutorService heartbeat;
+    private IdleScanner idleScanner;
 
     private final LongAdder acceptCount = new LongAdder();
     private final LongAdder closeCount = new LongAdder();
@@ -510,7 +510,8 @@ public class Server {
             }
         }
         startTime = System.currentTimeMillis() / 1000;
-        startHeartbeat(heartbeatInterval);
+        idleScanner = new IdleScanner(ports, table);
+        idleScanner.start(heartbeatInterval);
         writePidFile();
         Signals.register(this);
         Log.info("server started: " + mode + " mode, " + workerNum + " workers, " + Transport.name() + ", "
@@ -647,55 +648,6 @@ public class Server {
         }
     }
 
-    /**
-     * The idle scanner: every {@code heartbeat_check_interval} (or half the smallest idle limit when only
-     * {@code heartbeat_idle_time} / {@code max_idle_time} is set), connections idle past their port's limit are
-     * closed. Idle time is measured on the monotonic clock.
-     */
-    private void startHeartbeat(int interval) {
-        long period = interval > 0 ? interval * 1_000_000_000L : Long.MAX_VALUE;
-        for (Port p : ports) {
-            if (p.idleNanos > 0) {
-                period = Math.min(period, p.idleNanos / 2);
-            }
-            if (p.maxIdleNanos > 0) {
-                period = Math.min(period, p.maxIdleNanos / 2);
-            }
-        }
-        if (period == Long.MAX_VALUE) {
-            return;
-        }
-        period = Math.max(period, 10_000_000L);
-        heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                r -> Thread.ofPlatform().daemon().name("jswoole-heartbeat").unstarted(r));
-        heartbeat.scheduleAtFixedRate(() -> scanIdle(true), period, period, TimeUnit.NANOSECONDS);
-    }
-
-    /** Closes (or, without {@code close}, lists) the connections idle past their port's limits. */
-    private List<Integer> scanIdle(boolean close) {
-        List<Integer> idle = new ArrayList<>();
-        long now = System.nanoTime();
-        for (Connection c : table.all()) {
-            if (c.channel == null || c.closed || c.closedByServer) {
-                continue;
-            }
-            Port p = c.port;
-            boolean heartbeatIdle = p.idleNanos > 0 && !c.protect && now - c.lastRecvNanos > p.idleNanos;
-            boolean maxIdle = p.maxIdleNanos > 0
-                    && now - Math.max(c.lastRecvNanos, c.lastSendNanos) > p.maxIdleNanos;
-            if (heartbeatIdle || maxIdle) {
-                idle.add(c.fd);
-                if (close) {
-                    Log.info("fd " + c.fd + " from " + c.remoteIp + ":" + c.remotePort + ": idle for "
-                            + (now - c.lastRecvNanos) / 1_000_000 + " ms ("
-                            + (heartbeatIdle ? "heartbeat_idle_time" : "max_idle_time") + "); closing it");
-                    c.abort();
-                }
-            }
-        }
-        return idle;
-    }
-
     private void configureLog() {
         String file = (String) settings.get("log_file");
         Log.configure(file == null ? null : Path.of(file), intSetting("log_level", Log.INFO),
@@ -750,8 +702,8 @@ public class Server {
 
     private void stopAll() {
         try {
-            if (heartbeat != null) {
-                heartbeat.shutdownNow();
+            if (idleScanner != null) {
+                idleScanner.stop();
             }
             fire(onBeforeShutdown);
             for (Channel ch : listeners) {
@@ -1362,7 +1314,7 @@ public class Server {
             Object l = processWorker.call(Ipc.CALL_HEARTBEAT, closeConn);
             return l == null ? List.of() : (List<Integer>) l;
         }
-        return table == null ? List.of() : scanIdle(closeConn);
+        return idleScanner == null ? List.of() : idleScanner.scan(closeConn);
     }
 
     /** Stops reading from connection {@code fd} until {@link #resume}; false when it does not exist. */
