@@ -383,9 +383,8 @@ public class Server {
             started = true;
         }
         validateCallbacks();
-        if (boolSetting("daemonize", false) && System.getenv(ENV_DAEMON) == null
-                && !ProcessWorker.inWorkerProcess()) {
-            daemonize();
+        if (boolSetting("daemonize", false) && !Daemon.detached() && !ProcessWorker.inWorkerProcess()) {
+            Daemon.relaunch(entryClass, entryArgs, (String) settings.get("log_file"));
         }
         configureLog();
         io.jswoole.memory.SharedMemory.seal(); // tables exist before start(), as in Swoole: workers attach to them
@@ -530,40 +529,6 @@ public class Server {
             Thread.currentThread().interrupt();
         }
         return true;
-    }
-
-    static final String ENV_DAEMON = "JSWOOLE_DAEMON";
-
-    /**
-     * {@code daemonize}: Java cannot fork, so the program is started again, detached ({@code setsid}, stdin from
-     * /dev/null, stdout and stderr to {@code log_file} or /dev/null), and this foreground JVM exits with status 0.
-     * The detached copy runs {@code main} again and serves (it writes {@code pid_file}).
-     */
-    private void daemonize() {
-        List<String> cmd = new ArrayList<>(List.of("setsid"));
-        cmd.add(ProcessHandle.current().info().command().orElseThrow());
-        if (entryClass != null) {
-            cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), entryClass));
-            cmd.addAll(entryArgs);
-        } else {
-            cmd.addAll(List.of(ProcessHandle.current().info().arguments().orElseThrow(() ->
-                    new IllegalStateException("daemonize: cannot read this JVM's command line"))));
-        }
-        String log = (String) settings.get("log_file");
-        java.io.File out = new java.io.File(log != null ? log : "/dev/null");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(new java.io.File("/dev/null"))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(out)).redirectErrorStream(true);
-        pb.environment().put(ENV_DAEMON, "1");
-        try {
-            Process p = pb.start();
-            System.out.println("daemonized: pid " + p.pid() + (log != null ? ", log " + log : ""));
-            System.out.flush();
-        } catch (java.io.IOException e) {
-            throw new SwooleException(ErrorCode.INVALID_PARAMS, "daemonize: cannot start the detached copy: "
-                    + e.getMessage(), e);
-        }
-        Runtime.getRuntime().halt(0);
     }
 
     /** This JVM is a worker of PROCESS mode: serve the master's events until it says STOP (then the JVM exits). */
