@@ -170,28 +170,8 @@ public final class HttpSettings {
             case BOOL -> SettingValues.toBoolean(given, v);
             case INT -> (int) SettingValues.toLong(given, v, k.min, k.max);
             case SIZE -> SettingValues.toSize(given, v, k.min, k.max);
-            case SECONDS -> {
-                double d;
-                if (v instanceof Number n) {
-                    d = n.doubleValue();
-                } else {
-                    try {
-                        d = Double.parseDouble(String.valueOf(v).trim());
-                    } catch (NumberFormatException e) {
-                        throw bad(given, "must be a number of seconds, got " + describe(v));
-                    }
-                }
-                if (!(d >= k.min && d <= k.max)) {
-                    throw bad(given, "must be between " + k.min + " and " + k.max + " seconds, got " + d);
-                }
-                yield d;
-            }
-            case STRING -> {
-                if (!(v instanceof String s)) {
-                    throw bad(given, "must be a string, got " + describe(v));
-                }
-                yield s;
-            }
+            case SECONDS -> SettingValues.toDouble(given, v, k.min, k.max);
+            case STRING -> SettingValues.toText(given, v);
             case STRINGS -> {
                 List<String> out = new ArrayList<>();
                 if (v instanceof String s) {

@@ -63,6 +63,34 @@ public final class SettingValues {
         }
     }
 
+    /** A number (or its decimal string) in {@code [min, max]}; fractions allowed. */
+    public static double toDouble(String key, Object v, double min, double max) {
+        double d;
+        if (v instanceof Number n) {
+            d = n.doubleValue();
+        } else if (v instanceof String s) {
+            try {
+                d = Double.parseDouble(s.trim());
+            } catch (NumberFormatException e) {
+                throw bad(key, "must be a number, got " + describe(v));
+            }
+        } else {
+            throw bad(key, "must be a number, got " + describe(v));
+        }
+        if (!(d >= min && d <= max)) {
+            throw bad(key, "must be between " + min + " and " + max + ", got " + d);
+        }
+        return d;
+    }
+
+    /** A string. */
+    public static String toText(String key, Object v) {
+        if (!(v instanceof String s)) {
+            throw bad(key, "must be a string, got " + describe(v));
+        }
+        return s;
+    }
+
     static long range(String key, long n, long min, long max) {
         if (n < min || n > max) {
             throw bad(key, "must be between " + min + " and " + max + ", got " + n);

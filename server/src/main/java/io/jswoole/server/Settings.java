@@ -222,30 +222,8 @@ public final class Settings {
             case BOOL -> SettingValues.toBoolean(given, v);
             case INT -> (int) SettingValues.toLong(given, v, k.min, k.max);
             case SIZE -> SettingValues.toSize(given, v, k.min, k.max);
-            case DOUBLE -> {
-                double d;
-                if (v instanceof Number n) {
-                    d = n.doubleValue();
-                } else if (v instanceof String s) {
-                    try {
-                        d = Double.parseDouble(s);
-                    } catch (NumberFormatException e) {
-                        throw bad(given, "must be a number, got " + SettingValues.describe(v));
-                    }
-                } else {
-                    throw bad(given, "must be a number, got " + SettingValues.describe(v));
-                }
-                if (d < k.min || d > k.max || Double.isNaN(d)) {
-                    throw bad(given, "must be between " + k.min + " and " + k.max + ", got " + d);
-                }
-                yield d;
-            }
-            case STRING -> {
-                if (!(v instanceof String s)) {
-                    throw bad(given, "must be a string, got " + SettingValues.describe(v));
-                }
-                yield s;
-            }
+            case DOUBLE -> SettingValues.toDouble(given, v, k.min, k.max);
+            case STRING -> SettingValues.toText(given, v);
             case FUNCTION -> {
                 if (!k.function.isInstance(v)) {
                     throw bad(given, "must be a " + k.function.getSimpleName() + ", got "
