@@ -129,14 +129,15 @@ final class Connection {
         boolean wrote = false;
         while ((o = outbound.poll()) != null) {
             if (o != CLOSE && o != RESET) {
-                if (o instanceof ByteBuf buf) {
-                    sendQueued.addAndGet(-buf.readableBytes());
-                }
+                int bytes = o instanceof ByteBuf buf ? buf.readableBytes() : 0;
                 if (closed || !channel.isActive()) {
+                    sendQueued.addAndGet(-bytes);
                     ReferenceCountUtil.release(o);
                     continue;
                 }
+                // counted in Netty's outbound buffer first, then no longer here: queuedBytes() never undercounts
                 channel.write(o, channel.voidPromise());
+                sendQueued.addAndGet(-bytes);
                 wrote = true;
             } else {
                 if (wrote) {
