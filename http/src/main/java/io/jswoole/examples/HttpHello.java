@@ -62,24 +62,12 @@ public final class HttpHello {
     }
 
     /**
-     * Runs the example: {@code HttpHello [host [port [base|thread [key=value ...]]]]}, values typed as
+     * Runs the example: {@code HttpHello [host [port [base|thread|process [key=value ...]]]]}, values typed as
      * {@code set()} types them (the {@code jswoole run http-hello} command offers the same with its flags).
      */
     public static void main(String[] args) {
-        String host = args.length > 0 ? args[0] : "127.0.0.1";
-        int port = args.length > 1 ? Integer.parseInt(args[1]) : 9501;
-        Mode mode = args.length > 2 ? Mode.valueOf(args[2].toUpperCase(java.util.Locale.ROOT)) : Mode.BASE;
-        Map<String, Object> settings = new LinkedHashMap<>();
-        for (int i = 3; i < args.length; i++) {
-            int eq = args[i].indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("settings are key=value, got '" + args[i] + "'");
-            }
-            String k = args[i].substring(0, eq), v = args[i].substring(eq + 1);
-            settings.put(k, io.jswoole.http.HttpSettings.handles(k) ? io.jswoole.http.HttpSettings.parse(k, v)
-                    : io.jswoole.server.Settings.parse(k, v));
-        }
-        create(host, port, mode, settings).start();
+        Args a = Args.parse(args, 9501);
+        create(a.host(), a.port(), a.mode(), a.settings()).start();
     }
 
     private static String store(Map<String, UploadedFile> files) {

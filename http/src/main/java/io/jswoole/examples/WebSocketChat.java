@@ -3,8 +3,6 @@ package io.jswoole.examples;
 import io.jswoole.server.Mode;
 import io.jswoole.websocket.WebSocketServer;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code websocket-chat}: an HTML page at / with a chat box; every message is broadcast to every open socket, with
@@ -17,7 +15,6 @@ public final class WebSocketChat {
     public static WebSocketServer create(String host, int port, Mode mode, Map<String, Object> settings) {
         WebSocketServer server = new WebSocketServer(host, port, mode);
         server.set(settings);
-        Set<Integer> members = ConcurrentHashMap.newKeySet();
         server.onRequest((req, res) -> {
             if (!req.path().equals("/")) {
                 res.status(404);
@@ -27,28 +24,39 @@ public final class WebSocketChat {
             res.header("Content-Type", "text/html; charset=utf-8");
             res.end(PAGE);
         });
-        server.onOpen((srv, req) -> {
-            members.add(req.fd());
-            broadcast(srv, members, "user-" + req.fd() + " joined");
-        });
+        server.onOpen((srv, req) -> broadcast(srv, "user-" + req.fd() + " joined"));
         server.onMessage((srv, frame) -> {
             String text = frame.text().strip();
             if (!text.isEmpty()) {
-                broadcast(srv, members, "user-" + frame.fd() + ": " + text);
+                broadcast(srv, "user-" + frame.fd() + ": " + text);
             }
         });
-        server.onClose((srv, fd, reactorId) -> {
-            if (members.remove(fd)) {
-                broadcast(server, members, "user-" + fd + " left");
-            }
-        });
+        // close fires for sockets that were WebSockets; the page's own HTTP connections leave silently
+        server.onClose((srv, fd, reactorId) -> broadcast(server, "user-" + fd + " left"));
+        server.onDisconnect((srv, fd) -> { });
         return server;
     }
 
-    private static void broadcast(WebSocketServer srv, Set<Integer> members, String line) {
-        for (int fd : members) {
-            srv.push(fd, line);
+    /**
+     * Sends {@code line} to every open WebSocket of the server, as Swoole's chat does ({@code connections} and
+     * {@code isEstablished}): in PROCESS mode the members are spread over worker JVMs, so no worker's memory
+     * holds them all.
+     */
+    private static void broadcast(WebSocketServer srv, String line) {
+        for (int fd : srv.connections()) {
+            if (srv.isEstablished(fd)) {
+                srv.push(fd, line);
+            }
         }
+    }
+
+    /**
+     * Runs the example: {@code WebSocketChat [host [port [base|thread|process [key=value ...]]]]} (the
+     * {@code jswoole run websocket-chat} command offers the same with its flags).
+     */
+    public static void main(String[] args) {
+        Args a = Args.parse(args, 9502);
+        create(a.host(), a.port(), a.mode(), a.settings()).start();
     }
 
     static final String PAGE = """

@@ -1,7 +1,10 @@
 package io.jswoole.http;
 
+import io.jswoole.server.spi.PortProtocol;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -24,6 +27,22 @@ final class HttpConn {
     final ConcurrentLinkedQueue<Pending> detached = new ConcurrentLinkedQueue<>();
     /** The guard of this connection (inbound limits, dispatch), set when the pipeline is built. */
     HttpGuard guard;
+    /** PROCESS mode, in the master: requests handed to worker JVMs and not answered yet, by sequence number. */
+    final Map<Long, Flight> inFlight = new ConcurrentHashMap<>();
+
+    /** A request in a worker JVM: where it went, whether its answer began, whether it was detached. */
+    static final class Flight {
+        final PortProtocol.Delivery delivery;
+        final Map<String, UploadedFile> files;
+        final boolean keepAlive;
+        volatile boolean started, detached;
+
+        Flight(PortProtocol.Delivery delivery, Map<String, UploadedFile> files, boolean keepAlive) {
+            this.delivery = delivery;
+            this.files = files;
+            this.keepAlive = keepAlive;
+        }
+    }
 
     /** What a detached response needs to be answered later from another coroutine or worker. */
     record Pending(long seq, boolean keepAlive, boolean head, boolean http10) {

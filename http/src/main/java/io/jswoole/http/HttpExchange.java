@@ -8,11 +8,19 @@ import java.util.Map;
  * reference-counted), the body as bytes, the multipart fields and files when they were parsed while streaming,
  * and the request's sequence number on its connection (responses are written in that order).
  *
+ * @param conn     the connection, or null in a worker JVM (PROCESS mode), where only its addresses travel
+
  * @param form     multipart form fields, or null when the body was not multipart
  * @param files    uploaded files (empty when none)
  * @param upgrade  a WebSocket upgrade request (only on a WebSocketServer)
  * @param time     when the head arrived, seconds since the epoch
  */
 record HttpExchange(HttpConn conn, long seq, HttpRequest head, byte[] body, Map<String, String> form,
-                    Map<String, UploadedFile> files, boolean keepAlive, boolean upgrade, double time) {
+                    Map<String, UploadedFile> files, boolean keepAlive, boolean upgrade, double time,
+                    String remoteIp, int remotePort, int localPort) {
+    HttpExchange(HttpConn conn, long seq, HttpRequest head, byte[] body, Map<String, String> form,
+                 Map<String, UploadedFile> files, boolean keepAlive, boolean upgrade, double time) {
+        this(conn, seq, head, body, form, files, keepAlive, upgrade, time, conn.remoteIp, conn.remotePort,
+                conn.localPort);
+    }
 }

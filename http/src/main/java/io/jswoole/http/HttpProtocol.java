@@ -30,10 +30,41 @@ final class HttpProtocol implements PortProtocol {
     private final Map<Integer, HttpConn> conns = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
     private final Map<Integer, Semaphore> workerSlots = new ConcurrentHashMap<>();
+    private final HttpRemote remote;
 
     HttpProtocol(HttpServer server, UpgradeHandler upgrades) {
         this.server = server;
         this.upgrades = upgrades;
+        this.remote = new HttpRemote(this);
+    }
+
+    @Override
+    public Remote remote() {
+        return remote;
+    }
+
+    HttpServer server() {
+        return server;
+    }
+
+    UpgradeHandler upgrades() {
+        return upgrades;
+    }
+
+    /** Every connection whose requests reached a worker (the master's, in PROCESS mode). */
+    Iterable<HttpConn> conns() {
+        return conns.values();
+    }
+
+    /** {@code c} is connection {@code fd} of the server (known once its first message goes to a worker). */
+    void track(HttpConn c, int fd) {
+        if (c.fd != fd) {
+            c.fd = fd;
+            conns.put(fd, c);
+            if (!c.channel.isActive()) {
+                conns.remove(fd, c);
+            }
+        }
     }
 
     void configure(HttpConfig cfg) {
@@ -103,13 +134,9 @@ final class HttpProtocol implements PortProtocol {
             upgrades.onMessage(fd, message);
             return;
         }
-        HttpConn c = ex.conn();
-        if (c.fd != fd) {
-            c.fd = fd;
-            conns.put(fd, c);
-            if (!c.channel.isActive()) {
-                conns.remove(fd, c);
-            }
+        HttpConn c = ex.conn(); // null in a worker JVM: the master keeps the connection
+        if (c != null) {
+            track(c, fd);
         }
         HttpConfig cfg = config;
         Request req = new Request(fd, ex, cfg);
@@ -117,7 +144,9 @@ final class HttpProtocol implements PortProtocol {
         boolean counted = false;
         try {
             if (ex.upgrade()) {
-                c.wsStatus = HttpConn.WS_HANDSHAKE;
+                if (c != null) {
+                    c.wsStatus = HttpConn.WS_HANDSHAKE;
+                }
                 upgrades.handshake(req, res);
                 if (!res.isFinished() && !res.isDetached()) {
                     res.refuseUpgrade();

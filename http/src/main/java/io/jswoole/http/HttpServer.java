@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -144,8 +145,19 @@ public class HttpServer extends Server {
         return protocol;
     }
 
+    /** The close event of {@code fd} runs: whether it had been an established WebSocket (then forgotten). */
+    protected boolean websocketClosed(int fd) {
+        if (ProtocolSupport.inWorkerProcess(this)) {
+            return Boolean.TRUE.equals(ProtocolSupport.call(this, List.of(HttpRemote.WS_CLOSED, fd)));
+        }
+        return protocol.websocket() && protocol.upgrades().forget(fd);
+    }
+
     /** Swoole's WebSocket status of {@code fd} (0 when it is not an HTTP connection of this server). */
     protected int websocketStatus(int fd) {
+        if (ProtocolSupport.inWorkerProcess(this)) {
+            return ProtocolSupport.call(this, List.of(HttpRemote.WS_STATUS, fd)) instanceof Integer s ? s : 0;
+        }
         HttpConn c = protocol.conn(fd);
         return c == null || !c.channel.isActive() ? 0 : c.wsStatus;
     }

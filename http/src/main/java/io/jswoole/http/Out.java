@@ -7,4 +7,8 @@ package io.jswoole.http;
  */
 record Out(long seq, Object msg, boolean last, boolean close) {
     static final long UNORDERED = -1;
+
+    /** A piece of a file, sent zero-copy when the Sequencer writes it (a path can travel between JVMs). */
+    record FilePart(java.io.File file, long offset, long count) {
+    }
 }

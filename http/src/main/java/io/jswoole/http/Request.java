@@ -74,9 +74,9 @@ public final class Request {
             m.put("request_time", (long) ex.time());
             m.put("request_time_float", ex.time());
             m.put("server_protocol", h.protocolVersion().text());
-            m.put("server_port", ex.conn().localPort);
-            m.put("remote_port", ex.conn().remotePort);
-            m.put("remote_addr", ex.conn().remoteIp);
+            m.put("server_port", ex.localPort());
+            m.put("remote_port", ex.remotePort());
+            m.put("remote_addr", ex.remoteIp());
             m.put("master_time", (long) ex.time());
             server = Collections.unmodifiableMap(m);
         }

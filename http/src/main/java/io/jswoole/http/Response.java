@@ -5,7 +5,6 @@ import io.jswoole.LastError;
 import io.jswoole.server.ProtocolSupport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -21,6 +20,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Swoole's {@code Http\Response}: the answer to one request. Set the status, headers and cookies, then either
@@ -65,6 +65,15 @@ public final class Response {
      * connection of {@code server}.
      */
     public static Response create(HttpServer server, int fd) {
+        if (ProtocolSupport.inWorkerProcess(server)) {
+            // the connection and its detached responses live in the master
+            if (!(ProtocolSupport.call(server, List.of(HttpRemote.CREATE, fd)) instanceof List<?> p)) {
+                LastError.fail(ErrorCode.SESSION_NOT_EXIST);
+                return null;
+            }
+            return new Response(server, fd, (Long) p.get(0), (Boolean) p.get(1), (Boolean) p.get(2),
+                    (Boolean) p.get(3), false);
+        }
         HttpConn c = server.protocol().conn(fd);
         if (c == null || !c.channel.isActive()) {
             LastError.fail(ErrorCode.SESSION_NOT_EXIST);
@@ -284,7 +293,7 @@ public final class Response {
         if (!send(new Out(seq, r, false, false))) {
             return false;
         }
-        if (!headRequest && n > 0 && !send(new Out(seq, new DefaultFileRegion(f, offset, n), false, false))) {
+        if (!headRequest && n > 0 && !send(new Out(seq, new Out.FilePart(f, offset, n), false, false))) {
             return false;
         }
         return send(new Out(seq, LastHttpContent.EMPTY_LAST_CONTENT, true, close));
@@ -318,6 +327,14 @@ public final class Response {
     public boolean detach() {
         if (finished || detached || headerSent) {
             return LastError.fail(ErrorCode.WRONG_OPERATION);
+        }
+        if (ProtocolSupport.inWorkerProcess(server)) {
+            if (!Boolean.TRUE.equals(ProtocolSupport.call(server,
+                    List.of(HttpRemote.DETACH, fd, seq, keepAlive, headRequest, http10)))) {
+                return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
+            }
+            detached = true;
+            return true;
         }
         HttpConn c = server.protocol().conn(fd);
         if (c == null) {

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
@@ -91,9 +92,10 @@ final class Sequencer extends ChannelOutboundHandlerAdapter {
             }
             upgrade = r.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code();
         }
+        Object msg = o.msg() instanceof Out.FilePart f ? new DefaultFileRegion(f.file(), f.offset(), f.count()) : o.msg();
         if (o.last() && o.close()) {
             closed = true;
-            ctx.write(o.msg()).addListener(ChannelFutureListener.CLOSE);
+            ctx.write(msg).addListener(ChannelFutureListener.CLOSE);
             ctx.flush();
             for (ArrayDeque<Out> q : held.values()) {
                 q.forEach(x -> ReferenceCountUtil.release(x.msg()));
@@ -102,7 +104,7 @@ final class Sequencer extends ChannelOutboundHandlerAdapter {
             return;
         }
         // the extension handshaker of permessage-deflate listens on the 101's promise
-        ctx.write(o.msg(), upgrade ? ctx.newPromise() : ctx.voidPromise());
+        ctx.write(msg, upgrade ? ctx.newPromise() : ctx.voidPromise());
         if (upgrade && conn.protocol.websocket()) {
             conn.protocol.upgraded(conn, ctx.pipeline());
         }

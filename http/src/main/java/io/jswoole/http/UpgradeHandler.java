@@ -1,6 +1,9 @@
 package io.jswoole.http;
 
 import io.netty.channel.ChannelPipeline;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 
 /**
  * How {@code io.jswoole.websocket.WebSocketServer} takes over connections that upgrade: the HTTP layer detects an
@@ -34,4 +37,19 @@ public interface UpgradeHandler {
 
     /** The connection {@code fd} closed (on its event loop, before the server's close event). */
     void closed(int fd);
+
+    /** The close event of {@code fd} runs: whether it had been established (it is then forgotten). Master side. */
+    boolean forget(int fd);
+
+    /** PROCESS mode, master: writes a message of an upgraded connection for a worker JVM. */
+    void writeMessage(Object message, DataOutputStream out) throws IOException;
+
+    /** PROCESS mode, worker JVM: reads what {@link #writeMessage} wrote, for {@link #onMessage}. */
+    Object readMessage(int fd, DataInputStream in) throws IOException;
+
+    /** PROCESS mode, worker JVM: writes a frame pushed to an upgraded connection, for the master. */
+    void writeFrame(Object frame, DataOutputStream out) throws IOException;
+
+    /** PROCESS mode, master: reads what {@link #writeFrame} wrote, to be written to the connection. */
+    Object readFrame(DataInputStream in) throws IOException;
 }

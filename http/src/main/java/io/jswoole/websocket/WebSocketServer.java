@@ -168,7 +168,8 @@ public class WebSocketServer extends HttpServer {
      * {@code LastError}) when {@code fd} is not an established WebSocket.
      */
     public boolean push(int fd, byte[] data, int opcode, int flags) {
-        if (!isEstablished(fd)) {
+        // in a worker JVM the master checks (a question per push would cost a round trip): see the README
+        if (!ProtocolSupport.inWorkerProcess(this) && !isEstablished(fd)) {
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
         }
         boolean fin = (flags & WebSocket.FLAG_FIN) != 0;
@@ -244,7 +245,7 @@ public class WebSocketServer extends HttpServer {
     }
 
     private void closed(Server srv, int fd, int reactorId) {
-        boolean wasWebSocket = engine.established.remove(fd);
+        boolean wasWebSocket = websocketClosed(fd);
         OnDisconnect d = onDisconnect;
         if (!wasWebSocket && d != null) {
             d.handle(this, fd);

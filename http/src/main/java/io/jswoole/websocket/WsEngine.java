@@ -4,11 +4,23 @@ import io.jswoole.http.Request;
 import io.jswoole.http.Response;
 import io.jswoole.http.UpgradeHandler;
 import io.jswoole.log.Log;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -121,5 +133,86 @@ final class WsEngine implements UpgradeHandler {
     @Override
     public void closed(int fd) {
         // the status lives with the connection; the close event consumes 'established'
+    }
+
+    @Override
+    public boolean forget(int fd) {
+        return established.remove(fd);
+    }
+
+    // PROCESS mode: a message is  code:i32 (-1 unless a close) opcode:i8 flags:i8 finish:i8 data:bytes;
+    // a pushed frame is  opcode:i8 fin:i8 rsv:i8 data:bytes
+
+    @Override
+    public void writeMessage(Object message, DataOutputStream out) throws IOException {
+        Frame f = (Frame) message;
+        if (f instanceof CloseFrame c) {
+            out.writeInt(c.code());
+        } else {
+            out.writeInt(-1);
+        }
+        out.writeByte(f.opcode());
+        out.writeByte(f.flags());
+        out.writeBoolean(f.finish());
+        out.writeInt(f.data().length);
+        out.write(f.data());
+    }
+
+    @Override
+    public Object readMessage(int fd, DataInputStream in) throws IOException {
+        int code = in.readInt();
+        int opcode = in.readByte();
+        int flags = in.readByte();
+        boolean finish = in.readBoolean();
+        byte[] data = readBytes(in);
+        return code >= 0 ? new CloseFrame(fd, code, new String(data, StandardCharsets.UTF_8))
+                : new Frame(fd, data, opcode, flags, finish);
+    }
+
+    @Override
+    public void writeFrame(Object frame, DataOutputStream out) throws IOException {
+        WebSocketFrame f = (WebSocketFrame) frame;
+        int opcode = switch (f) {
+            case TextWebSocketFrame t -> WebSocket.OPCODE_TEXT;
+            case BinaryWebSocketFrame b -> WebSocket.OPCODE_BINARY;
+            case ContinuationWebSocketFrame c -> WebSocket.OPCODE_CONTINUATION;
+            case PingWebSocketFrame p -> WebSocket.OPCODE_PING;
+            case PongWebSocketFrame p -> WebSocket.OPCODE_PONG;
+            case CloseWebSocketFrame c -> WebSocket.OPCODE_CLOSE;
+            default -> throw new IllegalArgumentException("cannot send " + f.getClass().getName());
+        };
+        out.writeByte(opcode);
+        out.writeBoolean(f.isFinalFragment());
+        out.writeByte(f.rsv());
+        ByteBuf b = f.content();
+        out.writeInt(b.readableBytes());
+        b.getBytes(b.readerIndex(), out, b.readableBytes());
+    }
+
+    @Override
+    public Object readFrame(DataInputStream in) throws IOException {
+        int opcode = in.readByte();
+        boolean fin = in.readBoolean();
+        int rsv = in.readByte();
+        ByteBuf b = Unpooled.wrappedBuffer(readBytes(in));
+        return switch (opcode) {
+            case WebSocket.OPCODE_TEXT -> new TextWebSocketFrame(fin, rsv, b);
+            case WebSocket.OPCODE_BINARY -> new BinaryWebSocketFrame(fin, rsv, b);
+            case WebSocket.OPCODE_CONTINUATION -> new ContinuationWebSocketFrame(fin, rsv, b);
+            case WebSocket.OPCODE_PING -> new PingWebSocketFrame(b);
+            case WebSocket.OPCODE_PONG -> new PongWebSocketFrame(b);
+            case WebSocket.OPCODE_CLOSE -> new CloseWebSocketFrame(true, rsv, b);
+            default -> throw new IOException("unknown opcode " + opcode);
+        };
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > in.available()) {
+            throw new IOException("bad length " + n);
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
     }
 }

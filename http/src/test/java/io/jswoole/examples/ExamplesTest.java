@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The examples: http-hello with curl, and the chat page in two tabs of a real headless Chromium. */
 class ExamplesTest {
@@ -35,11 +37,16 @@ class ExamplesTest {
         }
     }
 
-    @Test
-    void chatInTwoBrowserTabs() throws Exception {
+    /** In PROCESS mode the two tabs' sockets go to two worker JVMs (fd mod 2): the broadcast crosses them. */
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"THREAD", "PROCESS"})
+    void chatInTwoBrowserTabs(Mode mode) throws Exception {
         assumeTrue(Files.isExecutable(Chromium.BINARY), "needs Debian's chromium (apt-get install -y chromium)");
-        try (Served s = Served.start(WebSocketChat.create("127.0.0.1", 0, Mode.THREAD, Map.of("worker_num", 2)));
-             Chromium browser = new Chromium()) {
+        var chat = WebSocketChat.create("127.0.0.1", 0, mode, Map.of("worker_num", 2));
+        if (mode == Mode.PROCESS) {
+            chat.workerEntry(WebSocketChat.class, "127.0.0.1", "0", "process", "worker_num=2");
+        }
+        try (Served s = Served.start(chat); Chromium browser = new Chromium()) {
             String log = "Array.from(document.querySelectorAll('#log p')).map(p => p.textContent).join('|')";
             String tab1 = browser.open(s.url("/"));
             assertThat(browser.await(tab1, "document.body && document.body.dataset.state", "open")).isEqualTo("open");

@@ -10,102 +10,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The Request and Response API through curl and raw sockets, in BASE and THREAD mode. */
+/** The Request and Response API through curl and raw sockets, in the three modes. */
 class HttpServerTest {
     @TempDir
     Path tmp;
 
-    private final Map<String, Boolean> uploadSeen = new ConcurrentHashMap<>();
-
     private HttpServer server(Mode mode) {
-        HttpServer s = new HttpServer("127.0.0.1", 0, mode);
-        s.set(Map.of("worker_num", 2, "upload_tmp_dir", tmp.resolve("up").toString(), "package_max_length", "1M"));
-        s.onRequest(this::route);
-        return s;
+        return HttpApp.create(mode, tmp, Map.of());
     }
-
-    private void route(Request req, Response res) {
-        res.header("Content-Type", "text/plain");
-        switch (req.path()) {
-            case "/info" -> res.end("method=" + req.getMethod() + " get=" + new TreeMap<>(req.get())
-                    + " cookie=" + new TreeMap<>(req.cookie()) + " ua=" + req.header().get("user-agent")
-                    + " x=" + req.header().get("x-test") + " uri=" + req.server().get("request_uri")
-                    + " qs=" + req.server().get("query_string") + " proto=" + req.server().get("server_protocol")
-                    + " addr=" + req.server().get("remote_addr") + " port=" + req.server().get("server_port")
-                    + " fd=" + req.fd());
-            case "/post" -> res.end("post=" + new TreeMap<>(req.post()) + " raw=" + req.getContent().length());
-            case "/upload" -> {
-                StringBuilder sb = new StringBuilder("post=" + new TreeMap<>(req.post()));
-                req.files().forEach((k, f) -> {
-                    uploadSeen.put(f.tmpName().toString(), Files.exists(f.tmpName()));
-                    sb.append(" ").append(k).append(":").append(f.name()).append(":").append(f.size()).append(":")
-                            .append(f.type()).append(":").append(f.error());
-                });
-                res.end(sb.toString());
-            }
-            case "/echo" -> res.end(req.rawContent());
-            case "/data" -> res.end(new String(req.getData(), StandardCharsets.ISO_8859_1));
-            case "/status" -> {
-                res.status(418, "I'm a teapot");
-                res.header("x-custom-header", "v1");
-                res.cookie("session", "a b;c", System.currentTimeMillis() / 1000 + 3600, "/", "", true, true,
-                        "Strict", "High", false);
-                res.rawcookie("raw", "x%20y");
-                res.end("teapot");
-            }
-            case "/chunked" -> {
-                res.write("part1,");
-                res.write("part2,");
-                res.end("end");
-            }
-            case "/trailer" -> {
-                res.trailer("x-checksum", "abc");
-                res.write("body");
-                res.end();
-            }
-            case "/file" -> res.sendfile(tmp.resolve("f.txt").toString(), 2, 5);
-            case "/redirect" -> res.redirect("/info", 301);
-            case "/throw" -> throw new IllegalStateException("secret internal detail");
-            case "/detach" -> {
-                res.detach();
-                int fd = req.fd();
-                HttpServer srv = (HttpServer) served.server;
-                Thread.ofPlatform().start(() -> {
-                    Response r = Response.create(srv, fd);
-                    r.header("Content-Type", "text/plain");
-                    r.end("from another thread, writable=" + r.isWritable());
-                });
-            }
-            case "/sleep" -> {
-                try {
-                    Thread.sleep(Long.parseLong(req.get().get("ms")));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                res.end("slept=" + req.get().get("ms") + ";");
-            }
-            case "/big" -> res.end("x".repeat(5000));
-            default -> {
-                res.status(404);
-                res.end("no");
-            }
-        }
-    }
-
-    private Served served;
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void requestFields(Mode mode) throws Exception {
         try (Served s = Served.start(server(mode))) {
-            served = s;
             String out = curl("-A", "ua/1", "-H", "X-Test: yes", "-b", "k1=v1; k2=v%202",
                     s.url("/info?a=1&b=x%20y&a=2"));
             assertThat(out).contains("method=GET", "get={a=2, b=x y}", "cookie={k1=v1, k2=v%202}", "ua=ua/1",
@@ -120,28 +42,26 @@ class HttpServerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void uploadsLandInUploadTmpDirAndAreRemovedAfterTheRequest(Mode mode) throws Exception {
         Path file = tmp.resolve("up.bin");
         Files.write(file, new byte[100_000]);
         try (Served s = Served.start(server(mode))) {
-            served = s;
             String out = curl("-F", "title=hello", "-F", "doc=@" + file + ";type=application/x-test",
                     s.url("/upload"));
-            assertThat(out).isEqualTo("post={title=hello} doc:up.bin:100000:application/x-test:0");
-            assertThat(uploadSeen).hasSize(1).containsValue(true);
-            String tmpName = uploadSeen.keySet().iterator().next();
+            assertThat(out).startsWith("post={title=hello} doc:up.bin:100000:application/x-test:0 tmp=")
+                    .endsWith(" exists=true");
+            String tmpName = out.replaceAll(".* tmp=(\\S+) exists=true", "$1");
             assertThat(tmpName).startsWith(tmp.resolve("up").toString());
             assertThat(Served.eventually(() -> !Files.exists(Path.of(tmpName)))).isTrue();
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void responseFeatures(Mode mode) throws Exception {
         Files.writeString(tmp.resolve("f.txt"), "0123456789");
         try (Served s = Served.start(server(mode))) {
-            served = s;
             String status = curl("-i", s.url("/status"));
             assertThat(status).startsWith("HTTP/1.1 418 I'm a teapot").contains("X-Custom-Header: v1")
                     .containsPattern("(?i)set-cookie: session=a%20b%3Bc; expires=[^;]+; Max-Age=360\\d; path=/; "
@@ -167,10 +87,9 @@ class HttpServerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void keepAlivePipeliningInOrderAndExpectContinue(Mode mode) throws Exception {
         try (Served s = Served.start(server(mode))) {
-            served = s;
             String two = curl(s.url("/info"), s.url("/info"));
             String[] fds = two.replaceAll(".*?fd=(\\d+)", "$1 ").trim().split(" ");
             assertThat(fds).hasSize(2);
@@ -225,11 +144,7 @@ class HttpServerTest {
 
     @org.junit.jupiter.api.Test
     void roundRobinWorkersStillAnswerInOrderAndHttp10KeepAliveIsHonoured() throws Exception {
-        HttpServer h = new HttpServer("127.0.0.1", 0, Mode.THREAD);
-        h.set(Map.of("worker_num", 3, "dispatch_mode", 1, "upload_tmp_dir", tmp.toString()));
-        h.onRequest(this::route);
-        try (Served s = Served.start(h)) {
-            served = s;
+        try (Served s = Served.start(HttpApp.create(Mode.THREAD, tmp, Map.of("worker_num", 3, "dispatch_mode", 1)))) {
             try (Socket c = s.connect()) {
                 StringBuilder sb = new StringBuilder();
                 for (int ms : new int[] {120, 0, 60, 0, 30, 0}) {

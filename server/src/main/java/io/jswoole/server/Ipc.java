@@ -31,6 +31,9 @@ import java.util.function.Consumer;
  *  9 TASK     src:i32 id:i32 flags:i8 data   9 TASK (worker to master) dst:i32 id flags data
  * 10 FINISH   id:i32 flags:i8 data          31 TASK_RESULT src:i32 id flags data (from a task worker)
  * 11 PIPE     src:i32 message               32 PIPE_TO  dst:i32 message   (sendMessage)
+ * 12 MESSAGE  port fd session reactor       33 WRITE    port:i16 fd session reply
+ *            message (a port protocol's)                 (a port protocol's reply)
+ * In MESSAGE and WRITE the protocol's {@code PortProtocol.Remote} writes and reads what follows the header.
  * task data, message := a {@link Values} encoding; flags: 1 = the sender awaits it itself, 2 = failed (task worker
  * died), 4 = ended without a result
  * bytes := length:int32 + bytes;  str := bytes (UTF-8);  value := {@link Values}
@@ -43,9 +46,9 @@ import java.util.function.Consumer;
  */
 final class Ipc {
     static final byte CONNECT = 1, RECEIVE = 2, CLOSE = 3, PACKET = 4, BUFFER = 5, REPLY = 6, STOP = 7,
-            HALF_CLOSE = 8, TASK = 9, FINISH = 10, PIPE = 11;
+            HALF_CLOSE = 8, TASK = 9, FINISH = 10, PIPE = 11, MESSAGE = 12;
     static final byte HELLO = 20, SEND = 21, CLOSE_FD = 22, SENDTO = 23, CONTROL = 24, BIND = 25, CALL = 26,
-            CLOSED = 27, DONE = 28, HALF_CLOSED = 29, TASK_RESULT = 31, PIPE_TO = 32;
+            CLOSED = 27, DONE = 28, HALF_CLOSED = 29, TASK_RESULT = 31, PIPE_TO = 32, WRITE = 33;
     /**
      * Task flags: the sender waits for the result itself (callback or taskwait); the task failed; the task ended
      * without a result (the master forgets it and tells nobody).
@@ -55,7 +58,7 @@ final class Ipc {
     /** What a worker JVM asks the master (CALL frames). */
     static final byte CALL_EXISTS = 1, CALL_INFO = 2, CALL_LIST = 3, CALL_STATS = 4, CALL_HEARTBEAT = 5,
             CALL_SHUTDOWN = 6, CALL_CONNECTIONS = 7, CALL_RELOAD = 8, CALL_RETIRE = 9, CALL_STOP_WORKER = 10,
-            CALL_WORKER_PID = 11, CALL_WORKER_STATUS = 12;
+            CALL_WORKER_PID = 11, CALL_WORKER_STATUS = 12, CALL_PROTOCOL = 13;
 
     /** The key of a task in flight: the sending worker and its task id. */
     static long taskKey(int src, int id) {
@@ -233,11 +236,24 @@ final class Ipc {
             thread = Thread.ofPlatform().daemon().name(name).start(() -> run(ch, onError));
         }
 
-        synchronized void detach() {
-            channel = null;
-            Thread t = thread;
-            if (t != null) {
+        /**
+         * Stops writing to the current socket. When it returns (called from another thread), the writer thread has
+         * ended: the frames it had not written whole are back in the queue, and a frame written whole has no
+         * bytes remaining.
+         */
+        void detach() {
+            Thread t;
+            synchronized (this) {
+                channel = null;
+                t = thread;
+            }
+            if (t != null && t != Thread.currentThread()) {
                 t.interrupt();
+                try {
+                    t.join(2_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
 

@@ -168,6 +168,15 @@ final class ProcessManager {
         int status = p.exitValue();
         int signal = status > 128 ? status - 128 : 0;
         int code = signal > 0 ? 0 : status;
+        Thread reader = w.reader;
+        if (reader != null) {
+            try {
+                // the dead process's last frames (replies it wrote before dying) are read before it counts as lost
+                reader.join(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         lost(w, w.channel);
         w.ready = new java.util.concurrent.CountDownLatch(1);
         if (stopping) {
@@ -220,9 +229,11 @@ final class ProcessManager {
                     RemoteWorker w = workers[id];
                     me[0] = w;
                     w.channel = ch;
+                    w.reader = Thread.currentThread();
                     w.pid = pid;
                     w.pendingCloses.clear();
-                    w.writer.attach(ch, e -> lost(w, ch));
+                    // a failed write means the worker is gone: its reader sees the end and calls lost()
+                    w.writer.attach(ch, e -> Log.debug("worker #" + id + ": write failed: " + e.getMessage()));
                     w.ready.countDown();
                     Log.info("worker #" + id + " (pid " + pid + ") ready");
                     return;
@@ -264,6 +275,9 @@ final class ProcessManager {
             server.closeHandled(e.getKey(), e.getValue());
         }
         w.pendingCloses.clear();
+        if (w.id < workerNum) {
+            server.protocolWorkerLost(w.id);
+        }
     }
 
     private void command(RemoteWorker w, byte type, DataInputStream in) throws IOException {
@@ -279,6 +293,12 @@ final class ProcessManager {
                 if (server.sessionIs(fd, session)) {
                     server.close(fd, in.readBoolean());
                 }
+            }
+            case Ipc.WRITE -> {
+                int port = in.readShort();
+                int fd = in.readInt();
+                long session = in.readLong();
+                server.writeFromWorker(port, fd, session, in);
             }
             case Ipc.SENDTO -> {
                 String ip = Ipc.str(in);
@@ -377,6 +397,7 @@ final class ProcessManager {
             case Ipc.CALL_RETIRE, Ipc.CALL_STOP_WORKER -> server.stop((Integer) args);
             case Ipc.CALL_WORKER_PID -> server.getWorkerPid((Integer) args);
             case Ipc.CALL_WORKER_STATUS -> server.getWorkerStatus((Integer) args);
+            case Ipc.CALL_PROTOCOL -> server.protocolPort().protocol.remote().answer(args);
             default -> throw new IllegalArgumentException("unknown call " + op);
         };
     }

@@ -130,6 +130,18 @@ final class ProcessWorker implements EventSite {
                 }
                 run(new WorkerEvent.Receive(port, fd, reactor, Ipc.bytes(in)));
             }
+            case Ipc.MESSAGE -> {
+                int port = in.readShort();
+                int fd = in.readInt();
+                sessions.put(fd, in.readLong());
+                int reactor = in.readInt();
+                Object message = server.port(port).protocol.remote().readMessage(fd, in);
+                receiving.merge(fd, 1, Integer::sum);
+                if (gated) {
+                    gates.computeIfAbsent(fd, k -> EventGate.connected()).receiveQueued();
+                }
+                run(new WorkerEvent.Message(port, fd, reactor, message));
+            }
             case Ipc.CLOSE -> {
                 int port = in.readShort();
                 int fd = in.readInt();
@@ -222,8 +234,13 @@ final class ProcessWorker implements EventSite {
             try {
                 server.handle(this, scheduler, requests, e);
             } finally {
-                if (e instanceof WorkerEvent.Receive r) {
-                    receiving.computeIfPresent(r.fd(), (k, n) -> n == 1 ? null : n - 1);
+                int fd = switch (e) {
+                    case WorkerEvent.Receive r -> r.fd();
+                    case WorkerEvent.Message m -> m.fd();
+                    default -> -1;
+                };
+                if (fd >= 0) {
+                    receiving.computeIfPresent(fd, (k, n) -> n == 1 ? null : n - 1);
                 }
                 finished();
             }
@@ -392,6 +409,23 @@ final class ProcessWorker implements EventSite {
     boolean send(int fd, byte[] data) {
         writer.send(Ipc.send(fd, sessions.getOrDefault(fd, 0L), data));
         return true;
+    }
+
+    /** A port protocol's reply for {@code fd} (ownership passes), through the master. */
+    boolean protocolWrite(int fd, Object reply) {
+        try {
+            Port port = server.protocolPort();
+            long session = sessions.getOrDefault(fd, 0L);
+            writer.send(Ipc.frame(Ipc.WRITE, out -> {
+                out.writeShort(port.index);
+                out.writeInt(fd);
+                out.writeLong(session);
+                port.protocol.remote().writeReply(fd, reply, out);
+            }));
+            return true;
+        } finally {
+            io.netty.util.ReferenceCountUtil.release(reply);
+        }
     }
 
     boolean close(int fd, boolean reset) {

@@ -22,15 +22,38 @@ public final class ProtocolSupport {
     /**
      * Queues {@code message} (a ByteBuf or any object the port's encoders understand; ownership passes) for
      * connection {@code fd}, behind what was sent before, flushed with the batch. False (and the message released)
-     * when the connection is gone.
+     * when the connection is gone. In a worker JVM of PROCESS mode the message goes through the master (the
+     * protocol's {@code Remote} writes it); true once it is on its way.
      */
     public static boolean write(Server server, int fd, Object message) {
+        ProcessWorker remote = server.processWorker();
+        if (remote != null) {
+            return remote.protocolWrite(fd, message);
+        }
         Connection c = server.connection(fd);
         if (c == null || c.closed || c.closedByServer) {
             ReferenceCountUtil.release(message);
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
         }
         return c.send(message) || LastError.fail(ErrorCode.SESSION_CLOSED);
+    }
+
+    /** Whether this JVM is a worker JVM of PROCESS mode (connections live in the master). */
+    public static boolean inWorkerProcess(Server server) {
+        return server.processWorker() != null;
+    }
+
+    /**
+     * In a worker JVM: asks the master's protocol ({@code Remote.answer}) and waits for its answer (a
+     * {@code Values} type: null, Boolean, Integer, Long, Double, String, byte[], List, Map), parking only the calling
+     * coroutine; null when the master does not answer within 10 s. In the master or one JVM it answers at once.
+     */
+    public static Object call(Server server, Object question) {
+        ProcessWorker remote = server.processWorker();
+        if (remote != null) {
+            return remote.call(Ipc.CALL_PROTOCOL, question);
+        }
+        return server.protocolPort().protocol.remote().answer(question);
     }
 
     /** The port a connection came in on, or null when the fd does not exist. */

@@ -1,5 +1,8 @@
 package io.jswoole.server;
 
+import io.jswoole.server.spi.PortProtocol;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +21,8 @@ final class RemoteWorker {
     volatile long pid;
     volatile long startedNanos;
     volatile SocketChannel channel;
+    /** The thread reading the current process's frames. */
+    volatile Thread reader;
     /** Counted down when the current process said HELLO. */
     volatile CountDownLatch ready = new CountDownLatch(1);
     /** Set while the manager replaces the process on purpose (reload, stop): its exit is not an error. */
@@ -71,9 +76,43 @@ final class RemoteWorker {
                 Ipc.bytes(out, p.data());
             }));
             case WorkerEvent.Message m -> {
-                io.netty.util.ReferenceCountUtil.release(m.message());
-                throw new IllegalStateException("port protocols (HTTP, WebSocket) do not run in PROCESS mode yet");
+                Sent sent = new Sent(id);
+                try {
+                    PortProtocol.Remote remote = server.port(m.port()).protocol.remote();
+                    ByteBuffer frame = Ipc.frame(Ipc.MESSAGE, out -> {
+                        out.writeShort(m.port());
+                        out.writeInt(m.fd());
+                        out.writeLong(session(m.fd()));
+                        out.writeInt(m.reactorId());
+                        remote.writeMessage(m.fd(), m.message(), sent, out);
+                    });
+                    sent.frame = frame;
+                    writer.send(frame);
+                } finally {
+                    ReferenceCountUtil.release(m.message());
+                }
             }
+        }
+    }
+
+    /** A protocol message sent to this worker: reached once its frame was written whole to the worker's JVM. */
+    private static final class Sent implements PortProtocol.Delivery {
+        private final int workerId;
+        volatile ByteBuffer frame;
+
+        Sent(int workerId) {
+            this.workerId = workerId;
+        }
+
+        @Override
+        public int workerId() {
+            return workerId;
+        }
+
+        @Override
+        public boolean reached() {
+            ByteBuffer f = frame;
+            return f != null && !f.hasRemaining();
         }
     }
 

@@ -601,6 +601,19 @@ public class Server {
     }
 
     private void validateCallbacks() {
+        if (mode == Mode.PROCESS) {
+            long protocols = ports.stream().filter(p -> p.protocol != null).count();
+            for (Port p : ports) {
+                if (p.protocol != null && p.protocol.remote() == null) {
+                    throw new IllegalStateException("port " + p.host + ":" + p.port + ": its protocol ("
+                            + p.protocol.getClass().getSimpleName() + ") does not run in PROCESS mode");
+                }
+            }
+            if (protocols > 1) {
+                throw new IllegalStateException("PROCESS mode takes one protocol port (HTTP, WebSocket...) per "
+                        + "server; this one has " + protocols);
+            }
+        }
         for (Port p : ports) {
             if (p.type.isStream() && p.protocol == null && p.receiveCallback() == null) {
                 throw new IllegalStateException("port " + p.host + ":" + p.port + " (" + p.type
@@ -836,10 +849,15 @@ public class Server {
             return;
         }
         c.lastDispatchMillis = c.lastRecvMillis;
-        c.gate.receiveQueued();
+        boolean local = manager == null; // a worker JVM keeps its own gate
+        if (local) {
+            c.gate.receiveQueued();
+        }
         if (!deliver(c, w, new WorkerEvent.Message(c.port.index, c.fd, c.reactorId, msg))) {
             io.netty.util.ReferenceCountUtil.release(msg);
-            c.gate.exitReceive();
+            if (local) {
+                c.gate.exitReceive();
+            }
         }
     }
 
@@ -877,6 +895,46 @@ public class Server {
         if (sessionIs(fd, session) && send(fd, data)) {
             w.responseCount.increment();
         }
+    }
+
+    /** A worker JVM's port-protocol reply: queued when {@code fd} is still the connection the worker meant. */
+    void writeFromWorker(int port, int fd, long session, java.io.DataInputStream in) throws java.io.IOException {
+        Object reply = port(port).protocol.remote().readReply(fd, in);
+        if (reply == null) {
+            return;
+        }
+        if (sessionIs(fd, session)) {
+            ProtocolSupport.write(this, fd, reply);
+        } else {
+            io.netty.util.ReferenceCountUtil.release(reply);
+        }
+    }
+
+    /** Worker {@code workerId}'s JVM died: its port protocol answers what it had in flight. */
+    void protocolWorkerLost(int workerId) {
+        Port p = protocolPort();
+        if (p != null) {
+            try {
+                p.protocol.remote().workerLost(workerId);
+            } catch (RuntimeException e) {
+                Log.error("protocol failed to answer the requests of dead worker #" + workerId, e);
+            }
+        }
+    }
+
+    /** The port with a protocol (PROCESS mode allows one), or null. */
+    Port protocolPort() {
+        for (Port p : ports) {
+            if (p.protocol != null) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** In a worker JVM of PROCESS mode: its link to the master; else null. */
+    ProcessWorker processWorker() {
+        return processWorker;
     }
 
     /** A worker JVM ran the receives that came before a half-close of {@code fd}. */

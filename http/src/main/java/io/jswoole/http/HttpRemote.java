@@ -1,0 +1,372 @@
+package io.jswoole.http;
+
+import io.jswoole.log.Log;
+import io.jswoole.server.ProtocolSupport;
+import io.jswoole.server.spi.PortProtocol;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * HTTP and WebSocket across the process boundary (PROCESS mode): complete requests and WebSocket messages go from
+ * the master to a worker JVM, response pieces and pushed frames come back, and the master keeps what it needs to
+ * answer for a worker that dies ({@link #workerLost}: 503 for a request whose answer had not begun, a close for
+ * one cut short). Worker JVMs ask the master, through {@link #answer}, for what lives with the connection: detached
+ * responses and the WebSocket status.
+ * <pre>
+ * message := 1 exchange | 2 frame
+ *   exchange := seq:i64 method:str uri:str version:str headers body:bytes form files keepAlive:i8 upgrade:i8
+ *               time:f64 remoteIp:str remotePort:i32 localPort:i32
+ *   headers := count:i32 (name:str value:str)*;  form := count:i32 (-1: none) (name:str value:str)*
+ *   files := count:i32 (field:str name:str type:str tmpName:str error:i32 size:i64)*
+ * reply := 1 out | 2 frame
+ *   out := seq:i64 last:i8 close:i8 piece
+ *   piece := 1 full (status:i32 reason:str headers trailers content:bytes) | 2 head (status reason headers)
+ *          | 3 content (content) | 4 last (content trailers) | 5 file (path:str offset:i64 count:i64)
+ * frame := what the {@link UpgradeHandler} writes (a WebSocket message in, a pushed frame out)
+ * </pre>
+ */
+final class HttpRemote implements PortProtocol.Remote {
+    private static final byte EXCHANGE = 1, FRAME = 2;
+    private static final byte FULL = 1, HEAD = 2, CONTENT = 3, LAST = 4, FILE = 5;
+    /** Questions a worker JVM asks ({@link #answer}): a list starting with one of these. */
+    static final String DETACH = "detach", CREATE = "create", WS_STATUS = "ws-status", WS_CLOSED = "ws-closed";
+
+    private final HttpProtocol protocol;
+
+    HttpRemote(HttpProtocol protocol) {
+        this.protocol = protocol;
+    }
+
+    // ---- master to worker JVM
+
+    @Override
+    public void writeMessage(int fd, Object message, PortProtocol.Delivery delivery, DataOutputStream out)
+            throws IOException {
+        if (!(message instanceof HttpExchange ex)) {
+            out.writeByte(FRAME);
+            protocol.upgrades().writeMessage(message, out);
+            return;
+        }
+        HttpConn c = ex.conn();
+        protocol.track(c, fd);
+        if (ex.upgrade()) {
+            c.wsStatus = HttpConn.WS_HANDSHAKE;
+        }
+        c.inFlight.put(ex.seq(), new HttpConn.Flight(delivery, ex.files(), ex.keepAlive() && !ex.upgrade()));
+        HttpRequest h = ex.head();
+        out.writeByte(EXCHANGE);
+        out.writeLong(ex.seq());
+        out.writeUTF(h.method().name());
+        str(out, h.uri());
+        out.writeUTF(h.protocolVersion().text());
+        headers(out, h.headers());
+        bytes(out, ex.body());
+        if (ex.form() == null) {
+            out.writeInt(-1);
+        } else {
+            out.writeInt(ex.form().size());
+            for (Map.Entry<String, String> e : ex.form().entrySet()) {
+                str(out, e.getKey());
+                str(out, e.getValue());
+            }
+        }
+        out.writeInt(ex.files().size());
+        for (Map.Entry<String, UploadedFile> e : ex.files().entrySet()) {
+            UploadedFile f = e.getValue();
+            str(out, e.getKey());
+            str(out, f.name());
+            str(out, f.type());
+            str(out, f.tmpName().toString());
+            out.writeInt(f.error());
+            out.writeLong(f.size());
+        }
+        out.writeBoolean(ex.keepAlive());
+        out.writeBoolean(ex.upgrade());
+        out.writeDouble(ex.time());
+        out.writeUTF(ex.remoteIp());
+        out.writeInt(ex.remotePort());
+        out.writeInt(ex.localPort());
+    }
+
+    @Override
+    public Object readMessage(int fd, DataInputStream in) throws IOException {
+        if (in.readByte() == FRAME) {
+            return protocol.upgrades().readMessage(fd, in);
+        }
+        long seq = in.readLong();
+        HttpMethod method = HttpMethod.valueOf(in.readUTF());
+        String uri = str(in);
+        HttpVersion version = HttpVersion.valueOf(in.readUTF());
+        HttpRequest head = new DefaultHttpRequest(version, method, uri, headers(in));
+        byte[] body = bytes(in);
+        int n = in.readInt();
+        Map<String, String> form = null;
+        if (n >= 0) {
+            form = new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                form.put(str(in), str(in));
+            }
+        }
+        n = in.readInt();
+        Map<String, UploadedFile> files = n == 0 ? Map.of() : new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            String field = str(in);
+            files.put(field, new UploadedFile(str(in), str(in), Path.of(str(in)), in.readInt(), in.readLong()));
+        }
+        boolean keepAlive = in.readBoolean();
+        boolean upgrade = in.readBoolean();
+        double time = in.readDouble();
+        return new HttpExchange(null, seq, head, body, form, files, keepAlive, upgrade, time, in.readUTF(),
+                in.readInt(), in.readInt());
+    }
+
+    // ---- worker JVM to master
+
+    @Override
+    public void writeReply(int fd, Object reply, DataOutputStream out) throws IOException {
+        if (!(reply instanceof Out o)) {
+            out.writeByte(FRAME);
+            protocol.upgrades().writeFrame(reply, out);
+            return;
+        }
+        out.writeByte(EXCHANGE);
+        out.writeLong(o.seq());
+        out.writeBoolean(o.last());
+        out.writeBoolean(o.close());
+        switch (o.msg()) {
+            case FullHttpResponse r -> {
+                out.writeByte(FULL);
+                status(out, r.status());
+                headers(out, r.headers());
+                headers(out, r.trailingHeaders());
+                content(out, r.content());
+            }
+            case HttpResponse r -> {
+                out.writeByte(HEAD);
+                status(out, r.status());
+                headers(out, r.headers());
+            }
+            case LastHttpContent l -> {
+                out.writeByte(LAST);
+                content(out, l.content());
+                headers(out, l.trailingHeaders());
+            }
+            case HttpContent c -> {
+                out.writeByte(CONTENT);
+                content(out, c.content());
+            }
+            case Out.FilePart f -> {
+                out.writeByte(FILE);
+                str(out, f.file().getPath());
+                out.writeLong(f.offset());
+                out.writeLong(f.count());
+            }
+            default -> throw new IllegalArgumentException("cannot send " + o.msg().getClass().getName()
+                    + " to the master");
+        }
+    }
+
+    @Override
+    public Object readReply(int fd, DataInputStream in) throws IOException {
+        if (in.readByte() == FRAME) {
+            Object frame = protocol.upgrades().readFrame(in);
+            HttpConn c = protocol.conn(fd);
+            if (c == null || c.wsStatus != HttpConn.WS_ACTIVE) {
+                Log.debug("fd " + fd + " is not an established WebSocket: a frame pushed to it is dropped");
+                io.netty.util.ReferenceCountUtil.release(frame);
+                return null;
+            }
+            return frame;
+        }
+        long seq = in.readLong();
+        boolean last = in.readBoolean();
+        boolean close = in.readBoolean();
+        Object msg = switch (in.readByte()) {
+            case FULL -> {
+                HttpResponseStatus status = status(in);
+                HttpHeaders headers = headers(in);
+                HttpHeaders trailers = headers(in);
+                yield new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content(in), headers, trailers);
+            }
+            case HEAD -> {
+                HttpResponseStatus status = status(in);
+                yield new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, headers(in));
+            }
+            case CONTENT -> new DefaultHttpContent(content(in));
+            case LAST -> {
+                DefaultLastHttpContent l = new DefaultLastHttpContent(content(in));
+                l.trailingHeaders().set(headers(in));
+                yield l;
+            }
+            case FILE -> new Out.FilePart(new File(str(in)), in.readLong(), in.readLong());
+            default -> throw new IOException("unknown response piece");
+        };
+        HttpConn c = protocol.conn(fd);
+        HttpConn.Flight f = c == null ? null : c.inFlight.get(seq);
+        if (f != null) {
+            if (last) {
+                c.inFlight.remove(seq, f);
+            } else {
+                f.started = true;
+            }
+        }
+        if (c != null && msg instanceof HttpResponse r && r.status().code() == 101 && protocol.websocket()) {
+            // frames pushed after the 101 queue behind it, which switches the pipeline before they pass
+            c.wsStatus = HttpConn.WS_ACTIVE;
+        }
+        return new Out(seq, msg, last, close);
+    }
+
+    // ---- the master's answers and the dead worker's requests
+
+    @Override
+    public Object answer(Object question) {
+        List<?> q = (List<?>) question;
+        int fd = (Integer) q.get(1);
+        HttpConn c = protocol.conn(fd);
+        return switch ((String) q.get(0)) {
+            case DETACH -> {
+                long seq = (Long) q.get(2);
+                if (c == null) {
+                    yield false;
+                }
+                HttpConn.Flight f = c.inFlight.get(seq);
+                if (f != null) {
+                    f.detached = true; // answered by whoever creates it, not lost with this worker
+                }
+                c.detached.add(new HttpConn.Pending(seq, (Boolean) q.get(3), (Boolean) q.get(4), (Boolean) q.get(5)));
+                yield true;
+            }
+            case CREATE -> {
+                if (c == null || !c.channel.isActive()) {
+                    yield null;
+                }
+                HttpConn.Pending p = c.detached.poll();
+                yield p == null ? List.of(Out.UNORDERED, true, false, false)
+                        : List.of(p.seq(), p.keepAlive(), p.head(), p.http10());
+            }
+            case WS_STATUS -> c == null || !c.channel.isActive() ? 0 : c.wsStatus;
+            case WS_CLOSED -> protocol.upgrades() != null && protocol.upgrades().forget(fd);
+            default -> throw new IllegalArgumentException("unknown question " + q);
+        };
+    }
+
+    @Override
+    public void workerLost(int workerId) {
+        int unanswered = 0, cut = 0;
+        for (HttpConn c : protocol.conns()) {
+            for (Map.Entry<Long, HttpConn.Flight> e : c.inFlight.entrySet()) {
+                HttpConn.Flight f = e.getValue();
+                if (f.delivery.workerId() != workerId || !f.delivery.reached() || f.detached
+                        || !c.inFlight.remove(e.getKey(), f)) {
+                    continue;
+                }
+                Multipart.deleteFiles(f.files);
+                if (f.started) {
+                    cut++;
+                    ProtocolSupport.write(protocol.server(), c.fd,
+                            new Out(e.getKey(), LastHttpContent.EMPTY_LAST_CONTENT, true, true));
+                } else {
+                    unanswered++;
+                    ProtocolSupport.write(protocol.server(), c.fd,
+                            new Out(e.getKey(), Responses.error(503, !f.keepAlive), true, !f.keepAlive));
+                }
+            }
+        }
+        if (unanswered + cut > 0) {
+            Log.warning("worker #" + workerId + " died with " + (unanswered + cut) + " requests in flight: "
+                    + unanswered + " answered 503, " + cut + " closed mid-response");
+        }
+    }
+
+    // ---- fields
+
+    private static void status(DataOutputStream out, HttpResponseStatus s) throws IOException {
+        out.writeInt(s.code());
+        str(out, s.reasonPhrase());
+    }
+
+    private static HttpResponseStatus status(DataInputStream in) throws IOException {
+        int code = in.readInt();
+        String reason = str(in);
+        HttpResponseStatus std = HttpResponseStatus.valueOf(code);
+        return std.reasonPhrase().equals(reason) ? std : new HttpResponseStatus(code, reason);
+    }
+
+    private static void headers(DataOutputStream out, HttpHeaders h) throws IOException {
+        out.writeInt(h.size());
+        var it = h.iteratorCharSequence();
+        while (it.hasNext()) {
+            var e = it.next();
+            str(out, e.getKey().toString());
+            str(out, e.getValue().toString());
+        }
+    }
+
+    private static HttpHeaders headers(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        // names and values were validated where they were made (Netty's decoder, Response.header)
+        HttpHeaders h = new DefaultHttpHeaders(false);
+        for (int i = 0; i < n; i++) {
+            h.add(str(in), str(in));
+        }
+        return h;
+    }
+
+    private static void content(DataOutputStream out, ByteBuf b) throws IOException {
+        out.writeInt(b.readableBytes());
+        b.getBytes(b.readerIndex(), out, b.readableBytes());
+    }
+
+    private static ByteBuf content(DataInputStream in) throws IOException {
+        byte[] b = bytes(in);
+        return b.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(b);
+    }
+
+    static void bytes(DataOutputStream out, byte[] b) throws IOException {
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    static byte[] bytes(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > in.available()) {
+            throw new IOException("bad length " + n);
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
+    }
+
+    /** A string of any length (writeUTF stops at 64 KiB). */
+    static void str(DataOutputStream out, String s) throws IOException {
+        bytes(out, s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    static String str(DataInputStream in) throws IOException {
+        return new String(bytes(in), java.nio.charset.StandardCharsets.UTF_8);
+    }
+}
