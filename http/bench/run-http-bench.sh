@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The HTTP benchmark of BENCHMARKS.md: http-hello in BASE and THREAD mode beside the raw Netty peer, through
+# The HTTP benchmark of BENCHMARKS.md: http-hello in BASE, THREAD and PROCESS mode beside the raw Netty peer, through
 # ../shared/peers/bench-http.sh (server on CPU 0, wrk on CPU 1). Run from the repository root after
-# `mvn -B -q install -DskipTests -pl core,protocol,server` and `mvn -B -q -f http/pom.xml package -DskipTests`;
+# `mvn -B -q install -DskipTests -pl core,protocol,server` and `mvn -B -q -f http/pom.xml package -DskipTests`
+# (in PROCESS mode the worker JVM inherits the master's CPU: both run on CPU 0);
 # build the peers first (see ../shared/peers/README.md).
 # CONFIGS="pipe plain" (default both): pipe = PIPELINE=16 CONNS=256, plain = PIPELINE=1 CONNS=64.
 set -eu
@@ -28,6 +29,8 @@ for cfg in ${CONFIGS:-pipe plain}; do
   $B jswoole-base 9611 / -- $J $FLAGS $JSW -cp "$CP" io.jswoole.examples.HttpHello 127.0.0.1 9611 base \
       worker_num=1 log_level=4
   $B jswoole-thread 9612 / -- $J $FLAGS $JSW -cp "$CP" io.jswoole.examples.HttpHello 127.0.0.1 9612 thread \
+      worker_num=1 reactor_num=1 log_level=4
+  $B jswoole-process 9614 / -- $J $FLAGS $JSW -cp "$CP" io.jswoole.examples.HttpHello 127.0.0.1 9614 process \
       worker_num=1 reactor_num=1 log_level=4
   if [ "$cfg" = pipe ]; then
     $B jswoole-base-notrack 9613 / -- $J $FLAGS -Djdk.trackAllThreads=false $JSW -cp "$CP" \

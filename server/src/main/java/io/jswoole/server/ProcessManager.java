@@ -68,13 +68,8 @@ final class ProcessManager {
         Files.deleteIfExists(socketPath);
         listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         listener.bind(UnixDomainSocketAddress.of(socketPath));
-        // only the workers may connect: owner-only, and owned by the workers' user when they run as another one
+        // only the workers may connect: owner-only (workers connect before they drop to 'user')
         Files.setPosixFilePermissions(socketPath, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        String user = (String) server.setting().get("user");
-        if (user != null) {
-            var lookup = socketPath.getFileSystem().getUserPrincipalLookupService();
-            Files.setOwner(socketPath, lookup.lookupPrincipalByName(user));
-        }
         Thread.ofPlatform().daemon().name("jswoole-manager-accept").start(this::acceptLoop);
         for (RemoteWorker w : workers) {
             spawn(w);
@@ -120,26 +115,14 @@ final class ProcessManager {
     }
 
     /**
-     * The worker's command line: the entry point when one was given, else this JVM's own command line; run as
-     * {@code user}/{@code group} (through {@code runuser} / {@code setpriv}; the master must be root) when set, and named {@code jswoole: worker #N}
-     * in {@code ps} (through bash's {@code exec -a}).
+     * The worker's command line: the entry point when one was given, else this JVM's own command line, named
+     * {@code jswoole: worker #N} in {@code ps} (through bash's {@code exec -a}). It starts as the master's user;
+     * {@code chroot}, {@code group} and {@code user} are applied by the worker itself ({@link Privileges}).
      */
     private List<String> command(int id) {
         String java = ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>();
-        String user = (String) server.setting().get("user");
-        String group = (String) server.setting().get("group");
-        if (user != null) {
-            // the user's primary and supplementary groups, or the group asked for
-            cmd.addAll(List.of("runuser", "-u", user));
-            if (group != null) {
-                cmd.addAll(List.of("-g", group));
-            }
-            cmd.add("--");
-        } else if (group != null) {
-            cmd.addAll(List.of("setpriv", "--regid=" + group, "--clear-groups"));
-        }
         if (BASH != null) {
             cmd.add(BASH);
             cmd.add("-c");
@@ -147,8 +130,10 @@ final class ProcessManager {
             cmd.add(id < workerNum ? "jswoole: worker #" + id : "jswoole: task #" + (id - workerNum));
         }
         cmd.add(java);
+        List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        cmd.addAll(sharedArchive(id, jvmArgs));
         if (server.entryClass != null) {
-            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            cmd.addAll(jvmArgs);
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
             cmd.add(server.entryClass);
@@ -159,6 +144,40 @@ final class ProcessManager {
             cmd.addAll(List.of(args));
         }
         return cmd;
+    }
+
+    /**
+     * AppCDS for worker JVMs: the first worker to exit cleanly writes the classes it loaded to an archive (JDK 19+
+     * {@code AutoCreateSharedArchive}), and later workers, replacements included, map it instead of loading
+     * those classes again. One archive per JDK, class path, command and worker id (one writer per file); none
+     * when the command already chooses its class-data sharing, when the class path has directories (CDS archives
+     * jars only), or when workers change root or user (they could not write it).
+     */
+    private List<String> sharedArchive(int id, List<String> jvmArgs) {
+        Map<String, Object> s = server.setting();
+        boolean directories = java.util.Arrays.stream(System.getProperty("java.class.path").split(
+                java.io.File.pathSeparator)).anyMatch(e -> Files.isDirectory(Path.of(e)));
+        if (directories || s.containsKey("chroot") || s.containsKey("user") || s.containsKey("group")
+                || jvmArgs.stream().anyMatch(a -> a.startsWith("-Xshare") || a.contains("SharedArchiveFile"))) {
+            return List.of();
+        }
+        String key = System.getProperty("java.home") + "|" + System.getProperty("java.vm.version") + "|"
+                + System.getProperty("java.class.path") + "|" + server.entryClass + "|"
+                + ProcessHandle.current().info().arguments().map(List::of).orElse(List.of());
+        try {
+            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "jswoole-cds-" + System.getProperty("user.name"));
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            String name = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 12) + "-" + id + ".jsa";
+            // quiet: the dump lists the classes it skips, and with --enable-native-access the JDK reports that
+            // it cannot use its archived module graph (the archived classes still load)
+            return List.of("-XX:SharedArchiveFile=" + dir.resolve(name), "-XX:+AutoCreateSharedArchive",
+                    "-Xlog:cds*=off", "-Xlog:aot*=off");
+        } catch (IOException | java.security.NoSuchAlgorithmException | UnsupportedOperationException e) {
+            Log.debug("no class-data archive for workers: " + e);
+            return List.of();
+        }
     }
 
     private void exited(RemoteWorker w, Process p) {
@@ -235,7 +254,8 @@ final class ProcessManager {
                     // a failed write means the worker is gone: its reader sees the end and calls lost()
                     w.writer.attach(ch, e -> Log.debug("worker #" + id + ": write failed: " + e.getMessage()));
                     w.ready.countDown();
-                    Log.info("worker #" + id + " (pid " + pid + ") ready");
+                    Log.info("worker #" + id + " (pid " + pid + ") ready, "
+                            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - w.startedNanos) + " ms after its start");
                     return;
                 }
                 command(me[0], type, in);

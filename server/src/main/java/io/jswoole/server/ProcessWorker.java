@@ -90,6 +90,13 @@ final class ProcessWorker implements EventSite {
     void run() throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         ch.connect(UnixDomainSocketAddress.of(System.getenv(ProcessManager.ENV_SOCKET)));
+        try {
+            Privileges.apply((String) server.setting().get("chroot"), (String) server.setting().get("user"),
+                    (String) server.setting().get("group"));
+        } catch (RuntimeException e) {
+            Log.error("worker #" + id + ": cannot drop privileges: " + e.getMessage());
+            Runtime.getRuntime().halt(1);
+        }
         writer.attach(ch, e -> Log.error("worker #" + id + ": link to the master failed: " + e.getMessage()));
         writer.send(Ipc.frame(Ipc.HELLO, out -> {
             out.writeInt(id);

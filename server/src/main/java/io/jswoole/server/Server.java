@@ -471,11 +471,23 @@ public class Server {
             throw new IllegalArgumentException("setting 'task_max_request' recycles task worker JVMs: it needs "
                     + "Mode.PROCESS (the task workers of BASE and THREAD mode are threads of this JVM)");
         }
-        if ((settings.containsKey("user") || settings.containsKey("group")) && manager == null) {
+        boolean isolated = settings.containsKey("user") || settings.containsKey("group")
+                || settings.containsKey("chroot");
+        if (isolated && manager == null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             stopped.countDown();
-            throw new IllegalArgumentException("settings 'user' and 'group' apply to worker JVMs: they need "
-                    + "Mode.PROCESS (the workers of BASE and THREAD mode are threads of this JVM)");
+            throw new IllegalArgumentException("settings 'user', 'group' and 'chroot' apply to worker JVMs: they "
+                    + "need Mode.PROCESS (the workers of BASE and THREAD mode are threads of this JVM)");
+        }
+        if (isolated) {
+            try {
+                Privileges.validate((String) settings.get("chroot"), (String) settings.get("user"),
+                        (String) settings.get("group"));
+            } catch (IllegalArgumentException e) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                stopped.countDown();
+                throw e;
+            }
         }
         if (taskWorkerNum > 0 && manager == null) {
             tasks = new Tasks(this, taskWorkerNum, workerNum, intSetting("task_ipc_mode", 1), taskCoroutine,

@@ -103,10 +103,11 @@ public final class Settings {
         alias("task_object", "task_use_object");
         server("user", Type.STRING);
         server("group", Type.STRING);
+        server("chroot", Type.STRING);
         server("daemonize", Type.BOOL);
         server("task_max_request", Type.INT, 0, Integer.MAX_VALUE);
         server("task_max_request_grace", Type.INT, 0, Integer.MAX_VALUE);
-        later("the rest of the process model (issue 5)", "chroot", "task_tmpdir", "message_queue_key",
+        later("the rest of the process model (issue 5)", "task_tmpdir", "message_queue_key",
                 "event_object", "single_thread", "open_cpu_affinity", "cpu_affinity_ignore");
         later(HTTP_OWNER,
                 "open_http_protocol", "open_http2_protocol", "open_websocket_protocol", "http_parse_cookie",

@@ -46,6 +46,8 @@ public final class CommandApp {
                 case "echo" -> line.substring(5);
                 case "fd" -> Integer.toString(fd);
                 case "pid" -> Long.toString(ProcessHandle.current().pid());
+                case "ls" -> String.join(",", new java.util.TreeSet<>(java.util.Arrays.asList(
+                        java.util.Objects.requireNonNullElse(new java.io.File(w[1]).list(), new String[0]))));
                 case "worker" -> Integer.toString(srv.getWorkerId());
                 case "status" -> srv.getWorkerStatus(Integer.parseInt(w[1])) + "";
                 case "info" -> srv.getClientInfo(fd).map(i -> i.remoteIp() + ":" + i.remotePort()).orElse("none");

@@ -2,6 +2,7 @@ package io.jswoole.server;
 
 import static io.jswoole.server.Running.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jswoole.server.SharedModesTest.Client;
 import java.util.List;
@@ -115,49 +116,57 @@ class ProcessModeTest {
     void workersRunAsTheConfiguredUser() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
                 "changing the workers' user needs root");
-        // the worker (user nobody) must be able to read the class path: give it a world-readable copy
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("jswoole-cp");
-        List<String> entries = new java.util.ArrayList<>();
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        for (String e : cp.split(java.io.File.pathSeparator)) {
-            java.nio.file.Path src = java.nio.file.Path.of(e);
-            java.nio.file.Path dst = dir.resolve(entries.size() + "-" + src.getFileName());
-            copyTree(src, dst);
-            entries.add(dst.toString());
-        }
-        java.nio.file.Files.walk(dir).forEach(p -> p.toFile().setReadable(true, false));
-        java.nio.file.Files.walk(dir).filter(java.nio.file.Files::isDirectory)
-                .forEach(p -> p.toFile().setExecutable(true, false));
-        String saved = System.getProperty("java.class.path");
-        System.setProperty("java.class.path", String.join(java.io.File.pathSeparator, entries));
-        try {
-            Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 1, "user", "nobody"), "user=nobody");
-            try (Running r = Running.start(s); Client c = new Client(r.port())) {
-                assertThat(c.ask("echo as nobody")).isEqualTo("as nobody");
-                String status = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + s.getWorkerPid(0),
-                        "status"));
-                assertThat(status).containsPattern("(?m)^Uid:\\s+65534\\s+65534");
-            }
-        } finally {
-            System.setProperty("java.class.path", saved);
+        Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 1, "user", "nobody"), "user=nobody");
+        try (Running r = Running.start(s); Client c = new Client(r.port())) {
+            assertThat(c.ask("echo as nobody")).isEqualTo("as nobody");
+            String status = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + s.getWorkerPid(0),
+                    "status"));
+            assertThat(status).containsPattern("(?m)^Uid:\\s+65534\\s+65534\\s+65534\\s+65534")
+                    .containsPattern("(?m)^Gid:\\s+65534\\s+65534");
         }
     }
 
-    private static void copyTree(java.nio.file.Path src, java.nio.file.Path dst) throws java.io.IOException {
-        if (!java.nio.file.Files.isDirectory(src)) {
-            java.nio.file.Files.copy(src, dst);
-            return;
+    /** Swoole's chroot: the worker JVM sees the directory as its root, and then drops to the user. */
+    @Test
+    void workersRunInTheirChrootAsTheConfiguredUser(@org.junit.jupiter.api.io.TempDir java.nio.file.Path jail)
+            throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "chroot needs root");
+        // the jail must be readable by the user the worker becomes (JUnit makes it owner-only)
+        java.nio.file.Files.setPosixFilePermissions(jail,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        java.nio.file.Files.writeString(jail.resolve("inside.txt"), "x");
+        java.nio.file.Files.createDirectory(jail.resolve("data"));
+        Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 1, "task_worker_num", 1,
+                "chroot", jail.toString(), "user", "nobody"), "chroot=" + jail, "user=nobody");
+        try (Running r = Running.start(s); Client c = new Client(r.port())) {
+            assertThat(c.ask("ls /")).isEqualTo("data,inside.txt");
+            assertThat(c.ask("echo jailed")).isEqualTo("jailed");
+            assertThat(c.ask("task t")).as("a task worker JVM, jailed too").isEqualTo("T");
+            String root = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/" + s.getWorkerPid(0),
+                    "root")).toString();
+            assertThat(root).isEqualTo(jail.toRealPath().toString());
+            assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + s.getWorkerPid(0),
+                    "status"))).containsPattern("(?m)^Uid:\\s+65534\\s+65534");
         }
-        try (var walk = java.nio.file.Files.walk(src)) {
-            for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) walk::iterator) {
-                java.nio.file.Path t = dst.resolve(src.relativize(p).toString());
-                if (java.nio.file.Files.isDirectory(p)) {
-                    java.nio.file.Files.createDirectories(t);
-                } else {
-                    java.nio.file.Files.copy(p, t);
-                }
-            }
-        }
+    }
+
+    @Test
+    void isolationSettingsNeedProcessModeAndRealTargets() {
+        Server thread = new Server("127.0.0.1", 0, Mode.THREAD);
+        thread.set(Map.of("chroot", "/tmp"));
+        thread.onReceive((srv, fd, rid, d) -> { });
+        assertThatThrownBy(thread::start).hasMessageContaining("'chroot'").hasMessageContaining("Mode.PROCESS");
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "the other checks pass the root check first");
+        Server missing = new Server("127.0.0.1", 0, Mode.PROCESS);
+        missing.set(Map.of("chroot", "/no/such/dir"));
+        missing.onReceive((srv, fd, rid, d) -> { });
+        assertThatThrownBy(missing::start).hasMessageContaining("'chroot'").hasMessageContaining("/no/such/dir");
+        Server nobody = new Server("127.0.0.1", 0, Mode.PROCESS);
+        nobody.set(Map.of("user", "no-such-user-here"));
+        nobody.onReceive((srv, fd, rid, d) -> { });
+        assertThatThrownBy(nobody::start).hasMessageContaining("'user'").hasMessageContaining("no-such-user-here");
     }
 
     @Test

@@ -18,8 +18,8 @@ class SettingsTest {
 
     @Test
     void swooleKeyOfALaterReleaseIsRejectedAsNotSupportedYet() {
-        assertThatThrownBy(() -> server.set(Map.of("chroot", "/srv")))
-                .hasMessageContaining("'chroot' is not supported yet");
+        assertThatThrownBy(() -> server.set(Map.of("task_tmpdir", "/srv")))
+                .hasMessageContaining("'task_tmpdir' is not supported yet");
         assertThatThrownBy(() -> server.set(Map.of("ssl_cert_file", "/tmp/c.pem")))
                 .hasMessageContaining("not supported yet");
         assertThatThrownBy(() -> server.set(Map.of("document_root", "/tmp")))
