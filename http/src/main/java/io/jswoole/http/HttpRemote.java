@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.File;
@@ -316,24 +317,35 @@ final class HttpRemote implements PortProtocol.Remote {
         return std.reasonPhrase().equals(reason) ? std : new HttpResponseStatus(code, reason);
     }
 
+    /** Header names and values travel as their bytes (HTTP headers are ISO-8859-1, as Netty decodes them). */
     private static void headers(DataOutputStream out, HttpHeaders h) throws IOException {
         out.writeInt(h.size());
         var it = h.iteratorCharSequence();
         while (it.hasNext()) {
             var e = it.next();
-            str(out, e.getKey().toString());
-            str(out, e.getValue().toString());
+            latin1(out, e.getKey());
+            latin1(out, e.getValue());
         }
     }
 
     private static HttpHeaders headers(DataInputStream in) throws IOException {
         int n = in.readInt();
-        // names and values were validated where they were made (Netty's decoder, Response.header)
+        // names and values were validated where they were made (Netty's decoder, Response.header); as
+        // AsciiStrings they are encoded by copying (Netty's fast path)
         HttpHeaders h = new DefaultHttpHeaders(false);
         for (int i = 0; i < n; i++) {
-            h.add(str(in), str(in));
+            h.add(new AsciiString(bytes(in), false), new AsciiString(bytes(in), false));
         }
         return h;
+    }
+
+    private static void latin1(DataOutputStream out, CharSequence s) throws IOException {
+        if (s instanceof AsciiString a) {
+            out.writeInt(a.length());
+            out.write(a.array(), a.arrayOffset(), a.length());
+        } else {
+            bytes(out, s.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
     }
 
     private static void content(DataOutputStream out, ByteBuf b) throws IOException {

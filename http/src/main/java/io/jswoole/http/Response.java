@@ -126,7 +126,7 @@ public final class Response {
             return LastError.fail(ErrorCode.WRONG_OPERATION);
         }
         // AsciiStrings: the encoder copies them in bulk instead of a char at a time
-        headers.set(AsciiString.of(format ? formatName(name) : name), AsciiString.of(value));
+        headers.set(format ? formattedName(name) : AsciiString.of(name), AsciiString.of(value));
         return true;
     }
 
@@ -421,6 +421,21 @@ public final class Response {
             return false;
         }
         return true;
+    }
+
+    /** Formatted header names, made once per name (an application sets the same few names again and again). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, AsciiString> NAMES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static AsciiString formattedName(String name) {
+        AsciiString a = NAMES.get(name);
+        if (a == null) {
+            a = AsciiString.cached(formatName(name));
+            if (NAMES.size() < 1024) { // bounded: names built from request data must not grow it forever
+                NAMES.putIfAbsent(name, a);
+            }
+        }
+        return a;
     }
 
     private static boolean isFormatted(String name) {

@@ -73,7 +73,7 @@ final class Ipc {
 
     /** Builds one frame: {@code body} writes the fields after the type. */
     static ByteBuffer frame(byte type, Body body) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256); // an HTTP request or response head fits
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(0);
             out.writeByte(type);

@@ -150,15 +150,17 @@ final class ProcessManager {
      * AppCDS for worker JVMs: the first worker to exit cleanly writes the classes it loaded to an archive (JDK 19+
      * {@code AutoCreateSharedArchive}), and later workers, replacements included, map it instead of loading
      * those classes again. One archive per JDK, class path, command and worker id (one writer per file); none
-     * when the command already chooses its class-data sharing, when the class path has directories (CDS archives
-     * jars only), or when workers change root or user (they could not write it).
+     * when the command already chooses its class-data sharing or starts JFR (a JVM that will write an archive
+     * has no JFR), when the class path has directories (CDS archives jars only), or when workers change root or
+     * user (they could not write it).
      */
     private List<String> sharedArchive(int id, List<String> jvmArgs) {
         Map<String, Object> s = server.setting();
         boolean directories = java.util.Arrays.stream(System.getProperty("java.class.path").split(
                 java.io.File.pathSeparator)).anyMatch(e -> Files.isDirectory(Path.of(e)));
         if (directories || s.containsKey("chroot") || s.containsKey("user") || s.containsKey("group")
-                || jvmArgs.stream().anyMatch(a -> a.startsWith("-Xshare") || a.contains("SharedArchiveFile"))) {
+                || jvmArgs.stream().anyMatch(a -> a.startsWith("-Xshare") || a.contains("SharedArchiveFile")
+                        || a.contains("FlightRecord"))) {
             return List.of();
         }
         String key = System.getProperty("java.home") + "|" + System.getProperty("java.vm.version") + "|"

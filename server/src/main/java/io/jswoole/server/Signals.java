@@ -9,8 +9,9 @@ import java.util.function.Consumer;
 /**
  * The process signals a server answers, as Swoole's master does: SIGTERM and SIGINT shut every server of this JVM
  * down gracefully, SIGUSR1 reloads the worker JVMs of PROCESS-mode servers, SIGUSR2 their task workers only.
- * (HotSpot's own use of SIGUSR2 is moved away by {@code _JAVA_SR_SIGNUM=39}, which the launcher sets; without it
- * SIGUSR2 cannot be handled and one warning says so.)
+ * (HotSpot suspends threads with SIGUSR2, for JFR's sampler among others, unless {@code _JAVA_SR_SIGNUM} moves
+ * that elsewhere; the launcher sets it to 39. Without it SIGUSR2 is left to HotSpot and one warning says so:
+ * handling it would reload the task workers at every JFR sample.)
  */
 final class Signals {
     private static final AtomicBoolean INSTALLED = new AtomicBoolean();
@@ -26,7 +27,13 @@ final class Signals {
             on("TERM", "shutting down", Server::shutdown);
             on("INT", "shutting down", Server::shutdown);
             on("USR1", "reloading the workers", Server::reloadOnSignal);
-            on("USR2", "reloading the task workers", Server::reloadTaskWorkersOnSignal);
+            String sr = System.getenv("_JAVA_SR_SIGNUM");
+            if (sr == null || sr.equals("12")) {
+                Log.warning("SIGUSR2 stays HotSpot's thread-suspend signal in this JVM (start it with "
+                        + "_JAVA_SR_SIGNUM=39, as ./jswoole does, to reload task workers on SIGUSR2)");
+            } else {
+                on("USR2", "reloading the task workers", Server::reloadTaskWorkersOnSignal);
+            }
         }
     }
 
