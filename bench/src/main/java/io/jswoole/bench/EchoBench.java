@@ -33,6 +33,10 @@ public final class EchoBench {
             NettyEcho.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("task")) {
+            io.jswoole.bench.task.TaskBench.main(args);
+            return;
+        }
         if (args.length > 0 && args[0].startsWith("ws")) {
             io.jswoole.bench.ws.WsBench.main(args);
             return;

@@ -1,6 +1,7 @@
 package io.jswoole.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.util.AsciiString;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -84,9 +85,9 @@ final class Cookies {
         return c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
     }
 
-    void addTo(HttpHeaders headers) {
+    void addTo(HeaderList headers) {
         for (String l : lines) {
-            headers.add(HttpHeaderNames.SET_COOKIE, l);
+            headers.add(HttpHeaderNames.SET_COOKIE, AsciiString.of(l));
         }
     }
 }

@@ -45,7 +45,7 @@ final class HttpConn {
     }
 
     /** What a detached response needs to be answered later from another coroutine or worker. */
-    record Pending(long seq, boolean keepAlive, boolean head, boolean http10) {
+    record Pending(long seq, boolean keepAlive, boolean head, boolean http10, String acceptEncoding) {
     }
 
     HttpConn(Channel channel, HttpProtocol protocol) {

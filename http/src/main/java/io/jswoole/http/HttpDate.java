@@ -18,7 +18,7 @@ final class HttpDate {
     }
 
     /** The current date (an AsciiString: Netty copies it into the response in one go). */
-    static CharSequence now() {
+    static io.netty.util.AsciiString now() {
         long s = System.currentTimeMillis() / 1000;
         Cached c = cached;
         if (c.second != s) {

@@ -302,10 +302,6 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
         discardBody();
         head = null;
         setReading(false);
-        // the compressor pairs responses with the requests it saw; a deadline answers a request it never saw
-        if (ctx.pipeline().get(HttpProtocol.COMPRESSOR) != null) {
-            ctx.pipeline().remove(HttpProtocol.COMPRESSOR);
-        }
         ctx.writeAndFlush(new Out(seq, Responses.error(code, true), true, true));
     }
 

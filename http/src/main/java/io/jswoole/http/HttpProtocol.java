@@ -7,7 +7,6 @@ import io.jswoole.server.spi.PortProtocol;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,11 +14,10 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * HTTP/1.1 on a server port: Netty's decoder and encoder, then (per connection) the compressor, the
+ * HTTP/1.1 on a server port: Netty's decoder and encoder, then (per connection) the
  * {@link Sequencer} and the {@link HttpGuard}; each complete request becomes a {@code request} event in a worker.
  */
 final class HttpProtocol implements PortProtocol {
-    static final String COMPRESSOR = "http-compressor";
     private static final String SEQUENCER = "http-sequencer", WS_EXT = "ws-ext";
 
     private final HttpServer server;
@@ -95,13 +93,10 @@ final class HttpProtocol implements PortProtocol {
                 .setStrictLineParsing(true);
         ChannelPipeline p = ch.pipeline();
         p.addLast(UpgradeHandler.DECODER, new RequestDecoder(c, dc));
-        p.addLast(UpgradeHandler.ENCODER, new HttpResponseEncoder());
+        p.addLast(UpgradeHandler.ENCODER, new ResponseEncoder());
         if (upgrades != null && cfg.wsCompression()) {
             p.addLast(WS_EXT, new WebSocketServerCompressionHandler((int) Math.min(Integer.MAX_VALUE,
                     cfg.packageMaxLength())));
-        }
-        if (cfg.compression()) {
-            p.addLast(COMPRESSOR, new Compressor(cfg));
         }
         p.addLast(SEQUENCER, new Sequencer(c));
         p.addLast(UpgradeHandler.GUARD, new HttpGuard(c));
@@ -121,9 +116,6 @@ final class HttpProtocol implements PortProtocol {
         c.guard = null;
         c.wsStatus = HttpConn.WS_ACTIVE;
         upgrades.upgraded(p, c.fd);
-        if (p.get(COMPRESSOR) != null) {
-            p.remove(COMPRESSOR);
-        }
         p.remove(SEQUENCER);
         c.channel.config().setAutoRead(true);
     }

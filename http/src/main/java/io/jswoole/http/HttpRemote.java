@@ -46,12 +46,13 @@ import java.util.Map;
  *   out := seq:i64 last:i8 close:i8 piece
  *   piece := 1 full (status:i32 reason:str headers trailers content:bytes) | 2 head (status reason headers)
  *          | 3 content (content) | 4 last (content trailers) | 5 file (path:str offset:i64 count:i64)
+ *          | 6 encoded (bytes: a whole response as it goes on the wire)
  * frame := what the {@link UpgradeHandler} writes (a WebSocket message in, a pushed frame out)
  * </pre>
  */
 final class HttpRemote implements PortProtocol.Remote {
     private static final byte EXCHANGE = 1, FRAME = 2;
-    private static final byte FULL = 1, HEAD = 2, CONTENT = 3, LAST = 4, FILE = 5;
+    private static final byte FULL = 1, HEAD = 2, CONTENT = 3, LAST = 4, FILE = 5, ENCODED = 6;
     /** Questions a worker JVM asks ({@link #answer}): a list starting with one of these. */
     static final String DETACH = "detach", CREATE = "create", WS_STATUS = "ws-status", WS_CLOSED = "ws-closed";
 
@@ -179,6 +180,10 @@ final class HttpRemote implements PortProtocol.Remote {
                 out.writeByte(CONTENT);
                 content(out, c.content());
             }
+            case ByteBuf b -> {
+                out.writeByte(ENCODED); // a whole response, already in HTTP/1.1's bytes
+                content(out, b);
+            }
             case Out.FilePart f -> {
                 out.writeByte(FILE);
                 str(out, f.file().getPath());
@@ -223,6 +228,7 @@ final class HttpRemote implements PortProtocol.Remote {
                 yield l;
             }
             case FILE -> new Out.FilePart(new File(str(in)), in.readLong(), in.readLong());
+            case ENCODED -> content(in);
             default -> throw new IOException("unknown response piece");
         };
         HttpConn c = protocol.conn(fd);
@@ -258,7 +264,8 @@ final class HttpRemote implements PortProtocol.Remote {
                 if (f != null) {
                     f.detached = true; // answered by whoever creates it, not lost with this worker
                 }
-                c.detached.add(new HttpConn.Pending(seq, (Boolean) q.get(3), (Boolean) q.get(4), (Boolean) q.get(5)));
+                c.detached.add(new HttpConn.Pending(seq, (Boolean) q.get(3), (Boolean) q.get(4), (Boolean) q.get(5),
+                        (String) q.get(6)));
                 yield true;
             }
             case CREATE -> {
@@ -266,8 +273,8 @@ final class HttpRemote implements PortProtocol.Remote {
                     yield null;
                 }
                 HttpConn.Pending p = c.detached.poll();
-                yield p == null ? List.of(Out.UNORDERED, true, false, false)
-                        : List.of(p.seq(), p.keepAlive(), p.head(), p.http10());
+                yield p == null ? List.of(Out.UNORDERED, true, false, false, "")
+                        : List.of(p.seq(), p.keepAlive(), p.head(), p.http10(), p.acceptEncoding());
             }
             case WS_STATUS -> c == null || !c.channel.isActive() ? 0 : c.wsStatus;
             case WS_CLOSED -> protocol.upgrades() != null && protocol.upgrades().forget(fd);

@@ -4,6 +4,7 @@ import io.jswoole.ErrorCode;
 import io.jswoole.LastError;
 import io.jswoole.server.ProtocolSupport;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -11,6 +12,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValidationUtil;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -35,20 +37,23 @@ public final class Response {
     private final int fd;
     private final long seq;
     private final boolean keepAlive, headRequest, http10, upgrade;
+    /** The request's Accept-Encoding ("" for none): what {@code http_compression} may use. */
+    private final String acceptEncoding;
     private int status = 200;
     private String reason;
-    private final HttpHeaders headers = new DefaultHttpHeaders();
-    private HttpHeaders trailers;
+    private final HeaderList headers = new HeaderList();
+    private HeaderList trailers;
     private Cookies cookies;
     private boolean headerSent, finished, detached;
 
     Response(HttpServer server, int fd, HttpExchange ex) {
         this(server, fd, ex.seq(), ex.keepAlive(), ex.head().method() == HttpMethod.HEAD,
-                ex.head().protocolVersion() == HttpVersion.HTTP_1_0, ex.upgrade());
+                ex.head().protocolVersion() == HttpVersion.HTTP_1_0, ex.upgrade(),
+                ex.head().headers().get(HttpHeaderNames.ACCEPT_ENCODING, ""));
     }
 
     private Response(HttpServer server, int fd, long seq, boolean keepAlive, boolean headRequest, boolean http10,
-                     boolean upgrade) {
+                     boolean upgrade, String acceptEncoding) {
         this.server = server;
         this.fd = fd;
         this.seq = seq;
@@ -56,6 +61,7 @@ public final class Response {
         this.headRequest = headRequest;
         this.http10 = http10;
         this.upgrade = upgrade;
+        this.acceptEncoding = acceptEncoding;
     }
 
     /**
@@ -72,7 +78,7 @@ public final class Response {
                 return null;
             }
             return new Response(server, fd, (Long) p.get(0), (Boolean) p.get(1), (Boolean) p.get(2),
-                    (Boolean) p.get(3), false);
+                    (Boolean) p.get(3), false, (String) p.get(4));
         }
         HttpConn c = server.protocol().conn(fd);
         if (c == null || !c.channel.isActive()) {
@@ -80,8 +86,8 @@ public final class Response {
             return null;
         }
         HttpConn.Pending p = c.detached.poll();
-        return p == null ? new Response(server, fd, Out.UNORDERED, true, false, false, false)
-                : new Response(server, fd, p.seq(), p.keepAlive(), p.head(), p.http10(), false);
+        return p == null ? new Response(server, fd, Out.UNORDERED, true, false, false, false, "")
+                : new Response(server, fd, p.seq(), p.keepAlive(), p.head(), p.http10(), false, p.acceptEncoding());
     }
 
     /** The connection's fd. */
@@ -98,6 +104,9 @@ public final class Response {
     public boolean status(int code, String reasonPhrase) {
         if (code < 100 || code > 999) {
             throw new IllegalArgumentException("status code " + code + " is not between 100 and 999");
+        }
+        if (reasonPhrase != null && (reasonPhrase.indexOf('\r') >= 0 || reasonPhrase.indexOf('\n') >= 0)) {
+            throw new IllegalArgumentException("a reason phrase may not contain CR or LF");
         }
         if (headerSent || finished) {
             return LastError.fail(ErrorCode.WRONG_OPERATION);
@@ -125,8 +134,7 @@ public final class Response {
         if (headerSent || finished) {
             return LastError.fail(ErrorCode.WRONG_OPERATION);
         }
-        // AsciiStrings: the encoder copies them in bulk instead of a char at a time
-        headers.set(format ? formattedName(name) : AsciiString.of(name), AsciiString.of(value));
+        headers.set(format ? formattedName(name) : checkedName(name), checkedValue(value));
         return true;
     }
 
@@ -141,9 +149,9 @@ public final class Response {
             return LastError.fail(ErrorCode.WRONG_OPERATION);
         }
         if (trailers == null) {
-            trailers = new DefaultHttpHeaders();
+            trailers = new HeaderList();
         }
-        trailers.set(name, value);
+        trailers.set(checkedName(name), checkedValue(value));
         return true;
     }
 
@@ -240,31 +248,85 @@ public final class Response {
             ByteBuf b = headRequest || data.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(data);
             LastHttpContent last = new DefaultLastHttpContent(b);
             if (trailers != null && !http10) {
-                last.trailingHeaders().set(trailers);
+                last.trailingHeaders().set(trailers.toNetty());
             }
             return send(new Out(seq, last, true, close || http10));
         }
         finished = true;
         headerSent = true;
         boolean noBody = status < 200 || status == 204 || status == 304;
-        ByteBuf b = headRequest || noBody || data.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(data);
-        DefaultFullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status(), b, headers,
-                new DefaultHttpHeaders());
         commonHeaders(close);
-        if (!noBody) {
-            headers.set(HttpHeaderNames.CONTENT_LENGTH, length(data.length));
-        }
-        if (!send(new Out(seq, r, true, close))) {
-            return false;
-        }
         if (upgrade && status == 101) {
+            // Netty's encoder writes the 101: the sequencer switches the pipeline when it passes
+            DefaultFullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status(),
+                    Unpooled.EMPTY_BUFFER, headers.toNetty(), new DefaultHttpHeaders(false));
+            if (!send(new Out(seq, r, true, close))) {
+                return false;
+            }
             // frames pushed from now on queue behind the 101, which switches the pipeline before they pass
             HttpConn c = server.protocol().conn(fd);
             if (c != null) {
                 c.wsStatus = HttpConn.WS_ACTIVE;
             }
+            return true;
         }
-        return true;
+        // the common case: the whole response in one buffer
+        byte[] body = headRequest || noBody ? EMPTY : data;
+        String encoding = body.length == 0 ? null : compressionFor(body.length);
+        if (encoding != null) {
+            body = Compression.compress(body, encoding, server.protocol().config().compressionLevel());
+            headers.set(HttpHeaderNames.CONTENT_ENCODING, encoding.equals(Compression.GZIP)
+                    ? HttpHeaderValues.GZIP : HttpHeaderValues.DEFLATE);
+        }
+        if (!noBody) {
+            headers.set(HttpHeaderNames.CONTENT_LENGTH, length(encoding == null ? data.length : body.length));
+        }
+        return send(new Out(seq, encode(body), true, close));
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+
+    /** The encoding {@code http_compression} applies to a whole body of {@code length} bytes, or null. */
+    private String compressionFor(int length) {
+        HttpConfig cfg = server.protocol().config();
+        if (!cfg.compression() || length < cfg.compressionMinLength() || acceptEncoding.isEmpty()
+                || headers.contains(HttpHeaderNames.CONTENT_ENCODING)) {
+            return null;
+        }
+        AsciiString type = headers.get(HttpHeaderNames.CONTENT_TYPE);
+        return cfg.compressible(type == null ? null : type.toString()) ? Compression.choose(acceptEncoding) : null;
+    }
+
+    /**
+     * The whole response as bytes: status line, headers, body. The reactor writes them as they are (Netty's
+     * encoder lets a buffer through), so no header map is built and nothing is encoded on the event loop.
+     */
+    private ByteBuf encode(byte[] body) {
+        byte[] line = statusLine();
+        int size = line.length + headers.encodedLength() + 2 + body.length;
+        // a worker JVM's response is copied into an IPC frame: heap; else a buffer the socket writes directly
+        ByteBuf buf = ProtocolSupport.inWorkerProcess(server) ? Unpooled.buffer(size)
+                : ByteBufAllocator.DEFAULT.ioBuffer(size);
+        buf.writeBytes(line);
+        headers.encode(buf);
+        buf.writeShort('\r' << 8 | '\n');
+        buf.writeBytes(body);
+        return buf;
+    }
+
+    private static final byte[][] STATUS_LINES = new byte[1000][];
+
+    /** {@code HTTP/1.1 200 OK\r\n}; the standard ones are made once. */
+    private byte[] statusLine() {
+        if (reason == null && STATUS_LINES[status] != null) {
+            return STATUS_LINES[status];
+        }
+        String why = reason == null ? HttpResponseStatus.valueOf(status).reasonPhrase() : reason;
+        byte[] line = ("HTTP/1.1 " + status + " " + why + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        if (reason == null) {
+            STATUS_LINES[status] = line;
+        }
+        return line;
     }
 
     /**
@@ -282,14 +344,14 @@ public final class Response {
         }
         long n = length == 0 ? size - offset : Math.min(length, size - offset);
         if (!headers.contains(HttpHeaderNames.CONTENT_TYPE)) {
-            headers.set(HttpHeaderNames.CONTENT_TYPE, Mime.of(f.getName()));
+            headers.set(HttpHeaderNames.CONTENT_TYPE, AsciiString.of(Mime.of(f.getName())));
         }
         boolean close = closeAfter();
         finished = true;
         headerSent = true;
-        DefaultHttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status(), headers);
         commonHeaders(close);
-        headers.set(HttpHeaderNames.CONTENT_LENGTH, n);
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, AsciiString.of(Long.toString(n)));
+        DefaultHttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status(), headers.toNetty());
         if (!send(new Out(seq, r, false, false))) {
             return false;
         }
@@ -330,7 +392,7 @@ public final class Response {
         }
         if (ProtocolSupport.inWorkerProcess(server)) {
             if (!Boolean.TRUE.equals(ProtocolSupport.call(server,
-                    List.of(HttpRemote.DETACH, fd, seq, keepAlive, headRequest, http10)))) {
+                    List.of(HttpRemote.DETACH, fd, seq, keepAlive, headRequest, http10, acceptEncoding)))) {
                 return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
             }
             detached = true;
@@ -341,7 +403,7 @@ public final class Response {
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
         }
         detached = true;
-        c.detached.add(new HttpConn.Pending(seq, keepAlive, headRequest, http10));
+        c.detached.add(new HttpConn.Pending(seq, keepAlive, headRequest, http10, acceptEncoding));
         return true;
     }
 
@@ -380,12 +442,12 @@ public final class Response {
 
     private boolean sendHead(long contentLength) {
         headerSent = true;
-        DefaultHttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status(), headers);
         commonHeaders(closeAfter());
         if (!http10) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
-        return send(new Out(seq, r, false, false));
+        return send(new Out(seq, new DefaultHttpResponse(HttpVersion.HTTP_1_1, status(), headers.toNetty()), false,
+                false));
     }
 
     private HttpResponseStatus status() {
@@ -396,7 +458,7 @@ public final class Response {
         if (upgrade) {
             return status != 101;
         }
-        return !keepAlive || headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
+        return !keepAlive || headers.containsToken(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
 
     private void commonHeaders(boolean close) {
@@ -412,6 +474,9 @@ public final class Response {
         }
         if (cookies != null) {
             cookies.addTo(headers);
+        }
+        if (close) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
     }
 
@@ -430,10 +495,28 @@ public final class Response {
     private static AsciiString formattedName(String name) {
         AsciiString a = NAMES.get(name);
         if (a == null) {
-            a = AsciiString.cached(formatName(name));
+            a = checkedName(formatName(name));
             if (NAMES.size() < 1024) { // bounded: names built from request data must not grow it forever
                 NAMES.putIfAbsent(name, a);
             }
+        }
+        return a;
+    }
+
+    /** A header name: a token (RFC 9110), else an IllegalArgumentException (no header injection). */
+    private static AsciiString checkedName(String name) {
+        AsciiString a = AsciiString.of(name);
+        if (name.isEmpty() || HttpHeaderValidationUtil.validateToken(a) >= 0) {
+            throw new IllegalArgumentException("invalid header name '" + name + "'");
+        }
+        return a;
+    }
+
+    /** A header value without CR, LF or other control characters, else an IllegalArgumentException. */
+    private static AsciiString checkedValue(String value) {
+        AsciiString a = AsciiString.of(value);
+        if (HttpHeaderValidationUtil.validateValidHeaderValue(a) >= 0) {
+            throw new IllegalArgumentException("invalid header value '" + value + "'");
         }
         return a;
     }

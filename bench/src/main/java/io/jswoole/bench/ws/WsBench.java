@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * WebSocket echo: {@code ./jswoole bench ws --port P [--conns 64] [--size 64]} is the load generator (one text
- * message in flight per connection, on one event loop); {@code ws-server --port P [--mode base|thread]} is
+ * message in flight per connection, on one event loop); {@code ws-server --port P [--mode base|thread|process]} is
  * jswoole's WebSocketServer echoing every message; {@code ws-netty-echo --port P} is the raw Netty peer.
  */
 public final class WsBench {

@@ -1,0 +1,109 @@
+package io.jswoole.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+
+/**
+ * The headers of a {@link Response}: a few name/value pairs in order, names compared without case. Cheaper than
+ * a hashed header map for the handful a response carries, and written straight into the response bytes
+ * ({@link #encode}). Names and values are checked where they come in ({@link Response#header}).
+ */
+final class HeaderList {
+    private AsciiString[] names = new AsciiString[8];
+    private AsciiString[] values = new AsciiString[8];
+    private int size;
+
+    /** Replaces every header named {@code name} with this one. */
+    void set(AsciiString name, AsciiString value) {
+        remove(name);
+        add(name, value);
+    }
+
+    void add(AsciiString name, AsciiString value) {
+        if (size == names.length) {
+            names = java.util.Arrays.copyOf(names, size * 2);
+            values = java.util.Arrays.copyOf(values, size * 2);
+        }
+        names[size] = name;
+        values[size++] = value;
+    }
+
+    boolean contains(AsciiString name) {
+        for (int i = 0; i < size; i++) {
+            if (names[i].contentEqualsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a header {@code name} lists {@code token} among its comma-separated values (case ignored). */
+    boolean containsToken(AsciiString name, AsciiString token) {
+        for (int i = 0; i < size; i++) {
+            if (names[i].contentEqualsIgnoreCase(name)) {
+                for (String part : values[i].toString().split(",")) {
+                    if (part.trim().equalsIgnoreCase(token.toString())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    void remove(AsciiString name) {
+        int j = 0;
+        for (int i = 0; i < size; i++) {
+            if (!names[i].contentEqualsIgnoreCase(name)) {
+                names[j] = names[i];
+                values[j++] = values[i];
+            }
+        }
+        for (int i = j; i < size; i++) {
+            names[i] = null;
+            values[i] = null;
+        }
+        size = j;
+    }
+
+    /** The value of the first header {@code name}, or null. */
+    AsciiString get(AsciiString name) {
+        for (int i = 0; i < size; i++) {
+            if (names[i].contentEqualsIgnoreCase(name)) {
+                return values[i];
+            }
+        }
+        return null;
+    }
+
+    /** Netty's header map, for the responses Netty's encoder writes (chunked, files, trailers, upgrades). */
+    HttpHeaders toNetty() {
+        HttpHeaders h = new DefaultHttpHeaders(false);
+        for (int i = 0; i < size; i++) {
+            h.add(names[i], values[i]);
+        }
+        return h;
+    }
+
+    /** The bytes each header takes on the wire, for sizing a buffer. */
+    int encodedLength() {
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            n += names[i].length() + values[i].length() + 4;
+        }
+        return n;
+    }
+
+    /** Writes {@code Name: value\r\n} for each header. */
+    void encode(ByteBuf out) {
+        for (int i = 0; i < size; i++) {
+            ByteBufUtil.copy(names[i], out);
+            out.writeShort(':' << 8 | ' ');
+            ByteBufUtil.copy(values[i], out);
+            out.writeShort('\r' << 8 | '\n');
+        }
+    }
+}
