@@ -4,7 +4,8 @@
 # `mvn -B -q install -DskipTests -pl core,protocol,server` and `mvn -B -q -f http/pom.xml package -DskipTests`
 # (in PROCESS mode the worker JVM inherits the master's CPU: both run on CPU 0);
 # build the peers first (see ../shared/peers/README.md).
-# CONFIGS="pipe plain" (default both): pipe = PIPELINE=16 CONNS=256, plain = PIPELINE=1 CONNS=64.
+# CONFIGS="pipe plain" (default both): pipe = PIPELINE=16 CONNS=256, plain = PIPELINE=1 CONNS=64;
+# CONFIGS=cpu: CPU microseconds per request under the pipelined load (cpu-per-request.sh).
 set -eu
 root=$(pwd)
 peers=${PEERS:-$root/../shared/peers}
@@ -22,6 +23,17 @@ PEER="$peers/netty-server/target/classes:$(cat "$peers/netty-server/target/class
 B=$peers/bench-http.sh
 export _JAVA_SR_SIGNUM=39
 set +e
+if [ "${CONFIGS:-}" = cpu ]; then
+  # CPU per request (http/bench/cpu-per-request.sh): the figure the machine's noise moves least
+  C=$root/http/bench/cpu-per-request.sh
+  $C java-netty 9601 -- $J $FLAGS -cp "$PEER" peers.NettyHello
+  $C jswoole-base 9611 -- $J $FLAGS $JSW -cp "$CP" io.jswoole.examples.HttpHello 127.0.0.1 9611 base worker_num=1 log_level=4
+  $C jswoole-thread 9612 -- $J $FLAGS $JSW -cp "$CP" io.jswoole.examples.HttpHello 127.0.0.1 9612 thread \
+      worker_num=1 reactor_num=1 log_level=4
+  $C jswoole-process 9614 -- $J $FLAGS $JSW -cp "$CP" io.jswoole.examples.HttpHello 127.0.0.1 9614 process \
+      worker_num=1 reactor_num=1 log_level=4
+  exit 0
+fi
 for cfg in ${CONFIGS:-pipe plain}; do
   if [ "$cfg" = pipe ]; then export PIPELINE=16 CONNS=256; else export PIPELINE=1 CONNS=64; fi
   uptime
