@@ -3,6 +3,7 @@ package io.jswoole.http;
 import io.jswoole.log.Log;
 import io.jswoole.server.ProtocolSupport;
 import io.jswoole.server.spi.PortProtocol;
+import io.jswoole.server.spi.Wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -82,26 +83,26 @@ final class HttpRemote implements PortProtocol.Remote {
         out.writeByte(EXCHANGE);
         out.writeLong(ex.seq());
         out.writeUTF(h.method().name());
-        str(out, h.uri());
+        Wire.writeString(out, h.uri());
         out.writeUTF(h.protocolVersion().text());
         headers(out, h.headers());
-        bytes(out, ex.body());
+        Wire.writeBytes(out, ex.body());
         if (ex.form() == null) {
             out.writeInt(-1);
         } else {
             out.writeInt(ex.form().size());
             for (Map.Entry<String, String> e : ex.form().entrySet()) {
-                str(out, e.getKey());
-                str(out, e.getValue());
+                Wire.writeString(out, e.getKey());
+                Wire.writeString(out, e.getValue());
             }
         }
         out.writeInt(ex.files().size());
         for (Map.Entry<String, UploadedFile> e : ex.files().entrySet()) {
             UploadedFile f = e.getValue();
-            str(out, e.getKey());
-            str(out, f.name());
-            str(out, f.type());
-            str(out, f.tmpName().toString());
+            Wire.writeString(out, e.getKey());
+            Wire.writeString(out, f.name());
+            Wire.writeString(out, f.type());
+            Wire.writeString(out, f.tmpName().toString());
             out.writeInt(f.error());
             out.writeLong(f.size());
         }
@@ -120,23 +121,23 @@ final class HttpRemote implements PortProtocol.Remote {
         }
         long seq = in.readLong();
         HttpMethod method = HttpMethod.valueOf(in.readUTF());
-        String uri = str(in);
+        String uri = Wire.readString(in);
         HttpVersion version = HttpVersion.valueOf(in.readUTF());
         HttpRequest head = new DefaultHttpRequest(version, method, uri, headers(in));
-        byte[] body = bytes(in);
+        byte[] body = Wire.readBytes(in);
         int n = in.readInt();
         Map<String, String> form = null;
         if (n >= 0) {
             form = new LinkedHashMap<>();
             for (int i = 0; i < n; i++) {
-                form.put(str(in), str(in));
+                form.put(Wire.readString(in), Wire.readString(in));
             }
         }
         n = in.readInt();
         Map<String, UploadedFile> files = n == 0 ? Map.of() : new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
-            String field = str(in);
-            files.put(field, new UploadedFile(str(in), str(in), Path.of(str(in)), in.readInt(), in.readLong()));
+            String field = Wire.readString(in);
+            files.put(field, new UploadedFile(Wire.readString(in), Wire.readString(in), Path.of(Wire.readString(in)), in.readInt(), in.readLong()));
         }
         boolean keepAlive = in.readBoolean();
         boolean upgrade = in.readBoolean();
@@ -186,7 +187,7 @@ final class HttpRemote implements PortProtocol.Remote {
             }
             case Out.FilePart f -> {
                 out.writeByte(FILE);
-                str(out, f.file().getPath());
+                Wire.writeString(out, f.file().getPath());
                 out.writeLong(f.offset());
                 out.writeLong(f.count());
             }
@@ -227,7 +228,7 @@ final class HttpRemote implements PortProtocol.Remote {
                 l.trailingHeaders().set(headers(in));
                 yield l;
             }
-            case FILE -> new Out.FilePart(new File(str(in)), in.readLong(), in.readLong());
+            case FILE -> new Out.FilePart(new File(Wire.readString(in)), in.readLong(), in.readLong());
             case ENCODED -> content(in);
             default -> throw new IOException("unknown response piece");
         };
@@ -314,12 +315,12 @@ final class HttpRemote implements PortProtocol.Remote {
 
     private static void status(DataOutputStream out, HttpResponseStatus s) throws IOException {
         out.writeInt(s.code());
-        str(out, s.reasonPhrase());
+        Wire.writeString(out, s.reasonPhrase());
     }
 
     private static HttpResponseStatus status(DataInputStream in) throws IOException {
         int code = in.readInt();
-        String reason = str(in);
+        String reason = Wire.readString(in);
         HttpResponseStatus std = HttpResponseStatus.valueOf(code);
         return std.reasonPhrase().equals(reason) ? std : new HttpResponseStatus(code, reason);
     }
@@ -341,7 +342,7 @@ final class HttpRemote implements PortProtocol.Remote {
         // AsciiStrings they are encoded by copying (Netty's fast path)
         HttpHeaders h = new DefaultHttpHeaders(false);
         for (int i = 0; i < n; i++) {
-            h.add(new AsciiString(bytes(in), false), new AsciiString(bytes(in), false));
+            h.add(new AsciiString(Wire.readBytes(in), false), new AsciiString(Wire.readBytes(in), false));
         }
         return h;
     }
@@ -351,7 +352,7 @@ final class HttpRemote implements PortProtocol.Remote {
             out.writeInt(a.length());
             out.write(a.array(), a.arrayOffset(), a.length());
         } else {
-            bytes(out, s.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            Wire.writeBytes(out, s.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         }
     }
 
@@ -361,31 +362,7 @@ final class HttpRemote implements PortProtocol.Remote {
     }
 
     private static ByteBuf content(DataInputStream in) throws IOException {
-        byte[] b = bytes(in);
+        byte[] b = Wire.readBytes(in);
         return b.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(b);
-    }
-
-    static void bytes(DataOutputStream out, byte[] b) throws IOException {
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    static byte[] bytes(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > in.available()) {
-            throw new IOException("bad length " + n);
-        }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return b;
-    }
-
-    /** A string of any length (writeUTF stops at 64 KiB). */
-    static void str(DataOutputStream out, String s) throws IOException {
-        bytes(out, s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    static String str(DataInputStream in) throws IOException {
-        return new String(bytes(in), java.nio.charset.StandardCharsets.UTF_8);
     }
 }

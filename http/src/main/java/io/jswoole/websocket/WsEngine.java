@@ -4,6 +4,7 @@ import io.jswoole.http.Request;
 import io.jswoole.http.Response;
 import io.jswoole.http.UpgradeHandler;
 import io.jswoole.log.Log;
+import io.jswoole.server.spi.Wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPipeline;
@@ -154,8 +155,7 @@ final class WsEngine implements UpgradeHandler {
         out.writeByte(f.opcode());
         out.writeByte(f.flags());
         out.writeBoolean(f.finish());
-        out.writeInt(f.data().length);
-        out.write(f.data());
+        Wire.writeBytes(out, f.data());
     }
 
     @Override
@@ -164,7 +164,7 @@ final class WsEngine implements UpgradeHandler {
         int opcode = in.readByte();
         int flags = in.readByte();
         boolean finish = in.readBoolean();
-        byte[] data = readBytes(in);
+        byte[] data = Wire.readBytes(in);
         return code >= 0 ? new CloseFrame(fd, code, new String(data, StandardCharsets.UTF_8))
                 : new Frame(fd, data, opcode, flags, finish);
     }
@@ -194,7 +194,7 @@ final class WsEngine implements UpgradeHandler {
         int opcode = in.readByte();
         boolean fin = in.readBoolean();
         int rsv = in.readByte();
-        ByteBuf b = Unpooled.wrappedBuffer(readBytes(in));
+        ByteBuf b = Unpooled.wrappedBuffer(Wire.readBytes(in));
         return switch (opcode) {
             case WebSocket.OPCODE_TEXT -> new TextWebSocketFrame(fin, rsv, b);
             case WebSocket.OPCODE_BINARY -> new BinaryWebSocketFrame(fin, rsv, b);
@@ -206,13 +206,4 @@ final class WsEngine implements UpgradeHandler {
         };
     }
 
-    private static byte[] readBytes(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > in.available()) {
-            throw new IOException("bad length " + n);
-        }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return b;
-    }
 }

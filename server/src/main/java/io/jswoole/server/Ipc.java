@@ -1,5 +1,6 @@
 package io.jswoole.server;
 
+import io.jswoole.server.spi.Wire;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -107,26 +108,19 @@ final class Ipc {
     }
 
     static void bytes(DataOutputStream out, byte[] b) throws IOException {
-        out.writeInt(b.length);
-        out.write(b);
+        Wire.writeBytes(out, b);
     }
 
     static byte[] bytes(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > MAX_FRAME) {
-            throw new IOException("bad length " + n);
-        }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return b;
+        return Wire.readBytes(in);
     }
 
     static void str(DataOutputStream out, String s) throws IOException {
-        bytes(out, s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Wire.writeString(out, s);
     }
 
     static String str(DataInputStream in) throws IOException {
-        return new String(bytes(in), java.nio.charset.StandardCharsets.UTF_8);
+        return Wire.readString(in);
     }
 
     /**

@@ -1,0 +1,39 @@
+package io.jswoole.server.spi;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The field encodings of jswoole's IPC frames, for protocols' {@link PortProtocol.Remote} codecs too:
+ * {@code bytes := length:int32 + bytes}, {@code str := bytes} (UTF-8). A frame is read whole before it is parsed,
+ * so a length larger than what is left of it is corrupt, and refused before anything is allocated.
+ */
+public final class Wire {
+    private Wire() {
+    }
+
+    public static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    public static byte[] readBytes(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > in.available()) {
+            throw new IOException("bad length " + n + " (" + in.available() + " bytes left in the frame)");
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
+    }
+
+    public static void writeString(DataOutputStream out, String s) throws IOException {
+        writeBytes(out, s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static String readString(DataInputStream in) throws IOException {
+        return new String(readBytes(in), StandardCharsets.UTF_8);
+    }
+}
