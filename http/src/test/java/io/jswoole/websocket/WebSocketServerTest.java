@@ -62,6 +62,50 @@ class WebSocketServerTest {
         }
     }
 
+    /** The server API across modes, seen from a real client (in PROCESS mode, answered by worker JVMs). */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void pushStatusPingAndDisconnectInEveryMode(Mode mode) throws Exception {
+        try (Served s = Served.start(WsApp.create(mode))) {
+            assertThat(Served.curl(s.url("/x"))).isEqualTo("plain http /x");
+            LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
+            CompletableFuture<String> closed = new CompletableFuture<>();
+            CompletableFuture<String> pinged = new CompletableFuture<>();
+            java.net.http.WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + s.port() + "/"), new java.net.http.WebSocket.Listener() {
+                        private final java.net.http.WebSocket.Listener text = listener(got);
+
+                        @Override
+                        public CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+                            return text.onText(w, data, last);
+                        }
+
+                        @Override
+                        public CompletionStage<?> onPing(java.net.http.WebSocket w, java.nio.ByteBuffer message) {
+                            pinged.complete(StandardCharsets.UTF_8.decode(message).toString());
+                            w.request(1);
+                            return null;
+                        }
+
+                        @Override
+                        public CompletionStage<?> onClose(java.net.http.WebSocket w, int code, String reason) {
+                            closed.complete(code + " " + reason);
+                            return null;
+                        }
+                    }).get(5, TimeUnit.SECONDS);
+            assertThat(got.poll(5, TimeUnit.SECONDS)).startsWith("welcome ");
+            ws.sendText("hi", true).get(5, TimeUnit.SECONDS);
+            assertThat(List.of(got.poll(5, TimeUnit.SECONDS), got.poll(5, TimeUnit.SECONDS)))
+                    .containsExactlyInAnyOrder("echo: hi", "pushed from a thread");
+            ws.sendText("status", true).get(5, TimeUnit.SECONDS);
+            assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo("status " + WebSocket.STATUS_ACTIVE + " true false");
+            ws.sendText("ping", true).get(5, TimeUnit.SECONDS);
+            assertThat(pinged.get(5, TimeUnit.SECONDS)).isEqualTo("p");
+            ws.sendText("bye", true).get(5, TimeUnit.SECONDS);
+            assertThat(closed.get(5, TimeUnit.SECONDS)).isEqualTo("4000 bye");
+        }
+    }
+
     private static java.net.http.WebSocket.Listener listener(LinkedBlockingQueue<String> got) {
         return new java.net.http.WebSocket.Listener() {
             private final StringBuilder sb = new StringBuilder();
