@@ -22,11 +22,18 @@ public final class HttpApp {
     /** A server whose files (uploads, {@code f.txt} for /file) live in {@code dir}. */
     static HttpServer create(Mode mode, Path dir, Map<String, Object> extra) {
         HttpServer s = new HttpServer("127.0.0.1", 0, mode);
-        Map<String, Object> settings = new HashMap<>(Map.of("worker_num", 2,
+        Map<String, Object> settings = new HashMap<>(Map.of("worker_num", 2, "task_worker_num", 1,
                 "upload_tmp_dir", dir.resolve("up").toString(), "package_max_length", "1M"));
         settings.putAll(extra);
         s.set(settings);
         s.onRequest((req, res) -> route(s, dir, req, res));
+        // a task worker answers a detached response (Response.create from another worker or JVM)
+        s.onTask((srv, taskId, src, data) -> {
+            Response r = Response.create(s, (Integer) data);
+            r.header("Content-Type", "text/plain");
+            r.end("answered by a task worker: " + srv.isTaskWorker());
+            return null;
+        });
         if (mode == Mode.PROCESS) {
             String[] args = new String[extra.size() + 1];
             args[0] = dir.toString();
@@ -87,6 +94,10 @@ public final class HttpApp {
                     r.header("Content-Type", "text/plain");
                     r.end("from another thread, writable=" + r.isWritable());
                 });
+            }
+            case "/task-answer" -> {
+                res.detach();
+                srv.task(req.fd());
             }
             case "/sleep" -> {
                 try {

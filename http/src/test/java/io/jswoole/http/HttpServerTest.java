@@ -74,6 +74,7 @@ class HttpServerTest {
             String err = curl("-i", s.url("/throw"));
             assertThat(err).startsWith("HTTP/1.1 500").doesNotContain("secret", "Exception", "at io.");
             assertThat(curl(s.url("/detach"))).isEqualTo("from another thread, writable=true");
+            assertThat(curl(s.url("/task-answer"))).isEqualTo("answered by a task worker: true");
             String big = curl("-i", "--compressed", s.url("/big"));
             assertThat(big).containsIgnoringCase("content-encoding: gzip").endsWith("x".repeat(5000));
             assertThat(curl("-i", "--compressed", s.url("/missing"))).startsWith("HTTP/1.1 404")
