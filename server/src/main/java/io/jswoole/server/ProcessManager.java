@@ -132,6 +132,10 @@ final class ProcessManager {
         cmd.add(java);
         List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
         cmd.addAll(sharedArchive(id, jvmArgs));
+        // a small first heap: a worker's heap grows with what it keeps, instead of starting at 1/64 of the
+        // machine's memory and touching all of its young generation (an -Xms of the command line comes later
+        // and wins)
+        cmd.add("-Xms8m");
         if (server.entryClass != null) {
             cmd.addAll(jvmArgs);
             cmd.add("-cp");
