@@ -826,51 +826,44 @@ public class Server {
 
     /** Bytes arrived on {@code c}. */
     void received(Connection c, byte[] data) {
+        totalRecvBytes.add(data.length);
+        dispatchData(c, data, new WorkerEvent.Receive(c.port.index, c.fd, c.reactorId, data));
+    }
+
+    /** A port protocol decoded {@code msg} on {@code c} (ownership passes). */
+    void receivedMessage(Connection c, Object msg) {
+        if (!dispatchData(c, new byte[0], new WorkerEvent.Message(c.port.index, c.fd, c.reactorId, msg))) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /**
+     * Hands a data event of {@code c} to the worker that dispatch picks ({@code data} is what dispatch_func sees);
+     * false when no worker took it (dispatch refused it, or the worker did).
+     */
+    private boolean dispatchData(Connection c, byte[] data, WorkerEvent event) {
         c.lastRecvNanos = System.nanoTime();
         c.lastRecvMillis = System.currentTimeMillis();
-        totalRecvBytes.add(data.length);
         requestCount.increment();
         int w = route(c, DispatchFunction.TYPE_DATA, data);
         if (w < 0) {
             if (w == Dispatcher.CLOSE) {
                 c.close(false);
             }
-            return;
+            return false;
         }
         c.lastDispatchMillis = c.lastRecvMillis;
         boolean local = manager == null; // a worker JVM keeps its own gate
         if (local) {
             c.gate.receiveQueued();
         }
-        if (!deliver(c, w, new WorkerEvent.Receive(c.port.index, c.fd, c.reactorId, data)) && local) {
-            c.gate.exitReceive();
-        }
-    }
-
-    /** A port protocol decoded {@code msg} on {@code c} (ownership passes). */
-    void receivedMessage(Connection c, Object msg) {
-        c.lastRecvNanos = System.nanoTime();
-        c.lastRecvMillis = System.currentTimeMillis();
-        requestCount.increment();
-        int w = route(c, DispatchFunction.TYPE_DATA, new byte[0]);
-        if (w < 0) {
-            io.netty.util.ReferenceCountUtil.release(msg);
-            if (w == Dispatcher.CLOSE) {
-                c.close(false);
-            }
-            return;
-        }
-        c.lastDispatchMillis = c.lastRecvMillis;
-        boolean local = manager == null; // a worker JVM keeps its own gate
-        if (local) {
-            c.gate.receiveQueued();
-        }
-        if (!deliver(c, w, new WorkerEvent.Message(c.port.index, c.fd, c.reactorId, msg))) {
-            io.netty.util.ReferenceCountUtil.release(msg);
+        if (!deliver(c, w, event)) {
             if (local) {
                 c.gate.exitReceive();
             }
+            return false;
         }
+        return true;
     }
 
     /**
