@@ -1,6 +1,5 @@
 package io.jswoole.http;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.URLEncoder;
@@ -87,7 +86,7 @@ final class Cookies {
 
     void addTo(HeaderList headers) {
         for (String l : lines) {
-            headers.add(HttpHeaderNames.SET_COOKIE, AsciiString.of(l));
+            headers.add(Names.SET_COOKIE, AsciiString.of(l));
         }
     }
 }

@@ -275,11 +275,11 @@ public final class Response {
         String encoding = body.length == 0 ? null : compressionFor(body.length);
         if (encoding != null) {
             body = Compression.compress(body, encoding, server.protocol().config().compressionLevel());
-            headers.set(HttpHeaderNames.CONTENT_ENCODING, encoding.equals(Compression.GZIP)
+            headers.set(Names.CONTENT_ENCODING, encoding.equals(Compression.GZIP)
                     ? HttpHeaderValues.GZIP : HttpHeaderValues.DEFLATE);
         }
         if (!noBody) {
-            headers.set(HttpHeaderNames.CONTENT_LENGTH, length(encoding == null ? data.length : body.length));
+            headers.set(Names.CONTENT_LENGTH, length(encoding == null ? data.length : body.length));
         }
         return send(new Out(seq, encode(body), true, close));
     }
@@ -290,10 +290,10 @@ public final class Response {
     private String compressionFor(int length) {
         HttpConfig cfg = server.protocol().config();
         if (!cfg.compression() || length < cfg.compressionMinLength() || acceptEncoding.isEmpty()
-                || headers.contains(HttpHeaderNames.CONTENT_ENCODING)) {
+                || headers.contains(Names.CONTENT_ENCODING)) {
             return null;
         }
-        AsciiString type = headers.get(HttpHeaderNames.CONTENT_TYPE);
+        AsciiString type = headers.get(Names.CONTENT_TYPE);
         return cfg.compressible(type == null ? null : type.toString()) ? Compression.choose(acceptEncoding) : null;
     }
 
@@ -343,14 +343,14 @@ public final class Response {
             throw new IllegalArgumentException("cannot send file " + file + " from " + offset + " length " + length);
         }
         long n = length == 0 ? size - offset : Math.min(length, size - offset);
-        if (!headers.contains(HttpHeaderNames.CONTENT_TYPE)) {
-            headers.set(HttpHeaderNames.CONTENT_TYPE, AsciiString.of(Mime.of(f.getName())));
+        if (!headers.contains(Names.CONTENT_TYPE)) {
+            headers.set(Names.CONTENT_TYPE, AsciiString.of(Mime.of(f.getName())));
         }
         boolean close = closeAfter();
         finished = true;
         headerSent = true;
         commonHeaders(close);
-        headers.set(HttpHeaderNames.CONTENT_LENGTH, AsciiString.of(Long.toString(n)));
+        headers.set(Names.CONTENT_LENGTH, AsciiString.of(Long.toString(n)));
         DefaultHttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status(), headers.toNetty());
         if (!send(new Out(seq, r, false, false))) {
             return false;
@@ -444,7 +444,7 @@ public final class Response {
         headerSent = true;
         commonHeaders(closeAfter());
         if (!http10) {
-            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            headers.set(Names.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         return send(new Out(seq, new DefaultHttpResponse(HttpVersion.HTTP_1_1, status(), headers.toNetty()), false,
                 false));
@@ -458,25 +458,25 @@ public final class Response {
         if (upgrade) {
             return status != 101;
         }
-        return !keepAlive || headers.containsToken(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return !keepAlive || headers.containsToken(Names.CONNECTION, HttpHeaderValues.CLOSE);
     }
 
     private void commonHeaders(boolean close) {
-        if (!headers.contains(HttpHeaderNames.SERVER)) {
-            headers.set(HttpHeaderNames.SERVER, SERVER);
+        if (!headers.contains(Names.SERVER)) {
+            headers.set(Names.SERVER, SERVER);
         }
-        headers.set(HttpHeaderNames.DATE, HttpDate.now());
-        if (status != 101 && !headers.contains(HttpHeaderNames.CONTENT_TYPE)) {
-            headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_HTML);
+        headers.set(Names.DATE, HttpDate.now());
+        if (status != 101 && !headers.contains(Names.CONTENT_TYPE)) {
+            headers.set(Names.CONTENT_TYPE, HttpHeaderValues.TEXT_HTML);
         }
         if (!close && http10 && keepAlive) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            headers.set(Names.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         if (cookies != null) {
             cookies.addTo(headers);
         }
         if (close) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            headers.set(Names.CONNECTION, HttpHeaderValues.CLOSE);
         }
     }
 
