@@ -68,7 +68,8 @@ public final class Main {
                                                 http-hello, websocket-chat)
                   run NAME [flags]              run one example: %s
                       flags: --host H --port P --mode base|thread|process --set key=value (repeatable)
-                  bench [flags]                 TCP echo load generator (./jswoole bench --help)
+                  bench [flags]                 TCP echo load generator (./jswoole bench --help); also
+                                                bench netty-echo, bench ws|ws-server|ws-netty-echo, bench task
                   run coroutines --count N --sleep-ms M   N coroutines sleeping M ms in Coroutine.run
                   stop --pid-file F             SIGTERM (graceful shutdown) to the server whose pid_file is F
                   reload --pid-file F           SIGUSR1 (rolling restart of the worker JVMs, PROCESS mode)
