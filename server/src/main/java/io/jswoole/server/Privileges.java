@@ -18,10 +18,9 @@ import java.util.List;
  * Swoole's {@code chroot}, {@code group} and {@code user} for a worker JVM, applied by the worker itself once it
  * has started (as root) and reached the master, in Swoole's order: supplementary groups, chroot, setgid, setuid.
  * <p>After the chroot the JVM can only open files under the new root (and after setuid only what the user may
- * read), so first it opens what it will need later:
- * every jar of its class path (a jar stays open once opened), the classes of class-path directories (loaded, not
- * initialised) and the time-zone rules. Files the application opens later resolve inside the new root, as in
- * Swoole.
+ * read), so first it opens what it will need later: every jar of its class path (a jar stays open once opened),
+ * the classes of class-path directories (loaded, not initialised) and the time-zone rules. Files the application
+ * opens later resolve inside the new root, as in Swoole.
  */
 final class Privileges {
     private static final Linker LINKER = Linker.nativeLinker();
