@@ -174,6 +174,7 @@ final class ProcessManager {
             Path dir = Path.of(System.getProperty("java.io.tmpdir"), "jswoole-cds-" + System.getProperty("user.name"));
             Files.createDirectories(dir);
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            forgetOldArchives(dir);
             String name = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                     .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 12) + "-" + id + ".jsa";
             // quiet: the dump lists the classes it skips, and with --enable-native-access the JDK reports that
@@ -183,6 +184,27 @@ final class ProcessManager {
         } catch (IOException | java.security.NoSuchAlgorithmException | UnsupportedOperationException e) {
             Log.debug("no class-data archive for workers: " + e);
             return List.of();
+        }
+    }
+
+    /**
+     * Archives are kept per command line, so a machine that runs many (other ports, other settings) collects them:
+     * those not written for a week go (a worker that finds none starts without, and writes a new one).
+     */
+    private static void forgetOldArchives(Path dir) {
+        long weekAgo = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(7);
+        try (var files = Files.list(dir)) {
+            files.filter(f -> f.toString().endsWith(".jsa")).forEach(f -> {
+                try {
+                    if (Files.getLastModifiedTime(f).toMillis() < weekAgo) {
+                        Files.deleteIfExists(f);
+                    }
+                } catch (IOException e) {
+                    // another master removed it, or it is not ours to remove
+                }
+            });
+        } catch (IOException e) {
+            Log.debug("cannot list " + dir + ": " + e);
         }
     }
 
