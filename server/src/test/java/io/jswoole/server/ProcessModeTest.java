@@ -126,6 +126,21 @@ class ProcessModeTest {
         }
     }
 
+    /** group alone: the worker JVM keeps its user (root here) but takes that group and no supplementary ones. */
+    @Test
+    void workersRunWithTheConfiguredGroup() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "changing the workers' group needs root");
+        Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 1, "group", "nogroup"), "group=nogroup");
+        try (Running r = Running.start(s); Client c = new Client(r.port())) {
+            assertThat(c.ask("echo grouped")).isEqualTo("grouped");
+            String status = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + s.getWorkerPid(0),
+                    "status"));
+            assertThat(status).containsPattern("(?m)^Gid:\\s+65534\\s+65534\\s+65534\\s+65534")
+                    .containsPattern("(?m)^Uid:\\s+0\\s").containsPattern("(?m)^Groups:\\s*$");
+        }
+    }
+
     /** Swoole's chroot: the worker JVM sees the directory as its root, and then drops to the user. */
     @Test
     void workersRunInTheirChrootAsTheConfiguredUser(@org.junit.jupiter.api.io.TempDir java.nio.file.Path jail)
