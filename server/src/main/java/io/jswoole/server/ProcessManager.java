@@ -33,6 +33,8 @@ final class ProcessManager {
             ENV_MASTER_PID = "JSWOOLE_MASTER_PID";
 
     /** bash, to name the worker processes; without it they keep the java command's name. */
+    /** Where worker JVMs' class-data archives go (without the worker id), or null for none. */
+    private volatile String archivePrefix;
     private static final String BASH = java.nio.file.Files.isExecutable(Path.of("/bin/bash")) ? "/bin/bash" : null;
 
     private final Server server;
@@ -70,6 +72,7 @@ final class ProcessManager {
         listener.bind(UnixDomainSocketAddress.of(socketPath));
         // only the workers may connect: owner-only (workers connect before they drop to 'user')
         Files.setPosixFilePermissions(socketPath, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        archivePrefix = findArchivePrefix(ManagementFactory.getRuntimeMXBean().getInputArguments());
         Thread.ofPlatform().daemon().name("jswoole-manager-accept").start(this::acceptLoop);
         for (RemoteWorker w : workers) {
             spawn(w);
@@ -130,14 +133,13 @@ final class ProcessManager {
             cmd.add(id < workerNum ? "jswoole: worker #" + id : "jswoole: task #" + (id - workerNum));
         }
         cmd.add(java);
-        List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        cmd.addAll(sharedArchive(id, jvmArgs));
+        cmd.addAll(sharedArchive(id));
         // a small first heap: a worker's heap grows with what it keeps, instead of starting at 1/64 of the
         // machine's memory and touching all of its young generation (an -Xms of the command line comes later
         // and wins)
         cmd.add("-Xms8m");
         if (server.entryClass != null) {
-            cmd.addAll(jvmArgs);
+            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
             cmd.add(server.entryClass);
@@ -156,16 +158,27 @@ final class ProcessManager {
      * those classes again. One archive per JDK, class path, command and worker id (one writer per file); none
      * when the command already chooses its class-data sharing or starts JFR (a JVM that will write an archive
      * has no JFR), when the class path has directories (CDS archives jars only), or when workers change root or
-     * user (they could not write it).
+     * user (they could not write it). Worked out once per master: {@link #archivePrefix}, null for none.
      */
-    private List<String> sharedArchive(int id, List<String> jvmArgs) {
+    private List<String> sharedArchive(int id) {
+        if (archivePrefix == null) {
+            return List.of();
+        }
+        // quiet: the dump lists the classes it skips, and with --enable-native-access the JDK reports that it
+        // cannot use its archived module graph (the archived classes still load)
+        return List.of("-XX:SharedArchiveFile=" + archivePrefix + "-" + id + ".jsa", "-XX:+AutoCreateSharedArchive",
+                "-Xlog:cds*=off", "-Xlog:aot*=off");
+    }
+
+    /** The archives' path without the worker id, or null when workers get none (see {@link #sharedArchive}). */
+    private String findArchivePrefix(List<String> jvmArgs) {
         Map<String, Object> s = server.setting();
         boolean directories = java.util.Arrays.stream(System.getProperty("java.class.path").split(
                 java.io.File.pathSeparator)).anyMatch(e -> Files.isDirectory(Path.of(e)));
         if (directories || s.containsKey("chroot") || s.containsKey("user") || s.containsKey("group")
                 || jvmArgs.stream().anyMatch(a -> a.startsWith("-Xshare") || a.contains("SharedArchiveFile")
                         || a.contains("FlightRecord"))) {
-            return List.of();
+            return null;
         }
         String key = System.getProperty("java.home") + "|" + System.getProperty("java.vm.version") + "|"
                 + System.getProperty("java.class.path") + "|" + server.entryClass + "|"
@@ -175,15 +188,12 @@ final class ProcessManager {
             Files.createDirectories(dir);
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             forgetOldArchives(dir);
-            String name = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 12) + "-" + id + ".jsa";
-            // quiet: the dump lists the classes it skips, and with --enable-native-access the JDK reports that
-            // it cannot use its archived module graph (the archived classes still load)
-            return List.of("-XX:SharedArchiveFile=" + dir.resolve(name), "-XX:+AutoCreateSharedArchive",
-                    "-Xlog:cds*=off", "-Xlog:aot*=off");
+            return dir.resolve(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 12)).toString();
         } catch (IOException | java.security.NoSuchAlgorithmException | UnsupportedOperationException e) {
-            Log.debug("no class-data archive for workers: " + e);
-            return List.of();
+            // no writable owner-only directory (or not a POSIX file system): workers simply start without one
+            Log.info("worker JVMs start without a class-data archive: " + e);
+            return null;
         }
     }
 

@@ -112,16 +112,24 @@ class ProcessModeTest {
         }
     }
 
+    /** chroot, user and group need a master running as root. */
+    private static void assumeRoot() {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "changing the workers' root, user or group needs root");
+    }
+
+    /** /proc/PID/status of worker #0 (Uid, Gid, Groups lines). */
+    private static String workerStatus(Server s) throws java.io.IOException {
+        return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + s.getWorkerPid(0), "status"));
+    }
+
     @Test
     void workersRunAsTheConfiguredUser() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-                "changing the workers' user needs root");
+        assumeRoot();
         Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 1, "user", "nobody"), "user=nobody");
         try (Running r = Running.start(s); Client c = new Client(r.port())) {
             assertThat(c.ask("echo as nobody")).isEqualTo("as nobody");
-            String status = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + s.getWorkerPid(0),
-                    "status"));
-            assertThat(status).containsPattern("(?m)^Uid:\\s+65534\\s+65534\\s+65534\\s+65534")
+            assertThat(workerStatus(s)).containsPattern("(?m)^Uid:\\s+65534\\s+65534\\s+65534\\s+65534")
                     .containsPattern("(?m)^Gid:\\s+65534\\s+65534");
         }
     }
@@ -129,14 +137,11 @@ class ProcessModeTest {
     /** group alone: the worker JVM keeps its user (root here) but takes that group and no supplementary ones. */
     @Test
     void workersRunWithTheConfiguredGroup() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-                "changing the workers' group needs root");
+        assumeRoot();
         Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 1, "group", "nogroup"), "group=nogroup");
         try (Running r = Running.start(s); Client c = new Client(r.port())) {
             assertThat(c.ask("echo grouped")).isEqualTo("grouped");
-            String status = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + s.getWorkerPid(0),
-                    "status"));
-            assertThat(status).containsPattern("(?m)^Gid:\\s+65534\\s+65534\\s+65534\\s+65534")
+            assertThat(workerStatus(s)).containsPattern("(?m)^Gid:\\s+65534\\s+65534\\s+65534\\s+65534")
                     .containsPattern("(?m)^Uid:\\s+0\\s").containsPattern("(?m)^Groups:\\s*$");
         }
     }
@@ -145,8 +150,7 @@ class ProcessModeTest {
     @Test
     void workersRunInTheirChrootAsTheConfiguredUser(@org.junit.jupiter.api.io.TempDir java.nio.file.Path jail)
             throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-                "chroot needs root");
+        assumeRoot();
         // the jail must be readable by the user the worker becomes (JUnit makes it owner-only)
         java.nio.file.Files.setPosixFilePermissions(jail,
                 java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -161,8 +165,7 @@ class ProcessModeTest {
             String root = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/" + s.getWorkerPid(0),
                     "root")).toString();
             assertThat(root).isEqualTo(jail.toRealPath().toString());
-            assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + s.getWorkerPid(0),
-                    "status"))).containsPattern("(?m)^Uid:\\s+65534\\s+65534");
+            assertThat(workerStatus(s)).containsPattern("(?m)^Uid:\\s+65534\\s+65534");
         }
     }
 
