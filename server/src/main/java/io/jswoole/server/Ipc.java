@@ -1,16 +1,22 @@
 package io.jswoole.server;
 
 import io.jswoole.server.spi.Wire;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
 /**
@@ -41,9 +47,9 @@ import java.util.function.Consumer;
  * </pre>
  * A session is a number unique to one connection for the life of the master: commands carry the session of the
  * connection they mean, so a late command for an fd that was closed and reused is dropped, not misdelivered.
- * <p>Writes are batched: a writer thread takes every queued frame and writes them with one gathering write.
- * When a worker dies, the frames it had not received whole wait for its replacement; frames it may have read are
- * not repeated (at most once).
+ * <p>Both ends run the socket on a Netty event loop (the master's on one of its reactors) and write every frame
+ * queued during a round of the loop with one flush. When a worker dies, the frames it had not received whole wait
+ * for its replacement; frames it may have read are not repeated (at most once).
  */
 final class Ipc {
     static final byte CONNECT = 1, RECEIVE = 2, CLOSE = 3, PACKET = 4, BUFFER = 5, REPLY = 6, STOP = 7,
@@ -123,40 +129,31 @@ final class Ipc {
         return Wire.readString(in);
     }
 
-    /**
-     * Reads frames from {@code ch} until EOF and hands each to {@code handler} as (type, body stream). Returns
-     * normally at EOF; throws when the stream is corrupt.
-     */
-    static void readLoop(SocketChannel ch, FrameHandler handler) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
-        while (true) {
-            if (ch.read(buf) < 0) {
-                return;
-            }
-            buf.flip();
-            while (buf.remaining() >= 4) {
-                int len = buf.getInt(buf.position());
-                if (len < 1 || len > MAX_FRAME) {
-                    throw new IOException("corrupt IPC frame length " + len);
-                }
-                if (buf.remaining() < 4 + len) {
-                    if (buf.capacity() < 4 + len) {
-                        ByteBuffer bigger = ByteBuffer.allocate(Math.max(4 + len, buf.capacity() * 2));
-                        bigger.put(buf);
-                        buf = bigger;
-                        buf.flip();
+    @FunctionalInterface
+    interface FrameHandler {
+        void handle(byte type, DataInputStream body) throws IOException;
+    }
+
+    /** The handlers that cut a socket's bytes into frames and hand each to {@code handler}. */
+    static ChannelHandler[] reader(FrameHandler handler, Consumer<Throwable> onError) {
+        return new ChannelHandler[] {new LengthFieldBasedFrameDecoder(MAX_FRAME + 4, 0, 4, 0, 4),
+            new SimpleChannelInboundHandler<ByteBuf>() {
+                @Override
+                protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) throws IOException {
+                    if (!frame.isReadable()) {
+                        throw new IOException("empty IPC frame");
                     }
-                    break;
+                    byte type = frame.readByte();
+                    // parsed in place (the handler copies what it keeps)
+                    handler.handle(type, new DataInputStream(new BufferInput(frame.nioBuffer())));
                 }
-                buf.getInt();
-                byte type = buf.get();
-                // the handler reads the body in place (it copies what it keeps) before the buffer moves on
-                ByteBuffer body = buf.slice(buf.position(), len - 1);
-                buf.position(buf.position() + len - 1);
-                handler.handle(type, new DataInputStream(new BufferInput(body)));
-            }
-            buf.compact();
-        }
+
+                @Override
+                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                    onError.accept(cause);
+                    ctx.close();
+                }
+            }};
     }
 
     /** An InputStream over a ByteBuffer, so a frame is parsed where it was read. */
@@ -188,28 +185,28 @@ final class Ipc {
         }
     }
 
-    @FunctionalInterface
-    interface FrameHandler {
-        void handle(byte type, DataInputStream body) throws IOException;
-    }
-
     /**
-     * Writes frames for one socket from a queue, on its own thread, every ready frame in one gathering write.
-     * {@link #send} never blocks the caller; frames queued while the socket is being replaced wait in the queue.
+     * The frames for one peer: {@link #send} queues from any thread and never blocks; the event loop of the
+     * attached socket writes every queued frame and flushes once per round. On the master's side the queue outlives
+     * the worker JVM: frames queued while no socket is attached (the worker is being replaced) wait for the next
+     * {@link #attach}.
+     * <p>A frame counts as reached once the socket took it whole ({@link #reached}). When the worker dies,
+     * {@link #detach} puts the frames it had not reached back at the front of the queue, for the replacement; a
+     * frame that reached the dead JVM may have been read, so it is not sent twice (at most once).
      */
     static final class Writer {
         private static final ByteBuffer HAND_OVER = ByteBuffer.allocate(0);
-        private final LinkedBlockingQueue<ByteBuffer> queue = new LinkedBlockingQueue<>();
-        private final String name;
-        private volatile SocketChannel channel;
-        private volatile Thread thread;
-
-        Writer(String name) {
-            this.name = name;
-        }
+        private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+        /** Given to the current socket, not yet known to have reached it. */
+        private final ArrayDeque<ByteBuffer> unconfirmed = new ArrayDeque<>();
+        private Channel channel;
+        private boolean drainQueued;
+        /** Bumped at each attach and detach: a late confirmation from an old socket changes nothing. */
+        private int generation;
 
         synchronized void send(ByteBuffer frame) {
             queue.add(frame);
+            scheduleDrain();
         }
 
         /**
@@ -218,111 +215,90 @@ final class Ipc {
          */
         synchronized void handOver() {
             queue.add(HAND_OVER);
+            scheduleDrain();
         }
 
-        int queued() {
+        synchronized int queued() {
             return queue.size();
         }
 
-        /** Starts writing to {@code ch}; {@code onError} runs once if a write fails. */
-        synchronized void attach(SocketChannel ch, Consumer<IOException> onError) {
+        /** True once {@code frame} (given to {@link #send}) reached the worker's socket whole. */
+        synchronized boolean reached(ByteBuffer frame) {
+            return !frame.hasRemaining();
+        }
+
+        /** Starts writing to {@code ch}. */
+        synchronized void attach(Channel ch) {
             channel = ch;
-            thread = Thread.ofPlatform().daemon().name(name).start(() -> run(ch, onError));
+            generation++;
+            unconfirmed.clear();
+            scheduleDrain();
         }
 
         /**
-         * Stops writing to the current socket. When it returns (called from another thread), the writer thread has
-         * ended: the frames it had not written whole are back in the queue, and a frame written whole has no
-         * bytes remaining.
+         * Stops writing to the current socket: the frames it had not taken whole go back to the front of the
+         * queue, in order.
          */
-        void detach() {
-            Thread t;
-            synchronized (this) {
-                channel = null;
-                t = thread;
-            }
-            if (t != null && t != Thread.currentThread()) {
-                t.interrupt();
-                try {
-                    t.join(2_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        synchronized void detach() {
+            channel = null;
+            generation++;
+            for (var it = unconfirmed.descendingIterator(); it.hasNext(); ) {
+                ByteBuffer f = it.next();
+                if (f.hasRemaining()) {
+                    queue.addFirst(f);
                 }
             }
+            unconfirmed.clear();
         }
 
         /** Drops the frames queued for a peer that will never read them. */
-        void clear() {
+        synchronized void clear() {
             queue.clear();
         }
 
-        private void run(SocketChannel ch, Consumer<IOException> onError) {
+        private void scheduleDrain() {
+            if (channel != null && !drainQueued) {
+                drainQueued = true;
+                Channel ch = channel;
+                ch.eventLoop().execute(() -> drain(ch));
+            }
+        }
+
+        private void drain(Channel ch) {
             List<ByteBuffer> batch = new ArrayList<>();
-            try {
-                while (channel == ch) {
-                    ByteBuffer first = queue.take();
-                    batch.add(first);
-                    queue.drainTo(batch, 1023);
-                    int stop = indexOfHandOver(batch);
-                    if (stop >= 0) {
-                        synchronized (this) {
-                            // frames after the hand-over marker go back to the front of the queue, in order
-                            List<ByteBuffer> rest = new ArrayList<>(batch.subList(stop + 1, batch.size()));
-                            batch.subList(stop, batch.size()).clear();
-                            queue.drainTo(rest);
-                            queue.addAll(rest);
-                            if (channel == ch) {
-                                channel = null;
-                            }
-                        }
-                        write(ch, batch);
-                        return;
+            int gen;
+            synchronized (this) {
+                drainQueued = false;
+                if (channel != ch) {
+                    return;
+                }
+                while (!unconfirmed.isEmpty() && !unconfirmed.peekFirst().hasRemaining()) {
+                    unconfirmed.pollFirst();
+                }
+                ByteBuffer f;
+                while ((f = queue.pollFirst()) != null) {
+                    if (f == HAND_OVER) {
+                        channel = null;
+                        break;
                     }
-                    write(ch, batch);
-                    batch.clear();
+                    batch.add(f);
                 }
-            } catch (InterruptedException e) {
-                // detached
-            } catch (IOException e) {
-                requeueUnsent(batch);
-                if (channel == ch) {
-                    onError.accept(e);
-                }
+                unconfirmed.addAll(batch);
+                gen = generation;
             }
+            for (ByteBuffer f : batch) {
+                ch.write(Unpooled.wrappedBuffer(f)).addListener(done -> {
+                    if (done.isSuccess()) {
+                        confirm(f, gen);
+                    }
+                });
+            }
+            ch.flush();
         }
 
-        /**
-         * The peer died: frames it never received whole go back to the front of the queue, for the replacement
-         * (a frame fully written may have been read, so it is not sent twice).
-         */
-        private synchronized void requeueUnsent(List<ByteBuffer> batch) {
-            List<ByteBuffer> unsent = new ArrayList<>();
-            for (ByteBuffer b : batch) {
-                if (b.hasRemaining()) {
-                    unsent.add(b.rewind());
-                }
-            }
-            queue.drainTo(unsent);
-            queue.addAll(unsent);
-        }
-
-        private static int indexOfHandOver(List<ByteBuffer> batch) {
-            for (int i = 0; i < batch.size(); i++) {
-                if (batch.get(i) == HAND_OVER) {
-                    return i;
-                }
-            }
-            return -1;
-        }
-
-        private static void write(SocketChannel ch, List<ByteBuffer> batch) throws IOException {
-            ByteBuffer[] arr = batch.toArray(ByteBuffer[]::new);
-            long left = 0;
-            for (ByteBuffer b : arr) {
-                left += b.remaining();
-            }
-            while (left > 0) {
-                left -= ch.write(arr);
+        private synchronized void confirm(ByteBuffer frame, int gen) {
+            if (gen == generation) {
+                frame.position(frame.limit());
             }
         }
     }

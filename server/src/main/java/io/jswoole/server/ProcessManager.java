@@ -1,13 +1,15 @@
 package io.jswoole.server;
 
 import io.jswoole.log.Log;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.unix.DomainSocketAddress;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,7 +47,7 @@ final class ProcessManager {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("jswoole-manager").unstarted(r));
     private final java.util.concurrent.ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
-    private ServerSocketChannel listener;
+    private Channel listener;
     private volatile boolean stopping;
     private volatile long lastQueueFullLog;
 
@@ -65,15 +67,46 @@ final class ProcessManager {
                 "jswoole-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100_000 + ".sock");
     }
 
-    /** Binds the master socket, starts every worker and waits (up to 60 s) until each has said HELLO. */
-    void start() throws IOException {
+    /**
+     * Binds the master socket on {@code reactors} (each worker's socket is served by one of them), starts every
+     * worker and waits (up to 60 s) until each has said HELLO.
+     */
+    void start(EventLoopGroup reactors) throws IOException {
         Files.deleteIfExists(socketPath);
-        listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        listener.bind(UnixDomainSocketAddress.of(socketPath));
+        var bound = new ServerBootstrap().group(reactors)
+                .channel(Transport.serverChannel(SockType.UNIX_STREAM))
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        RemoteWorker[] me = new RemoteWorker[1];
+                        ch.pipeline().addLast(Ipc.reader((type, in) -> {
+                            if (me[0] == null) {
+                                me[0] = hello(ch, type, in);
+                            } else {
+                                command(me[0], type, in);
+                            }
+                        }, e -> {
+                            if (!stopping) {
+                                Log.warning("worker link failed: " + e);
+                            }
+                        }));
+                        ch.closeFuture().addListener(f -> {
+                            if (me[0] != null) {
+                                lost(me[0], ch);
+                            }
+                        });
+                    }
+                })
+                .bind(Transport.EPOLL ? new DomainSocketAddress(socketPath.toString())
+                        : UnixDomainSocketAddress.of(socketPath))
+                .awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IOException("cannot bind " + socketPath + ": " + bound.cause());
+        }
+        listener = bound.channel();
         // only the workers may connect: owner-only (workers connect before they drop to 'user')
         Files.setPosixFilePermissions(socketPath, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         archivePrefix = findArchivePrefix(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        Thread.ofPlatform().daemon().name("jswoole-manager-accept").start(this::acceptLoop);
         for (RemoteWorker w : workers) {
             spawn(w);
         }
@@ -225,16 +258,12 @@ final class ProcessManager {
         int status = p.exitValue();
         int signal = status > 128 ? status - 128 : 0;
         int code = signal > 0 ? 0 : status;
-        Thread reader = w.reader;
-        if (reader != null) {
-            try {
-                // the dead process's last frames (replies it wrote before dying) are read before it counts as lost
-                reader.join(1_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        Channel ch = w.channel;
+        if (ch != null) {
+            // the dead process's last frames (replies it wrote before dying) are read before it counts as lost
+            ch.closeFuture().awaitUninterruptibly(1_000);
         }
-        lost(w, w.channel);
+        lost(w, ch);
         w.ready = new java.util.concurrent.CountDownLatch(1);
         if (stopping) {
             return;
@@ -258,58 +287,29 @@ final class ProcessManager {
         timer.schedule(() -> spawn(w), delay, TimeUnit.MILLISECONDS);
     }
 
-    private void acceptLoop() {
-        while (!stopping) {
-            try {
-                SocketChannel ch = listener.accept();
-                Thread.ofPlatform().daemon().name("jswoole-ipc-reader").start(() -> serve(ch));
-            } catch (IOException e) {
-                if (!stopping) {
-                    Log.error("manager socket failed: " + e.getMessage());
-                }
-                return;
-            }
+    /** A new worker's first frame: it says which worker it is; from now on its socket carries that worker. */
+    private RemoteWorker hello(Channel ch, byte type, DataInputStream in) throws IOException {
+        if (type != Ipc.HELLO) {
+            throw new IOException("expected HELLO, got frame type " + type);
         }
-    }
-
-    /** Reads one worker's frames: HELLO first, then commands, until the worker goes away. */
-    private void serve(SocketChannel ch) {
-        RemoteWorker[] me = new RemoteWorker[1];
-        try {
-            Ipc.readLoop(ch, (type, in) -> {
-                if (me[0] == null) {
-                    if (type != Ipc.HELLO) {
-                        throw new IOException("expected HELLO, got frame type " + type);
-                    }
-                    int id = in.readInt();
-                    long pid = in.readLong();
-                    RemoteWorker w = workers[id];
-                    me[0] = w;
-                    w.channel = ch;
-                    w.reader = Thread.currentThread();
-                    w.pid = pid;
-                    w.pendingCloses.clear();
-                    // a failed write means the worker is gone: its reader sees the end and calls lost()
-                    w.writer.attach(ch, e -> Log.debug("worker #" + id + ": write failed: " + e.getMessage()));
-                    w.ready.countDown();
-                    Log.info("worker #" + id + " (pid " + pid + ") ready, "
-                            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - w.startedNanos) + " ms after its start");
-                    return;
-                }
-                command(me[0], type, in);
-            });
-        } catch (IOException | RuntimeException e) {
-            if (!stopping) {
-                Log.warning("worker link failed: " + e);
-            }
+        int id = in.readInt();
+        long pid = in.readLong();
+        if (id < 0 || id >= workers.length) {
+            throw new IOException("HELLO from unknown worker #" + id);
         }
-        if (me[0] != null) {
-            lost(me[0], ch);
-        }
+        RemoteWorker w = workers[id];
+        w.channel = ch;
+        w.pid = pid;
+        w.pendingCloses.clear();
+        w.writer.attach(ch);
+        w.ready.countDown();
+        Log.info("worker #" + id + " (pid " + pid + ") ready, "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - w.startedNanos) + " ms after its start");
+        return w;
     }
 
     /** The worker behind {@code ch} is gone: events it had are lost (documented); its fds closing are freed. */
-    private void lost(RemoteWorker w, SocketChannel ch) {
+    private void lost(RemoteWorker w, Channel ch) {
         synchronized (w) {
             if (ch == null || w.channel != ch) {
                 return;
@@ -317,11 +317,7 @@ final class ProcessManager {
             w.channel = null;
         }
         w.writer.detach();
-        try {
-            ch.close();
-        } catch (IOException ignored) {
-            // already gone
-        }
+        ch.close();
         w.proxy.concurrency.set(0);
         for (Map.Entry<Long, Byte> e : w.tasksInFlight.entrySet()) {
             // the task worker died with these tasks: their senders get a failure at once, not a hang
@@ -593,7 +589,9 @@ final class ProcessManager {
         }
         timer.shutdownNow();
         try {
-            listener.close();
+            if (listener != null) {
+                listener.close().awaitUninterruptibly(1_000);
+            }
             Files.deleteIfExists(socketPath);
         } catch (IOException e) {
             Log.warning("cannot remove " + socketPath + ": " + e.getMessage());

@@ -4,11 +4,9 @@ import io.jswoole.ErrorCode;
 import io.jswoole.LastError;
 import io.jswoole.coroutine.Scheduler;
 import io.jswoole.log.Log;
+import io.netty.channel.EventLoop;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +29,9 @@ final class ProcessWorker implements EventSite {
     final int id;
     private final Server server;
     private final Scheduler scheduler;
-    private final Ipc.Writer writer = new Ipc.Writer("jswoole-ipc");
+    private final EventLoop loop;
+    /** The socket to the master; set before the first frame is sent or read. */
+    private MasterLink link;
     private final LongAdder requests = new LongAdder();
     /** The session of each fd this worker has seen, so its commands name the right connection. */
     private final Map<Integer, Long> sessions = new ConcurrentHashMap<>();
@@ -61,8 +61,14 @@ final class ProcessWorker implements EventSite {
     private record RemoteTask(int src, int id, byte flags, AtomicBoolean finished) {
     }
 
-    ProcessWorker(Server server, int id, Scheduler scheduler, boolean gated, long maxRequest, long maxWaitNanos,
-            boolean taskWorker, boolean taskObject) {
+    /**
+     * {@code loop} reads and writes the master's socket; {@code scheduler} runs the callbacks, on that loop too
+     * unless coroutines are off (then on a thread of its own, so a callback that waits for the master cannot stop
+     * the loop that would read the answer).
+     */
+    ProcessWorker(Server server, int id, EventLoop loop, Scheduler scheduler, boolean gated, long maxRequest,
+            long maxWaitNanos, boolean taskWorker, boolean taskObject) {
+        this.loop = loop;
         this.taskWorker = taskWorker;
         this.taskObject = taskObject;
         this.maxWaitNanos = maxWaitNanos;
@@ -88,8 +94,7 @@ final class ProcessWorker implements EventSite {
 
     /** Connects, says HELLO, fires workerStart and serves until the master says STOP or goes away. */
     void run() throws IOException {
-        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-        ch.connect(UnixDomainSocketAddress.of(System.getenv(ProcessManager.ENV_SOCKET)));
+        link = MasterLink.connect(loop, System.getenv(ProcessManager.ENV_SOCKET), this::frame);
         try {
             Privileges.apply((String) server.setting().get("chroot"), (String) server.setting().get("user"),
                     (String) server.setting().get("group"));
@@ -97,17 +102,12 @@ final class ProcessWorker implements EventSite {
             Log.error("worker #" + id + ": cannot drop privileges: " + e.getMessage());
             Runtime.getRuntime().halt(1);
         }
-        writer.attach(ch, e -> Log.error("worker #" + id + ": link to the master failed: " + e.getMessage()));
-        writer.send(Ipc.frame(Ipc.HELLO, out -> {
+        link.send(Ipc.frame(Ipc.HELLO, out -> {
             out.writeInt(id);
             out.writeLong(ProcessHandle.current().pid());
         }));
         server.workerStarted(scheduler, id);
-        try {
-            Ipc.readLoop(ch, this::frame);
-        } catch (IOException e) {
-            Log.error("worker #" + id + ": bad frame from the master: " + e.getMessage());
-        }
+        link.awaitClosed();
         if (!stopping) {
             Log.notice("worker #" + id + ": the master is gone; exiting");
             finish();
@@ -188,7 +188,7 @@ final class ProcessWorker implements EventSite {
                     while (scheduler.coroutineEnabled() && receiving.containsKey(fd)) {
                         io.jswoole.coroutine.Coroutine.sleep(0.001);
                     }
-                    writer.send(Ipc.frame(Ipc.HALF_CLOSED, out -> {
+                    link.send(Ipc.frame(Ipc.HALF_CLOSED, out -> {
                         out.writeInt(fd);
                         out.writeLong(session);
                     }));
@@ -261,7 +261,7 @@ final class ProcessWorker implements EventSite {
             scheduler.execute(() -> {
                 doneScheduled.set(false);
                 int n = done.getAndSet(0);
-                writer.send(Ipc.frame(Ipc.DONE, out -> out.writeInt(n)));
+                link.send(Ipc.frame(Ipc.DONE, out -> out.writeInt(n)));
             });
         }
         if (maxRequest > 0 && requests.sum() >= maxRequest && !stopping) {
@@ -307,7 +307,7 @@ final class ProcessWorker implements EventSite {
 
     /** Tells the master the task ended without a result (finish() may still come later for a Task object). */
     private void ended(RemoteTask task) {
-        writer.send(Ipc.frame(Ipc.TASK_RESULT, out -> {
+        link.send(Ipc.frame(Ipc.TASK_RESULT, out -> {
             out.writeInt(task.src());
             out.writeInt(task.id());
             out.writeByte(task.flags() | Ipc.TASK_NONE);
@@ -320,7 +320,7 @@ final class ProcessWorker implements EventSite {
             return LastError.fail(ErrorCode.WRONG_OPERATION);
         }
         byte[] data = Values.encode(result);
-        writer.send(Ipc.frame(Ipc.TASK_RESULT, out -> {
+        link.send(Ipc.frame(Ipc.TASK_RESULT, out -> {
             out.writeInt(task.src());
             out.writeInt(task.id());
             out.writeByte(task.flags());
@@ -347,7 +347,7 @@ final class ProcessWorker implements EventSite {
         if (reply != null) {
             pendingTasks.put(taskId, reply);
         }
-        writer.send(Ipc.frame(Ipc.TASK, out -> {
+        link.send(Ipc.frame(Ipc.TASK, out -> {
             out.writeInt(dst);
             out.writeInt(taskId);
             out.writeByte(flags);
@@ -368,7 +368,7 @@ final class ProcessWorker implements EventSite {
         if (dst == id) {
             return LastError.fail(ErrorCode.INVALID_PARAMS);
         }
-        writer.send(Ipc.frame(Ipc.PIPE_TO, out -> {
+        link.send(Ipc.frame(Ipc.PIPE_TO, out -> {
             out.writeInt(dst);
             Ipc.bytes(out, bytes);
         }));
@@ -386,6 +386,7 @@ final class ProcessWorker implements EventSite {
             }
         }
         server.workerStopped(scheduler, id);
+        link.flush(1_000);
         Runtime.getRuntime().halt(0);
     }
 
@@ -405,7 +406,7 @@ final class ProcessWorker implements EventSite {
     public void closeHandled(int fd) {
         Long session = sessions.remove(fd);
         gates.remove(fd);
-        writer.send(Ipc.frame(Ipc.CLOSED, out -> {
+        link.send(Ipc.frame(Ipc.CLOSED, out -> {
             out.writeInt(fd);
             out.writeLong(session == null ? 0 : session);
         }));
@@ -414,7 +415,7 @@ final class ProcessWorker implements EventSite {
     // ---- the server's methods, in a worker JVM
 
     boolean send(int fd, byte[] data) {
-        writer.send(Ipc.send(fd, sessions.getOrDefault(fd, 0L), data));
+        link.send(Ipc.send(fd, sessions.getOrDefault(fd, 0L), data));
         return true;
     }
 
@@ -423,7 +424,7 @@ final class ProcessWorker implements EventSite {
         try {
             Port port = server.protocolPort();
             long session = sessions.getOrDefault(fd, 0L);
-            writer.send(Ipc.frame(Ipc.WRITE, out -> {
+            link.send(Ipc.frame(Ipc.WRITE, out -> {
                 out.writeShort(port.index);
                 out.writeInt(fd);
                 out.writeLong(session);
@@ -437,7 +438,7 @@ final class ProcessWorker implements EventSite {
 
     boolean close(int fd, boolean reset) {
         long session = sessions.getOrDefault(fd, 0L);
-        writer.send(Ipc.frame(Ipc.CLOSE_FD, out -> {
+        link.send(Ipc.frame(Ipc.CLOSE_FD, out -> {
             out.writeInt(fd);
             out.writeLong(session);
             out.writeBoolean(reset);
@@ -446,7 +447,7 @@ final class ProcessWorker implements EventSite {
     }
 
     boolean sendto(String ip, int port, byte[] data, int sock) {
-        writer.send(Ipc.frame(Ipc.SENDTO, out -> {
+        link.send(Ipc.frame(Ipc.SENDTO, out -> {
             Ipc.str(out, ip);
             out.writeInt(port);
             out.writeInt(sock);
@@ -457,7 +458,7 @@ final class ProcessWorker implements EventSite {
 
     boolean control(byte op, int fd) {
         long session = sessions.getOrDefault(fd, 0L);
-        writer.send(Ipc.frame(Ipc.CONTROL, out -> {
+        link.send(Ipc.frame(Ipc.CONTROL, out -> {
             out.writeByte(op);
             out.writeInt(fd);
             out.writeLong(session);
@@ -467,7 +468,7 @@ final class ProcessWorker implements EventSite {
 
     boolean bind(int fd, long uid) {
         long session = sessions.getOrDefault(fd, 0L);
-        writer.send(Ipc.frame(Ipc.BIND, out -> {
+        link.send(Ipc.frame(Ipc.BIND, out -> {
             out.writeInt(fd);
             out.writeLong(session);
             out.writeLong(uid);
@@ -477,7 +478,7 @@ final class ProcessWorker implements EventSite {
 
     /** Tells the master something without waiting for its answer. */
     void callAsync(byte op, Object args) {
-        writer.send(Ipc.frame(Ipc.CALL, out -> {
+        link.send(Ipc.frame(Ipc.CALL, out -> {
             out.writeLong(0);
             out.writeByte(op);
             Values.write(out, args);
@@ -486,10 +487,17 @@ final class ProcessWorker implements EventSite {
 
     /** Asks the master and waits for the answer (at most 10 s); parks only the calling coroutine. */
     Object call(byte op, Object args) {
+        if (link.inLoop()) {
+            // the answer is read on this very thread: waiting here would never end
+            Log.error("worker #" + id + ": a call to the master from the event loop itself, outside a coroutine,"
+                    + " cannot wait for its answer; make it from a coroutine");
+            LastError.set(ErrorCode.WRONG_OPERATION);
+            return null;
+        }
         long callId = callIds.incrementAndGet();
         CompletableFuture<Object> f = new CompletableFuture<>();
         calls.put(callId, f);
-        writer.send(Ipc.frame(Ipc.CALL, out -> {
+        link.send(Ipc.frame(Ipc.CALL, out -> {
             out.writeLong(callId);
             out.writeByte(op);
             Values.write(out, args);

@@ -1,16 +1,16 @@
 package io.jswoole.server;
 
 import io.jswoole.server.spi.PortProtocol;
+import io.netty.channel.Channel;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The master's end of one worker JVM (PROCESS mode): events become {@link Ipc} frames in a queue that a writer
- * thread sends to the worker's socket. While the worker is being replaced (crash, reload, max_request) the queue
+ * The master's end of one worker JVM (PROCESS mode): events become {@link Ipc} frames in a queue that the
+ * worker socket's event loop writes. While the worker is being replaced (crash, reload, max_request) the queue
  * keeps filling and the replacement receives it: a connection's next data reaches the new worker.
  */
 final class RemoteWorker {
@@ -20,9 +20,8 @@ final class RemoteWorker {
     volatile Process process;
     volatile long pid;
     volatile long startedNanos;
-    volatile SocketChannel channel;
-    /** The thread reading the current process's frames. */
-    volatile Thread reader;
+    /** The current process's socket (on one of the master's reactors), null while there is none. */
+    volatile Channel channel;
     /** Counted down when the current process said HELLO. */
     volatile CountDownLatch ready = new CountDownLatch(1);
     /** Set while the manager replaces the process on purpose (reload, stop): its exit is not an error. */
@@ -37,7 +36,7 @@ final class RemoteWorker {
     RemoteWorker(int id, Server server) {
         this.id = id;
         this.server = server;
-        this.writer = new Ipc.Writer("jswoole-ipc-w" + id);
+        this.writer = new Ipc.Writer();
     }
 
     /** Encodes {@code e} as a frame for this worker. */
@@ -76,7 +75,7 @@ final class RemoteWorker {
                 Ipc.bytes(out, p.data());
             }));
             case WorkerEvent.Message m -> {
-                Sent sent = new Sent(id);
+                Sent sent = new Sent(id, writer);
                 try {
                     PortProtocol.Remote remote = server.port(m.port()).protocol.remote();
                     ByteBuffer frame = Ipc.frame(Ipc.MESSAGE, out -> {
@@ -98,10 +97,12 @@ final class RemoteWorker {
     /** A protocol message sent to this worker: reached once its frame was written whole to the worker's JVM. */
     private static final class Sent implements PortProtocol.Delivery {
         private final int workerId;
+        private final Ipc.Writer writer;
         volatile ByteBuffer frame;
 
-        Sent(int workerId) {
+        Sent(int workerId, Ipc.Writer writer) {
             this.workerId = workerId;
+            this.writer = writer;
         }
 
         @Override
@@ -112,7 +113,7 @@ final class RemoteWorker {
         @Override
         public boolean reached() {
             ByteBuffer f = frame;
-            return f != null && !f.hasRemaining();
+            return f != null && writer.reached(f);
         }
     }
 

@@ -508,7 +508,7 @@ public class Server {
         }
         if (manager != null) {
             try {
-                manager.start();
+                manager.start(group);
             } catch (java.io.IOException | RuntimeException e) {
                 for (Channel ch : listeners) {
                     ch.close();
@@ -546,13 +546,19 @@ public class Server {
     /** This JVM is a worker of PROCESS mode: serve the master's events until it says STOP (then the JVM exits). */
     private void runWorkerProcess() {
         int id = ProcessWorker.workerIdFromEnv();
-        Scheduler scheduler = Scheduler.serial("jswoole-worker-" + id)
-                .enableCoroutine(boolSetting("enable_coroutine", true))
+        boolean taskRole = ProcessWorker.inTaskProcess();
+        boolean coroutines = taskRole ? boolSetting("task_enable_coroutine", false)
+                : boolSetting("enable_coroutine", true);
+        // one event loop reads and writes the master's socket; it carries the coroutines too, unless they are off
+        // (then callbacks run on a thread of their own and may wait for the master without stopping the loop)
+        EventLoop loop = Transport.group(1, "jswoole-worker-" + id + "-io").next();
+        String name = "jswoole-worker-" + id;
+        Scheduler scheduler = (coroutines ? Scheduler.on(name, loop) : Scheduler.serial(name))
+                .enableCoroutine(coroutines)
                 .maxCoroutine(intSetting("max_coroutine", 100_000));
         int dispatchMode = intSetting("dispatch_mode", 2);
         deliverConnectClose = Dispatcher.deliversConnectClose(dispatchMode, boolSetting("enable_unsafe_event", false));
         discardTimeoutRequest = boolSetting("discard_timeout_request", false);
-        boolean taskRole = ProcessWorker.inTaskProcess();
         int maxRequest = intSetting(taskRole ? "task_max_request" : "max_request", 0);
         int grace = intSetting(taskRole ? "task_max_request_grace" : "max_request_grace",
                 maxRequest > 10 ? maxRequest / 2 : 0);
@@ -560,11 +566,7 @@ public class Server {
                 .nextInt(grace + 1) : 0);
         // reload_async=false: a worker told to stop does not wait for its running coroutines
         long maxWait = boolSetting("reload_async", true) ? TimeUnit.SECONDS.toNanos(intSetting("max_wait_time", 3)) : 0;
-        if (taskRole) {
-            boolean taskCoroutine = boolSetting("task_enable_coroutine", false);
-            scheduler.enableCoroutine(taskCoroutine);
-        }
-        processWorker = new ProcessWorker(this, id, scheduler, deliverConnectClose, limit, maxWait, taskRole,
+        processWorker = new ProcessWorker(this, id, loop, scheduler, deliverConnectClose, limit, maxWait, taskRole,
                 boolSetting("task_enable_coroutine", false) || boolSetting("task_use_object", false));
         try {
             processWorker.run();
