@@ -2,7 +2,6 @@ package io.jswoole.server;
 
 import io.jswoole.server.spi.Wire;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -196,11 +195,14 @@ final class Ipc {
      */
     static final class Writer {
         private static final ByteBuffer HAND_OVER = ByteBuffer.allocate(0);
+        /** Frames are copied into direct buffers of at most this size (a larger frame gets one of its own). */
+        private static final int CHUNK = 256 * 1024;
         private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
         /** Given to the current socket, not yet known to have reached it. */
         private final ArrayDeque<ByteBuffer> unconfirmed = new ArrayDeque<>();
         private Channel channel;
-        private boolean drainQueued;
+        /** The socket whose loop has a round of this writer queued (a replacement gets its own). */
+        private Channel drainQueuedFor;
         /** Bumped at each attach and detach: a late confirmation from an old socket changes nothing. */
         private int generation;
 
@@ -257,9 +259,9 @@ final class Ipc {
         }
 
         private void scheduleDrain() {
-            if (channel != null && !drainQueued) {
-                drainQueued = true;
+            if (channel != null && drainQueuedFor != channel) {
                 Channel ch = channel;
+                drainQueuedFor = ch;
                 ch.eventLoop().execute(() -> drain(ch));
             }
         }
@@ -268,7 +270,9 @@ final class Ipc {
             List<ByteBuffer> batch = new ArrayList<>();
             int gen;
             synchronized (this) {
-                drainQueued = false;
+                if (drainQueuedFor == ch) {
+                    drainQueuedFor = null;
+                }
                 if (channel != ch) {
                     return;
                 }
@@ -286,19 +290,44 @@ final class Ipc {
                 unconfirmed.addAll(batch);
                 gen = generation;
             }
-            for (ByteBuffer f : batch) {
-                ch.write(Unpooled.wrappedBuffer(f)).addListener(done -> {
-                    if (done.isSuccess()) {
-                        confirm(f, gen);
+            // frames go out copied into direct buffers of up to CHUNK bytes: one allocation, one promise per chunk
+            int from = 0;
+            while (from < batch.size()) {
+                int to = from;
+                int bytes = 0;
+                do {
+                    bytes += batch.get(to++).remaining();
+                } while (to < batch.size() && bytes + batch.get(to).remaining() <= CHUNK);
+                ByteBuf chunk = ch.alloc().directBuffer(bytes);
+                for (int i = from; i < to; i++) {
+                    chunk.writeBytes(batch.get(i).duplicate());
+                }
+                List<ByteBuffer> frames = batch.subList(from, to);
+                chunk.retain(); // kept past the write: how far it got tells which frames went out whole
+                ch.write(chunk).addListener(done -> {
+                    try {
+                        confirm(frames, done.isSuccess() ? Integer.MAX_VALUE : chunk.readerIndex(), gen);
+                    } finally {
+                        chunk.release();
                     }
                 });
+                from = to;
             }
             ch.flush();
         }
 
-        private synchronized void confirm(ByteBuffer frame, int gen) {
-            if (gen == generation) {
-                frame.position(frame.limit());
+        /** The frames of a chunk whose {@code written} first bytes reached the socket: those that fit went whole. */
+        private synchronized void confirm(List<ByteBuffer> frames, int written, int gen) {
+            if (gen != generation) {
+                return;
+            }
+            int end = 0;
+            for (ByteBuffer f : frames) {
+                end += f.remaining();
+                if (end > written) {
+                    return;
+                }
+                f.position(f.limit());
             }
         }
     }
