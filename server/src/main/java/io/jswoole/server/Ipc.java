@@ -46,8 +46,8 @@ import java.util.function.Consumer;
  * </pre>
  * A session is a number unique to one connection for the life of the master: commands carry the session of the
  * connection they mean, so a late command for an fd that was closed and reused is dropped, not misdelivered.
- * <p>Both ends run the socket on a Netty event loop (the master's on one of its reactors) and write every frame
- * queued during a round of the loop with one flush. When a worker dies, the frames it had not received whole wait
+ * <p>The master runs each worker's socket on one of its reactors (Netty), the worker JVM on the thread that
+ * carries its coroutines ({@link MasterLink}); both write every frame queued during a round with one write. When a worker dies, the frames it had not received whole wait
  * for its replacement; frames it may have read are not repeated (at most once).
  */
 final class Ipc {
@@ -144,7 +144,7 @@ final class Ipc {
                     }
                     byte type = frame.readByte();
                     // parsed in place (the handler copies what it keeps)
-                    handler.handle(type, new DataInputStream(new BufferInput(frame.nioBuffer())));
+                    handler.handle(type, new DataInputStream(input(frame.nioBuffer())));
                 }
 
                 @Override
@@ -153,6 +153,11 @@ final class Ipc {
                     ctx.close();
                 }
             }};
+    }
+
+    /** A frame's body read in place. */
+    static java.io.InputStream input(ByteBuffer body) {
+        return new BufferInput(body);
     }
 
     /** An InputStream over a ByteBuffer, so a frame is parsed where it was read. */
@@ -185,9 +190,9 @@ final class Ipc {
     }
 
     /**
-     * The frames for one peer: {@link #send} queues from any thread and never blocks; the event loop of the
-     * attached socket writes every queued frame and flushes once per round. On the master's side the queue outlives
-     * the worker JVM: frames queued while no socket is attached (the worker is being replaced) wait for the next
+     * The master's frames for one worker JVM: {@link #send} queues from any thread and never blocks; the event
+     * loop of the attached socket writes every queued frame and flushes once per round. The queue outlives the
+     * worker JVM: frames queued while no socket is attached (the worker is being replaced) wait for the next
      * {@link #attach}.
      * <p>A frame counts as reached once the socket took it whole ({@link #reached}). When the worker dies,
      * {@link #detach} puts the frames it had not reached back at the front of the queue, for the replacement; a

@@ -4,7 +4,6 @@ import io.jswoole.ErrorCode;
 import io.jswoole.LastError;
 import io.jswoole.coroutine.Scheduler;
 import io.jswoole.log.Log;
-import io.netty.channel.EventLoop;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.Map;
@@ -29,9 +28,8 @@ final class ProcessWorker implements EventSite {
     final int id;
     private final Server server;
     private final Scheduler scheduler;
-    private final EventLoop loop;
-    /** The socket to the master; set before the first frame is sent or read. */
-    private MasterLink link;
+    /** The socket to the master (and, with coroutines on, the carrier of the scheduler). */
+    private final MasterLink link;
     private final LongAdder requests = new LongAdder();
     /** The session of each fd this worker has seen, so its commands name the right connection. */
     private final Map<Integer, Long> sessions = new ConcurrentHashMap<>();
@@ -62,13 +60,13 @@ final class ProcessWorker implements EventSite {
     }
 
     /**
-     * {@code loop} reads and writes the master's socket; {@code scheduler} runs the callbacks, on that loop too
-     * unless coroutines are off (then on a thread of its own, so a callback that waits for the master cannot stop
-     * the loop that would read the answer).
+     * {@code link} reads and writes the master's socket; {@code scheduler} runs the callbacks, on the link's
+     * thread too unless coroutines are off (then on a thread of its own, so a callback that waits for the master
+     * cannot stop the thread that would read the answer).
      */
-    ProcessWorker(Server server, int id, EventLoop loop, Scheduler scheduler, boolean gated, long maxRequest,
+    ProcessWorker(Server server, int id, MasterLink link, Scheduler scheduler, boolean gated, long maxRequest,
             long maxWaitNanos, boolean taskWorker, boolean taskObject) {
-        this.loop = loop;
+        this.link = link;
         this.taskWorker = taskWorker;
         this.taskObject = taskObject;
         this.maxWaitNanos = maxWaitNanos;
@@ -94,7 +92,7 @@ final class ProcessWorker implements EventSite {
 
     /** Connects, says HELLO, fires workerStart and serves until the master says STOP or goes away. */
     void run() throws IOException {
-        link = MasterLink.connect(loop, System.getenv(ProcessManager.ENV_SOCKET), this::frame);
+        link.connect(System.getenv(ProcessManager.ENV_SOCKET), this::frame);
         try {
             Privileges.apply((String) server.setting().get("chroot"), (String) server.setting().get("user"),
                     (String) server.setting().get("group"));

@@ -549,11 +549,18 @@ public class Server {
         boolean taskRole = ProcessWorker.inTaskProcess();
         boolean coroutines = taskRole ? boolSetting("task_enable_coroutine", false)
                 : boolSetting("enable_coroutine", true);
-        // one event loop reads and writes the master's socket; it carries the coroutines too, unless they are off
-        // (then callbacks run on a thread of their own and may wait for the master without stopping the loop)
-        EventLoop loop = Transport.group(1, "jswoole-worker-" + id + "-io").next();
+        // one thread reads and writes the master's socket; it carries the coroutines too, unless they are off
+        // (then callbacks run on a thread of their own and may wait for the master without stopping the link)
         String name = "jswoole-worker-" + id;
-        Scheduler scheduler = (coroutines ? Scheduler.on(name, loop) : Scheduler.serial(name))
+        MasterLink link;
+        try {
+            link = new MasterLink(name + "-link");
+        } catch (java.io.IOException e) {
+            Log.error("worker #" + id + ": " + e.getMessage());
+            Runtime.getRuntime().halt(1);
+            return;
+        }
+        Scheduler scheduler = (coroutines ? Scheduler.on(name, link) : Scheduler.serial(name))
                 .enableCoroutine(coroutines)
                 .maxCoroutine(intSetting("max_coroutine", 100_000));
         int dispatchMode = intSetting("dispatch_mode", 2);
@@ -566,7 +573,7 @@ public class Server {
                 .nextInt(grace + 1) : 0);
         // reload_async=false: a worker told to stop does not wait for its running coroutines
         long maxWait = boolSetting("reload_async", true) ? TimeUnit.SECONDS.toNanos(intSetting("max_wait_time", 3)) : 0;
-        processWorker = new ProcessWorker(this, id, loop, scheduler, deliverConnectClose, limit, maxWait, taskRole,
+        processWorker = new ProcessWorker(this, id, link, scheduler, deliverConnectClose, limit, maxWait, taskRole,
                 boolSetting("task_enable_coroutine", false) || boolSetting("task_use_object", false));
         try {
             processWorker.run();
