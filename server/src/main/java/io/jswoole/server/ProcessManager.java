@@ -2,6 +2,7 @@ package io.jswoole.server;
 
 import io.jswoole.log.Log;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
@@ -83,7 +84,7 @@ final class ProcessManager {
                             if (me[0] == null) {
                                 me[0] = hello(ch, type, in);
                             } else {
-                                command(me[0], type, in);
+                                command(me[0], ch, type, in);
                             }
                         }, e -> {
                             if (!stopping) {
@@ -337,7 +338,8 @@ final class ProcessManager {
         }
     }
 
-    private void command(RemoteWorker w, byte type, DataInputStream in) throws IOException {
+    /** A frame from worker {@code w}'s JVM, read from {@code ch}. */
+    private void command(RemoteWorker w, Channel ch, byte type, DataInputStream in) throws IOException {
         switch (type) {
             case Ipc.SEND -> {
                 int fd = in.readInt();
@@ -389,12 +391,15 @@ final class ProcessManager {
                 long id = in.readLong();
                 byte op = in.readByte();
                 Object args = Values.read(in);
-                // answered off the reader thread: a call such as reload waits for workers
+                // answered off the reactor: a call such as reload waits for workers. The answer goes to the JVM that
+                // asked, on its own socket, even when frames after a STOP already wait for its replacement
+                // (shutdown() called in a worker is answered while the workers are being stopped)
                 CompletableFuture.supplyAsync(() -> answer(op, args), calls)
-                        .whenComplete((v, err) -> w.writer.send(Ipc.frame(Ipc.REPLY, out -> {
-                            out.writeLong(id);
-                            Values.write(out, err == null ? v : Map.of("error", String.valueOf(err)));
-                        })));
+                        .whenComplete((v, err) -> ch.writeAndFlush(Unpooled.wrappedBuffer(Ipc.frame(Ipc.REPLY,
+                                out -> {
+                                    out.writeLong(id);
+                                    Values.write(out, err == null ? v : Map.of("error", String.valueOf(err)));
+                                }))));
             }
             case Ipc.CLOSED -> {
                 int fd = in.readInt();

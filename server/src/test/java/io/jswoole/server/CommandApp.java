@@ -8,7 +8,7 @@ import java.util.Map;
  * PROCESS mode. In PROCESS mode the worker JVMs run {@link #main}, which builds the same server.
  * Commands (one per line): {@code echo X}, {@code fd}, {@code pid}, {@code worker}, {@code info}, {@code exists FD},
  * {@code list}, {@code close}, {@code send FD X}, {@code stats}, {@code sleep MS}, {@code crash}, {@code task X} (taskwait), {@code async X}
- * (task + finish event), {@code multi} (taskWaitMulti), {@code pipe WORKER X} (sendMessage).
+ * (task + finish event), {@code multi} (taskWaitMulti), {@code pipe WORKER X} (sendMessage), {@code shutdown}.
  */
 public final class CommandApp {
     private CommandApp() {
@@ -71,6 +71,10 @@ public final class CommandApp {
                 }
                 case "pipe" -> Boolean.toString(srv.sendMessage("fd:" + fd + ":" + w[2], Integer.parseInt(w[1])));
                 case "multi" -> srv.taskWaitMulti(java.util.List.of("a", "b", "c"), 5).toString();
+                case "shutdown" -> {
+                    srv.shutdown(); // from a worker: the master answers while it stops the workers
+                    yield null;
+                }
                 default -> "unknown " + w[0];
             };
             if (reply != null) {

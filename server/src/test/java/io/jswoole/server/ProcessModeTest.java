@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** What only PROCESS mode does: worker JVMs that die, are replaced and reloaded while connections stay. */
@@ -31,6 +32,23 @@ class ProcessModeTest {
             assertThat(errors.get(0)).isEqualTo("0:" + pid + ":9");
             assertThat(c.ask("echo still here")).isEqualTo("still here");
             assertThat(s.connections()).hasSize(1);
+        }
+    }
+
+    @Test
+    void shutdownCalledInAWorkerJvmGetsItsAnswerAndTheWorkerExitsWithoutBeingKilled() throws Exception {
+        // max_wait_time 10: a worker still waiting for the master's answer would hold the shutdown for 10 s
+        Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 1, "max_wait_time", 10),
+                "max_wait_time=10");
+        Running r = Running.start(s);
+        try (Client c = new Client(r.port())) {
+            long t0 = System.nanoTime();
+            c.out.write("shutdown\n".getBytes());
+            c.out.flush();
+            assertThat(s.awaitStopped(8, TimeUnit.SECONDS)).as("stopped").isTrue();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(5_000);
+        } finally {
+            r.close();
         }
     }
 
