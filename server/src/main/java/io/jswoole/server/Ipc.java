@@ -234,11 +234,10 @@ final class Ipc {
             return !frame.hasRemaining();
         }
 
-        /** Starts writing to {@code ch}. */
+        /** Starts writing to {@code ch} (after the frames a previous socket had not taken whole). */
         synchronized void attach(Channel ch) {
+            detach();
             channel = ch;
-            generation++;
-            unconfirmed.clear();
             scheduleDrain();
         }
 
@@ -256,11 +255,6 @@ final class Ipc {
                 }
             }
             unconfirmed.clear();
-        }
-
-        /** Drops the frames queued for a peer that will never read them. */
-        synchronized void clear() {
-            queue.clear();
         }
 
         private void scheduleDrain() {

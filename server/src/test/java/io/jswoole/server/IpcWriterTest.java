@@ -108,4 +108,17 @@ class IpcWriterTest {
         assertThat(written(old)).isEmpty(); // the old socket's round finds it no longer attached
         assertThat(written(replacement)).isEqualTo("late");
     }
+
+    @Test
+    void attachingANewSocketTakesOverWhatTheOldOneHadNotWritten() {
+        Ipc.Writer w = new Ipc.Writer();
+        EmbeddedChannel old = new EmbeddedChannel();
+        w.attach(old);
+        w.send(frame("1"));
+        w.attach(new EmbeddedChannel()); // replaced without a detach: nothing is dropped
+        EmbeddedChannel replacement = new EmbeddedChannel();
+        w.attach(replacement);
+        assertThat(written(old)).isEmpty();
+        assertThat(written(replacement)).isEqualTo("1");
+    }
 }
