@@ -2,6 +2,7 @@ package io.jswoole.http;
 
 import io.jswoole.log.Log;
 import io.jswoole.server.ProtocolSupport;
+import io.jswoole.server.spi.FrameInput;
 import io.jswoole.server.spi.PortProtocol;
 import io.jswoole.server.spi.Wire;
 import io.netty.buffer.ByteBuf;
@@ -22,7 +23,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -115,7 +115,7 @@ final class HttpRemote implements PortProtocol.Remote {
     }
 
     @Override
-    public Object readMessage(int fd, DataInputStream in) throws IOException {
+    public Object readMessage(int fd, FrameInput in) throws IOException {
         if (in.readByte() == FRAME) {
             return protocol.upgrades().readMessage(fd, in);
         }
@@ -197,7 +197,7 @@ final class HttpRemote implements PortProtocol.Remote {
     }
 
     @Override
-    public Object readReply(int fd, DataInputStream in) throws IOException {
+    public Object readReply(int fd, FrameInput in) throws IOException {
         if (in.readByte() == FRAME) {
             Object frame = protocol.upgrades().readFrame(in);
             HttpConn c = protocol.conn(fd);
@@ -318,7 +318,7 @@ final class HttpRemote implements PortProtocol.Remote {
         Wire.writeString(out, s.reasonPhrase());
     }
 
-    private static HttpResponseStatus status(DataInputStream in) throws IOException {
+    private static HttpResponseStatus status(FrameInput in) throws IOException {
         int code = in.readInt();
         String reason = Wire.readString(in);
         HttpResponseStatus std = HttpResponseStatus.valueOf(code);
@@ -336,7 +336,7 @@ final class HttpRemote implements PortProtocol.Remote {
         }
     }
 
-    private static HttpHeaders headers(DataInputStream in) throws IOException {
+    private static HttpHeaders headers(FrameInput in) throws IOException {
         int n = in.readInt();
         // names and values were validated where they were made (Netty's decoder, Response.header); as
         // AsciiStrings they are encoded by copying (Netty's fast path)
@@ -361,7 +361,7 @@ final class HttpRemote implements PortProtocol.Remote {
         b.getBytes(b.readerIndex(), out, b.readableBytes());
     }
 
-    private static ByteBuf content(DataInputStream in) throws IOException {
+    private static ByteBuf content(FrameInput in) throws IOException {
         byte[] b = Wire.readBytes(in);
         return b.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(b);
     }

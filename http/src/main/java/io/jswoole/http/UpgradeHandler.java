@@ -1,7 +1,7 @@
 package io.jswoole.http;
 
+import io.jswoole.server.spi.FrameInput;
 import io.netty.channel.ChannelPipeline;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
@@ -45,11 +45,11 @@ public interface UpgradeHandler {
     void writeMessage(Object message, DataOutputStream out) throws IOException;
 
     /** PROCESS mode, worker JVM: reads what {@link #writeMessage} wrote, for {@link #onMessage}. */
-    Object readMessage(int fd, DataInputStream in) throws IOException;
+    Object readMessage(int fd, FrameInput in) throws IOException;
 
     /** PROCESS mode, worker JVM: writes a frame pushed to an upgraded connection, for the master. */
     void writeFrame(Object frame, DataOutputStream out) throws IOException;
 
     /** PROCESS mode, master: reads what {@link #writeFrame} wrote, to be written to the connection. */
-    Object readFrame(DataInputStream in) throws IOException;
+    Object readFrame(FrameInput in) throws IOException;
 }

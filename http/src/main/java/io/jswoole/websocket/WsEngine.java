@@ -4,22 +4,22 @@ import io.jswoole.http.Request;
 import io.jswoole.http.Response;
 import io.jswoole.http.UpgradeHandler;
 import io.jswoole.log.Log;
+import io.jswoole.server.spi.FrameInput;
 import io.jswoole.server.spi.Wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
-import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -159,7 +159,7 @@ final class WsEngine implements UpgradeHandler {
     }
 
     @Override
-    public Object readMessage(int fd, DataInputStream in) throws IOException {
+    public Object readMessage(int fd, FrameInput in) throws IOException {
         int code = in.readInt();
         int opcode = in.readByte();
         int flags = in.readByte();
@@ -190,7 +190,7 @@ final class WsEngine implements UpgradeHandler {
     }
 
     @Override
-    public Object readFrame(DataInputStream in) throws IOException {
+    public Object readFrame(FrameInput in) throws IOException {
         int opcode = in.readByte();
         boolean fin = in.readBoolean();
         int rsv = in.readByte();

@@ -1,5 +1,6 @@
 package io.jswoole.server;
 
+import io.jswoole.server.spi.FrameInput;
 import io.jswoole.server.spi.Wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -8,7 +9,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -116,7 +116,7 @@ final class Ipc {
         Wire.writeBytes(out, b);
     }
 
-    static byte[] bytes(DataInputStream in) throws IOException {
+    static byte[] bytes(FrameInput in) throws IOException {
         return Wire.readBytes(in);
     }
 
@@ -124,13 +124,13 @@ final class Ipc {
         Wire.writeString(out, s);
     }
 
-    static String str(DataInputStream in) throws IOException {
+    static String str(FrameInput in) throws IOException {
         return Wire.readString(in);
     }
 
     @FunctionalInterface
     interface FrameHandler {
-        void handle(byte type, DataInputStream body) throws IOException;
+        void handle(byte type, FrameInput body) throws IOException;
     }
 
     /** The handlers that cut a socket's bytes into frames and hand each to {@code handler}. */
@@ -144,7 +144,7 @@ final class Ipc {
                     }
                     byte type = frame.readByte();
                     // parsed in place (the handler copies what it keeps)
-                    handler.handle(type, new DataInputStream(input(frame.nioBuffer())));
+                    handler.handle(type, new FrameInput(frame.nioBuffer()));
                 }
 
                 @Override
@@ -153,40 +153,6 @@ final class Ipc {
                     ctx.close();
                 }
             }};
-    }
-
-    /** A frame's body read in place. */
-    static java.io.InputStream input(ByteBuffer body) {
-        return new BufferInput(body);
-    }
-
-    /** An InputStream over a ByteBuffer, so a frame is parsed where it was read. */
-    private static final class BufferInput extends java.io.InputStream {
-        private final ByteBuffer b;
-
-        BufferInput(ByteBuffer b) {
-            this.b = b;
-        }
-
-        @Override
-        public int read() {
-            return b.hasRemaining() ? b.get() & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] dst, int off, int len) {
-            if (!b.hasRemaining()) {
-                return len == 0 ? 0 : -1;
-            }
-            int n = Math.min(len, b.remaining());
-            b.get(dst, off, n);
-            return n;
-        }
-
-        @Override
-        public int available() {
-            return b.remaining();
-        }
     }
 
     /**

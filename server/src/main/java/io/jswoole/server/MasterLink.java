@@ -1,7 +1,7 @@
 package io.jswoole.server;
 
 import io.jswoole.log.Log;
-import java.io.DataInputStream;
+import io.jswoole.server.spi.FrameInput;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -191,7 +191,7 @@ final class MasterLink implements Executor {
                 // the handler reads the body in place (it copies what it keeps) before the buffer moves on
                 ByteBuffer body = in.slice(in.position(), len - 1);
                 in.position(in.position() + len - 1);
-                handler.handle(type, new DataInputStream(Ipc.input(body)));
+                handler.handle(type, new FrameInput(body));
             }
             in.compact();
         }

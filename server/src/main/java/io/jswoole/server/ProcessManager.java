@@ -1,13 +1,13 @@
 package io.jswoole.server;
 
 import io.jswoole.log.Log;
+import io.jswoole.server.spi.FrameInput;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.unix.DomainSocketAddress;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.UnixDomainSocketAddress;
@@ -292,7 +292,7 @@ final class ProcessManager {
     }
 
     /** A new worker's first frame: it says which worker it is; from now on its socket carries that worker. */
-    private RemoteWorker hello(Channel ch, byte type, DataInputStream in) throws IOException {
+    private RemoteWorker hello(Channel ch, byte type, FrameInput in) throws IOException {
         if (type != Ipc.HELLO) {
             throw new IOException("expected HELLO, got frame type " + type);
         }
@@ -339,7 +339,7 @@ final class ProcessManager {
     }
 
     /** A frame from worker {@code w}'s JVM, read from {@code ch}. */
-    private void command(RemoteWorker w, Channel ch, byte type, DataInputStream in) throws IOException {
+    private void command(RemoteWorker w, Channel ch, byte type, FrameInput in) throws IOException {
         switch (type) {
             case Ipc.SEND -> {
                 int fd = in.readInt();

@@ -4,7 +4,7 @@ import io.jswoole.ErrorCode;
 import io.jswoole.LastError;
 import io.jswoole.coroutine.Scheduler;
 import io.jswoole.log.Log;
-import java.io.DataInputStream;
+import io.jswoole.server.spi.FrameInput;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -112,7 +112,7 @@ final class ProcessWorker implements EventSite {
         }
     }
 
-    private void frame(byte type, DataInputStream in) throws IOException {
+    private void frame(byte type, FrameInput in) throws IOException {
         switch (type) {
             case Ipc.CONNECT -> {
                 int port = in.readShort();

@@ -5,6 +5,7 @@ import io.jswoole.LastError;
 import io.jswoole.SwooleException;
 import io.jswoole.coroutine.Scheduler;
 import io.jswoole.log.Log;
+import io.jswoole.server.spi.FrameInput;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -912,7 +913,7 @@ public class Server {
     }
 
     /** A worker JVM's port-protocol reply: queued when {@code fd} is still the connection the worker meant. */
-    void writeFromWorker(int port, int fd, long session, java.io.DataInputStream in) throws java.io.IOException {
+    void writeFromWorker(int port, int fd, long session, FrameInput in) throws java.io.IOException {
         Object reply = port(port).protocol.remote().readReply(fd, in);
         if (reply == null) {
             return;

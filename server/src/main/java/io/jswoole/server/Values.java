@@ -1,7 +1,7 @@
 package io.jswoole.server;
 
+import io.jswoole.server.spi.FrameInput;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,8 +42,8 @@ final class Values {
     }
 
     static Object decode(byte[] b) {
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(b))) {
-            return read(in);
+        try {
+            return read(new FrameInput(java.nio.ByteBuffer.wrap(b)));
         } catch (IOException e) {
             throw new IllegalArgumentException("malformed value: " + e.getMessage(), e);
         }
@@ -102,7 +102,7 @@ final class Values {
         }
     }
 
-    static Object read(DataInputStream in) throws IOException {
+    static Object read(FrameInput in) throws IOException {
         int tag = in.readUnsignedByte();
         return switch (tag) {
             case 0 -> null;
@@ -136,15 +136,15 @@ final class Values {
         };
     }
 
-    private static int count(DataInputStream in) throws IOException {
+    private static int count(FrameInput in) throws IOException {
         int n = in.readInt();
-        if (n < 0 || n > in.available() + 1) {
+        if (n < 0 || n > in.remaining() + 1) {
             throw new IOException("bad count " + n);
         }
         return n;
     }
 
-    private static byte[] readBytes(DataInputStream in) throws IOException {
+    private static byte[] readBytes(FrameInput in) throws IOException {
         int n = count(in);
         byte[] b = new byte[n];
         in.readFully(b);

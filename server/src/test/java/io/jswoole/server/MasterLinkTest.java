@@ -46,7 +46,9 @@ class MasterLinkTest {
         MasterLink link = new MasterLink("test-link");
         link.connect(dir.resolve("m.sock").toString(), (type, in) -> {
             handlerThreads.add(Thread.currentThread());
-            received.add(type + ":" + new String(in.readAllBytes()));
+            byte[] body = new byte[in.remaining()];
+            in.readFully(body);
+            received.add(type + ":" + new String(body));
         });
         return link;
     }

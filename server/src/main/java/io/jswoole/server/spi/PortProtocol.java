@@ -3,7 +3,6 @@ package io.jswoole.server.spi;
 import io.jswoole.server.Port;
 import io.jswoole.server.Server;
 import io.netty.channel.Channel;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
@@ -45,7 +44,7 @@ public interface PortProtocol {
         void writeMessage(int fd, Object message, Delivery delivery, DataOutputStream out) throws IOException;
 
         /** Worker JVM: the message {@link #writeMessage} wrote, for {@link PortProtocol#onMessage}. */
-        Object readMessage(int fd, DataInputStream in) throws IOException;
+        Object readMessage(int fd, FrameInput in) throws IOException;
 
         /** Worker JVM: writes a reply (what {@code ProtocolSupport.write} got); the server releases it afterwards. */
         void writeReply(int fd, Object reply, DataOutputStream out) throws IOException;
@@ -53,7 +52,7 @@ public interface PortProtocol {
         /**
          * Master: the reply {@link #writeReply} wrote, to be queued on connection {@code fd}; null to drop it.
          */
-        Object readReply(int fd, DataInputStream in) throws IOException;
+        Object readReply(int fd, FrameInput in) throws IOException;
 
         /** Master: answers a worker JVM's question ({@code ProtocolSupport.call}), off the IPC reader thread. */
         Object answer(Object question);

@@ -1,6 +1,5 @@
 package io.jswoole.server.spi;
 
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,10 +18,10 @@ public final class Wire {
         out.write(b);
     }
 
-    public static byte[] readBytes(DataInputStream in) throws IOException {
+    public static byte[] readBytes(FrameInput in) throws IOException {
         int n = in.readInt();
-        if (n < 0 || n > in.available()) {
-            throw new IOException("bad length " + n + " (" + in.available() + " bytes left in the frame)");
+        if (n < 0 || n > in.remaining()) {
+            throw new IOException("bad length " + n + " (" + in.remaining() + " bytes left in the frame)");
         }
         byte[] b = new byte[n];
         in.readFully(b);
@@ -33,7 +32,7 @@ public final class Wire {
         writeBytes(out, s.getBytes(StandardCharsets.UTF_8));
     }
 
-    public static String readString(DataInputStream in) throws IOException {
+    public static String readString(FrameInput in) throws IOException {
         return new String(readBytes(in), StandardCharsets.UTF_8);
     }
 }
