@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class MasterLink implements Executor {
     private static final int MAX_READS_PER_ROUND = 16;
     private static final int MAX_TASKS_PER_ROUND = 4096;
+    private static final int READ_BUFFER = 64 * 1024;
     private final Selector selector;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -43,7 +44,7 @@ final class MasterLink implements Executor {
     private SocketChannel channel;
     private SelectionKey key;
     private Ipc.FrameHandler handler;
-    private ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+    private ByteBuffer in = ByteBuffer.allocate(READ_BUFFER);
 
     /**
      * Starts the link's thread (for the life of the JVM); it runs tasks at once and reads frames once
@@ -194,6 +195,11 @@ final class MasterLink implements Executor {
                 handler.handle(type, new FrameInput(body));
             }
             in.compact();
+            // a large frame grew the buffer: give the memory back once it has been handled (not while the next
+            // frame, already started, needs the room)
+            if (in.capacity() > READ_BUFFER && (in.position() < 4 || 4 + in.getInt(0) <= READ_BUFFER)) {
+                in = ByteBuffer.allocate(READ_BUFFER).put(in.flip());
+            }
         }
     }
 

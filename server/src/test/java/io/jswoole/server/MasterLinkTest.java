@@ -92,6 +92,15 @@ class MasterLinkTest {
             assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("2:b");
             assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("2:split");
             assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("2:" + new String(big));
+            // two large frames back to back (the buffer keeps its size for the second), then a small one (it
+            // shrinks back)
+            ByteBuffer twoBig = ByteBuffer.allocate(2 * (5 + big.length));
+            twoBig.put(frame(3, big)).put(frame(4, big)).flip();
+            worker.write(twoBig);
+            worker.write(frame(2, "after".getBytes()));
+            assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("3:" + new String(big));
+            assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("4:" + new String(big));
+            assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("2:after");
             assertThat(handlerThreads).allMatch(t -> t.getName().equals("test-link"));
         }
     }
