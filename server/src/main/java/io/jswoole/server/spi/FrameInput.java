@@ -109,10 +109,27 @@ public final class FrameInput implements DataInput {
         return b.getDouble();
     }
 
-    /** Not a frame field: frames carry no line-terminated text. */
+    /** {@link DataInput#readLine}: bytes as Latin-1 up to "\n", "\r" or "\r\n"; null at the frame's end. */
     @Override
     public String readLine() {
-        throw new UnsupportedOperationException("IPC frames have no lines");
+        if (!b.hasRemaining()) {
+            return null;
+        }
+        StringBuilder line = new StringBuilder();
+        while (b.hasRemaining()) {
+            char c = (char) (b.get() & 0xff);
+            if (c == '\n') {
+                break;
+            }
+            if (c == '\r') {
+                if (b.hasRemaining() && b.get(b.position()) == '\n') {
+                    b.get();
+                }
+                break;
+            }
+            line.append(c);
+        }
+        return line.toString();
     }
 
     @Override
