@@ -3,9 +3,11 @@ package io.jswoole.http;
 import io.jswoole.log.Log;
 import io.jswoole.server.ProtocolSupport;
 import io.jswoole.server.spi.FrameInput;
+import io.jswoole.server.spi.FrameOutput;
 import io.jswoole.server.spi.PortProtocol;
 import io.jswoole.server.spi.Wire;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -23,7 +25,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
-import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ final class HttpRemote implements PortProtocol.Remote {
     // ---- master to worker JVM
 
     @Override
-    public void writeMessage(int fd, Object message, PortProtocol.Delivery delivery, DataOutputStream out)
+    public void writeMessage(int fd, Object message, PortProtocol.Delivery delivery, FrameOutput out)
             throws IOException {
         if (!(message instanceof HttpExchange ex)) {
             out.writeByte(FRAME);
@@ -149,7 +150,7 @@ final class HttpRemote implements PortProtocol.Remote {
     // ---- worker JVM to master
 
     @Override
-    public void writeReply(int fd, Object reply, DataOutputStream out) throws IOException {
+    public void writeReply(int fd, Object reply, FrameOutput out) throws IOException {
         if (!(reply instanceof Out o)) {
             out.writeByte(FRAME);
             protocol.upgrades().writeFrame(reply, out);
@@ -313,7 +314,7 @@ final class HttpRemote implements PortProtocol.Remote {
 
     // ---- fields
 
-    private static void status(DataOutputStream out, HttpResponseStatus s) throws IOException {
+    private static void status(FrameOutput out, HttpResponseStatus s) throws IOException {
         out.writeInt(s.code());
         Wire.writeString(out, s.reasonPhrase());
     }
@@ -326,7 +327,7 @@ final class HttpRemote implements PortProtocol.Remote {
     }
 
     /** Header names and values travel as their bytes (HTTP headers are ISO-8859-1, as Netty decodes them). */
-    private static void headers(DataOutputStream out, HttpHeaders h) throws IOException {
+    private static void headers(FrameOutput out, HttpHeaders h) throws IOException {
         out.writeInt(h.size());
         var it = h.iteratorCharSequence();
         while (it.hasNext()) {
@@ -347,7 +348,7 @@ final class HttpRemote implements PortProtocol.Remote {
         return h;
     }
 
-    private static void latin1(DataOutputStream out, CharSequence s) throws IOException {
+    private static void latin1(FrameOutput out, CharSequence s) throws IOException {
         if (s instanceof AsciiString a) {
             out.writeInt(a.length());
             out.write(a.array(), a.arrayOffset(), a.length());
@@ -356,13 +357,21 @@ final class HttpRemote implements PortProtocol.Remote {
         }
     }
 
-    private static void content(DataOutputStream out, ByteBuf b) throws IOException {
+    private static void content(FrameOutput out, ByteBuf b) throws IOException {
         out.writeInt(b.readableBytes());
-        b.getBytes(b.readerIndex(), out, b.readableBytes());
+        if (b.hasArray()) {
+            out.write(b.array(), b.arrayOffset() + b.readerIndex(), b.readableBytes());
+        } else {
+            out.write(b.nioBuffer());
+        }
     }
 
+    /** Response bytes, copied once into a direct buffer (what the socket write needs). */
     private static ByteBuf content(FrameInput in) throws IOException {
-        byte[] b = Wire.readBytes(in);
-        return b.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(b);
+        int n = in.readInt();
+        if (n < 0 || n > in.remaining()) {
+            throw new IOException("bad length " + n + " (" + in.remaining() + " bytes left in the frame)");
+        }
+        return n == 0 ? Unpooled.EMPTY_BUFFER : ByteBufAllocator.DEFAULT.directBuffer(n).writeBytes(in.readSlice(n));
     }
 }

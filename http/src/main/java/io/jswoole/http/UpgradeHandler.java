@@ -1,8 +1,8 @@
 package io.jswoole.http;
 
 import io.jswoole.server.spi.FrameInput;
+import io.jswoole.server.spi.FrameOutput;
 import io.netty.channel.ChannelPipeline;
-import java.io.DataOutputStream;
 import java.io.IOException;
 
 /**
@@ -42,13 +42,13 @@ public interface UpgradeHandler {
     boolean forget(int fd);
 
     /** PROCESS mode, master: writes a message of an upgraded connection for a worker JVM. */
-    void writeMessage(Object message, DataOutputStream out) throws IOException;
+    void writeMessage(Object message, FrameOutput out) throws IOException;
 
     /** PROCESS mode, worker JVM: reads what {@link #writeMessage} wrote, for {@link #onMessage}. */
     Object readMessage(int fd, FrameInput in) throws IOException;
 
     /** PROCESS mode, worker JVM: writes a frame pushed to an upgraded connection, for the master. */
-    void writeFrame(Object frame, DataOutputStream out) throws IOException;
+    void writeFrame(Object frame, FrameOutput out) throws IOException;
 
     /** PROCESS mode, master: reads what {@link #writeFrame} wrote, to be written to the connection. */
     Object readFrame(FrameInput in) throws IOException;

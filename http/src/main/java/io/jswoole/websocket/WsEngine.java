@@ -5,6 +5,7 @@ import io.jswoole.http.Response;
 import io.jswoole.http.UpgradeHandler;
 import io.jswoole.log.Log;
 import io.jswoole.server.spi.FrameInput;
+import io.jswoole.server.spi.FrameOutput;
 import io.jswoole.server.spi.Wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -20,7 +21,6 @@ import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -145,7 +145,7 @@ final class WsEngine implements UpgradeHandler {
     // a pushed frame is  opcode:i8 fin:i8 rsv:i8 data:bytes
 
     @Override
-    public void writeMessage(Object message, DataOutputStream out) throws IOException {
+    public void writeMessage(Object message, FrameOutput out) throws IOException {
         Frame f = (Frame) message;
         if (f instanceof CloseFrame c) {
             out.writeInt(c.code());
@@ -170,7 +170,7 @@ final class WsEngine implements UpgradeHandler {
     }
 
     @Override
-    public void writeFrame(Object frame, DataOutputStream out) throws IOException {
+    public void writeFrame(Object frame, FrameOutput out) throws IOException {
         WebSocketFrame f = (WebSocketFrame) frame;
         int opcode = switch (f) {
             case TextWebSocketFrame t -> WebSocket.OPCODE_TEXT;
@@ -186,7 +186,7 @@ final class WsEngine implements UpgradeHandler {
         out.writeByte(f.rsv());
         ByteBuf b = f.content();
         out.writeInt(b.readableBytes());
-        b.getBytes(b.readerIndex(), out, b.readableBytes());
+        out.write(b.nioBuffer());
     }
 
     @Override

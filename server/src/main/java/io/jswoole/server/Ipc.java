@@ -1,6 +1,7 @@
 package io.jswoole.server;
 
 import io.jswoole.server.spi.FrameInput;
+import io.jswoole.server.spi.FrameOutput;
 import io.jswoole.server.spi.Wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -8,8 +9,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -79,17 +79,16 @@ final class Ipc {
 
     /** Builds one frame: {@code body} writes the fields after the type. */
     static ByteBuffer frame(byte type, Body body) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256); // an HTTP request or response head fits
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(0);
-            out.writeByte(type);
+        FrameOutput out = new FrameOutput(256); // an HTTP request or response head fits
+        out.writeInt(0);
+        out.writeByte(type);
+        try {
             body.write(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ByteBuffer b = ByteBuffer.wrap(bytes.toByteArray());
-        b.putInt(0, b.remaining() - 4);
-        return b;
+        out.setInt(0, out.size() - 4);
+        return out.toBuffer();
     }
 
     /** The hot frame master to worker, built in one exactly sized buffer: RECEIVE. */
@@ -109,10 +108,10 @@ final class Ipc {
 
     @FunctionalInterface
     interface Body {
-        void write(DataOutputStream out) throws IOException;
+        void write(FrameOutput out) throws IOException;
     }
 
-    static void bytes(DataOutputStream out, byte[] b) throws IOException {
+    static void bytes(DataOutput out, byte[] b) throws IOException {
         Wire.writeBytes(out, b);
     }
 
@@ -120,7 +119,7 @@ final class Ipc {
         return Wire.readBytes(in);
     }
 
-    static void str(DataOutputStream out, String s) throws IOException {
+    static void str(DataOutput out, String s) throws IOException {
         Wire.writeString(out, s);
     }
 

@@ -1,8 +1,8 @@
 package io.jswoole.server;
 
 import io.jswoole.server.spi.FrameInput;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
+import io.jswoole.server.spi.FrameOutput;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -32,13 +32,13 @@ final class Values {
     }
 
     static byte[] encode(Object v) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        FrameOutput out = new FrameOutput(64);
+        try {
             write(out, v);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        return out.toByteArray();
     }
 
     static Object decode(byte[] b) {
@@ -49,7 +49,7 @@ final class Values {
         }
     }
 
-    static void write(DataOutputStream out, Object v) throws IOException {
+    static void write(DataOutput out, Object v) throws IOException {
         switch (v) {
             case null -> out.writeByte(0);
             case Boolean b -> {

@@ -3,7 +3,6 @@ package io.jswoole.server.spi;
 import io.jswoole.server.Port;
 import io.jswoole.server.Server;
 import io.netty.channel.Channel;
-import java.io.DataOutputStream;
 import java.io.IOException;
 
 /**
@@ -41,13 +40,13 @@ public interface PortProtocol {
          * The server releases the message afterwards. Keep {@code delivery} to learn, when that worker dies,
          * whether the message had reached it ({@link #workerLost}).
          */
-        void writeMessage(int fd, Object message, Delivery delivery, DataOutputStream out) throws IOException;
+        void writeMessage(int fd, Object message, Delivery delivery, FrameOutput out) throws IOException;
 
         /** Worker JVM: the message {@link #writeMessage} wrote, for {@link PortProtocol#onMessage}. */
         Object readMessage(int fd, FrameInput in) throws IOException;
 
         /** Worker JVM: writes a reply (what {@code ProtocolSupport.write} got); the server releases it afterwards. */
-        void writeReply(int fd, Object reply, DataOutputStream out) throws IOException;
+        void writeReply(int fd, Object reply, FrameOutput out) throws IOException;
 
         /**
          * Master: the reply {@link #writeReply} wrote, to be queued on connection {@code fd}; null to drop it.

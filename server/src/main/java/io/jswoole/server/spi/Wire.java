@@ -1,6 +1,6 @@
 package io.jswoole.server.spi;
 
-import java.io.DataOutputStream;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -13,7 +13,7 @@ public final class Wire {
     private Wire() {
     }
 
-    public static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+    public static void writeBytes(DataOutput out, byte[] b) throws IOException {
         out.writeInt(b.length);
         out.write(b);
     }
@@ -28,7 +28,7 @@ public final class Wire {
         return b;
     }
 
-    public static void writeString(DataOutputStream out, String s) throws IOException {
+    public static void writeString(DataOutput out, String s) throws IOException {
         writeBytes(out, s.getBytes(StandardCharsets.UTF_8));
     }
 
