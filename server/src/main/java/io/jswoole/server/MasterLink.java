@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A worker JVM's end of its Unix socket to the master (PROCESS mode): one thread that waits on the socket, reads
- * its frames, runs the tasks it is given and writes every frame queued during a round with one gathering write.
+ * its frames, runs the tasks it is given and writes every frame queued during a round with one write.
  * It is an {@link Executor}: when the worker's coroutines run on it (the default), a message goes from the socket
  * to its callback and the callback's answer back to the socket without changing threads.
  * <p>Plain JDK NIO rather than a Netty event loop: a replacement worker JVM starts without initialising Netty's
@@ -28,12 +28,18 @@ final class MasterLink implements Executor {
     private static final int MAX_READS_PER_ROUND = 16;
     private static final int MAX_TASKS_PER_ROUND = 4096;
     private static final int READ_BUFFER = 64 * 1024;
+    private static final int WRITE_BUFFER = 256 * 1024;
     private final Selector selector;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<ByteBuffer> outbox = new ConcurrentLinkedQueue<>();
-    /** Frames taken from the outbox and not yet written whole (loop thread only). */
+    /** Frames taken from the outbox and not yet copied whole into {@link #out} (loop thread only). */
     private final ArrayDeque<ByteBuffer> unwritten = new ArrayDeque<>();
+    /**
+     * Bytes on their way to the socket, in write mode (position = bytes waiting): frames are copied here and go out
+     * in one write. A direct buffer: the JDK would otherwise copy each heap frame into a temporary one of its own.
+     */
+    private final ByteBuffer out = ByteBuffer.allocateDirect(WRITE_BUFFER);
     private final AtomicBoolean wakeupSent = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
     /** Set while the loop waits in select: only then does a new task or frame need a wakeup. */
@@ -203,27 +209,41 @@ final class MasterLink implements Executor {
         }
     }
 
-    /** Writes the queued frames with one gathering write; what the socket does not take waits for OP_WRITE. */
+    /**
+     * Writes the queued frames, copied into {@link #out} (a frame larger than it goes in parts), one write per
+     * buffer-full; what the socket does not take waits for OP_WRITE.
+     */
     private void write() throws IOException {
         ByteBuffer f;
         while ((f = outbox.poll()) != null) {
             unwritten.add(f);
         }
-        if (channel == null || unwritten.isEmpty()) {
+        if (channel == null) {
             drained = unwritten.isEmpty();
             return;
         }
-        while (!unwritten.isEmpty()) {
-            ByteBuffer[] batch = unwritten.stream().limit(1024).toArray(ByteBuffer[]::new);
-            long wrote = channel.write(batch);
-            while (!unwritten.isEmpty() && !unwritten.peekFirst().hasRemaining()) {
-                unwritten.pollFirst();
+        while (true) {
+            while (out.hasRemaining() && (f = unwritten.peekFirst()) != null) {
+                int n = Math.min(out.remaining(), f.remaining());
+                out.put(out.position(), f, f.position(), n);
+                out.position(out.position() + n);
+                f.position(f.position() + n);
+                if (!f.hasRemaining()) {
+                    unwritten.pollFirst();
+                }
             }
-            if (wrote == 0) {
+            if (out.position() == 0) {
+                break;
+            }
+            out.flip();
+            channel.write(out);
+            boolean all = !out.hasRemaining();
+            out.compact();
+            if (!all) {
                 break;
             }
         }
-        drained = unwritten.isEmpty();
+        drained = unwritten.isEmpty() && out.position() == 0;
         key.interestOps(drained ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
     }
 
@@ -239,6 +259,7 @@ final class MasterLink implements Executor {
         drained = true;
         outbox.clear();
         unwritten.clear();
+        out.clear();
         try {
             if (channel != null) {
                 key.cancel();
