@@ -52,7 +52,20 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
     private double time;
     private CompositeByteBuf body;
     private Multipart multipart;
+    /**
+     * The running deadline (header or body; null when none): it started at {@link #deadlineStart} (the read that
+     * brought its first byte) and allows {@link #deadlineNanos}. One timer per connection checks it, re-armed only
+     * when it fires early (a pipelined request costs no timer of its own).
+     */
+    private String deadline;
+    private long deadlineStart;
+    private long deadlineNanos;
     private ScheduledFuture<?> timer;
+    /** When {@link #timer} fires (System.nanoTime). */
+    private long timerAt;
+    /** The time of the read being decoded: System.nanoTime and the wall clock in milliseconds. */
+    private long readNanos;
+    private long readMillis;
 
     HttpGuard(HttpConn conn) {
         this.conn = conn;
@@ -63,6 +76,7 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        readStarted();
     }
 
     /** Whether the next bytes belong to a request head (no request is being read, none was refused). */
@@ -70,10 +84,51 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
         return head == null && !done && !upgrading;
     }
 
+    /** A read from the socket is about to be decoded: its time is the time of what it brings (one clock read). */
+    void readStarted() {
+        readNanos = System.nanoTime();
+        readMillis = System.currentTimeMillis();
+    }
+
     /** Bytes reached the decoder: the first byte of a request starts its header deadline. */
     void bytesArrived() {
-        if (head == null && timer == null && !done && cfg.headerTimeoutMillis() > 0) {
-            timer = ctx.executor().schedule(() -> expired("header"), cfg.headerTimeoutMillis(), TimeUnit.MILLISECONDS);
+        if (head == null && deadline == null && !done) {
+            startDeadline("header", cfg.headerTimeoutMillis());
+        }
+    }
+
+    private void startDeadline(String what, long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        deadline = what;
+        deadlineStart = readNanos;
+        deadlineNanos = TimeUnit.MILLISECONDS.toNanos(millis);
+        long at = deadlineStart + deadlineNanos;
+        if (timer != null && timerAt - at > 0) {
+            cancelTimer(); // armed for a later deadline than this one
+        }
+        if (timer == null) {
+            armTimer(at);
+        }
+    }
+
+    private void armTimer(long at) {
+        timerAt = at;
+        timer = ctx.executor().schedule(this::checkDeadline, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /** The timer fired: the running deadline passed (408), or it is a later one than the timer was armed for. */
+    private void checkDeadline() {
+        timer = null;
+        if (deadline == null || done || !ctx.channel().isActive()) {
+            return;
+        }
+        long at = deadlineStart + deadlineNanos;
+        if (at - System.nanoTime() > 0) {
+            armTimer(at);
+        } else {
+            expired(deadline);
         }
     }
 
@@ -95,10 +150,10 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
     }
 
     private void onHead(HttpRequest req) {
-        cancelTimer();
+        deadline = null;
         head = req;
         seq = nextSeq++;
-        time = System.currentTimeMillis() / 1000.0;
+        time = readMillis / 1000.0;
         if (req.decoderResult().isFailure()) {
             Throwable cause = req.decoderResult().cause();
             int code = cause instanceof TooLongHttpLineException ? 414
@@ -150,8 +205,8 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        if ((length > 0 || chunked) && cfg.bodyTimeoutMillis() > 0) {
-            timer = ctx.executor().schedule(() -> expired("body"), cfg.bodyTimeoutMillis(), TimeUnit.MILLISECONDS);
+        if (length > 0 || chunked) {
+            startDeadline("body", cfg.bodyTimeoutMillis());
         }
     }
 
@@ -221,7 +276,7 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
     }
 
     private void complete() {
-        cancelTimer();
+        deadline = null;
         byte[] bytes;
         if (body == null) {
             bytes = new byte[0];
@@ -283,10 +338,6 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
     }
 
     private void expired(String what) {
-        timer = null;
-        if (done || !ctx.channel().isActive()) {
-            return;
-        }
         if (head == null) {
             seq = nextSeq++;
         }
@@ -298,6 +349,7 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
         Log.warning("http from " + conn.remoteIp + ":" + conn.remotePort + ": " + code + ", " + why
                 + "; closing the connection");
         done = true;
+        deadline = null;
         cancelTimer();
         discardBody();
         head = null;

@@ -25,6 +25,15 @@ final class RequestDecoder extends HttpRequestDecoder {
     }
 
     @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        HttpGuard guard = conn.guard;
+        if (guard != null) {
+            guard.readStarted();
+        }
+        super.channelRead(ctx, msg);
+    }
+
+    @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
         HttpGuard guard = conn.guard;
         if (guard == null || !guard.awaitingHead()) {

@@ -164,6 +164,29 @@ class HttpHardeningTest {
     }
 
     @Test
+    void aLaterRequestsHeadIsTimedFromItsOwnFirstByte() throws Exception {
+        try (Socket c = served.connect()) {
+            c.setSoTimeout(5_000);
+            // the first request starts the connection's deadline timer (0.5 s); the second head starts 0.3 s later
+            // and trickles: when the timer fires it is still inside its own 0.5 s, so it is cut at about 0.8 s
+            long t0 = System.nanoTime();
+            assertThat(HttpServerTest.readUntil(exchange(c, "GET / HTTP/1.1\r\nHost: a\r\n\r\n"), "home", 1))
+                    .startsWith("HTTP/1.1 200");
+            Thread.sleep(Math.max(0, 300 - (System.nanoTime() - t0) / 1_000_000));
+            long started = System.nanoTime();
+            OutputStream out = c.getOutputStream();
+            for (String piece : new String[] {"GET / HTTP/1.1\r\n", "Host: a\r\n", "X-A: 1\r\n", "X-B: 2\r\n"}) {
+                out.write(piece.getBytes());
+                Thread.sleep(100);
+            }
+            String res = Served.readUntilClose(c);
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            assertThat(res).startsWith("HTTP/1.1 408");
+            assertThat(ms).as("408 after the second head's own 0.5 s, not the first request's").isBetween(450L, 3000L);
+        }
+    }
+
+    @Test
     void pipelinedRequestsAreCappedInFlightAndAnsweredInOrder() throws Exception {
         PEAK.set(0);
         StringBuilder sb = new StringBuilder();

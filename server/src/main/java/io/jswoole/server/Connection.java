@@ -81,6 +81,12 @@ final class Connection {
         this.remotePort = remotePort;
     }
 
+    /** Bytes arrived now (heartbeat, idle checks, {@code getClientInfo}'s last_time). */
+    void receivedNow() {
+        lastRecvNanos = System.nanoTime();
+        lastRecvMillis = System.currentTimeMillis();
+    }
+
     /**
      * Queues {@code msg} (a ByteBuf, or a message the pipeline's encoders understand; ownership passes) for this
      * connection; false when it is closed.

@@ -836,11 +836,15 @@ public class Server {
 
     /** Bytes arrived on {@code c}. */
     void received(Connection c, byte[] data) {
+        c.receivedNow();
         totalRecvBytes.add(data.length);
         dispatchData(c, data, new WorkerEvent.Receive(c.port.index, c.fd, c.reactorId, data));
     }
 
-    /** A port protocol decoded {@code msg} on {@code c} (ownership passes). */
+    /**
+     * A port protocol decoded {@code msg} on {@code c} (ownership passes); the caller stamped the receive time
+     * ({@link Connection#receivedNow}) once for the read that brought it.
+     */
     void receivedMessage(Connection c, Object msg) {
         if (!dispatchData(c, new byte[0], new WorkerEvent.Message(c.port.index, c.fd, c.reactorId, msg))) {
             io.netty.util.ReferenceCountUtil.release(msg);
@@ -852,8 +856,6 @@ public class Server {
      * false when no worker took it (dispatch refused it, or the worker did).
      */
     private boolean dispatchData(Connection c, byte[] data, WorkerEvent event) {
-        c.lastRecvNanos = System.nanoTime();
-        c.lastRecvMillis = System.currentTimeMillis();
         requestCount.increment();
         int w = route(c, DispatchFunction.TYPE_DATA, data);
         if (w < 0) {

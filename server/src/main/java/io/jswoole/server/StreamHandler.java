@@ -16,6 +16,8 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
     private final Server server;
     private final Port port;
     private Connection conn;
+    /** The receive time was stamped for the current read (a read may bring many protocol messages). */
+    private boolean stamped;
 
     StreamHandler(Server server, Port port) {
         this.server = server;
@@ -37,6 +39,10 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (port.protocol != null) {
             if (conn != null && !conn.closed) {
+                if (!stamped) {
+                    conn.receivedNow();
+                    stamped = true;
+                }
                 server.receivedMessage(conn, msg);
             } else {
                 io.netty.util.ReferenceCountUtil.release(msg);
@@ -53,6 +59,12 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
         } finally {
             buf.release();
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        stamped = false;
+        ctx.fireChannelReadComplete();
     }
 
     /** The peer shut its output down (a half-close, as {@code nc -q1} does): answer what it sent, then close. */
