@@ -1,7 +1,5 @@
 package io.jswoole.http;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
@@ -97,13 +95,21 @@ final class HeaderList {
         return n;
     }
 
-    /** Writes {@code Name: value\r\n} for each header. */
-    void encode(ByteBuf out) {
+    /** Writes {@code Name: value\r\n} for each header into {@code out} from {@code at}; returns where it ended. */
+    int encode(byte[] out, int at) {
         for (int i = 0; i < size; i++) {
-            ByteBufUtil.copy(names[i], out);
-            out.writeShort(':' << 8 | ' ');
-            ByteBufUtil.copy(values[i], out);
-            out.writeShort('\r' << 8 | '\n');
+            at = copy(names[i], out, at);
+            out[at++] = ':';
+            out[at++] = ' ';
+            at = copy(values[i], out, at);
+            out[at++] = '\r';
+            out[at++] = '\n';
         }
+        return at;
+    }
+
+    private static int copy(AsciiString s, byte[] out, int at) {
+        System.arraycopy(s.array(), s.arrayOffset(), out, at, s.length());
+        return at + s.length();
     }
 }

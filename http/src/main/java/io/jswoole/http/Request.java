@@ -22,6 +22,7 @@ public final class Request {
     private final HttpExchange ex;
     private final HttpConfig cfg;
     private QueryStringDecoder uri;
+    private String path;
     private Map<String, String> header, get, post, cookie;
     private Map<String, Object> server;
 
@@ -193,7 +194,27 @@ public final class Request {
 
     /** The decoded path, without the query. */
     public String path() {
-        return decoder().path();
+        if (path == null) {
+            path = plainPath(ex.head().uri());
+            if (path == null) {
+                path = decoder().path();
+            }
+        }
+        return path;
+    }
+
+    /** The path of {@code uri} when nothing in it needs decoding (no %-escape); null otherwise. */
+    private static String plainPath(String uri) {
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c == '?' || c == '#') {
+                return uri.substring(0, i);
+            }
+            if (c == '%') {
+                return null;
+            }
+        }
+        return uri;
     }
 
     HttpExchange exchange() {

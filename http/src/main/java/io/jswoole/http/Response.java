@@ -303,15 +303,15 @@ public final class Response {
      */
     private ByteBuf encode(byte[] body) {
         byte[] line = statusLine();
-        int size = line.length + headers.encodedLength() + 2 + body.length;
-        // a worker JVM's response is copied into an IPC frame: heap; else a buffer the socket writes directly
-        ByteBuf buf = ProtocolSupport.inWorkerProcess(server) ? Unpooled.buffer(size)
-                : ByteBufAllocator.DEFAULT.ioBuffer(size);
-        buf.writeBytes(line);
-        headers.encode(buf);
-        buf.writeShort('\r' << 8 | '\n');
-        buf.writeBytes(body);
-        return buf;
+        byte[] bytes = new byte[line.length + headers.encodedLength() + 2 + body.length];
+        System.arraycopy(line, 0, bytes, 0, line.length);
+        int at = headers.encode(bytes, line.length);
+        bytes[at++] = '\r';
+        bytes[at++] = '\n';
+        System.arraycopy(body, 0, bytes, at, body.length);
+        // a worker JVM's response is copied into an IPC frame as it is; else into a buffer the socket writes from
+        return ProtocolSupport.inWorkerProcess(server) ? Unpooled.wrappedBuffer(bytes)
+                : ByteBufAllocator.DEFAULT.ioBuffer(bytes.length).writeBytes(bytes);
     }
 
     private static final byte[][] STATUS_LINES = new byte[1000][];
