@@ -142,8 +142,29 @@ public final class FrameInput implements DataInput {
         return line.toString();
     }
 
+    /** ASCII (the common case) is read in place; anything else, and a short frame (EOF), as DataInputStream does. */
     @Override
     public String readUTF() throws IOException {
+        if (b.remaining() >= 2) {
+            int n = b.getShort(b.position()) & 0xffff;
+            int from = b.position() + 2;
+            if (b.remaining() - 2 >= n && ascii(from, n)) {
+                byte[] bytes = new byte[n];
+                b.get(from, bytes);
+                b.position(from + n);
+                return new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+            }
+        }
         return DataInputStream.readUTF(this);
+    }
+
+    /** Whether the {@code n} bytes at {@code from} are 1..127, which stand for themselves in modified UTF-8. */
+    private boolean ascii(int from, int n) {
+        for (int i = from; i < from + n; i++) {
+            if (b.get(i) <= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -57,6 +57,27 @@ class FrameInputTest {
     }
 
     @Test
+    void utfStringsAsciiOrNotAndCutShort() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF("GET");
+            out.writeUTF("");
+            out.writeUTF("a\u0000b"); // NUL is two bytes in modified UTF-8
+            out.writeUTF("\u20ac");
+        }
+        byte[] all = bytes.toByteArray();
+        FrameInput in = new FrameInput(ByteBuffer.wrap(all));
+        assertThat(in.readUTF()).isEqualTo("GET");
+        assertThat(in.readUTF()).isEmpty();
+        assertThat(in.readUTF()).isEqualTo("a\u0000b");
+        assertThat(in.readUTF()).isEqualTo("\u20ac");
+        assertThat(in.remaining()).isZero();
+        FrameInput cut = new FrameInput(ByteBuffer.wrap(all, 0, 4)); // "GET" needs 5 bytes
+        assertThatThrownBy(cut::readUTF).isInstanceOf(EOFException.class);
+        assertThatThrownBy(new FrameInput(ByteBuffer.wrap(new byte[1]))::readUTF).isInstanceOf(EOFException.class);
+    }
+
+    @Test
     void readLineFollowsDataInput() {
         FrameInput in = new FrameInput(ByteBuffer.wrap("a\nb\r\nc\rd".getBytes(StandardCharsets.ISO_8859_1)));
         assertThat(in.readLine()).isEqualTo("a");
