@@ -117,7 +117,7 @@ final class ProcessWorker implements EventSite {
             case Ipc.CONNECT -> {
                 int port = in.readShort();
                 int fd = in.readInt();
-                sessions.put(fd, in.readLong());
+                knowSession(fd, in.readLong());
                 if (gated) {
                     gates.put(fd, new EventGate());
                 }
@@ -126,7 +126,7 @@ final class ProcessWorker implements EventSite {
             case Ipc.RECEIVE -> {
                 int port = in.readShort();
                 int fd = in.readInt();
-                sessions.put(fd, in.readLong());
+                knowSession(fd, in.readLong());
                 int reactor = in.readInt();
                 receiving.merge(fd, 1, Integer::sum);
                 if (gated) {
@@ -138,7 +138,7 @@ final class ProcessWorker implements EventSite {
             case Ipc.MESSAGE -> {
                 int port = in.readShort();
                 int fd = in.readInt();
-                sessions.put(fd, in.readLong());
+                knowSession(fd, in.readLong());
                 int reactor = in.readInt();
                 Object message = server.port(port).protocol.remote().readMessage(fd, in);
                 receiving.merge(fd, 1, Integer::sum);
@@ -150,7 +150,7 @@ final class ProcessWorker implements EventSite {
             case Ipc.CLOSE -> {
                 int port = in.readShort();
                 int fd = in.readInt();
-                sessions.put(fd, in.readLong());
+                knowSession(fd, in.readLong());
                 if (gated) {
                     gates.computeIfAbsent(fd, k -> EventGate.connected());
                 }
@@ -231,6 +231,14 @@ final class ProcessWorker implements EventSite {
                 Thread.ofPlatform().name("jswoole-worker-stop").start(this::finish);
             }
             default -> throw new IOException("unknown frame type " + type);
+        }
+    }
+
+    /** Records the session of {@code fd} (a map write only when it is new: most frames repeat it). */
+    private void knowSession(int fd, long session) {
+        Long known = sessions.get(fd);
+        if (known == null || known != session) {
+            sessions.put(fd, session);
         }
     }
 
