@@ -240,7 +240,8 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
         }
         for (int i = 0; i < f.host.length(); i++) {
             char c = f.host.charAt(i);
-            if (HOST_CHARS.indexOf(c) < 0 && !(c < 128 && Character.isLetterOrDigit(c))) {
+            boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            if (!alnum && HOST_CHARS.indexOf(c) < 0) {
                 return "bad Host '" + f.host + "'";
             }
         }
