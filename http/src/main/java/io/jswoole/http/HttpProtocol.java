@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link Sequencer} and the {@link HttpGuard}; each complete request becomes a {@code request} event in a worker.
  */
 final class HttpProtocol implements PortProtocol {
-    private static final String SEQUENCER = "http-sequencer", WS_EXT = "ws-ext";
+    private static final String SEQUENCER = "http-sequencer", WS_EXT = "ws-ext", COALESCER = "http-coalescer";
 
     private final HttpServer server;
     private final UpgradeHandler upgrades;
@@ -92,6 +92,7 @@ final class HttpProtocol implements PortProtocol {
                 .setMaxChunkSize(64 * 1024)
                 .setStrictLineParsing(true);
         ChannelPipeline p = ch.pipeline();
+        p.addLast(COALESCER, new Coalescer());
         p.addLast(UpgradeHandler.DECODER, new RequestDecoder(c, dc));
         p.addLast(UpgradeHandler.ENCODER, new ResponseEncoder());
         if (upgrades != null && cfg.wsCompression()) {

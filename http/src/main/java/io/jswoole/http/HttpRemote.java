@@ -7,7 +7,6 @@ import io.jswoole.server.spi.FrameOutput;
 import io.jswoole.server.spi.PortProtocol;
 import io.jswoole.server.spi.Wire;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -366,12 +365,9 @@ final class HttpRemote implements PortProtocol.Remote {
         }
     }
 
-    /** Response bytes, copied once into a direct buffer (what the socket write needs). */
+    /** Response bytes (the connection's {@link Coalescer} copies those of a batch into one direct buffer). */
     private static ByteBuf content(FrameInput in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > in.remaining()) {
-            throw new IOException("bad length " + n + " (" + in.remaining() + " bytes left in the frame)");
-        }
-        return n == 0 ? Unpooled.EMPTY_BUFFER : ByteBufAllocator.DEFAULT.directBuffer(n).writeBytes(in.readSlice(n));
+        byte[] b = Wire.readBytes(in);
+        return b.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(b);
     }
 }

@@ -4,7 +4,6 @@ import io.jswoole.ErrorCode;
 import io.jswoole.LastError;
 import io.jswoole.server.ProtocolSupport;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -309,9 +308,9 @@ public final class Response {
         bytes[at++] = '\r';
         bytes[at++] = '\n';
         System.arraycopy(body, 0, bytes, at, body.length);
-        // a worker JVM's response is copied into an IPC frame as it is; else into a buffer the socket writes from
-        return ProtocolSupport.inWorkerProcess(server) ? Unpooled.wrappedBuffer(bytes)
-                : ByteBufAllocator.DEFAULT.ioBuffer(bytes.length).writeBytes(bytes);
+        // the reactor copies the responses of a batch into one direct buffer (Coalescer); a worker JVM sends the
+        // array in its IPC frame
+        return Unpooled.wrappedBuffer(bytes);
     }
 
     private static final byte[][] STATUS_LINES = new byte[1000][];

@@ -20,16 +20,6 @@ public final class FrameInput implements DataInput {
         this.b = frame.order(java.nio.ByteOrder.BIG_ENDIAN);
     }
 
-    /**
-     * The next {@code n} bytes as a view (valid only while the frame is being handled: copy what is kept), skipped.
-     */
-    public ByteBuffer readSlice(int n) throws EOFException {
-        need(n);
-        ByteBuffer s = b.slice(b.position(), n);
-        b.position(b.position() + n);
-        return s;
-    }
-
     /** Bytes left in the frame. */
     public int remaining() {
         return b.remaining();
