@@ -5,7 +5,8 @@
 # (in PROCESS mode the worker JVM inherits the master's CPU: both run on CPU 0);
 # build the peers first (see ../shared/peers/README.md).
 # CONFIGS="pipe plain" (default both): pipe = PIPELINE=16 CONNS=256, plain = PIPELINE=1 CONNS=64;
-# CONFIGS=cpu: CPU microseconds per request under the pipelined load (cpu-per-request.sh).
+# CONFIGS=cpu: CPU microseconds per request under the pipelined load (cpu-per-request.sh);
+# CONFIGS=pairs: the same, each mode against the Netty peer in alternating runs with both up (cpu-pairs.sh).
 set -eu
 root=$(pwd)
 peers=${PEERS:-$root/../shared/peers}
@@ -23,6 +24,15 @@ PEER="$peers/netty-server/target/classes:$(cat "$peers/netty-server/target/class
 B=$peers/bench-http.sh
 export _JAVA_SR_SIGNUM=39
 set +e
+if [ "${CONFIGS:-}" = pairs ]; then
+  # CPU per request of each mode against the raw Netty peer, both up, alternating 5 s runs (cpu-pairs.sh)
+  for mode in base thread process; do
+    CMD_A="$J $FLAGS -cp $PEER peers.NettyHello" \
+    CMD_B="$J $FLAGS $JSW -cp $CP io.jswoole.examples.HttpHello 127.0.0.1 9611 $mode worker_num=1 reactor_num=1 log_level=4" \
+        "$root/http/bench/cpu-pairs.sh" java-netty 9601 "jswoole-$mode" 9611 6
+  done
+  exit 0
+fi
 if [ "${CONFIGS:-}" = cpu ]; then
   # CPU per request (http/bench/cpu-per-request.sh): the figure the machine's noise moves least
   C=$root/http/bench/cpu-per-request.sh
