@@ -7,15 +7,7 @@
 # usage: CMD_A="..." CMD_B="..." cpu-pairs.sh NAME_A PORT_A NAME_B PORT_B [N]
 set -uf  # -f: the commands are split into words, never globbed (a classpath may end in /*)
 nameA=$1 portA=$2 nameB=$3 portB=$4 n=${5:-6}
-lua=$(mktemp /tmp/wrk-pipe.XXXX.lua)
-cat >"$lua" <<'LUA'
-init = function(args)
-  local r = {}
-  for i = 1, 16 do r[i] = wrk.format(nil, "/") end
-  req = table.concat(r)
-end
-request = function() return req end
-LUA
+lua=$(cd "$(dirname "$0")" && pwd)/pipeline16.lua
 export _JAVA_SR_SIGNUM=39
 exec 9>/tmp/bench.lock; flock 9
 setsid taskset -c 0 $CMD_A >/tmp/cpu-pairs-$nameA.log 2>&1 9>&- &
@@ -24,6 +16,11 @@ setsid taskset -c 0 $CMD_B >/tmp/cpu-pairs-$nameB.log 2>&1 9>&- &
 pidB=$!
 for p in $portA $portB; do
   for i in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null && break; sleep 0.2; done
+  if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then
+    echo "nothing listens on port $p (see /tmp/cpu-pairs-*.log)" >&2
+    kill -- -$pidA -$pidB 2>/dev/null
+    exit 1
+  fi
 done
 ticks() { local s=0 p; for p in $(pgrep -g $1); do set -- $(cut -d' ' -f14,15 /proc/$p/stat 2>/dev/null); s=$((s + ${1:-0} + ${2:-0})); done; echo $s; }
 run() { # PID PORT: prints "cpu_us_per_request k_requests_per_s"
@@ -44,7 +41,6 @@ for i in $(seq 1 "$n"); do
 done
 kill -- -$pidA -$pidB 2>/dev/null
 wait $pidA $pidB 2>/dev/null
-rm -f "$lua"
 med() { printf "%s\n" "$@" | sort -n | awk '{v[NR]=$1} END{print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 ma=$(med "${a[@]}") mb=$(med "${b[@]}")
 echo "median $nameA $ma us/req, $nameB $mb us/req; $nameA / $nameB = $(awk -v a="$ma" -v b="$mb" 'BEGIN{printf "%.2f", a / b}')"

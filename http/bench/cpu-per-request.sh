@@ -6,15 +6,7 @@
 # usage: cpu-per-request.sh NAME PORT -- SERVER COMMAND...
 set -u
 name=$1 port=$2; shift 3
-lua=$(mktemp /tmp/wrk-pipe.XXXX.lua)
-cat >"$lua" <<'LUA'
-init = function(args)
-  local r = {}
-  for i = 1, 16 do r[i] = wrk.format(nil, "/") end
-  req = table.concat(r)
-end
-request = function() return req end
-LUA
+lua=$(cd "$(dirname "$0")" && pwd)/pipeline16.lua
 export _JAVA_SR_SIGNUM=39
 exec 9>/tmp/bench.lock; flock 9
 setsid taskset -c 0 "$@" >/tmp/cpu-$name.log 2>&1 9>&- &
@@ -32,4 +24,3 @@ for r in 1 2 3; do
   echo "$name run $r: rps=$rps cpu_us_per_request=$(awk -v d=$((t1 - t0)) -v n="$req" -v hz="$hz" 'BEGIN{printf "%.2f", d * 1e6 / hz / n}')"
 done
 kill -- -$pid 2>/dev/null; wait $pid 2>/dev/null
-rm -f "$lua"
