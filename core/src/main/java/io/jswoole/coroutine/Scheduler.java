@@ -19,6 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  * ({@link #on(String, Executor)}), which makes the event loop itself the carrier, as Swoole's reactor is.
  * <p>Still blocking the carrier (and so every coroutine of the scheduler): CPU-bound loops, native calls and
  * {@code synchronized} blocks that call native code. Give that work to task workers.
+ * <p>{@link #go} runs the new coroutine at once, until it first waits, when it is called in a coroutine of this
+ * scheduler or on its carrier thread (a reactor dispatching an event): Swoole's order, and no trip through the
+ * carrier's queue. From another thread the coroutine is queued to the carrier.
  * <p>Each scheduler owns a {@link TimerWheel} for its timers, sleeps and wait timeouts (see {@link #timers()}).
  */
 public final class Scheduler implements Executor, AutoCloseable {
@@ -41,13 +44,31 @@ public final class Scheduler implements Executor, AutoCloseable {
     private volatile boolean deadlockCheckQueued;
     private volatile boolean coroutines = true;
     private volatile boolean closed;
+    /** The thread that runs the carrier's tasks, as last seen (a pool may replace its thread after idling). */
+    private volatile Thread carrierThread;
+    /** Set by {@link #go} called on the carrier thread: the coroutine it starts runs at once, on this thread. */
+    private Thread startingHere;
 
     private Scheduler(String name, Executor carrier, ForkJoinPool ownPool) {
         this.name = name;
         this.carrier = carrier;
         this.ownPool = ownPool;
-        this.builder = VirtualThreads.builder(carrier).name(name + "-co");
+        this.builder = VirtualThreads.builder(this::submit).name(name + "-co");
         this.wheel = new TimerWheel(this, this::checkFinished);
+        carrier.execute(() -> carrierThread = Thread.currentThread());
+    }
+
+    /**
+     * Where the JDK hands a coroutine's continuation to run (at its start and whenever it is unparked): the carrier's
+     * queue, or at once when {@link #go} asked for that on the carrier thread itself.
+     */
+    private void submit(Runnable continuation) {
+        if (startingHere != null && startingHere == Thread.currentThread()) {
+            startingHere = null;
+            continuation.run();
+        } else {
+            carrier.execute(continuation);
+        }
     }
 
     /** A scheduler with its own carrier thread, named {@code name}. */
@@ -160,11 +181,17 @@ public final class Scheduler implements Executor, AutoCloseable {
         try {
             Thread t = builder.unstarted(() -> co.body(task));
             co.bind(t);
+            // Swoole runs a new coroutine at once, until it first waits: called on the carrier thread (a reactor
+            // dispatching an event, a timer), the coroutine starts right here instead of behind the carrier's queue
+            Thread here = Thread.currentThread();
+            startingHere = here == carrierThread ? here : null;
             try {
                 t.start();
             } catch (RuntimeException | Error e) {
                 co.unbind();
                 throw e;
+            } finally {
+                startingHere = null;
             }
         } catch (RuntimeException | Error e) {
             count.decrementAndGet();
@@ -281,6 +308,7 @@ public final class Scheduler implements Executor, AutoCloseable {
     @Override
     public void execute(Runnable task) {
         carrier.execute(() -> ScopedValue.where(CURRENT, this).run(() -> {
+            carrierThread = Thread.currentThread();
             try {
                 task.run();
             } catch (Throwable t) {

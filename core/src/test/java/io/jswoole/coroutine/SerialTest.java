@@ -50,6 +50,44 @@ class SerialTest {
     }
 
     @Test
+    void goOnTheCarrierThreadRunsTheCoroutineAtOnceUntilItWaits() throws Exception {
+        try (Scheduler s = Scheduler.serial("go-at-once")) {
+            List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            s.execute(() -> { // a callback on the carrier (as a reactor dispatching an event)
+                order.add("caller before");
+                long cid = s.go(() -> {
+                    order.add("coroutine starts on " + (Thread.currentThread().isVirtual() ? "a coroutine" : "?"));
+                    Coroutine.sleep(0.02);
+                    order.add("coroutine ends");
+                    done.countDown();
+                });
+                order.add("caller after, coroutine " + (Coroutine.exists(cid) ? "waiting" : "gone"));
+            });
+            assertThat(done.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(order).containsExactly("caller before", "coroutine starts on a coroutine",
+                    "caller after, coroutine waiting", "coroutine ends");
+            // from another thread the coroutine is queued to the carrier, as before
+            List<String> queued = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+            s.execute(() -> {
+                try {
+                    Thread.sleep(50); // keeps the carrier busy while another thread calls go()
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                queued.add("carrier task ends");
+            });
+            s.go(() -> {
+                queued.add("coroutine runs");
+                ran.countDown();
+            });
+            assertThat(ran.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(queued).containsExactly("carrier task ends", "coroutine runs");
+        }
+    }
+
+    @Test
     void jdkSleepSocketAndFileParkOnlyTheirCoroutine() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             List<String> events = new ArrayList<>();
