@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,9 +61,21 @@ final class Coalescer extends ChannelOutboundHandlerAdapter {
         }
         ByteBuf batch = ctx.alloc().directBuffer(bytes);
         try {
-            for (ByteBuf b : pieces) {
-                batch.writeBytes(b, b.readerIndex(), b.readableBytes());
+            if (batch.nioBufferCount() == 1) {
+                // one view of the batch for all the copies (Netty's writeBytes makes one per call)
+                ByteBuffer to = batch.internalNioBuffer(batch.writerIndex(), bytes);
+                for (ByteBuf b : pieces) {
+                    to.put(b.array(), b.arrayOffset() + b.readerIndex(), b.readableBytes());
+                }
+                batch.writerIndex(batch.writerIndex() + bytes);
+            } else {
+                for (ByteBuf b : pieces) {
+                    batch.writeBytes(b, b.readerIndex(), b.readableBytes());
+                }
             }
+        } catch (RuntimeException e) {
+            batch.release();
+            throw e;
         } finally {
             release();
         }

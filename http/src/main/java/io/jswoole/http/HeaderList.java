@@ -14,9 +14,16 @@ final class HeaderList {
     private AsciiString[] values = new AsciiString[8];
     private int size;
 
-    /** Replaces every header named {@code name} with this one. */
+    /** Replaces every header named {@code name} with this one (in the first one's place). */
     void set(AsciiString name, AsciiString value) {
-        remove(name);
+        for (int i = 0; i < size; i++) {
+            if (names[i].contentEqualsIgnoreCase(name)) {
+                names[i] = name;
+                values[i] = value;
+                removeFrom(name, i + 1);
+                return;
+            }
+        }
         add(name, value);
     }
 
@@ -53,8 +60,13 @@ final class HeaderList {
     }
 
     void remove(AsciiString name) {
-        int j = 0;
-        for (int i = 0; i < size; i++) {
+        removeFrom(name, 0);
+    }
+
+    /** Removes the headers named {@code name} at {@code from} and after. */
+    private void removeFrom(AsciiString name, int from) {
+        int j = from;
+        for (int i = from; i < size; i++) {
             if (!names[i].contentEqualsIgnoreCase(name)) {
                 names[j] = names[i];
                 values[j++] = values[i];
