@@ -46,7 +46,7 @@ final class Coalescer extends ChannelOutboundHandlerAdapter {
 
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-        emit(ctx); // a close after writes sends them first, as without this handler
+        emit(ctx); // what was written before the close goes down before it, as without this handler
         ctx.close(promise);
     }
 
