@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -32,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Coroutine {
     /** Live coroutines by id; the id is the virtual thread's {@link Thread#threadId()}. */
-    private static final Map<Long, Coroutine> LIVE = new ConcurrentHashMap<>();
+    private static final Registry LIVE = new Registry();
     private static final AtomicLong LAST_CID = new AtomicLong();
 
     private long id;
@@ -126,7 +125,7 @@ public final class Coroutine {
 
     /** Whether the coroutine {@code cid} is alive. */
     public static boolean exists(long cid) {
-        return LIVE.containsKey(cid);
+        return LIVE.contains(cid);
     }
 
     /** Ids of the coroutines alive in the current scheduler, in creation order ({@code Co::list}). */
@@ -508,7 +507,7 @@ public final class Coroutine {
 
     /** Forgets the coroutines of a scheduler that is being abandoned (after a deadlock). */
     static void forget(Scheduler s) {
-        LIVE.values().removeIf(co -> co.scheduler == s);
+        LIVE.removeIf(co -> co.scheduler == s);
     }
 
     @Override
