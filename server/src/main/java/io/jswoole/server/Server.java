@@ -664,7 +664,11 @@ public class Server {
             if (pidFile.getParent() != null) {
                 Files.createDirectories(pidFile.getParent());
             }
-            Files.writeString(pidFile, Long.toString(ProcessHandle.current().pid()));
+            // written whole or not at all: a reader (jswoole stop, a supervisor) never sees it empty
+            Path tmp = pidFile.resolveSibling(pidFile.getFileName() + ".tmp");
+            Files.writeString(tmp, Long.toString(ProcessHandle.current().pid()));
+            Files.move(tmp, pidFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             admin = new AdminSocket(this, pidFile);
             admin.start();
         } catch (java.io.IOException e) {
