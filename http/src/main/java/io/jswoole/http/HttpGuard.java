@@ -53,13 +53,12 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
     private CompositeByteBuf body;
     private Multipart multipart;
     /**
-     * The running deadline (header or body; null when none): it started at {@link #deadlineStart} (the read that
-     * brought its first byte) and allows {@link #deadlineNanos}. One timer per connection checks it, re-armed only
-     * when it fires early (a pipelined request costs no timer of its own).
+     * The running deadline (header or body; null when none) and when it passes ({@link #deadlineAt}, counted from the
+     * read that brought its first byte). One timer per connection checks it, re-armed only when it fires early (a
+     * pipelined request costs no timer of its own).
      */
     private String deadline;
-    private long deadlineStart;
-    private long deadlineNanos;
+    private long deadlineAt;
     private ScheduledFuture<?> timer;
     /** When {@link #timer} fires (System.nanoTime). */
     private long timerAt;
@@ -102,14 +101,12 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
             return;
         }
         deadline = what;
-        deadlineStart = readNanos;
-        deadlineNanos = TimeUnit.MILLISECONDS.toNanos(millis);
-        long at = deadlineStart + deadlineNanos;
-        if (timer != null && timerAt - at > 0) {
+        deadlineAt = readNanos + TimeUnit.MILLISECONDS.toNanos(millis);
+        if (timer != null && timerAt - deadlineAt > 0) {
             cancelTimer(); // armed for a later deadline than this one
         }
         if (timer == null) {
-            armTimer(at);
+            armTimer(deadlineAt);
         }
     }
 
@@ -124,9 +121,8 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
         if (deadline == null || done || !ctx.channel().isActive()) {
             return;
         }
-        long at = deadlineStart + deadlineNanos;
-        if (at - System.nanoTime() > 0) {
-            armTimer(at);
+        if (deadlineAt - System.nanoTime() > 0) {
+            armTimer(deadlineAt);
         } else {
             expired(deadline);
         }
