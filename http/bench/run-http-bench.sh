@@ -12,7 +12,10 @@ root=$(pwd)
 peers=${PEERS:-$root/../shared/peers}
 J=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 FLAGS="-Xms512m -Xmx512m -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED"
-JSW="--add-opens java.base/java.lang=ALL-UNNAMED"
+# jswoole runs with the JVM flags of its launcher (./jswoole): its own scheduler for virtual threads, no JDK registry
+# of them (-Djdk.trackAllThreads=false), Netty allowed sun.misc.Unsafe. The peers run as ../shared/peers runs them;
+# CONFIGS=pairs also measures the Netty peer given Unsafe, which makes it faster (see BENCHMARKS.md)
+JSW="--add-opens java.base/java.lang=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Djdk.trackAllThreads=false"
 # copy the jars: a concurrent `mvn install` must not replace them under a running server
 lib=$(mktemp -d /tmp/http-bench-lib.XXXX)
 trap 'rm -rf "$lib"' EXIT
@@ -31,6 +34,9 @@ if [ "${CONFIGS:-}" = pairs ]; then
     CMD_B="$J $FLAGS $JSW -cp $CP io.jswoole.examples.HttpHello 127.0.0.1 9611 $mode worker_num=1 reactor_num=1 log_level=4" \
         "$root/http/bench/cpu-pairs.sh" java-netty 9601 "jswoole-$mode" 9611 6
   done
+  CMD_A="$J $FLAGS --sun-misc-unsafe-memory-access=allow -cp $PEER peers.NettyHello" \
+  CMD_B="$J $FLAGS $JSW -cp $CP io.jswoole.examples.HttpHello 127.0.0.1 9611 base worker_num=1 reactor_num=1 log_level=4" \
+      "$root/http/bench/cpu-pairs.sh" java-netty-unsafe 9601 jswoole-base 9611 6
   exit 0
 fi
 if [ "${CONFIGS:-}" = cpu ]; then
@@ -54,8 +60,4 @@ for cfg in ${CONFIGS:-pipe plain}; do
       worker_num=1 reactor_num=1 log_level=4
   $B jswoole-process 9614 / -- $J $FLAGS $JSW -cp "$CP" io.jswoole.examples.HttpHello 127.0.0.1 9614 process \
       worker_num=1 reactor_num=1 log_level=4
-  if [ "$cfg" = pipe ]; then
-    $B jswoole-base-notrack 9613 / -- $J $FLAGS -Djdk.trackAllThreads=false $JSW -cp "$CP" \
-        io.jswoole.examples.HttpHello 127.0.0.1 9613 base worker_num=1 log_level=4
-  fi
 done

@@ -175,7 +175,9 @@ public final class Scheduler implements Executor, AutoCloseable {
             throw new SwooleException(ErrorCode.CO_OUT_OF_COROUTINE,
                     "exceed max number of coroutine " + maxCoroutine + " in " + name);
         }
-        peak.accumulateAndGet(n, Math::max);
+        if (n > peak.get()) { // a read, not a compare-and-set, on the way of every coroutine
+            peak.accumulateAndGet(n, Math::max);
+        }
         Coroutine parent = Coroutine.currentOrNull();
         Coroutine co = new Coroutine(this, parent == null ? -1 : parent.id());
         try {

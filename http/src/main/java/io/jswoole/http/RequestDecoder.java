@@ -43,7 +43,7 @@ final class RequestDecoder extends HttpRequestDecoder {
         if (buffer.isReadable()) {
             guard.bytesArrived();
         }
-        String bad = badHead(buffer);
+        String bad = badHead(buffer, midHead);
         if (bad != null) {
             buffer.skipBytes(buffer.readableBytes());
             HttpMessage m = createInvalidMessage();
@@ -63,10 +63,11 @@ final class RequestDecoder extends HttpRequestDecoder {
     /**
      * What Netty would accept in a head but RFC 9112 says to reject: a control character before the request line
      * (Netty skips them) and obs-fold, a line that starts with a space or tab (Netty joins it to the previous
-     * header). Netty consumes a head line by line, so the buffer starts at a line start; {@link #midHead} says
-     * whether the lines before it belong to this head.
+     * header). Netty consumes a head line by line, so the buffer starts at a line start; {@code midHead} says
+     * whether the lines before it belong to this head. Reads up to the blank line that ends the head, a line at a
+     * time ({@link ByteBuf#indexOf} finds each line's end several bytes per step).
      */
-    private String badHead(ByteBuf buf) {
+    static String badHead(ByteBuf buf, boolean midHead) {
         int i = buf.readerIndex();
         int end = buf.writerIndex();
         boolean started = midHead;
@@ -81,24 +82,24 @@ final class RequestDecoder extends HttpRequestDecoder {
                 }
             }
         }
-        boolean lineStart = true;
-        int lineLen = 0;
-        for (; i < end; i++) {
-            byte b = buf.getByte(i);
-            if (lineStart && (b == ' ' || b == '\t') && started) {
+        while (i < end) {
+            byte first = buf.getByte(i);
+            if (started && (first == ' ' || first == '\t')) {
                 return "obs-fold (a header line starting with whitespace)";
             }
-            lineStart = false;
-            if (b == '\n') {
-                if (lineLen == 0 && started) {
-                    return null;
-                }
-                started = true;
-                lineStart = true;
-                lineLen = 0;
-            } else if (b != '\r') {
-                lineLen++;
+            int eol = buf.indexOf(i, end, (byte) '\n');
+            if (eol < 0) {
+                return null;
             }
+            int j = i;
+            while (j < eol && buf.getByte(j) == '\r') {
+                j++;
+            }
+            if (j == eol && started) {
+                return null; // the blank line: the head ends here
+            }
+            started = true;
+            i = eol + 1;
         }
         return null;
     }

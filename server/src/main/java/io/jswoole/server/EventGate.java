@@ -1,5 +1,6 @@
 package io.jswoole.server;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -8,12 +9,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * callback starts, and the {@code close} callback starts after every {@code receive} callback has finished.
  * Receive callbacks of one connection may overlap when they block. In BASE and THREAD mode the gate lives in the
  * {@link Connection}; a PROCESS-mode worker keeps one per fd it serves.
+ * <p>Every request passes the gate three times (queued, connected, done), so those passes take no lock: a
+ * counter and a flag that only ever turns true. The lock and its condition are for the waits, which are rare
+ * (a receive that arrives while connect still runs, a close while receives run); a receive that ends takes the
+ * lock only when a close waits for it.
  */
 final class EventGate {
     private final ReentrantLock gateLock = new ReentrantLock();
     private final Condition gateChanged = gateLock.newCondition();
-    private boolean connected;
-    private int inflight;
+    /** Turns true once (the connect callback finished) and never back. */
+    private volatile boolean connected;
+    private final AtomicInteger inflight = new AtomicInteger();
+    /** Threads in {@link #awaitIdle} now: a receive that ends wakes them only when there are some. */
+    private volatile int idleWaiters;
     /** A gate that never waits (a worker JVM with no connect/close events to order). */
     private final boolean open;
 
@@ -38,7 +46,6 @@ final class EventGate {
         return new EventGate(true);
     }
 
-
     /** No connect callback will run: receives may start at once. */
     void markConnected() {
         if (open) {
@@ -55,20 +62,14 @@ final class EventGate {
 
     /** A receive event was handed to a worker (counted until {@link #exitReceive}). */
     void receiveQueued() {
-        if (open) {
-            return;
-        }
-        gateLock.lock();
-        try {
-            inflight++;
-        } finally {
-            gateLock.unlock();
+        if (!open) {
+            inflight.incrementAndGet();
         }
     }
 
     /** Before a receive callback: waits for the connect callback to finish. */
     void awaitConnected() {
-        if (open) {
+        if (open || connected) {
             return;
         }
         gateLock.lock();
@@ -85,24 +86,21 @@ final class EventGate {
         if (open) {
             return;
         }
-        gateLock.lock();
-        try {
-            if (--inflight == 0) {
+        // the decrement and the read of idleWaiters are ordered against awaitIdle's increment and its read of
+        // inflight (all volatile): either the waiter sees 0, or this sees the waiter and signals under the lock
+        if (inflight.decrementAndGet() == 0 && idleWaiters > 0) {
+            gateLock.lock();
+            try {
                 gateChanged.signalAll();
+            } finally {
+                gateLock.unlock();
             }
-        } finally {
-            gateLock.unlock();
         }
     }
 
     /** True when no callback of this connection runs or waits, so close work may run at once. */
     boolean idle() {
-        gateLock.lock();
-        try {
-            return connected && inflight == 0;
-        } finally {
-            gateLock.unlock();
-        }
+        return connected && inflight.get() == 0;
     }
 
     /** Before the close callback: waits until connect has finished and no receive callback runs. */
@@ -112,10 +110,12 @@ final class EventGate {
         }
         gateLock.lock();
         try {
-            while (!connected || inflight > 0) {
+            idleWaiters++;
+            while (!connected || inflight.get() > 0) {
                 gateChanged.awaitUninterruptibly();
             }
         } finally {
+            idleWaiters--;
             gateLock.unlock();
         }
     }
