@@ -30,11 +30,18 @@ import java.util.concurrent.locks.LockSupport;
  * ({@link ErrorCode#CO_TIMEDOUT}, {@link ErrorCode#CO_CANCELED}).
  */
 public final class Coroutine {
-    /** Live coroutines by id; the id is the virtual thread's {@link Thread#threadId()}. */
-    private static final Registry LIVE = new Registry();
+    /**
+     * Live coroutines by id. A coroutine with a virtual thread of its own has the thread's {@link Thread#threadId()}
+     * as its id; one of several that a thread runs in turn ({@link Scheduler#dispatch}) has an id from the same
+     * sequence and is found from its thread through {@link #ON_THREAD}.
+     */
+    private static final Registry LIVE = new Registry(Coroutine::id);
+    private static final Registry ON_THREAD = new Registry(co -> co.threadKey);
     private static final AtomicLong LAST_CID = new AtomicLong();
 
     private long id;
+    /** The id of the thread that runs this coroutine among others, or -1 when the thread is its own. */
+    private long threadKey = -1;
     private final long pcid;
     private final Scheduler scheduler;
     private final long startNanos = System.nanoTime();
@@ -61,6 +68,16 @@ public final class Coroutine {
         id = t.threadId();
         LAST_CID.accumulateAndGet(id, Math::max);
         LIVE.put(id, this);
+    }
+
+    /** Ties this coroutine to {@code t}, the current thread, which runs it after others (a new id). */
+    void bindShared(Thread t) {
+        thread = t;
+        id = VirtualThreads.nextId();
+        threadKey = t.threadId();
+        LAST_CID.accumulateAndGet(id, Math::max);
+        LIVE.put(id, this);
+        ON_THREAD.put(threadKey, this);
     }
 
     /** Undoes {@link #bind} when the thread could not start. */
@@ -378,7 +395,12 @@ public final class Coroutine {
         if (!t.isVirtual()) {
             return null;
         }
-        Coroutine co = LIVE.get(t.threadId());
+        long tid = t.threadId();
+        Coroutine co = LIVE.get(tid);
+        if (co != null && co.thread == t) {
+            return co;
+        }
+        co = ON_THREAD.get(tid);
         return co != null && co.thread == t ? co : null;
     }
 
@@ -464,6 +486,9 @@ public final class Coroutine {
             runDefers();
             context = null;
             LIVE.remove(id);
+            if (threadKey >= 0) {
+                ON_THREAD.remove(threadKey);
+            }
             List<Waiter> js;
             synchronized (this) {
                 exited = true;
@@ -508,6 +533,7 @@ public final class Coroutine {
     /** Forgets the coroutines of a scheduler that is being abandoned (after a deadlock). */
     static void forget(Scheduler s) {
         LIVE.removeIf(co -> co.scheduler == s);
+        ON_THREAD.removeIf(co -> co.scheduler == s);
     }
 
     @Override

@@ -1,6 +1,10 @@
 package io.jswoole.coroutine;
 
 import io.jswoole.log.Log;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Constructor;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -19,9 +23,34 @@ import java.util.concurrent.TimeUnit;
  * which inherits the coroutine's scheduler) is resumed later by the JDK's I/O poller or timer thread, and a
  * {@link RejectedExecutionException} there would kill that JDK thread and hang every virtual thread of the process.
  * Such orphans finish on a shared one-thread pool instead.
+ * <p>A thread that runs several coroutines one after the other ({@link Scheduler#dispatch}) takes each one's id from
+ * the JDK's thread ids ({@link #nextId}), so ids stay unique across all coroutines, and drops the thread locals a
+ * coroutine left ({@link #clearLocals}), so the next one starts as on a fresh thread.
  */
 final class VirtualThreads {
     private static final Constructor<?> CTOR = find();
+    private static final MethodHandle NEXT_ID;
+    private static final VarHandle LOCALS;
+    private static final VarHandle INHERITED_LOCALS;
+
+    static {
+        MethodHandle next = null;
+        VarHandle locals = null;
+        VarHandle inherited = null;
+        try {
+            MethodHandles.Lookup in = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
+            next = in.findStatic(Class.forName("java.lang.Thread$ThreadIdentifiers"), "next",
+                    MethodType.methodType(long.class));
+            Class<?> map = Class.forName("java.lang.ThreadLocal$ThreadLocalMap");
+            locals = in.findVarHandle(Thread.class, "threadLocals", map);
+            inherited = in.findVarHandle(Thread.class, "inheritableThreadLocals", map);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            next = null; // java.lang is not open to us: every coroutine gets a thread of its own
+        }
+        NEXT_ID = next;
+        LOCALS = next == null ? null : locals;
+        INHERITED_LOCALS = next == null ? null : inherited;
+    }
     private static volatile boolean warned;
     private static volatile ForkJoinPool orphans;
 
@@ -36,6 +65,30 @@ final class VirtualThreads {
             return ctor;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /** True when one virtual thread may run several coroutines in turn ({@link #nextId}, {@link #clearLocals}). */
+    static boolean reusable() {
+        return CTOR != null && NEXT_ID != null;
+    }
+
+    /** A new id from the JDK's sequence of thread ids (no thread has it, nor will). */
+    static long nextId() {
+        try {
+            return (long) NEXT_ID.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Drops the thread locals of {@code t} (the current thread), as a new thread has none. */
+    static void clearLocals(Thread t) {
+        if (LOCALS.get(t) != null) {
+            LOCALS.set(t, null);
+        }
+        if (INHERITED_LOCALS.get(t) != null) {
+            INHERITED_LOCALS.set(t, null);
         }
     }
 
