@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.util.internal.PlatformDependent;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +62,16 @@ final class Coalescer extends ChannelOutboundHandlerAdapter {
         }
         ByteBuf batch = ctx.alloc().directBuffer(bytes);
         try {
-            if (batch.nioBufferCount() == 1) {
+            if (batch.hasMemoryAddress()) {
+                // straight to the buffer's memory: no bounds or session checks per piece (Netty with Unsafe)
+                long at = batch.memoryAddress() + batch.writerIndex();
+                for (ByteBuf b : pieces) {
+                    int n = b.readableBytes();
+                    PlatformDependent.copyMemory(b.array(), b.arrayOffset() + b.readerIndex(), at, n);
+                    at += n;
+                }
+                batch.writerIndex(batch.writerIndex() + bytes);
+            } else if (batch.nioBufferCount() == 1) {
                 // one view of the batch for all the copies (Netty's writeBytes makes one per call)
                 ByteBuffer to = batch.internalNioBuffer(batch.writerIndex(), bytes);
                 for (ByteBuf b : pieces) {

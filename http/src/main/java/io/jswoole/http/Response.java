@@ -491,9 +491,27 @@ public final class Response {
     private static final java.util.concurrent.ConcurrentHashMap<String, AsciiString> NAMES =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /**
+     * The names and short values set lately, by identity (most are string constants): one array read instead of a map
+     * lookup, or of a copy and a check per value. Entries are immutable, so racing threads only lose a hit.
+     */
+    private record Seen(String text, AsciiString ascii) {
+    }
+
+    private static final int SEEN = 64;
+    private static final Seen[] SEEN_NAMES = new Seen[SEEN];
+    private static final Seen[] SEEN_VALUES = new Seen[SEEN];
+
     private static AsciiString formattedName(String name) {
+        int slot = System.identityHashCode(name) & (SEEN - 1);
+        Seen seen = SEEN_NAMES[slot];
+        if (seen != null && seen.text == name) {
+            return seen.ascii;
+        }
         AsciiString a = NAMES.get(name);
-        if (a == null) {
+        if (a != null) {
+            SEEN_NAMES[slot] = new Seen(name, a);
+        } else {
             a = checkedName(formatName(name));
             if (NAMES.size() < 1024) { // bounded: names built from request data must not grow it forever
                 NAMES.putIfAbsent(name, a);
@@ -513,9 +531,18 @@ public final class Response {
 
     /** A header value without CR, LF or other control characters, else an IllegalArgumentException. */
     private static AsciiString checkedValue(String value) {
+        boolean small = value.length() <= 64; // long values (tokens, cookies) are not kept
+        int slot = System.identityHashCode(value) & (SEEN - 1);
+        Seen seen = small ? SEEN_VALUES[slot] : null;
+        if (seen != null && seen.text == value) {
+            return seen.ascii;
+        }
         AsciiString a = AsciiString.of(value);
         if (HttpHeaderValidationUtil.validateValidHeaderValue(a) >= 0) {
             throw new IllegalArgumentException("invalid header value '" + value + "'");
+        }
+        if (small) {
+            SEEN_VALUES[slot] = new Seen(value, a);
         }
         return a;
     }

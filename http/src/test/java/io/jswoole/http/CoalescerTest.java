@@ -41,6 +41,48 @@ class CoalescerTest {
         assertThat(ch.finishAndReleaseAll()).isFalse();
     }
 
+    /** The copy into the batch by memory address (Netty with Unsafe, as the launcher runs it) and through NIO. */
+    @Test
+    void theBatchIsTheSameWhetherItsMemoryHasAnAddressOrNot() {
+        assertThat(io.netty.util.internal.PlatformDependent.hasUnsafe()).as("the tests run as the launcher does")
+                .isTrue();
+        for (boolean address : new boolean[] {true, false}) {
+            EmbeddedChannel ch = new EmbeddedChannel(new Coalescer());
+            if (!address) {
+                ch.config().setAllocator(new io.netty.buffer.AbstractByteBufAllocator(true) {
+                    @Override
+                    protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+                        return new io.netty.buffer.UnpooledHeapByteBuf(this, initialCapacity, maxCapacity);
+                    }
+
+                    @Override
+                    protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+                        return new io.netty.buffer.UnpooledDirectByteBuf(this, initialCapacity, maxCapacity);
+                    }
+
+                    @Override
+                    public boolean isDirectBufferPooled() {
+                        return false;
+                    }
+                });
+            }
+            StringBuilder expected = new StringBuilder();
+            for (int i = 0; i < 40; i++) {
+                String piece = "piece " + i + "; ".repeat(i % 7);
+                ByteBuf b = Unpooled.buffer(64).writerIndex(3).readerIndex(3); // a piece need not start at 0
+                b.writeBytes(piece.getBytes(StandardCharsets.ISO_8859_1));
+                ch.write(b, ch.voidPromise());
+                expected.append(piece);
+            }
+            ch.flush();
+            ByteBuf out = ch.readOutbound();
+            assertThat(out.hasMemoryAddress()).isEqualTo(address);
+            assertThat(text(out)).isEqualTo(expected.toString());
+            assertThat((Object) ch.readOutbound()).isNull();
+            assertThat(ch.finishAndReleaseAll()).isFalse();
+        }
+    }
+
     @Test
     void anythingElseLeavesAsItIsAfterWhatCameBefore() {
         EmbeddedChannel ch = new EmbeddedChannel(new Coalescer());
