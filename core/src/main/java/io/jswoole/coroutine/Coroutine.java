@@ -35,20 +35,58 @@ public final class Coroutine {
      * as its id; one of several that a thread runs in turn ({@link Scheduler#dispatch}) has an id from the same
      * sequence and is found from its thread through {@link #ON_THREAD}.
      */
-    private static final Registry LIVE = new Registry(Coroutine::id);
-    private static final Registry ON_THREAD = new Registry(co -> co.threadKey);
+    private static final Registry<Coroutine> LIVE = new Registry<>(Coroutine::id);
+    /** The threads that run coroutines in turn, by thread id (registered once per thread, not per coroutine). */
+    private static final Registry<Runner> ON_THREAD = new Registry<>(r -> r.threadId);
+    /** {@link #joiners} once the coroutine has exited. */
+    private static final List<Waiter> EXITED = List.of();
+    private static final java.lang.invoke.VarHandle JOINERS;
+
+    static {
+        try {
+            JOINERS = java.lang.invoke.MethodHandles.lookup().findVarHandle(Coroutine.class, "joiners", List.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * A virtual thread that runs coroutines one after the other ({@link Scheduler#dispatch}): which one runs on it now.
+     * Only the thread itself reads or writes {@code current}; other threads find a coroutine by its id.
+     */
+    static final class Runner {
+        final Thread thread;
+        final long threadId;
+        Coroutine current;
+
+        private Runner(Thread thread) {
+            this.thread = thread;
+            this.threadId = thread.threadId();
+        }
+
+        /** Registers the calling virtual thread as a runner. */
+        static Runner enter() {
+            Runner r = new Runner(Thread.currentThread());
+            ON_THREAD.put(r.threadId, r);
+            return r;
+        }
+
+        void exit() {
+            ON_THREAD.remove(threadId);
+        }
+    }
     private static final AtomicLong LAST_CID = new AtomicLong();
 
     private long id;
-    /** The id of the thread that runs this coroutine among others, or -1 when the thread is its own. */
-    private long threadKey = -1;
+    /** The thread that runs this coroutine among others, or null when the thread is its own. */
+    private Runner runner;
     private final long pcid;
     private final Scheduler scheduler;
     private final long startNanos = System.nanoTime();
     private ArrayDeque<Runnable> defers;
     private Map<Object, Object> context;
-    private List<Waiter> joiners;
-    private boolean exited;
+    /** Waiters of {@link #join}: null, a copy-on-write list, or {@link #EXITED} (set once, by compare-and-set). */
+    private volatile List<Waiter> joiners;
     volatile Thread thread;
     /** The wait this coroutine is parked in now, for {@link #cancel}. */
     volatile Waiter waiter;
@@ -66,18 +104,28 @@ public final class Coroutine {
     void bind(Thread t) {
         thread = t;
         id = t.threadId();
-        LAST_CID.accumulateAndGet(id, Math::max);
+        lastCid(id);
         LIVE.put(id, this);
     }
 
-    /** Ties this coroutine to {@code t}, the current thread, which runs it after others (a new id). */
-    void bindShared(Thread t) {
-        thread = t;
+    /**
+     * {@code coroutine_last_cid}: ids grow, so a plain store of the larger one (no compare-and-set per coroutine). Two
+     * threads creating coroutines at once may leave the smaller of their ids until the next coroutine.
+     */
+    private static void lastCid(long id) {
+        if (id > LAST_CID.getPlain()) {
+            LAST_CID.setRelease(id);
+        }
+    }
+
+    /** Ties this coroutine to {@code r}, the current thread, which runs it after others (a new id). */
+    void bindShared(Runner r) {
+        thread = r.thread;
+        runner = r;
         id = VirtualThreads.nextId();
-        threadKey = t.threadId();
-        LAST_CID.accumulateAndGet(id, Math::max);
+        lastCid(id);
         LIVE.put(id, this);
-        ON_THREAD.put(threadKey, this);
+        r.current = this;
     }
 
     /** Undoes {@link #bind} when the thread could not start. */
@@ -365,27 +413,46 @@ public final class Coroutine {
             }
             long left = timeout < 0 ? -1 : Math.max(0, deadline - System.nanoTime());
             Waiter w = newWaiter(self, null, left);
-            synchronized (co) {
-                if (co.exited) {
-                    w.claim(Waiter.OK);
-                    continue;
-                }
-                if (co.joiners == null) {
-                    co.joiners = new ArrayList<>();
-                }
-                co.joiners.add(w);
+            if (!co.addJoiner(w)) {
+                w.claim(Waiter.OK);
+                continue;
             }
             int r = await(w, left);
             if (r != Waiter.OK) {
-                synchronized (co) {
-                    if (co.joiners != null) {
-                        co.joiners.remove(w);
-                    }
-                }
+                co.removeJoiner(w);
                 return LastError.fail(r == Waiter.CANCELED ? ErrorCode.CO_CANCELED : ErrorCode.CO_TIMEDOUT);
             }
         }
         return true;
+    }
+
+    /** Adds a waiter for this coroutine's exit; false when it has exited already. */
+    private boolean addJoiner(Waiter w) {
+        while (true) {
+            List<Waiter> now = joiners;
+            if (now == EXITED) {
+                return false;
+            }
+            List<Waiter> next = new ArrayList<>(now == null ? List.of() : now);
+            next.add(w);
+            if (JOINERS.compareAndSet(this, now, next)) {
+                return true;
+            }
+        }
+    }
+
+    private void removeJoiner(Waiter w) {
+        while (true) {
+            List<Waiter> now = joiners;
+            if (now == null || now == EXITED || !now.contains(w)) {
+                return;
+            }
+            List<Waiter> next = new ArrayList<>(now);
+            next.remove(w);
+            if (JOINERS.compareAndSet(this, now, next)) {
+                return;
+            }
+        }
     }
 
     // ---------------------------------------------------------------- engine
@@ -400,8 +467,8 @@ public final class Coroutine {
         if (co != null && co.thread == t) {
             return co;
         }
-        co = ON_THREAD.get(tid);
-        return co != null && co.thread == t ? co : null;
+        Runner r = ON_THREAD.get(tid);
+        return r != null && r.thread == t ? r.current : null;
     }
 
     private static Coroutine require(String what) {
@@ -486,15 +553,11 @@ public final class Coroutine {
             runDefers();
             context = null;
             LIVE.remove(id);
-            if (threadKey >= 0) {
-                ON_THREAD.remove(threadKey);
+            if (runner != null) {
+                runner.current = null;
             }
-            List<Waiter> js;
-            synchronized (this) {
-                exited = true;
-                js = joiners;
-                joiners = null;
-            }
+            @SuppressWarnings("unchecked") // one swap (a lock took two): no joiner can be added after it
+            List<Waiter> js = (List<Waiter>) JOINERS.getAndSet(this, EXITED);
             if (js != null) {
                 for (Waiter w : js) {
                     w.wake(Waiter.OK);
@@ -533,7 +596,7 @@ public final class Coroutine {
     /** Forgets the coroutines of a scheduler that is being abandoned (after a deadlock). */
     static void forget(Scheduler s) {
         LIVE.removeIf(co -> co.scheduler == s);
-        ON_THREAD.removeIf(co -> co.scheduler == s);
+        ON_THREAD.removeIf(r -> r.current != null && r.current.scheduler == s);
     }
 
     @Override

@@ -376,10 +376,19 @@ public final class Scheduler implements Executor, AutoCloseable {
         Thread me = Thread.currentThread();
         String threadName = me.getName();
         ClassLoader loader = me.getContextClassLoader();
+        Coroutine.Runner shared = Coroutine.Runner.enter();
+        try {
+            runBatched(me, shared, threadName, loader);
+        } finally {
+            shared.exit();
+        }
+    }
+
+    private void runBatched(Thread me, Coroutine.Runner shared, String threadName, ClassLoader loader) {
         Runnable task;
         while ((task = batch.poll()) != null) {
             Coroutine co = new Coroutine(this, -1);
-            co.bindShared(me);
+            co.bindShared(shared);
             co.body(task);
             // the next coroutine starts as on a new thread: no interrupt, thread locals or renaming left over
             Thread.interrupted();

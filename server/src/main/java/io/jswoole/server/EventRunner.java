@@ -58,7 +58,7 @@ final class EventRunner {
                 }
             }
             case WorkerEvent.Message e -> {
-                EventGate gate = site.gate(e.fd());
+                EventGate gate = e.gate() != null ? e.gate() : site.gate(e.fd());
                 if (gate == null) {
                     io.netty.util.ReferenceCountUtil.release(e.message());
                     return;

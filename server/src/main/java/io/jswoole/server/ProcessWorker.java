@@ -145,7 +145,7 @@ final class ProcessWorker implements EventSite {
                 if (gated) {
                     gates.computeIfAbsent(fd, k -> EventGate.connected()).receiveQueued();
                 }
-                run(new WorkerEvent.Message(port, fd, reactor, message));
+                run(new WorkerEvent.Message(port, fd, reactor, message, null));
             }
             case Ipc.CLOSE -> {
                 int port = in.readShort();

@@ -850,7 +850,7 @@ public class Server {
      * ({@link Connection#receivedNow}) once for the read that brought it.
      */
     void receivedMessage(Connection c, Object msg) {
-        if (!dispatchData(c, new byte[0], new WorkerEvent.Message(c.port.index, c.fd, c.reactorId, msg))) {
+        if (!dispatchData(c, new byte[0], new WorkerEvent.Message(c.port.index, c.fd, c.reactorId, msg, c.gate))) {
             io.netty.util.ReferenceCountUtil.release(msg);
         }
     }

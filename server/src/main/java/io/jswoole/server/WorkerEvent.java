@@ -13,8 +13,11 @@ sealed interface WorkerEvent {
     record Receive(int port, int fd, int reactorId, byte[] data) implements WorkerEvent {
     }
 
-    /** A message decoded by a port protocol (HTTP request, WebSocket frame...); local modes only. */
-    record Message(int port, int fd, int reactorId, Object message) implements WorkerEvent {
+    /**
+     * A message decoded by a port protocol (HTTP request, WebSocket frame...). {@code gate} is the connection's, when
+     * the reactor hands it over in this JVM (saves the worker a table lookup), else null.
+     */
+    record Message(int port, int fd, int reactorId, Object message, EventGate gate) implements WorkerEvent {
     }
 
     /** The connection's output passed the high watermark ({@code full}) or fell back to the low one. */
