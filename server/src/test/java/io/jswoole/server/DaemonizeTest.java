@@ -37,13 +37,13 @@ class DaemonizeTest {
         Process fg = new ProcessBuilder(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", cp,
                 DaemonizeTest.class.getName(), pidFile.toString(), log.toString(), Integer.toString(port))
                 .redirectErrorStream(true).start();
-        assertThat(fg.waitFor(30, TimeUnit.SECONDS)).as("the foreground returns").isTrue();
-        assertThat(fg.exitValue()).isZero();
-        assertThat(new String(fg.getInputStream().readAllBytes())).contains("daemonized: pid");
-        assertThat(eventually(() -> Files.exists(pidFile))).isTrue();
-        long pid = Long.parseLong(Files.readString(pidFile).trim());
-        ProcessHandle daemon = ProcessHandle.of(pid).orElseThrow();
+        long pid = -1;
         try {
+            assertThat(fg.waitFor(30, TimeUnit.SECONDS)).as("the foreground returns").isTrue();
+            assertThat(fg.exitValue()).isZero();
+            assertThat(new String(fg.getInputStream().readAllBytes())).contains("daemonized: pid");
+            assertThat(eventually(() -> Files.exists(pidFile))).isTrue();
+            pid = Long.parseLong(Files.readString(pidFile).trim());
             assertThat(pid).isNotEqualTo(fg.pid());
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -52,8 +52,16 @@ class DaemonizeTest {
                 assertThat(c.ask("echo from the daemon")).isEqualTo("from the daemon");
             }
         } finally {
-            new ProcessBuilder("kill", "-TERM", Long.toString(pid)).start().waitFor();
-            daemon.onExit().get(20, TimeUnit.SECONDS);
+            // whatever failed above, the daemon does not outlive the test: found by its pid_file argument (unique to
+            // this test's directory), not by the pid file, which may be what failed
+            long known = pid;
+            for (ProcessHandle daemon : ProcessHandle.allProcesses()
+                    .filter(h -> h.pid() == known
+                            || h.info().commandLine().map(c -> c.contains(pidFile.toString())).orElse(false))
+                    .toList()) {
+                daemon.destroy(); // SIGTERM: a graceful shutdown, which removes the pid file
+                daemon.onExit().get(20, TimeUnit.SECONDS);
+            }
         }
         assertThat(pidFile).as("removed at shutdown").doesNotExist();
         assertThat(Files.readString(log)).contains("server started");
