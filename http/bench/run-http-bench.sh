@@ -6,7 +6,8 @@
 # build the peers first (see ../shared/peers/README.md).
 # CONFIGS="pipe plain" (default both): pipe = PIPELINE=16 CONNS=256, plain = PIPELINE=1 CONNS=64;
 # CONFIGS=cpu: CPU microseconds per request under the pipelined load (cpu-per-request.sh);
-# CONFIGS=pairs: the same, each mode against the Netty peer in alternating runs with both up (cpu-pairs.sh).
+# CONFIGS=pairs: the same, each mode against the Netty peer in alternating runs with both up (cpu-pairs.sh);
+# PLAIN=1 CONFIGS=pairs: those pairs with plain keep-alive runs (CONNS=64, no pipelining), with wrk's p99.
 set -eu
 root=$(pwd)
 peers=${PEERS:-$root/../shared/peers}

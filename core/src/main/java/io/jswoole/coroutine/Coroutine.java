@@ -85,7 +85,7 @@ public final class Coroutine {
     private final long startNanos = System.nanoTime();
     private ArrayDeque<Runnable> defers;
     private Map<Object, Object> context;
-    /** Waiters of {@link #join}: null, a copy-on-write list, or {@link #EXITED} (set once, by compare-and-set). */
+    /** Waiters of {@link #join}: null, a copy-on-write list (changed by compare-and-set), or {@link #EXITED}. */
     private volatile List<Waiter> joiners;
     volatile Thread thread;
     /** The wait this coroutine is parked in now, for {@link #cancel}. */
@@ -556,7 +556,7 @@ public final class Coroutine {
             if (runner != null) {
                 runner.current = null;
             }
-            @SuppressWarnings("unchecked") // one swap (a lock took two): no joiner can be added after it
+            @SuppressWarnings("unchecked") // joiners add themselves by compare-and-set: none is added after this swap
             List<Waiter> js = (List<Waiter>) JOINERS.getAndSet(this, EXITED);
             if (js != null) {
                 for (Waiter w : js) {
