@@ -35,9 +35,12 @@ public final class Coroutine {
      * as its id; one of several that a thread runs in turn ({@link Scheduler#dispatch}) has an id from the same
      * sequence and is found from its thread through {@link #ON_THREAD}.
      */
-    private static final Registry<Coroutine> LIVE = new Registry<>(Coroutine::id);
-    /** The threads that run coroutines in turn, by thread id (registered once per thread, not per coroutine). */
-    private static final Registry<Runner> ON_THREAD = new Registry<>(r -> r.threadId);
+    private static final Registry<Coroutine> LIVE = new Registry<>(Registry.SLOTS, Coroutine::id);
+    /**
+     * The threads that run coroutines in turn, by thread id (registered once per thread, not per coroutine): one per
+     * batch, or per coroutine of a batch that waits, so a small table.
+     */
+    private static final Registry<Runner> ON_THREAD = new Registry<>(1024, r -> r.threadId);
     /** {@link #joiners} once the coroutine has exited. */
     private static final List<Waiter> EXITED = List.of();
     private static final java.lang.invoke.VarHandle JOINERS;

@@ -9,7 +9,7 @@ class RegistryTest {
     @Test
     void idsSharingASlotGoBesideTheTableAndAreFoundAndRemovedOneByOne() {
         Coroutine.run(() -> {
-            Registry<Coroutine> r = new Registry<>(Coroutine::id);
+            Registry<Coroutine> r = new Registry<>(Registry.SLOTS, Coroutine::id);
             Coroutine a = Coroutine.currentOrNull();
             long id = a.id();
             long sameSlot = id + Registry.SLOTS, again = id + 2L * Registry.SLOTS;
