@@ -5,9 +5,11 @@ import io.jswoole.SwooleException;
 import io.jswoole.log.Log;
 import io.jswoole.timer.TimerWheel;
 import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -59,6 +61,10 @@ public final class Scheduler implements Executor, AutoCloseable {
     private boolean batchQueued;
     private final Runnable runBatch = this::runBatch;
     private final Runnable batchRunner = this::batchRunner;
+    /** Events dispatched from other threads (THREAD mode's reactors), taken by the carrier as one batch. */
+    private final ConcurrentLinkedQueue<Runnable> incoming = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean incomingQueued = new AtomicBoolean();
+    private final Runnable takeIncoming = this::takeIncoming;
 
     private Scheduler(String name, Executor carrier, ForkJoinPool ownPool) {
         this.name = name;
@@ -313,13 +319,17 @@ public final class Scheduler implements Executor, AutoCloseable {
     /**
      * Runs a server callback or timer the way {@code enable_coroutine} says: as a new coroutine, or directly on the
      * carrier. Called on the carrier thread (a reactor that read a batch of requests), the coroutine starts when the
-     * carrier's current task is done, in order with the others dispatched meanwhile; elsewhere it starts as
-     * {@link #go} starts one.
+     * carrier's current task is done, in order with the others dispatched meanwhile; from another platform thread (a
+     * THREAD mode reactor), when the carrier next takes what other threads dispatched, as a batch too. From a
+     * coroutine, or without access to the JDK's scheduler internals, it starts as {@link #go} starts one.
      */
     public void dispatch(Runnable task) {
+        Thread here = Thread.currentThread();
         if (!coroutines) {
             execute(task);
-        } else if (REUSE && Thread.currentThread() == carrierThread) {
+        } else if (!REUSE || here.isVirtual()) {
+            go(task); // from a coroutine: it runs at once, as go() from a coroutine does
+        } else if (here == carrierThread) {
             reserve();
             batch.add(task);
             if (!batchQueued) {
@@ -334,8 +344,29 @@ public final class Scheduler implements Executor, AutoCloseable {
                 }
             }
         } else {
-            go(task);
+            reserve();
+            incoming.add(task);
+            if (!incomingQueued.get() && incomingQueued.compareAndSet(false, true)) {
+                try {
+                    carrier.execute(takeIncoming);
+                } catch (RuntimeException e) {
+                    incomingQueued.set(false);
+                    incoming.remove(task);
+                    count.decrementAndGet();
+                    throw e;
+                }
+            }
         }
+    }
+
+    /** On the carrier: the events other threads dispatched since the last time, run as one batch. */
+    private void takeIncoming() {
+        incomingQueued.set(false); // before taking: an event added from now on queues another take
+        Runnable task;
+        while ((task = incoming.poll()) != null) {
+            batch.add(task);
+        }
+        runBatch();
     }
 
     /**

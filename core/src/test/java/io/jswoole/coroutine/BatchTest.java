@@ -217,16 +217,57 @@ class BatchTest {
     }
 
     @Test
-    void dispatchedFromAnotherThreadStartsAsGoDoes() throws Exception {
+    void eventsDispatchedFromOtherThreadsRunAsABatchWhenTheCarrierTakesThem() throws Exception {
         try (Scheduler s = Scheduler.serial("batch-elsewhere")) {
+            CountDownLatch carrierBusy = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            s.execute(() -> { // holds the carrier while another thread (a THREAD mode reactor) dispatches
+                carrierBusy.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertThat(carrierBusy.await(5, TimeUnit.SECONDS)).isTrue();
+            List<String> order = Collections.synchronizedList(new ArrayList<>());
+            List<Thread> threads = Collections.synchronizedList(new ArrayList<>());
+            List<Long> cids = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch done = new CountDownLatch(3);
+            for (int i = 1; i <= 3; i++) {
+                int n = i;
+                s.dispatch(() -> {
+                    order.add("event " + n);
+                    threads.add(Thread.currentThread());
+                    cids.add(Coroutine.getCid());
+                    done.countDown();
+                });
+            }
+            assertThat(s.coroutineNum()).as("counted when dispatched").isEqualTo(3);
+            release.countDown();
+            assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(order).containsExactly("event 1", "event 2", "event 3");
+            assertThat(threads).allMatch(Thread::isVirtual);
+            assertThat(threads.get(2)).as("taken together: one thread").isSameAs(threads.get(0));
+            assertThat(cids).doesNotHaveDuplicates().allMatch(c -> c > 0);
+            awaitZero(s);
+        }
+    }
+
+    /** A callback that a coroutine causes (bufferFull from its send) runs at once, as go() from a coroutine does. */
+    @Test
+    void dispatchedFromACoroutineRunsAtOnce() throws Exception {
+        try (Scheduler s = Scheduler.serial("batch-from-coroutine")) {
+            List<String> order = Collections.synchronizedList(new ArrayList<>());
             CountDownLatch done = new CountDownLatch(1);
-            long[] cid = new long[1];
-            s.dispatch(() -> {
-                cid[0] = Coroutine.getCid();
+            s.go(() -> {
+                order.add("before");
+                s.dispatch(() -> order.add("dispatched"));
+                order.add("after");
                 done.countDown();
             });
             assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(cid[0]).isPositive();
+            assertThat(order).containsExactly("before", "dispatched", "after");
             awaitZero(s);
         }
     }
