@@ -198,7 +198,9 @@ class HttpHardeningTest {
             String all = HttpServerTest.readUntil(exchange(c, sb.toString()), "handled /slow", 40);
             assertThat(all.split("HTTP/1.1 200", -1)).hasSize(41);
         }
-        assertThat(PEAK.get()).as("handlers in flight for one connection").isBetween(1, 4);
+        // handlers that wait overlap (each is a coroutine of its own, even when they share a thread until one waits),
+        // up to the cap
+        assertThat(PEAK.get()).as("handlers in flight for one connection").isBetween(2, 4);
     }
 
     private static java.io.InputStream exchange(Socket c, String raw) throws java.io.IOException {
