@@ -358,11 +358,7 @@ final class HttpRemote implements PortProtocol.Remote {
 
     private static void content(FrameOutput out, ByteBuf b) throws IOException {
         out.writeInt(b.readableBytes());
-        if (b.hasArray()) {
-            out.write(b.array(), b.arrayOffset() + b.readerIndex(), b.readableBytes());
-        } else {
-            out.write(b.nioBuffer());
-        }
+        out.write(b);
     }
 
     /** Response bytes (the connection's {@link Coalescer} copies those of a batch into one direct buffer). */

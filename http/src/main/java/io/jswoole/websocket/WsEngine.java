@@ -186,7 +186,7 @@ final class WsEngine implements UpgradeHandler {
         out.writeByte(f.rsv());
         ByteBuf b = f.content();
         out.writeInt(b.readableBytes());
-        out.write(b.nioBuffer());
+        out.write(b);
     }
 
     @Override

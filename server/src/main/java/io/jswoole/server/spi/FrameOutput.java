@@ -1,5 +1,6 @@
 package io.jswoole.server.spi;
 
+import io.netty.buffer.ByteBuf;
 import java.io.DataOutput;
 import java.io.UTFDataFormatException;
 import java.lang.invoke.MethodHandles;
@@ -84,6 +85,13 @@ public final class FrameOutput implements DataOutput {
         int n = b.remaining();
         int at = reserve(n);
         b.get(b.position(), buf, at, n);
+    }
+
+    /** Writes the readable bytes of {@code b} (heap, direct or composite), leaving its indexes where they were. */
+    public void write(ByteBuf b) {
+        int n = b.readableBytes();
+        int at = reserve(n);
+        b.getBytes(b.readerIndex(), buf, at, n);
     }
 
     @Override

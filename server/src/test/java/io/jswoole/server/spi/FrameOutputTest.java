@@ -3,6 +3,8 @@ package io.jswoole.server.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutput;
 import java.io.DataOutputStream;
@@ -64,6 +66,22 @@ class FrameOutputTest {
         assertThat(in.readByte()).isEqualTo((byte) 8);
         assertThat(in.readByte()).isEqualTo((byte) 7);
         assertThat(in.remaining()).isZero();
+    }
+
+    @Test
+    void writesTheReadableBytesOfHeapDirectAndCompositeBuffers() {
+        ByteBuf heap = Unpooled.wrappedBuffer(new byte[] {0, 1, 2, 3}).skipBytes(1);
+        ByteBuf direct = Unpooled.directBuffer().writeBytes(new byte[] {4, 5});
+        ByteBuf composite = Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(new byte[] {6}),
+                Unpooled.wrappedBuffer(new byte[] {7, 8}));
+        FrameOutput out = new FrameOutput(16);
+        for (ByteBuf b : new ByteBuf[] {heap, direct, composite}) {
+            int index = b.readerIndex();
+            out.write(b);
+            assertThat(b.readerIndex()).as("indexes left alone").isEqualTo(index);
+            b.release();
+        }
+        assertThat(out.toByteArray()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
     }
 
     @Test
