@@ -64,7 +64,9 @@ class HttpServerTest {
         try (Served s = Served.start(server(mode))) {
             String status = curl("-i", s.url("/status"));
             assertThat(status).startsWith("HTTP/1.1 418 I'm a teapot").contains("X-Custom-Header: v1")
-                    .containsPattern("(?i)set-cookie: session=a%20b%3Bc; expires=[^;]+; Max-Age=360\\d; path=/; "
+                    // the handler sets expires to now + 3600 s; Max-Age is counted when the response is written, a
+                    // second later if a second boundary passed in between
+                    .containsPattern("(?i)set-cookie: session=a%20b%3Bc; expires=[^;]+; Max-Age=(3600|359\\d); path=/; "
                             + "secure; httponly; samesite=Strict; priority=High")
                     .containsPattern("(?i)set-cookie: raw=x%20y\r\n").endsWith("teapot");
             String chunked = curl("-i", s.url("/chunked"));
