@@ -1,6 +1,8 @@
 package io.jswoole.server;
 
+import io.jswoole.log.Log;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.util.ReferenceCountUtil;
@@ -56,6 +58,13 @@ final class Connection {
     /** PROCESS mode: worker JVMs that still have to confirm a half-close before the connection closes. */
     final java.util.concurrent.atomic.AtomicInteger halfCloseAcks = new java.util.concurrent.atomic.AtomicInteger();
 
+    /** The longest a graceful close waits for queued output to leave before it resets the connection. */
+    static final int CLOSE_WAIT_SECONDS = 60;
+    /** Set by a {@code close(fd, true)}: a second one has nothing left to do. */
+    private volatile boolean resetRequested;
+    /** Event loop only: the close has been taken from the queue; what follows it is dropped. */
+    private boolean closing;
+
     private final Queue<Object> outbound = PlatformDependent.newMpscQueue();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
@@ -104,13 +113,30 @@ final class Connection {
         return true;
     }
 
-    /** Closes after the output queued so far; {@code reset} sends an RST instead of a FIN. */
+    /**
+     * Closes the connection: gracefully after the output queued so far has been written (at most
+     * {@link #CLOSE_WAIT_SECONDS} for a peer that does not read, then reset), or with {@code reset} at once with an
+     * RST, dropping queued output, also on a connection that is already closing gracefully. False when it is gone,
+     * or when this close asks for nothing more than one before it did.
+     */
     boolean close(boolean reset) {
-        if (closed || closedByServer) {
+        if (closed) {
+            return false;
+        }
+        if (reset) {
+            if (resetRequested) {
+                return false;
+            }
+            resetRequested = true;
+            closedByServer = true;
+            channel.eventLoop().execute(this::reset);
+            return true;
+        }
+        if (closedByServer) {
             return false;
         }
         closedByServer = true;
-        return closeAfterOutput(reset);
+        return closeAfterOutput(false);
     }
 
     /** Queues the close behind the output (for a peer's half-close: not counted as a close by the server). */
@@ -121,6 +147,35 @@ final class Connection {
         outbound.offer(reset ? RESET : CLOSE);
         schedule();
         return true;
+    }
+
+    /** Event loop: drops what is queued and closes with an RST. */
+    private void reset() {
+        discardOutput();
+        if (channel.isOpen()) {
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            channel.close();
+        }
+    }
+
+    /**
+     * Event loop: closes once everything written before has left (Netty's {@code close()} would fail the writes
+     * still in its outbound buffer). An empty write completes after every write before it, so its completion is
+     * the moment; a peer that reads nothing for {@link #CLOSE_WAIT_SECONDS} is reset instead.
+     */
+    private void closeWhenWritten() {
+        closing = true;
+        var timeout = channel.eventLoop().schedule(() -> {
+            if (channel.isOpen()) {
+                Log.warning("fd " + fd + ": " + queuedBytes() + " bytes still unsent " + CLOSE_WAIT_SECONDS
+                        + " s after a graceful close; resetting the connection");
+                reset();
+            }
+        }, CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+            timeout.cancel(false);
+            channel.close();
+        });
     }
 
     private void schedule() {
@@ -136,7 +191,7 @@ final class Connection {
         while ((o = outbound.poll()) != null) {
             if (o != CLOSE && o != RESET) {
                 int bytes = o instanceof ByteBuf buf ? buf.readableBytes() : 0;
-                if (closed || !channel.isActive()) {
+                if (closed || closing || !channel.isActive()) {
                     sendQueued.addAndGet(-bytes);
                     ReferenceCountUtil.release(o);
                     continue;
@@ -150,10 +205,14 @@ final class Connection {
                     channel.flush();
                     wrote = false;
                 }
-                if (o == RESET) {
-                    channel.config().setOption(ChannelOption.SO_LINGER, 0);
+                if (closing) {
+                    continue; // a close is already under way
                 }
-                channel.close();
+                if (o == RESET) {
+                    reset();
+                } else {
+                    closeWhenWritten();
+                }
             }
         }
         if (wrote) {

@@ -33,6 +33,12 @@ final class ProcessWorker implements EventSite {
     private final LongAdder requests = new LongAdder();
     /** The session of each fd this worker has seen, so its commands name the right connection. */
     private final Map<Integer, Long> sessions = new ConcurrentHashMap<>();
+    /**
+     * Connections this worker has asked the master to close, by fd: the session, negative once a reset was asked
+     * too, so that a second close answers false as in the master's own table. Dropped with the fd's close event or
+     * a new session.
+     */
+    private final Map<Integer, Long> closeAsked = new ConcurrentHashMap<>();
     /** Per-fd event order, kept only when connect and close events are delivered. */
     private final Map<Integer, EventGate> gates = new ConcurrentHashMap<>();
     /** Receive events queued or running, by fd (for a peer's half-close). */
@@ -239,6 +245,7 @@ final class ProcessWorker implements EventSite {
         Long known = sessions.get(fd);
         if (known == null || known != session) {
             sessions.put(fd, session);
+            closeAsked.remove(fd);
         }
     }
 
@@ -411,6 +418,7 @@ final class ProcessWorker implements EventSite {
     @Override
     public void closeHandled(int fd) {
         Long session = sessions.remove(fd);
+        closeAsked.remove(fd);
         gates.remove(fd);
         link.send(Ipc.frame(Ipc.CLOSED, out -> {
             out.writeInt(fd);
@@ -421,7 +429,11 @@ final class ProcessWorker implements EventSite {
     // ---- the server's methods, in a worker JVM
 
     boolean send(int fd, byte[] data) {
-        link.send(Ipc.send(fd, sessions.getOrDefault(fd, 0L), data));
+        long session = sessions.getOrDefault(fd, 0L);
+        if (session != 0 && closeAsked.containsKey(fd)) {
+            return LastError.fail(ErrorCode.SESSION_CLOSED);
+        }
+        link.send(Ipc.send(fd, session, data));
         return true;
     }
 
@@ -444,6 +456,13 @@ final class ProcessWorker implements EventSite {
 
     boolean close(int fd, boolean reset) {
         long session = sessions.getOrDefault(fd, 0L);
+        if (session != 0) {
+            Long asked = closeAsked.get(fd);
+            if (asked != null && (asked < 0 || !reset)) {
+                return LastError.fail(ErrorCode.SESSION_CLOSED);
+            }
+            closeAsked.put(fd, reset ? -session : session);
+        }
         link.send(Ipc.frame(Ipc.CLOSE_FD, out -> {
             out.writeInt(fd);
             out.writeLong(session);

@@ -1313,18 +1313,21 @@ public class Server {
     }
 
     /**
-     * Closes connection {@code fd} after the data sent to it so far; {@code reset} sends an RST instead. The
-     * {@code close} callback fires with a negative reactorId. False when the fd does not exist or is closing.
+     * Closes connection {@code fd} after the data sent to it so far has been written (a peer that reads nothing
+     * for 60 s is then reset); {@code reset} sends an RST at once and drops what is queued, also when a graceful
+     * close is under way. The {@code close} callback fires with a negative reactorId. False when the fd does not
+     * exist ({@link ErrorCode#SESSION_NOT_EXIST}) or was closed already ({@link ErrorCode#SESSION_CLOSED}).
      */
     public boolean close(int fd, boolean reset) {
         if (processWorker != null) {
             return processWorker.close(fd, reset);
         }
         Connection c = table == null ? null : table.get(fd);
-        if (c == null || c.closed) {
+        if (c == null) {
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
         }
-        return c.close(reset) || LastError.fail(ErrorCode.SESSION_CLOSING);
+        // closed but still in the table: its close callback has not finished yet
+        return c.close(reset) || LastError.fail(ErrorCode.SESSION_CLOSED);
     }
 
     public boolean close(int fd) {

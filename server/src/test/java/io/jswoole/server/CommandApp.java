@@ -7,7 +7,7 @@ import java.util.Map;
  * A line-protocol server that exercises the Server API, for tests that must behave the same in THREAD and
  * PROCESS mode. In PROCESS mode the worker JVMs run {@link #main}, which builds the same server.
  * Commands (one per line): {@code echo X}, {@code fd}, {@code pid}, {@code worker}, {@code info}, {@code exists FD},
- * {@code list}, {@code close}, {@code send FD X}, {@code stats}, {@code sleep MS}, {@code crash}, {@code task X} (taskwait), {@code async X}
+ * {@code list}, {@code close}, {@code send FD X}, {@code big N} (N bytes, then close), {@code closes FD graceful,reset}, {@code stats}, {@code sleep MS}, {@code crash}, {@code task X} (taskwait), {@code async X}
  * (task + finish event), {@code multi} (taskWaitMulti), {@code pipe WORKER X} (sendMessage), {@code shutdown}.
  */
 public final class CommandApp {
@@ -58,6 +58,20 @@ public final class CommandApp {
                     yield null;
                 }
                 case "send" -> Boolean.toString(srv.send(Integer.parseInt(w[1]), w[2] + "\n"));
+                case "big" -> { // N bytes of pattern(), then a graceful close
+                    srv.send(fd, pattern(Integer.parseInt(w[1])));
+                    srv.close(fd);
+                    yield null;
+                }
+                case "closes" -> { // closes FD [reset]: the answer and error of each close asked
+                    int other = Integer.parseInt(w[1]);
+                    StringBuilder b = new StringBuilder();
+                    for (String how : w[2].split(",")) {
+                        boolean ok = srv.close(other, how.equals("reset"));
+                        b.append(b.isEmpty() ? "" : " ").append(ok).append(ok ? "" : ":" + srv.getLastError());
+                    }
+                    yield b.toString();
+                }
                 case "stats" -> String.valueOf(srv.stats().get("connection_num"));
                 case "sleep" -> {
                     Coroutine.sleep(Integer.parseInt(w[1]) / 1000.0);
@@ -82,6 +96,15 @@ public final class CommandApp {
             }
         });
         return s;
+    }
+
+    /** {@code n} bytes that a reader can check position by position. */
+    static byte[] pattern(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i % 251);
+        }
+        return b;
     }
 
     /** A worker JVM of PROCESS mode: the same server; start() connects to the master. */
