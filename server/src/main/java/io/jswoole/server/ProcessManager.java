@@ -11,6 +11,7 @@ import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -305,6 +306,9 @@ final class ProcessManager {
         w.channel = ch;
         w.pid = pid;
         w.pendingCloses.clear();
+        synchronized (w) {
+            w.retiring = false;
+        }
         w.writer.attach(ch);
         w.ready.countDown();
         Log.info("worker #" + id + " (pid " + pid + ") ready, "
@@ -322,13 +326,16 @@ final class ProcessManager {
         }
         w.writer.detach();
         ch.close();
-        w.proxy.concurrency.set(0);
-        for (Map.Entry<Long, Byte> e : w.tasksInFlight.entrySet()) {
-            // the task worker died with these tasks: their senders get a failure at once, not a hang
-            finishTask((int) (e.getKey() >>> 32), (int) (long) e.getKey(), (byte) (e.getValue() | Ipc.TASK_FAILED),
-                    Values.encode(null));
+        for (var it = w.tasksInFlight.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (stopping || w.writer.reached(e.getValue().frame())) {
+                // the task worker died with this task (or none will follow it): its sender gets a failure at once
+                it.remove();
+                finishTask((int) (e.getKey() >>> 32), (int) (long) e.getKey(),
+                        (byte) (e.getValue().flags() | Ipc.TASK_FAILED), Values.encode(null));
+            } // else its frame never reached the process: it waits in the queue for the replacement
         }
-        w.tasksInFlight.clear();
+        w.proxy.concurrency.set(w.tasksInFlight.size());
         for (Map.Entry<Integer, Long> e : w.pendingCloses.entrySet()) {
             server.closeHandled(e.getKey(), e.getValue());
         }
@@ -420,6 +427,19 @@ final class ProcessManager {
                     finishTask(w.id, id, (byte) (flags | Ipc.TASK_FAILED), Values.encode(null));
                 }
             }
+            case Ipc.TASK_BACK -> {
+                // a task worker past task_max_request returns a task it has not started
+                int src = in.readInt();
+                int id = in.readInt();
+                byte flags = in.readByte();
+                byte[] data = Ipc.bytes(in);
+                RemoteWorker.InFlightTask t = w.tasksInFlight.remove(Ipc.taskKey(src, id));
+                w.proxy.concurrency.decrementAndGet();
+                retire(w);
+                if (t != null && !routeTask(src, t.dst(), id, flags, data)) {
+                    finishTask(src, id, (byte) (flags | Ipc.TASK_FAILED), Values.encode(null));
+                }
+            }
             case Ipc.TASK_RESULT -> {
                 int src = in.readInt();
                 int id = in.readInt();
@@ -508,21 +528,26 @@ final class ProcessManager {
         if (dst >= 0) {
             t = workers[workerNum + dst];
         } else {
+            // the least busy task worker, one that is not being replaced when there is one
             t = workers[workerNum];
             for (int i = workerNum + 1; i < workers.length; i++) {
-                if (workers[i].proxy.concurrency.get() < t.proxy.concurrency.get()) {
-                    t = workers[i];
+                RemoteWorker c = workers[i];
+                if (t.retiring && !c.retiring
+                        || t.retiring == c.retiring && c.proxy.concurrency.get() < t.proxy.concurrency.get()) {
+                    t = c;
                 }
             }
         }
-        t.proxy.concurrency.incrementAndGet();
-        t.tasksInFlight.put(Ipc.taskKey(src, id), flags); // removed by TASK_RESULT or the task worker's end
-        t.writer.send(Ipc.frame(Ipc.TASK, out -> {
+        ByteBuffer frame = Ipc.frame(Ipc.TASK, out -> {
             out.writeInt(src);
             out.writeInt(id);
             out.writeByte(flags);
             Ipc.bytes(out, data);
-        }));
+        });
+        t.proxy.concurrency.incrementAndGet();
+        // removed by TASK_RESULT, TASK_BACK or the task worker's death
+        t.tasksInFlight.put(Ipc.taskKey(src, id), new RemoteWorker.InFlightTask(dst, flags, frame));
+        t.writer.send(frame);
         return true;
     }
 
@@ -556,9 +581,7 @@ final class ProcessManager {
         if (p == null) {
             return;
         }
-        w.expectExit = true;
-        w.writer.send(Ipc.frame(Ipc.STOP, out -> { }));
-        w.writer.handOver();
+        retire(w);
         awaitExit(w, p);
         try {
             for (int i = 0; i < 600 && (w.process == p || w.ready.getCount() > 0); i++) {
@@ -566,6 +589,22 @@ final class ProcessManager {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Queues STOP for the current process of {@code w}, once: frames queued after it wait for the replacement.
+     * A process that is told to stop is expected to exit.
+     */
+    private void retire(RemoteWorker w) {
+        synchronized (w) {
+            if (w.retiring) {
+                return;
+            }
+            w.retiring = true;
+            w.expectExit = true;
+            w.writer.send(Ipc.frame(Ipc.STOP, out -> { }));
+            w.writer.handOver();
         }
     }
 
@@ -585,9 +624,7 @@ final class ProcessManager {
     void stop() {
         stopping = true;
         for (RemoteWorker w : workers) {
-            w.expectExit = true;
-            w.writer.send(Ipc.frame(Ipc.STOP, out -> { }));
-            w.writer.handOver();
+            retire(w);
         }
         for (RemoteWorker w : workers) {
             Process p = w.process;

@@ -51,6 +51,10 @@ final class ProcessWorker implements EventSite {
     private final long maxRequest;
     private final long maxWaitNanos;
     private volatile boolean stopping;
+    /** A task worker past task_max_request: the tasks it has not started go back to the master. */
+    private volatile boolean retiring;
+    /** Events and tasks received and not finished: a stopping worker runs them all before it exits. */
+    private final AtomicInteger pending = new AtomicInteger();
 
     /** True in a task worker JVM. */
     final boolean taskWorker;
@@ -202,11 +206,16 @@ final class ProcessWorker implements EventSite {
                 int src = in.readInt();
                 int taskId = in.readInt();
                 byte flags = in.readByte();
-                Object data = Values.decode(Ipc.bytes(in));
+                byte[] bytes = Ipc.bytes(in);
                 RemoteTask task = new RemoteTask(src, taskId, flags, new AtomicBoolean());
+                pending.incrementAndGet();
                 scheduler.dispatch(() -> {
+                    if (retiring) {
+                        giveBack(task, bytes); // task_max_request reached: another task worker runs it
+                        return;
+                    }
                     try {
-                        runTask(task, data);
+                        runTask(task, Values.decode(bytes));
                     } finally {
                         finished();
                     }
@@ -250,6 +259,7 @@ final class ProcessWorker implements EventSite {
     }
 
     private void run(WorkerEvent e) {
+        pending.incrementAndGet();
         scheduler.dispatch(() -> {
             try {
                 server.handle(this, scheduler, requests, e);
@@ -269,6 +279,7 @@ final class ProcessWorker implements EventSite {
 
     /** Counts a finished event; one DONE frame per round of the carrier reports them all. */
     private void finished() {
+        pending.decrementAndGet();
         done.incrementAndGet();
         if (doneScheduled.compareAndSet(false, true)) {
             scheduler.execute(() -> {
@@ -279,10 +290,22 @@ final class ProcessWorker implements EventSite {
         }
         if (maxRequest > 0 && requests.sum() >= maxRequest && !stopping) {
             stopping = true;
+            retiring = taskWorker;
             Log.info((taskWorker ? "task worker #" : "worker #") + id + ": " + (taskWorker ? "task_max_request"
                     : "max_request") + " (" + maxRequest + ") reached; exiting");
             callAsync(Ipc.CALL_RETIRE, id);
         }
+    }
+
+    /** A task that arrived after task_max_request was reached, returned unstarted for the master to route again. */
+    private void giveBack(RemoteTask task, byte[] data) {
+        pending.decrementAndGet();
+        link.send(Ipc.frame(Ipc.TASK_BACK, out -> {
+            out.writeInt(task.src());
+            out.writeInt(task.id());
+            out.writeByte(task.flags());
+            Ipc.bytes(out, data);
+        }));
     }
 
     /** Runs a task in this task worker JVM: a non-null return value (or finish()) sends the result back. */
@@ -391,7 +414,7 @@ final class ProcessWorker implements EventSite {
     /** After STOP (or the master's death): lets running callbacks finish, fires workerStop, exits. */
     private void finish() {
         long deadline = System.nanoTime() + maxWaitNanos;
-        while (scheduler.coroutineNum() > 0 && System.nanoTime() < deadline) {
+        while ((pending.get() > 0 || scheduler.coroutineNum() > 0) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {

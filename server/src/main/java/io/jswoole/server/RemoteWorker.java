@@ -28,8 +28,17 @@ final class RemoteWorker {
     volatile boolean expectExit;
     /** Close events sent to the current process and not yet reported handled: session by fd. */
     final Map<Integer, Long> pendingCloses = new ConcurrentHashMap<>();
-    /** Tasks sent to this task worker and not finished: (src, id) key to the task's flags. */
-    final Map<Long, Byte> tasksInFlight = new ConcurrentHashMap<>();
+    /** Tasks sent to this task worker and not finished, by (src, id) key. */
+    final Map<Long, InFlightTask> tasksInFlight = new ConcurrentHashMap<>();
+    /**
+     * Set once STOP has been queued for the current process (reload, stop, max_request): what is queued after it
+     * waits for the replacement, and tasks for any task worker go elsewhere. Cleared by the replacement's HELLO.
+     */
+    volatile boolean retiring;
+
+    /** A task on its way to or in this task worker: {@code dst} as asked (-1: any), its frame as queued. */
+    record InFlightTask(int dst, byte flags, ByteBuffer frame) {
+    }
     /** Worker to fall back on (the Worker proxy the dispatcher sees). */
     Worker proxy;
 

@@ -7,7 +7,7 @@ import java.util.Map;
  * A line-protocol server that exercises the Server API, for tests that must behave the same in THREAD and
  * PROCESS mode. In PROCESS mode the worker JVMs run {@link #main}, which builds the same server.
  * Commands (one per line): {@code echo X}, {@code fd}, {@code pid}, {@code worker}, {@code info}, {@code exists FD},
- * {@code list}, {@code close}, {@code send FD X}, {@code big N} (N bytes, then close), {@code closes FD graceful,reset}, {@code stats}, {@code sleep MS}, {@code crash}, {@code task X} (taskwait), {@code async X}
+ * {@code list}, {@code close}, {@code send FD X}, {@code big N} (N bytes, then close), {@code closes FD graceful,reset}, {@code flood N} (N tasks at once), {@code stats}, {@code sleep MS}, {@code crash}, {@code task X} (taskwait), {@code async X}
  * (task + finish event), {@code multi} (taskWaitMulti), {@code pipe WORKER X} (sendMessage), {@code shutdown}.
  */
 public final class CommandApp {
@@ -62,6 +62,34 @@ public final class CommandApp {
                     srv.send(fd, pattern(Integer.parseInt(w[1])));
                     srv.close(fd);
                     yield null;
+                }
+                case "flood" -> { // N tasks at once to any task worker: "ok=N failed=M pids=K" once all answered
+                    int n = Integer.parseInt(w[1]);
+                    var ok = new java.util.concurrent.atomic.AtomicInteger();
+                    var failed = new java.util.concurrent.atomic.AtomicInteger();
+                    var pids = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
+                    var all = new java.util.concurrent.CountDownLatch(n);
+                    for (int i = 0; i < n; i++) {
+                        int id = srv.task("whoami", -1, (x, taskId, result) -> {
+                            if (result instanceof String r && r.contains(" true ")) { // "pid true taskWorkerId"
+                                ok.incrementAndGet();
+                                pids.add(r.split(" ")[0]);
+                            } else {
+                                failed.incrementAndGet();
+                            }
+                            all.countDown();
+                        });
+                        if (id < 0) {
+                            failed.incrementAndGet();
+                            all.countDown();
+                        }
+                    }
+                    try {
+                        all.await(120, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    yield "ok=" + ok + " failed=" + failed + " pids=" + pids.size();
                 }
                 case "closes" -> { // closes FD [reset]: the answer and error of each close asked
                     int other = Integer.parseInt(w[1]);

@@ -121,6 +121,23 @@ class ProcessModeTest {
     }
 
     @Test
+    void tenThousandTasksThroughTaskWorkersRecycledEveryHundredAllSucceed() throws Exception {
+        // 10,000 tasks at once, two task workers replaced after every 100 tasks: a task queued to a recycling task
+        // worker goes to another one or to its replacement, never fails
+        Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 1, "task_worker_num", 2,
+                "task_max_request", 100), "worker_num=1", "task_worker_num=2", "task_max_request=100");
+        try (Running r = Running.start(s); Client c = new Client(r.port())) {
+            c.socket.setSoTimeout(150_000);
+            String[] got = c.ask("flood 10000").split(" ");
+            assertThat(got[0]).isEqualTo("ok=10000");
+            assertThat(got[1]).isEqualTo("failed=0");
+            // task_max_request_grace (50 by default) lets a worker run 100-150 tasks: at least 10,000 / 150 workers
+            int pids = Integer.parseInt(got[2].substring(5));
+            assertThat(pids).as("task worker JVMs that served").isGreaterThanOrEqualTo(10_000 / 150);
+        }
+    }
+
+    @Test
     void workersAreNamedForPs() throws Exception {
         Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 1));
         try (Running r = Running.start(s)) {
