@@ -23,6 +23,8 @@ final class HttpConn {
     /** The server's fd of this connection, known once its first message reached a worker. */
     volatile int fd = -1;
     volatile int wsStatus = WS_CONNECTION;
+    /** The server is shutting down: responses close the connection (set on the event loop by the guard). */
+    volatile boolean draining;
     /** Requests whose responses were detached and not answered yet (Response.create takes the oldest). */
     final ConcurrentLinkedQueue<Pending> detached = new ConcurrentLinkedQueue<>();
     /** The guard of this connection (inbound limits, dispatch), set when the pipeline is built. */

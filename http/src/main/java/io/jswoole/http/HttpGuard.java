@@ -329,6 +329,24 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
         pump();
     }
 
+    /**
+     * Shutdown: no request is read or started any more; responses to the ones handed to workers go out with
+     * {@code Connection: close} (see {@link Response}), and the server closes the connection after them.
+     */
+    void drain() {
+        conn.draining = true;
+        done = true;
+        deadline = null;
+        cancelTimer();
+        discardBody();
+        head = null;
+        for (HttpExchange ex : queued) {
+            Multipart.deleteFiles(ex.files());
+        }
+        queued.clear();
+        setReading(false);
+    }
+
     /** The upgrade was refused (not a 101): nothing more is read from this connection. */
     void upgradeRefused() {
         done = true;

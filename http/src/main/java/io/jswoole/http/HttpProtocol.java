@@ -112,6 +112,16 @@ final class HttpProtocol implements PortProtocol {
         });
     }
 
+    @Override
+    public void drain(Channel ch) {
+        HttpGuard guard = ch.pipeline().get(HttpGuard.class);
+        if (guard != null) {
+            guard.drain();
+        } else if (upgrades != null) {
+            upgrades.drain(ch.pipeline());
+        }
+    }
+
     /** A 101 went out on {@code c} (its event loop): the connection now speaks the upgraded protocol. */
     void upgraded(HttpConn c, ChannelPipeline p) {
         c.guard = null;

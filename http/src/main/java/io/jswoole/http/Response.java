@@ -44,11 +44,14 @@ public final class Response {
     private HeaderList trailers;
     private Cookies cookies;
     private boolean headerSent, finished, detached;
+    /** The connection, when this JVM holds it (not in a worker JVM): a shutdown makes the response close it. */
+    private HttpConn conn;
 
     Response(HttpServer server, int fd, HttpExchange ex) {
         this(server, fd, ex.seq(), ex.keepAlive(), ex.head().method() == HttpMethod.HEAD,
                 ex.head().protocolVersion() == HttpVersion.HTTP_1_0, ex.upgrade(),
                 ex.head().headers().get(HttpHeaderNames.ACCEPT_ENCODING, ""));
+        this.conn = ex.conn();
     }
 
     private Response(HttpServer server, int fd, long seq, boolean keepAlive, boolean headRequest, boolean http10,
@@ -457,7 +460,8 @@ public final class Response {
         if (upgrade) {
             return status != 101;
         }
-        return !keepAlive || headers.containsToken(Names.CONNECTION, HttpHeaderValues.CLOSE);
+        return !keepAlive || headers.containsToken(Names.CONNECTION, HttpHeaderValues.CLOSE)
+                || conn != null && conn.draining;
     }
 
     private void commonHeaders(boolean close) {

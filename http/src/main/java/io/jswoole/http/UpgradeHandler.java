@@ -35,6 +35,12 @@ public interface UpgradeHandler {
     /** Handles a message of an upgraded connection in the worker (a coroutine of it). */
     void onMessage(int fd, Object message);
 
+    /**
+     * The server is shutting down: close the upgraded connection of {@code pipeline} the protocol's way (WebSocket:
+     * a 1001 close frame). On its event loop.
+     */
+    void drain(ChannelPipeline pipeline);
+
     /** The connection {@code fd} closed (on its event loop, before the server's close event). */
     void closed(int fd);
 

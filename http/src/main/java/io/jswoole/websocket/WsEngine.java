@@ -132,6 +132,13 @@ final class WsEngine implements UpgradeHandler {
     }
 
     @Override
+    public void drain(ChannelPipeline pipeline) {
+        if (pipeline.get("ws-frames") instanceof WsFrameHandler h) {
+            h.goingAway(pipeline.context(h));
+        }
+    }
+
+    @Override
     public void closed(int fd) {
         // the status lives with the connection; the close event consumes 'established'
     }

@@ -126,6 +126,11 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
         close(ctx, code, "");
     }
 
+    /** The server is shutting down: a 1001 close frame, then the socket closes. */
+    void goingAway(ChannelHandlerContext ctx) {
+        close(ctx, WebSocket.CLOSE_GOING_AWAY, "");
+    }
+
     /** Sends a close frame, then closes the socket (the peer's close frame is not awaited past the write). */
     private void close(ChannelHandlerContext ctx, int code, String reason) {
         if (closing) {

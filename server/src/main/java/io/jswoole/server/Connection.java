@@ -70,7 +70,7 @@ final class Connection {
     private final Runnable drain = this::drain;
 
     /** Why reading is paused (event loop only): by the user, by backed-up output, until confirm(). */
-    static final int PAUSE_USER = 1, PAUSE_OUTPUT = 2, PAUSE_DELAY = 4;
+    static final int PAUSE_USER = 1, PAUSE_OUTPUT = 2, PAUSE_DELAY = 4, PAUSE_SHUTDOWN = 8;
     private int pauseReasons;
 
     private final ReentrantLock writableLock = new ReentrantLock();
@@ -235,6 +235,15 @@ final class Connection {
     long queuedBytes() {
         var out = channel.unsafe().outboundBuffer();
         return sendQueued.get() + (out == null ? 0 : out.totalPendingWriteBytes());
+    }
+
+    /** Shutdown: no new receive from this connection; its protocol says goodbye its own way. */
+    void stopReading() {
+        if (port.protocol != null) {
+            channel.eventLoop().execute(() -> port.protocol.drain(channel));
+        } else {
+            pauseReading(PAUSE_SHUTDOWN, true);
+        }
     }
 
     /** Sets or clears a reason to stop reading; reading resumes when no reason is left. */

@@ -690,7 +690,9 @@ public class Server {
 
     /**
      * Stops the server gracefully, from any thread or callback: {@code beforeShutdown}, listeners closed,
-     * connections closed ({@code close} fires), {@code workerExit} while coroutines still run (bounded by 3 s),
+     * connections drained (nothing new is read; the events workers hold finish, at most {@code max_wait_time}
+     * seconds, and their answers go out: HTTP with {@code Connection: close}, WebSocket with a 1001 close), then
+     * closed after their output ({@code close} fires), {@code workerExit} while coroutines still run (bounded by 3 s),
      * {@code workerStop}, {@code managerStop}, {@code shutdown}; then {@link #start()} returns.
      */
     public boolean shutdown() {
@@ -717,6 +719,17 @@ public class Server {
                 if (p.type.isUnix()) {
                     Reactor.unlinkSocket(p.host);
                 }
+            }
+            // drain: nothing new is read, what the workers were given finishes (at most max_wait_time) and its
+            // answers are queued; then every connection closes after its output
+            long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(intSetting("max_wait_time", 3));
+            for (Connection c : table.all()) {
+                if (c.channel != null) {
+                    c.stopReading();
+                }
+            }
+            while (!eventWorkersIdle() && System.nanoTime() < drainEnd) {
+                Thread.sleep(5);
             }
             for (Connection c : table.all()) {
                 if (c.channel != null) {
@@ -1661,6 +1674,16 @@ public class Server {
     }
 
     /** The event workers, then the task workers, of this JVM. */
+    /** No event handed to a worker (a thread or a worker JVM) is still running or waiting to run. */
+    private boolean eventWorkersIdle() {
+        for (Worker w : workers) {
+            if (!w.idle()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private List<Worker> localWorkers() {
         List<Worker> all = new ArrayList<>(List.of(workers));
         if (tasks != null) {

@@ -79,4 +79,22 @@ class GracefulCloseTest {
             assertThat(Running.closedByPeer(c.socket)).isTrue();
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aShutdownLetsAReceiveInProgressAnswerBeforeTheConnectionCloses(Mode mode) throws Exception {
+        Server s = SharedModesTest.start(mode, Map.of("worker_num", 1), "worker_num=1");
+        Running r = Running.start(s);
+        try (Client c = new Client(r.port())) {
+            c.socket.setSoTimeout(10_000);
+            c.out.write("sleep 1500\n".getBytes());
+            c.out.flush();
+            Thread.sleep(300);
+            s.shutdown();
+            assertThat(c.in.readLine()).isEqualTo("slept");
+            assertThat(c.in.readLine()).as("then EOF").isNull();
+        } finally {
+            r.close();
+        }
+    }
 }

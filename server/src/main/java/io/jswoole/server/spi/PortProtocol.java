@@ -25,6 +25,16 @@ public interface PortProtocol {
      */
     void onMessage(Server server, int fd, int reactorId, Object message);
 
+    /**
+     * The server is shutting down (on the connection's event loop): take no new request from {@code channel}, let
+     * the ones in flight be answered, and say goodbye as the protocol does (HTTP: {@code Connection: close};
+     * WebSocket: a 1001 close frame). The server closes the connection once its workers have finished what
+     * they were given, after the output queued by then.
+     */
+    default void drain(Channel channel) {
+        channel.config().setAutoRead(false);
+    }
+
     /** How this protocol crosses to worker JVMs (PROCESS mode); null when it runs in one JVM only. */
     default Remote remote() {
         return null;
