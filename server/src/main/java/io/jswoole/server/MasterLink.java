@@ -119,6 +119,31 @@ final class MasterLink implements Executor {
         }
     }
 
+    /**
+     * Before the JVM exits: writes what is queued, ends the output and waits (at most {@code millis} in all)
+     * until the master has closed its end, reading whatever it still sent. A process that exits with unread
+     * input resets the socket, and the master could then lose the last frames this JVM wrote (results, tasks
+     * handed back).
+     */
+    void close(long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        flush(millis);
+        execute(() -> {
+            try {
+                if (channel != null) {
+                    channel.shutdownOutput();
+                }
+            } catch (IOException e) {
+                closeChannel();
+            }
+        });
+        try {
+            closed.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void wake() {
         if (selecting && wakeupSent.compareAndSet(false, true)) {
             selector.wakeup();

@@ -53,6 +53,11 @@ final class ProcessManager {
     private volatile boolean stopping;
     private volatile long lastQueueFullLog;
 
+    /** Worker JVMs that may exit before any has connected before {@link #start} gives up. */
+    private static final int START_ATTEMPTS = 3;
+    private volatile boolean started;
+    private volatile int startFailures;
+    private volatile String lastStartFailure;
     /** Event workers have ids {@code [0, workerNum)}; task workers follow them. */
     final int workerNum;
 
@@ -109,26 +114,43 @@ final class ProcessManager {
         // only the workers may connect: owner-only (workers connect before they drop to 'user')
         Files.setPosixFilePermissions(socketPath, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         archivePrefix = findArchivePrefix(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        if (server.entryClass == null && Server.class.getClassLoader() != ClassLoader.getSystemClassLoader()) {
+            throw new IllegalStateException("PROCESS mode starts its worker JVMs with this JVM's command line, but "
+                    + "jswoole was loaded by " + Server.class.getClassLoader() + " (mvn exec:java, an IDE's or an "
+                    + "application server's class loader), so that command line does not run this program: call "
+                    + "server.workerEntry(YourMain.class, args) before start()");
+        }
         for (RemoteWorker w : workers) {
             spawn(w);
         }
-        for (RemoteWorker w : workers) {
-            try {
-                if (!w.ready.await(60, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("worker #" + w.id + " did not connect within 60 s");
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try {
+            for (RemoteWorker w : workers) {
+                while (w.ready.getCount() > 0) {
+                    if (startFailures >= START_ATTEMPTS) {
+                        throw new IllegalStateException("worker JVMs exited " + startFailures + " times before "
+                                + "any connected; the last: " + lastStartFailure);
+                    }
+                    if (System.nanoTime() > end) {
+                        throw new IllegalStateException("worker #" + w.id + " did not connect within 60 s");
+                    }
+                    Thread.sleep(20);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while starting workers", e);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting workers", e);
         }
+        started = true;
     }
 
     private void spawn(RemoteWorker w) {
         if (stopping) {
             return;
         }
-        ProcessBuilder pb = new ProcessBuilder(command(w.id)).inheritIO();
+        // stderr passes through the master, which keeps its end to report a worker that cannot start
+        ProcessBuilder pb = new ProcessBuilder(command(w.id)).redirectInput(ProcessBuilder.Redirect.INHERIT)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.PIPE);
         Map<String, String> env = pb.environment();
         env.put(ENV_ROLE, w.id < workerNum ? "worker" : "task");
         env.put(ENV_ID, Integer.toString(w.id));
@@ -141,6 +163,7 @@ final class ProcessManager {
         }
         try {
             Process p = pb.start();
+            w.stderr = new StderrTail(p.getErrorStream());
             w.process = p;
             w.pid = p.pid();
             w.startedNanos = System.nanoTime();
@@ -179,7 +202,7 @@ final class ProcessManager {
         if (server.entryClass != null) {
             cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
             cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(classPath(server.entryLoader));
             cmd.add(server.entryClass);
             cmd.addAll(server.entryArgs);
         } else {
@@ -188,6 +211,34 @@ final class ProcessManager {
             cmd.addAll(List.of(args));
         }
         return cmd;
+    }
+
+    /**
+     * The class path that loads {@code loader}'s classes in a new JVM: the jars and directories of the URL class
+     * loaders between it and the application class loader (mvn exec:java and IDE runners load the program
+     * through one), outermost first, then this JVM's own class path.
+     */
+    static String classPath(ClassLoader loader) {
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (ClassLoader l = loader; l != null && l != ClassLoader.getSystemClassLoader()
+                && l != ClassLoader.getPlatformClassLoader(); l = l.getParent()) {
+            if (l instanceof java.net.URLClassLoader u) {
+                java.net.URL[] urls = u.getURLs();
+                for (int i = urls.length - 1; i >= 0; i--) {
+                    if ("file".equals(urls[i].getProtocol())) {
+                        try {
+                            parts.addFirst(Path.of(urls[i].toURI()).toString());
+                        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                            Log.debug("class path entry " + urls[i] + " skipped: " + e);
+                        }
+                    }
+                }
+            }
+        }
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(parts);
+        all.addAll(List.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)));
+        all.remove("");
+        return String.join(java.io.File.pathSeparator, all);
     }
 
     /**
@@ -265,13 +316,23 @@ final class ProcessManager {
         int code = signal > 0 ? 0 : status;
         Channel ch = w.channel;
         if (ch != null) {
-            // the dead process's last frames (replies it wrote before dying) are read before it counts as lost
-            ch.closeFuture().awaitUninterruptibly(1_000);
+            // the dead process's last frames (replies and returned tasks it wrote before exiting) are read before
+            // it counts as lost: its socket closes after the last of them (the bound is for a loaded machine)
+            if (!ch.closeFuture().awaitUninterruptibly(30_000)) {
+                Log.warning("worker #" + w.id + ": its socket is still open 30 s after its exit");
+            }
         }
+        boolean everReady = w.ready.getCount() == 0;
         lost(w, ch);
         w.ready = new java.util.concurrent.CountDownLatch(1);
         if (stopping) {
             return;
+        }
+        if (!started && !everReady && !w.expectExit) {
+            String tail = w.stderr == null ? "" : w.stderr.await(1_000);
+            lastStartFailure = "worker #" + w.id + " exited with status " + status
+                    + (tail.isBlank() ? "" : ", its last output: " + tail.strip());
+            startFailures++;
         }
         if (!w.expectExit) {
             Log.warning("worker #" + w.id + " (pid " + p.pid() + ") exited abnormally: code " + code + ", signal "

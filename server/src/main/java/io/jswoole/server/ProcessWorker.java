@@ -279,7 +279,6 @@ final class ProcessWorker implements EventSite {
 
     /** Counts a finished event; one DONE frame per round of the carrier reports them all. */
     private void finished() {
-        pending.decrementAndGet();
         done.incrementAndGet();
         if (doneScheduled.compareAndSet(false, true)) {
             scheduler.execute(() -> {
@@ -295,17 +294,18 @@ final class ProcessWorker implements EventSite {
                     : "max_request") + " (" + maxRequest + ") reached; exiting");
             callAsync(Ipc.CALL_RETIRE, id);
         }
+        pending.decrementAndGet();
     }
 
     /** A task that arrived after task_max_request was reached, returned unstarted for the master to route again. */
     private void giveBack(RemoteTask task, byte[] data) {
-        pending.decrementAndGet();
         link.send(Ipc.frame(Ipc.TASK_BACK, out -> {
             out.writeInt(task.src());
             out.writeInt(task.id());
             out.writeByte(task.flags());
             Ipc.bytes(out, data);
         }));
+        pending.decrementAndGet(); // after the frame is queued: finish() flushes what is queued, then exits
     }
 
     /** Runs a task in this task worker JVM: a non-null return value (or finish()) sends the result back. */
@@ -422,7 +422,7 @@ final class ProcessWorker implements EventSite {
             }
         }
         server.workerStopped(scheduler, id);
-        link.flush(1_000);
+        link.close(2_000);
         Runtime.getRuntime().halt(0);
     }
 

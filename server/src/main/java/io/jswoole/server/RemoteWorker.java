@@ -22,6 +22,8 @@ final class RemoteWorker {
     volatile long startedNanos;
     /** The current process's socket (on one of the master's reactors), null while there is none. */
     volatile Channel channel;
+    /** The current process's standard error, passed on to ours; its last lines tell why it could not start. */
+    volatile StderrTail stderr;
     /** Counted down when the current process said HELLO. */
     volatile CountDownLatch ready = new CountDownLatch(1);
     /** Set while the manager replaces the process on purpose (reload, stop): its exit is not an error. */

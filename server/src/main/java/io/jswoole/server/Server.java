@@ -75,6 +75,8 @@ public class Server {
     /** PROCESS mode: the worker JVMs' entry point, when the command line cannot be re-run. */
     String entryClass;
     List<String> entryArgs = List.of();
+    /** The loader of the entry class: its class path is the worker JVMs'. */
+    ClassLoader entryLoader;
     /** PROCESS mode, in the master: the manager role. */
     private ProcessManager manager;
     /** PROCESS mode, in a worker JVM: the link to the master. */
@@ -257,6 +259,7 @@ public class Server {
     public Server workerEntry(Class<?> mainClass, String... args) {
         checkNotStarted("workerEntry");
         entryClass = mainClass.getName();
+        entryLoader = mainClass.getClassLoader();
         entryArgs = List.of(args);
         return this;
     }

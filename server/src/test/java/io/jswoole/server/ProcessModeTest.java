@@ -138,6 +138,33 @@ class ProcessModeTest {
     }
 
     @Test
+    void workersThatCannotStartFailStartWithTheirOwnError() {
+        Server s = new Server("127.0.0.1", 0, Mode.PROCESS);
+        s.set(Map.of("worker_num", 1));
+        s.onReceive((srv, fd, rid, data) -> { });
+        s.workerEntry(FailingWorkerApp.class);
+        long t0 = System.nanoTime();
+        assertThatThrownBy(s::start).hasMessageContaining("exited 3 times before any connected")
+                .hasMessageContaining("configuration file missing (on purpose)");
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)).isLessThan(20);
+    }
+
+    @Test
+    void workerJvmsGetTheClassPathOfTheLoaderThatLoadedTheEntryClass(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        // mvn exec:java and IDE runners load the program through a URL class loader of their own
+        try (var loader = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()},
+                ClassLoader.getSystemClassLoader())) {
+            String[] cp = ProcessManager.classPath(loader).split(java.io.File.pathSeparator);
+            assertThat(cp[0]).isEqualTo(dir.toString());
+            assertThat(List.of(cp)).containsAll(List.of(System.getProperty("java.class.path")
+                    .split(java.io.File.pathSeparator)));
+        }
+        assertThat(ProcessManager.classPath(ClassLoader.getSystemClassLoader()))
+                .isEqualTo(System.getProperty("java.class.path"));
+    }
+
+    @Test
     void workersAreNamedForPs() throws Exception {
         Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 1));
         try (Running r = Running.start(s)) {
