@@ -49,14 +49,29 @@ public final class Timer {
         return add(ms, 0, id -> callback.run());
     }
 
-    /** Stops the timer {@code id}; false when it does not exist (any more). */
+    /**
+     * Stops the timer {@code id}; false when it does not exist (any more). A cleared timer never runs again, also
+     * when its deadline had already come and its callback was queued in the same round of expiry. While a callback
+     * of the timer is still queued or running (a timer cleared from its own callback), {@link #info} keeps
+     * reporting it with {@code removed} true, as Swoole does; then it is forgotten.
+     */
     public static boolean clear(long id) {
-        Entry e = ALL.remove(id);
+        Entry e = ALL.get(id);
         if (e == null) {
             return false;
         }
-        e.removed = true;
+        boolean forget;
+        synchronized (e) {
+            if (e.removed) {
+                return false;
+            }
+            e.removed = true;
+            forget = e.pending == 0;
+        }
         e.owner.timers().remove(e);
+        if (forget) {
+            ALL.remove(id, e);
+        }
         return true;
     }
 
@@ -71,15 +86,23 @@ public final class Timer {
         for (Entry e : ALL.values()) {
             if (e.owner == scheduler) {
                 clear(e.id);
+                if (scheduler.isClosed()) {
+                    ALL.remove(e.id, e); // a callback still queued there will never run to forget it
+                }
             }
         }
     }
 
+    /** Whether the timer {@code id} exists and was not cleared. */
     public static boolean exists(long id) {
-        return ALL.containsKey(id);
+        Entry e = ALL.get(id);
+        return e != null && !e.removed;
     }
 
-    /** Details of the timer {@code id}, empty when it does not exist. */
+    /**
+     * Details of the timer {@code id}, empty when it does not exist: once it has fired for the last time or was
+     * cleared, and no callback of it is queued or running any more.
+     */
     public static Optional<Info> info(long id) {
         Entry e = ALL.get(id);
         if (e == null) {
@@ -94,7 +117,7 @@ public final class Timer {
         Scheduler s = Scheduler.current();
         List<Long> ids = new ArrayList<>();
         for (Entry e : ALL.values()) {
-            if (e.owner == s) {
+            if (e.owner == s && !e.removed) {
                 ids.add(e.id);
             }
         }
@@ -103,14 +126,20 @@ public final class Timer {
     }
 
     public static Stats stats() {
-        return new Stats(Ticker.INSTANCE.started(), ALL.size(), ROUND.get());
+        int live = 0;
+        for (Entry e : ALL.values()) {
+            if (!e.removed) {
+                live++;
+            }
+        }
+        return new Stats(Ticker.INSTANCE.started(), live, ROUND.get());
     }
 
     /** Timers of {@code scheduler} alive now (Swoole timers only, not coroutine sleeps). */
     public static int count(Scheduler scheduler) {
         int n = 0;
         for (Entry e : ALL.values()) {
-            if (e.owner == scheduler) {
+            if (e.owner == scheduler && !e.removed) {
                 n++;
             }
         }
@@ -136,7 +165,10 @@ public final class Timer {
         volatile long deadline;
         volatile long execCount;
         volatile long round;
+        /** Cleared, or a one-shot timer that has run: never runs (again). Set under the entry's lock. */
         volatile boolean removed;
+        /** Callbacks queued or running (guarded by the entry's lock); the entry stays in ALL while there are some. */
+        int pending;
 
         Entry(long id, Scheduler owner, LongConsumer callback, long interval) {
             this.id = id;
@@ -147,32 +179,60 @@ public final class Timer {
 
         @Override
         protected void expire() {
-            if (removed) {
-                return;
-            }
-            long round = ROUND.incrementAndGet();
             if (owner.isClosed()) {
                 clear(id);
                 return;
             }
+            synchronized (this) {
+                if (removed) {
+                    return;
+                }
+                pending++;
+            }
+            long round = ROUND.incrementAndGet();
             if (interval > 0) {
                 // next deadline on the tick grid; skip missed ticks rather than firing a burst
                 long now = System.nanoTime();
                 long next = deadline + interval * 1_000_000;
                 deadline = next - now > 0 ? next : now + interval * 1_000_000;
                 owner.timers().add(this, deadline);
-            } else {
-                ALL.remove(id);
-                removed = true;
+                if (removed) {
+                    // cleared from another thread between the check above and the add: clear() found no node
+                    owner.timers().remove(this);
+                }
             }
             try {
+                // the callback runs after this round of expiry: a timer of the same round (or anything else that
+                // runs before it) may clear this one in between, and then it must not run
                 owner.dispatch(() -> {
-                    execCount++;
-                    this.round = round;
-                    callback.accept(id);
+                    try {
+                        if (!removed) {
+                            execCount++;
+                            this.round = round;
+                            callback.accept(id);
+                        }
+                    } finally {
+                        ran();
+                    }
                 });
             } catch (RuntimeException ex) {
+                ran();
                 Log.warning("timer #" + id + " could not run in " + owner.name() + ": " + ex.getMessage());
+            }
+        }
+
+        /** A queued callback ran (or was skipped): a one-shot timer is done, a cleared one forgotten. */
+        private void ran() {
+            boolean forget;
+            synchronized (this) {
+                pending--;
+                if (interval == 0) {
+                    removed = true;
+                }
+                forget = removed && pending == 0;
+            }
+            if (forget) {
+                ALL.remove(id, this);
             }
         }
     }

@@ -6,8 +6,11 @@ import io.jswoole.coroutine.Coroutine;
 import io.jswoole.coroutine.Scheduler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class TimerTest {
@@ -34,6 +37,91 @@ class TimerTest {
         // run returned only after the last timer was gone
         assertThat(log).containsExactlyInAnyOrder("after", "tick x3");
         assertThat(Timer.stats().initialized()).isTrue();
+    }
+
+    @Test
+    void aTickClearedByAnAfterOfTheSameRoundNeverRunsAgain() {
+        // tick(10) cleared by after(55): the fifth tick's callback holds the carrier until the after's deadline and
+        // the tick's next one have both passed, so the next round of expiry takes both; the after runs first and
+        // clears the tick, whose callback that round had already queued. It must not run (it did, a sixth time).
+        int armed = 0;
+        for (int i = 0; i < 40 && armed < 10; i++) {
+            AtomicInteger fired = new AtomicInteger();
+            AtomicBoolean cleared = new AtomicBoolean();
+            AtomicBoolean ranAfterClear = new AtomicBoolean();
+            AtomicBoolean sameRound = new AtomicBoolean();
+            AtomicReference<Optional<Timer.Info>> infoInAfter = new AtomicReference<>();
+            AtomicReference<Optional<Timer.Info>> infoLater = new AtomicReference<>();
+            long[] tick = new long[1];
+            long[] afterSet = new long[1];
+            Coroutine.run(() -> {
+                tick[0] = Timer.tick(10, id -> {
+                    if (cleared.get()) {
+                        ranAfterClear.set(true);
+                    }
+                    if (fired.incrementAndGet() == 5) {
+                        long until = Math.max(System.nanoTime() + 15_000_000L, afterSet[0] + 60_000_000L);
+                        while (System.nanoTime() < until) {
+                            Thread.onSpinWait(); // holds the carrier: no tick of the wheel runs meanwhile
+                        }
+                        sameRound.set(!cleared.get());
+                    }
+                });
+                Timer.after(55, () -> {
+                    assertThat(Timer.clear(tick[0])).isTrue();
+                    cleared.set(true);
+                    infoInAfter.set(Timer.info(tick[0]));
+                    Timer.after(5, () -> infoLater.set(Timer.info(tick[0])));
+                });
+                afterSet[0] = System.nanoTime();
+            });
+            assertThat(ranAfterClear).as("round %d: the tick ran after clear() (fired %d times)", i, fired.get())
+                    .isFalse();
+            assertThat(Timer.exists(tick[0])).isFalse();
+            assertThat(infoLater.get()).as("forgotten once no callback of it is left").isEmpty();
+            if (sameRound.get()) {
+                armed++;
+                // its callback was queued when the after cleared it: info still reports it, removed
+                assertThat(infoInAfter.get()).hasValueSatisfying(info -> assertThat(info.removed()).isTrue());
+            }
+        }
+        // the race was set up, not skipped: on a machine too busy for the fifth tick to come before 55 ms the
+        // rounds do not overlap, but most rounds must
+        assertThat(armed).as("rounds where the after and the tick fell due together").isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void infoOfATimerClearedInItsOwnCallbackSaysRemovedUntilTheCallbackReturns() {
+        // Swoole's tests/swoole_timer/info.phpt: clear() in the tick's own callback, then info() says removed
+        AtomicReference<Optional<Timer.Info>> before = new AtomicReference<>();
+        AtomicReference<Optional<Timer.Info>> after = new AtomicReference<>();
+        AtomicReference<Optional<Timer.Info>> later = new AtomicReference<>();
+        AtomicBoolean existsAfterClear = new AtomicBoolean(true);
+        AtomicBoolean secondClear = new AtomicBoolean(true);
+        AtomicInteger runs = new AtomicInteger();
+        long[] id = new long[1];
+        Coroutine.run(() -> id[0] = Timer.tick(5, t -> {
+            runs.incrementAndGet();
+            before.set(Timer.info(t));
+            Timer.clear(t);
+            after.set(Timer.info(t));
+            existsAfterClear.set(Timer.exists(t));
+            secondClear.set(Timer.clear(t));
+            Coroutine.sleep(0.02); // still its callback: info stays
+            assertThat(Timer.info(t)).hasValueSatisfying(i -> assertThat(i.removed()).isTrue());
+            Timer.after(5, () -> later.set(Timer.info(t)));
+        }));
+        assertThat(runs.get()).isEqualTo(1);
+        assertThat(before.get()).hasValueSatisfying(i -> {
+            assertThat(i.removed()).isFalse();
+            assertThat(i.interval()).isEqualTo(5);
+            assertThat(i.execCount()).isEqualTo(1);
+        });
+        assertThat(after.get()).hasValueSatisfying(i -> assertThat(i.removed()).isTrue());
+        assertThat(existsAfterClear).isFalse();
+        assertThat(secondClear).as("a second clear finds nothing to clear").isFalse();
+        assertThat(later.get()).as("gone once its callback has returned").isEmpty();
+        assertThat(Timer.info(id[0])).isEmpty();
     }
 
     @Test
