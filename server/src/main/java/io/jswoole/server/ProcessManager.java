@@ -235,6 +235,9 @@ final class ProcessManager {
                 }
             }
         }
+        if (parts.isEmpty()) {
+            return System.getProperty("java.class.path"); // as it is (an empty entry means the working directory)
+        }
         java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(parts);
         all.addAll(List.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)));
         all.remove("");
