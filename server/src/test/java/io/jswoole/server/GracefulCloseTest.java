@@ -62,9 +62,10 @@ class GracefulCloseTest {
             b.getOutputStream().write(("big " + 4 * MIB + "\n").getBytes());
             // b reads nothing: its graceful close waits; a reset ends it now, dropping what is queued
             Thread.sleep(300);
-            assertThat(a.ask("closes " + bFd + " reset,graceful,reset"))
-                    .isEqualTo("true false:" + ErrorCode.SESSION_CLOSED.code() + " false:"
-                            + ErrorCode.SESSION_CLOSED.code());
+            // a closed fd may already be gone (THREAD mode frees it on the reactor when no close callback is set, and
+            // nothing queued delays the close): 1004 while it is still in the table, 1005 once it is freed
+            String closed = "false:(" + ErrorCode.SESSION_CLOSED.code() + "|" + ErrorCode.SESSION_NOT_EXIST.code() + ")";
+            assertThat(a.ask("closes " + bFd + " reset,graceful,reset")).matches("true " + closed + " " + closed);
             long got = 0;
             try {
                 got = readAll(b);
@@ -74,8 +75,7 @@ class GracefulCloseTest {
             assertThat(got).isLessThan(4L * MIB);
 
             String cFd = c.ask("fd");
-            assertThat(a.ask("closes " + cFd + " graceful,graceful"))
-                    .isEqualTo("true false:" + ErrorCode.SESSION_CLOSED.code());
+            assertThat(a.ask("closes " + cFd + " graceful,graceful")).matches("true " + closed);
             assertThat(Running.closedByPeer(c.socket)).isTrue();
         }
     }
