@@ -21,7 +21,7 @@ import java.util.concurrent.CompletionStage;
  * built on the JDK's {@link java.net.http.WebSocket}: the JDK does the handshake, framing, masking and answers
  * pings; this class turns its callbacks into frames that {@link #recv} returns one by one, parking only the
  * calling coroutine. Fragmented messages are reassembled. Obtain one from {@link #connect} or
- * {@link HttpClient#upgrade}.
+ * {@link io.jswoole.client.HttpClient#upgrade}.
  */
 public final class WebSocketClient implements AutoCloseable {
     public static final int OPCODE_TEXT = 1;

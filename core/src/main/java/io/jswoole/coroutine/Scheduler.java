@@ -88,6 +88,17 @@ public final class Scheduler implements Executor, AutoCloseable {
         }
     }
 
+    /**
+     * Checks that this JVM can run coroutines one at a time per scheduler, before anything is bound or started.
+     *
+     * @throws IllegalStateException naming the JVM option to add when it cannot
+     */
+    public static void requireSupported() {
+        if (!VirtualThreads.serial()) {
+            throw new IllegalStateException(VirtualThreads.NOT_OPEN);
+        }
+    }
+
     /** A scheduler with its own carrier thread, named {@code name}. */
     public static Scheduler serial(String name) {
         ForkJoinPool.ForkJoinWorkerThreadFactory factory = pool -> {

@@ -1,6 +1,5 @@
 package io.jswoole.coroutine;
 
-import io.jswoole.log.Log;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -16,8 +15,9 @@ import java.util.concurrent.TimeUnit;
  * <p>JDK 25 offers a custom scheduler only through the internal constructor
  * {@code ThreadBuilders.VirtualThreadBuilder(Executor)}, which needs
  * {@code --add-opens java.base/java.lang=ALL-UNNAMED} (the launcher, the tests and re-launched workers pass it).
- * Without it we fall back to the JDK's shared scheduler and warn once: coroutines of one worker may then run in
- * parallel.
+ * Without it there is no scheduler to create: coroutines on the JDK's shared scheduler would run in parallel and
+ * break the guarantee every handler relies on (one coroutine of a worker at a time, replies in order), so
+ * {@link #builder} refuses with {@link #NOT_OPEN}, which names the flag, instead of running with weaker semantics.
  * <p>The carrier is wrapped so that it never rejects a continuation: a virtual thread still parked when its
  * scheduler closes (a socket read, or a helper thread started with {@code Thread.ofVirtual()} inside a coroutine,
  * which inherits the coroutine's scheduler) is resumed later by the JDK's I/O poller or timer thread, and a
@@ -51,7 +51,11 @@ final class VirtualThreads {
         LOCALS = next == null ? null : locals;
         INHERITED_LOCALS = next == null ? null : inherited;
     }
-    private static volatile boolean warned;
+    /** Why coroutines cannot run here, and what to add. */
+    static final String NOT_OPEN = "jswoole runs the coroutines of a worker one at a time on a virtual-thread "
+            + "scheduler of its own, which needs the JVM option --add-opens java.base/java.lang=ALL-UNNAMED "
+            + "(add it to the java command, to JDK_JAVA_OPTIONS, to .mvn/jvm.config for mvn exec:java, or as "
+            + "'Add-Opens: java.base/java.lang' to an executable jar's manifest)";
     private static volatile ForkJoinPool orphans;
 
     private VirtualThreads() {
@@ -125,19 +129,19 @@ final class VirtualThreads {
         return p;
     }
 
+    /**
+     * A builder of virtual threads that run on {@code carrier}.
+     *
+     * @throws IllegalStateException when {@code java.lang} is not open to jswoole ({@link #NOT_OPEN})
+     */
     static Thread.Builder.OfVirtual builder(Executor carrier) {
-        if (CTOR != null) {
-            try {
-                return (Thread.Builder.OfVirtual) CTOR.newInstance(guarded(carrier));
-            } catch (ReflectiveOperationException e) {
-                // fall through to the shared scheduler
-            }
+        if (CTOR == null) {
+            throw new IllegalStateException(NOT_OPEN);
         }
-        if (!warned) {
-            warned = true;
-            Log.warning("virtual-thread scheduler not accessible (run with --add-opens java.base/java.lang="
-                    + "ALL-UNNAMED): coroutines of one worker may run in parallel");
+        try {
+            return (Thread.Builder.OfVirtual) CTOR.newInstance(guarded(carrier));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(NOT_OPEN, e);
         }
-        return Thread.ofVirtual();
     }
 }

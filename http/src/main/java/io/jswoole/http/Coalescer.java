@@ -22,6 +22,11 @@ final class Coalescer extends ChannelOutboundHandlerAdapter {
     static final int MAX_PIECE = 8 * 1024;
     /** Collected bytes never wait for a flush beyond this: they go out, and collecting starts again. */
     static final int MAX_BATCH = 64 * 1024;
+    /**
+     * Netty exposes a direct buffer's address also where it may not use {@code sun.misc.Unsafe} (JDK 24+ without
+     * {@code --sun-misc-unsafe-memory-access=allow}); the raw copy needs both.
+     */
+    private static final boolean RAW_COPY = PlatformDependent.hasUnsafe();
     private final List<ByteBuf> pieces = new ArrayList<>();
     private int bytes;
 
@@ -62,7 +67,7 @@ final class Coalescer extends ChannelOutboundHandlerAdapter {
         }
         ByteBuf batch = ctx.alloc().directBuffer(bytes);
         try {
-            if (batch.hasMemoryAddress()) {
+            if (RAW_COPY && batch.hasMemoryAddress()) {
                 // straight to the buffer's memory: no bounds or session checks per piece (Netty with Unsafe)
                 long at = batch.memoryAddress() + batch.writerIndex();
                 for (ByteBuf b : pieces) {

@@ -376,10 +376,12 @@ public class Server {
      * Binds every port, fires {@code start}, {@code managerStart} and {@code workerStart}, and serves until
      * {@link #shutdown()} (or SIGTERM / SIGINT). Returns after {@code shutdown} has fired.
      *
-     * @throws IllegalStateException when a required callback is missing, or on a second call
+     * @throws IllegalStateException when a required callback is missing, on a second call, or when the JVM lacks
+     *                               {@code --add-opens java.base/java.lang=ALL-UNNAMED} (the message says so)
      * @throws SwooleException       when a port cannot be bound
      */
     public boolean start() {
+        Scheduler.requireSupported();
         synchronized (this) {
             if (started) {
                 throw new SwooleException(ErrorCode.SERVER_ONLY_START_ONE, "the server is already started");
@@ -528,7 +530,7 @@ public class Server {
         idleScanner = new IdleScanner(ports, table);
         idleScanner.start(heartbeatInterval);
         writePidFile();
-        Signals.register(this);
+        Signals.register(this, manager != null && taskWorkerNum > 0);
         Log.info("server started: " + mode + " mode, " + workerNum + " workers, " + Transport.name() + ", "
                 + describePorts());
         fire(onStart);

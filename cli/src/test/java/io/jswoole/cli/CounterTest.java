@@ -1,8 +1,9 @@
-package io.jswoole.examples;
+package io.jswoole.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jswoole.cli.Main;
+import io.jswoole.examples.Counter;
+import io.jswoole.examples.ExampleOptions;
 import io.jswoole.server.Mode;
 import io.jswoole.server.Server;
 import java.io.BufferedReader;
