@@ -201,6 +201,13 @@ final class ProcessManager {
         cmd.add("--sun-misc-unsafe-memory-access=allow");
         if (server.entryClass != null) {
             cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            // what this JVM may have from an executable jar's manifest (Add-Opens, Enable-Native-Access), which
+            // the command line does not show and -cp does not read: start() checked the first, it holds here
+            cmd.add("--add-opens");
+            cmd.add("java.base/java.lang=ALL-UNNAMED");
+            if (ProcessManager.class.getModule().isNativeAccessEnabled()) {
+                cmd.add("--enable-native-access=ALL-UNNAMED");
+            }
             cmd.add("-cp");
             cmd.add(classPath(server.entryLoader));
             cmd.add(server.entryClass);
