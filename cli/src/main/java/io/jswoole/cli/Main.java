@@ -55,10 +55,23 @@ public final class Main {
                     System.exit(2);
                 }
             }
+        } catch (NumberFormatException e) {
+            fail(2, "expected a number, got " + e.getMessage().replaceFirst("^For input string: ", ""));
         } catch (IllegalArgumentException e) {
-            System.err.println("jswoole: " + e.getMessage());
-            System.exit(2);
+            fail(2, e.getMessage());
+        } catch (java.net.ConnectException e) {
+            fail(1, "no server answers (" + e.getMessage() + "); start one first, e.g. ./jswoole run tcp-echo, "
+                    + "or give bench --host H --port P");
+        } catch (RuntimeException e) {
+            // a server that cannot start (a port taken, a setting refused, a JVM flag missing): its own message
+            fail(1, e.getMessage() == null ? e.toString() : e.getMessage());
         }
+    }
+
+    /** One line on stderr and the exit code: a CLI error is the user's to fix, not a stack trace. */
+    private static void fail(int code, String message) {
+        System.err.println("jswoole: " + message);
+        System.exit(code);
     }
 
     private static void help() {
@@ -109,12 +122,30 @@ public final class Main {
         servers.add(HttpHello.create(o.host(), base + 5, o.mode(), settings));
         servers.add(WebSocketChat.create(o.host(), base + 6, o.mode(), settings));
         List<Thread> threads = new ArrayList<>();
+        var failed = new java.util.concurrent.LinkedBlockingQueue<RuntimeException>();
         for (Server s : servers) {
-            threads.add(Thread.ofPlatform().name("demo-" + s.port()).start(s::start));
+            threads.add(Thread.ofPlatform().name("demo-" + s.port()).start(() -> {
+                try {
+                    s.start();
+                } catch (RuntimeException e) {
+                    failed.add(e);
+                }
+            }));
         }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         for (Server s : servers) {
-            if (!s.awaitStarted(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("a demo server did not start; is port " + s.port() + " free?");
+            while (!s.awaitStarted(50, TimeUnit.MILLISECONDS)) {
+                RuntimeException e = failed.poll();
+                if (e != null || System.nanoTime() > deadline) {
+                    // one server could not start (a port taken, say): none of the demo runs
+                    for (Server other : servers) {
+                        if (other.isRunning()) {
+                            other.shutdown();
+                        }
+                    }
+                    throw e != null ? e : new IllegalStateException("the demo server on port " + s.port()
+                            + " did not start within 60 s");
+                }
             }
         }
         String h = o.host();
@@ -140,7 +171,15 @@ public final class Main {
         if (args.length != 2 || !args[0].equals("--pid-file")) {
             throw new IllegalArgumentException("usage: stop|reload --pid-file FILE");
         }
-        long pid = Long.parseLong(Files.readString(Path.of(args[1])).trim());
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(Path.of(args[1])).trim());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("no pid file " + args[1] + ": is a server running with "
+                    + "--set pid_file=" + args[1] + "?");
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(args[1] + " holds no pid: is it a server's pid_file?");
+        }
         ProcessHandle p = ProcessHandle.of(pid).orElseThrow(() ->
                 new IllegalArgumentException("no process " + pid + " (stale pid file " + args[1] + "?)"));
         new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();

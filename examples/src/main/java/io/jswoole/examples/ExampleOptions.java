@@ -4,7 +4,6 @@ import io.jswoole.http.HttpSettings;
 import io.jswoole.server.Mode;
 import io.jswoole.server.Settings;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -23,8 +22,8 @@ public record ExampleOptions(String host, int port, Mode mode, Map<String, Objec
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (a) {
                 case "--host" -> host = need(a, v);
-                case "--port" -> port = Integer.parseInt(need(a, v));
-                case "--mode" -> mode = Mode.valueOf(need(a, v).toUpperCase(Locale.ROOT));
+                case "--port" -> port = port(need(a, v));
+                case "--mode" -> mode = mode(need(a, v));
                 case "--set" -> {
                     String kv = need(a, v);
                     int eq = kv.indexOf('=');
@@ -41,6 +40,27 @@ public record ExampleOptions(String host, int port, Mode mode, Map<String, Objec
             i++;
         }
         return new ExampleOptions(host, port, mode, settings);
+    }
+
+    private static int port(String v) {
+        try {
+            int port = Integer.parseInt(v);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what is expected
+        }
+        throw new IllegalArgumentException("--port takes a number from 0 to 65535, got '" + v + "'");
+    }
+
+    private static Mode mode(String v) {
+        for (Mode m : Mode.values()) {
+            if (m.name().equalsIgnoreCase(v)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("--mode takes base, thread or process, got '" + v + "'");
     }
 
     private static String need(String flag, String v) {
