@@ -18,6 +18,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code server.log.20261122}, and a new file starts when the period changes).
  * <p>Lines look like {@code [2026-11-22 10:00:00 #1234.worker-0]\tWARNING\tmessage}. One lock serialises writers;
  * a line is written with one call so lines of two threads never mix.
+ * <p>An application that brings a logging backend gets jswoole's entries there instead, through a {@link Sink}
+ * ({@link #sink}): the server module picks the backend Netty logs to as well (see {@code server.Logging}), or,
+ * when the application installed a {@link System.LoggerFinder} of its own, {@link System.Logger} ({@link #to}). An explicit
+ * {@code log_file} always wins: Swoole's lines, in that file. {@code log_level} filters at the source either way.
  */
 public final class Log {
     public static final int DEBUG = 0, TRACE = 1, INFO = 2, NOTICE = 3, WARNING = 4, ERROR = 5, NONE = 6;
@@ -40,8 +44,47 @@ public final class Log {
     private static int rotation = ROTATION_SINGLE;
     private static String openedName;
     private static OutputStream out = System.err;
+    /** Where entries go instead of Swoole's writer, or null. */
+    private static volatile Sink sink;
 
     private Log() {
+    }
+
+    /** A logging backend that takes jswoole's entries: level ({@link #DEBUG} ... {@link #ERROR}), text, cause. */
+    @FunctionalInterface
+    public interface Sink {
+        void log(int level, String message, Throwable cause);
+    }
+
+    /** Sends entries to {@code to} instead of Swoole's writer; {@code null}: back to the writer. */
+    public static void sink(Sink to) {
+        sink = to;
+    }
+
+    /** The sink in use, or {@code null} for Swoole's writer. */
+    public static Sink sink() {
+        return sink;
+    }
+
+    /**
+     * True when the application installed a {@link System.LoggerFinder} of its own (SLF4J's
+     * {@code slf4j-jdk-platform-logging}, Log4j's {@code log4j-jpl}, ...) rather than the JDK's, which writes
+     * through {@code java.util.logging}.
+     */
+    public static boolean applicationLoggerFinder() {
+        String module = System.LoggerFinder.getLoggerFinder().getClass().getModule().getName();
+        return !"java.base".equals(module) && !"java.logging".equals(module);
+    }
+
+    /** A sink to {@code logger}: NOTICE becomes INFO, the other levels keep their names. */
+    public static Sink to(System.Logger logger) {
+        return (lvl, msg, t) -> logger.log(switch (lvl) {
+            case DEBUG -> System.Logger.Level.DEBUG;
+            case TRACE -> System.Logger.Level.TRACE;
+            case INFO, NOTICE -> System.Logger.Level.INFO;
+            case WARNING -> System.Logger.Level.WARNING;
+            default -> System.Logger.Level.ERROR;
+        }, msg, t);
     }
 
     /** Applies {@code log_file}, {@code log_level} and {@code log_rotation}; {@code file} null means stderr. */
@@ -112,6 +155,11 @@ public final class Log {
     /** Writes one entry (the stack trace, when given, follows on the next lines of the same write). */
     public static void log(int lvl, String msg, Throwable t) {
         if (!enabled(lvl)) {
+            return;
+        }
+        Sink to = sink;
+        if (to != null) {
+            to.log(lvl, msg, t);
             return;
         }
         LocalDateTime now = LocalDateTime.now();

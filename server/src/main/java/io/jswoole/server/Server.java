@@ -655,7 +655,7 @@ public class Server {
 
     private void configureLog() {
         String file = (String) settings.get("log_file");
-        Log.configure(file == null ? null : Path.of(file), intSetting("log_level", Log.INFO),
+        Logging.configure(file == null ? null : Path.of(file), intSetting("log_level", Log.INFO),
                 intSetting("log_rotation", Log.ROTATION_SINGLE));
     }
 
