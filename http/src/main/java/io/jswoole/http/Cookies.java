@@ -11,7 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The Set-Cookie lines of a response, in Swoole's format. */
+/**
+ * The Set-Cookie lines of a response, in Swoole's format ({@code swoole_http_cookie.cc}): {@code path=},
+ * {@code domain=} and {@code secure} in lower case, then {@code HttpOnly}, {@code SameSite=}, {@code Priority=},
+ * {@code Partitioned}.
+ */
 final class Cookies {
     private static final DateTimeFormatter EXPIRES =
             DateTimeFormatter.ofPattern("EEE, dd-MMM-yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
@@ -52,24 +56,24 @@ final class Cookies {
             sb.append("; secure");
         }
         if (httpOnly) {
-            sb.append("; httponly");
+            sb.append("; HttpOnly");
         }
         if (sameSite != null && !sameSite.isEmpty()) {
             String s = sameSite.toLowerCase(Locale.ROOT);
             if (!s.equals("strict") && !s.equals("lax") && !s.equals("none")) {
                 throw new IllegalArgumentException("samesite must be Strict, Lax or None, got '" + sameSite + "'");
             }
-            sb.append("; samesite=").append(sameSite);
+            sb.append("; SameSite=").append(sameSite);
         }
         if (priority != null && !priority.isEmpty()) {
             String p = priority.toLowerCase(Locale.ROOT);
             if (!p.equals("low") && !p.equals("medium") && !p.equals("high")) {
                 throw new IllegalArgumentException("priority must be Low, Medium or High, got '" + priority + "'");
             }
-            sb.append("; priority=").append(priority);
+            sb.append("; Priority=").append(priority);
         }
         if (partitioned) {
-            sb.append("; partitioned");
+            sb.append("; Partitioned");
         }
         lines.add(sb.toString());
     }

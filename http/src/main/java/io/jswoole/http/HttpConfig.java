@@ -14,7 +14,7 @@ record HttpConfig(
         Path uploadTmpDir, long uploadMaxFilesize,
         boolean staticHandler, Path documentRoot, List<String> staticLocations, List<String> indexFiles,
         boolean autoindex,
-        long packageMaxLength, int maxConcurrency, int workerMaxConcurrency,
+        long packageMaxLength, long bufferOutputSize, int maxConcurrency, int workerMaxConcurrency,
         int maxRequestLine, int maxHeaderSize, long headerTimeoutMillis, long bodyTimeoutMillis, int maxPipeline,
         String wsSubprotocol, boolean wsCompression, boolean wsCloseFrame, boolean wsPingFrame, boolean wsPongFrame,
         boolean wsMask) {
@@ -24,7 +24,8 @@ record HttpConfig(
 
     /**
      * @param http   the validated HTTP keys
-     * @param server the server's settings ({@code package_max_length} comes from there)
+     * @param server the server's settings ({@code package_max_length} and {@code buffer_output_size} come from
+     *               there)
      */
     static HttpConfig from(Map<String, Object> http, Map<String, Object> server) {
         Object pml = server.get("package_max_length");
@@ -55,6 +56,7 @@ record HttpConfig(
                 locations, index,
                 (Boolean) http.getOrDefault("http_autoindex", false),
                 pml == null ? DEFAULT_PACKAGE_MAX_LENGTH : ((Number) pml).longValue(),
+                ((Number) server.getOrDefault("buffer_output_size", (long) Integer.MAX_VALUE)).longValue(),
                 maxConcurrency,
                 (Integer) http.getOrDefault("worker_max_concurrency", maxConcurrency),
                 (int) (long) (Long) http.getOrDefault("http_max_request_line", 8192L),

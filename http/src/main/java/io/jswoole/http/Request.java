@@ -44,7 +44,15 @@ public final class Request {
         return fd;
     }
 
-    /** The request headers, names in lower case; a repeated header's values joined with ", ". */
+    /** Every value of the request header {@code name} (any case), in the order they came; empty when none. */
+    public java.util.List<String> headers(String name) {
+        return java.util.List.copyOf(ex.head().headers().getAll(name));
+    }
+
+    /**
+     * The request headers, names in lower case; a repeated header's values joined with ", " (as RFC 9110 5.3 lets
+     * a recipient combine them; {@link #headers(String)} keeps them apart).
+     */
     public Map<String, String> header() {
         if (header == null) {
             Map<String, String> m = new LinkedHashMap<>();
@@ -115,14 +123,29 @@ public final class Request {
         return ct != null && ct.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     }
 
-    /** The cookies ({@code $request->cookie}); empty when {@code http_parse_cookie} is off. */
+    /** A cookie value as PHP decodes it ({@code %XX} and {@code +}); a broken escape leaves the value as sent. */
+    private static String urlDecoded(String v) {
+        if (v.indexOf('%') < 0 && v.indexOf('+') < 0) {
+            return v;
+        }
+        try {
+            return QueryStringDecoder.decodeComponent(v);
+        } catch (IllegalArgumentException e) {
+            return v;
+        }
+    }
+
+    /**
+     * The cookies ({@code $request->cookie}), URL-decoded as PHP and Swoole decode them, the first of a name when
+     * it comes twice; empty when {@code http_parse_cookie} is off.
+     */
     public Map<String, String> cookie() {
         if (cookie == null) {
             Map<String, String> m = new LinkedHashMap<>();
             if (cfg.parseCookie()) {
                 for (String h : ex.head().headers().getAll(HttpHeaderNames.COOKIE)) {
                     for (Cookie c : ServerCookieDecoder.LAX.decode(h)) {
-                        m.put(c.name(), c.value());
+                        m.putIfAbsent(c.name(), urlDecoded(c.value())); // PHP keeps the first of a name
                     }
                 }
             }

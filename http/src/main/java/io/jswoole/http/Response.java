@@ -2,6 +2,7 @@ package io.jswoole.http;
 
 import io.jswoole.ErrorCode;
 import io.jswoole.LastError;
+import io.jswoole.log.Log;
 import io.jswoole.server.ProtocolSupport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -140,6 +141,31 @@ public final class Response {
         return true;
     }
 
+    /**
+     * Sets a header sent once per value, in order ({@code Link}, {@code Vary}, ...), as Swoole's {@code header()}
+     * does with an array; it replaces what was set under the name before. An empty list removes the header.
+     */
+    public boolean header(String name, java.util.List<String> values, boolean format) {
+        if (headerSent || finished) {
+            return LastError.fail(ErrorCode.WRONG_OPERATION);
+        }
+        AsciiString n = format ? formattedName(name) : checkedName(name);
+        AsciiString[] checked = new AsciiString[values.size()];
+        for (int i = 0; i < checked.length; i++) {
+            checked[i] = checkedValue(values.get(i));
+        }
+        headers.remove(n);
+        for (AsciiString v : checked) {
+            headers.add(n, v);
+        }
+        return true;
+    }
+
+    /** {@link #header(String, java.util.List, boolean)} with the name formatted. */
+    public boolean header(String name, java.util.List<String> values) {
+        return header(name, values, true);
+    }
+
     /** Alias of {@link #header(String, String)}. */
     public boolean setHeader(String name, String value) {
         return header(name, value);
@@ -216,6 +242,9 @@ public final class Response {
         if (data.length == 0) {
             return true;
         }
+        if (tooLarge(data.length)) {
+            return false;
+        }
         if (!headerSent) {
             if (!sendHead(-1)) {
                 return false;
@@ -243,7 +272,7 @@ public final class Response {
         }
         boolean close = closeAfter();
         if (headerSent || trailers != null) {
-            if (!headerSent && !sendHead(-1)) {
+            if (tooLarge(data.length) || !headerSent && !sendHead(-1)) {
                 return false;
             }
             finished = true;
@@ -277,6 +306,13 @@ public final class Response {
         String encoding = body.length == 0 ? null : compressionFor(body.length);
         if (encoding != null) {
             body = Compression.compress(body, encoding, server.protocol().config().compressionLevel());
+        }
+        if (tooLarge(body.length)) {
+            finished = false; // nothing went out: the response is still the handler's to answer
+            headerSent = false;
+            return false;
+        }
+        if (encoding != null) {
             headers.set(Names.CONTENT_ENCODING, encoding.equals(Compression.GZIP)
                     ? HttpHeaderValues.GZIP : HttpHeaderValues.DEFLATE);
         }
@@ -287,6 +323,21 @@ public final class Response {
     }
 
     private static final byte[] EMPTY = new byte[0];
+
+    /**
+     * {@code buffer_output_size}, as Swoole applies it to what a worker sends: a body (or chunk) larger is refused
+     * with {@link ErrorCode#DATA_LENGTH_TOO_LARGE} and one warning; {@link #write} in smaller pieces or
+     * {@link #sendfile} send more.
+     */
+    private boolean tooLarge(int length) {
+        long limit = server.protocol().config().bufferOutputSize();
+        if (length <= limit) {
+            return false;
+        }
+        Log.warning("the length of data [" + length + "] exceeds the output buffer size [" + limit + "] (fd " + fd
+                + "): use sendfile, chunked transfer (write) or a larger buffer_output_size");
+        return LastError.fail(ErrorCode.DATA_LENGTH_TOO_LARGE) || true;
+    }
 
     /** The encoding {@code http_compression} applies to a whole body of {@code length} bytes, or null. */
     private String compressionFor(int length) {
@@ -533,8 +584,14 @@ public final class Response {
         return a;
     }
 
-    /** A header value without CR, LF or other control characters, else an IllegalArgumentException. */
+    /**
+     * A header value without CR, LF or other control characters, else an IllegalArgumentException; spaces and tabs
+     * around it are dropped, as Swoole drops them.
+     */
     private static AsciiString checkedValue(String value) {
+        if (!value.isEmpty() && (isBlank(value.charAt(0)) || isBlank(value.charAt(value.length() - 1)))) {
+            value = trimBlanks(value);
+        }
         boolean small = value.length() <= 64; // long values (tokens, cookies) are not kept
         int slot = System.identityHashCode(value) & (SEEN - 1);
         Seen seen = small ? SEEN_VALUES[slot] : null;
@@ -549,6 +606,21 @@ public final class Response {
             SEEN_VALUES[slot] = new Seen(value, a);
         }
         return a;
+    }
+
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    private static String trimBlanks(String v) {
+        int from = 0, to = v.length();
+        while (from < to && isBlank(v.charAt(from))) {
+            from++;
+        }
+        while (to > from && isBlank(v.charAt(to - 1))) {
+            to--;
+        }
+        return v.substring(from, to);
     }
 
     private static boolean isFormatted(String name) {

@@ -3,7 +3,6 @@ package io.jswoole.http;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -19,11 +18,12 @@ final class Responses {
         HttpResponseStatus status = HttpResponseStatus.valueOf(code);
         byte[] body = page(code).getBytes(StandardCharsets.US_ASCII);
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html")
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set(HttpHeaderNames.SERVER, HttpServer.SERVER_NAME);
+        // the names as a user's Response writes them (Netty's constants are lower case)
+        r.headers().set(Names.CONTENT_TYPE, "text/html")
+                .setInt(Names.CONTENT_LENGTH, body.length)
+                .set(Names.SERVER, HttpServer.SERVER_NAME);
         if (close) {
-            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            r.headers().set(Names.CONNECTION, HttpHeaderValues.CLOSE);
         }
         return r;
     }

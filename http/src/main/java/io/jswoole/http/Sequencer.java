@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultFileRegion;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -88,7 +87,7 @@ final class Sequencer extends ChannelOutboundHandlerAdapter {
         boolean upgrade = false;
         if (o.msg() instanceof HttpResponse r) {
             if (o.close()) {
-                r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                r.headers().set(Names.CONNECTION, HttpHeaderValues.CLOSE);
             }
             upgrade = r.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code();
         }

@@ -13,12 +13,16 @@ import java.util.stream.Stream;
 
 /**
  * Swoole's static handler ({@code enable_static_handler}): GET and HEAD for files under {@code document_root}
- * before the {@code request} event, with index files, directory listings, If-Modified-Since (304) and a single
- * Range (206/416). A path that decodes to a NUL gets 400; one that leaves the root, through {@code ..} (encoded
+ * before the {@code request} event, with index files, directory listings, If-Modified-Since (304) and Range:
+ * one range (206 with Content-Range), several (206 multipart/byteranges, as Swoole and nginx answer), none
+ * satisfiable (416). A path that decodes to a NUL gets 400; one that leaves the root, through {@code ..} (encoded
  * or not) or a symbolic link, gets 403.
  */
 final class StaticFiles {
-    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+    private static final Pattern RANGE = Pattern.compile("(\\d*)\\s*-\\s*(\\d*)");
+    /** A multipart/byteranges answer holds at most this many parts and bytes; past that, the whole file. */
+    static final int MAX_PARTS = 16, MAX_PARTS_BYTES = 8 << 20;
+    private static final String BOUNDARY = "jswoole-byteranges-";
     private final HttpConfig cfg;
     private final Path root;
     private Path realRoot;
@@ -106,30 +110,33 @@ final class StaticFiles {
         String range = h.get("range");
         String ifRange = h.get("if-range");
         if (range != null && (ifRange == null || HttpDate.parseSeconds(ifRange) == modified)) {
-            Matcher m = RANGE.matcher(range.trim());
-            if (m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty())) {
-                long start, end;
-                try {
-                    if (m.group(1).isEmpty()) {
-                        start = Math.max(0, size - Long.parseLong(m.group(2)));
-                        end = size - 1;
-                    } else {
-                        start = Long.parseLong(m.group(1));
-                        end = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(m.group(2)));
-                    }
-                } catch (NumberFormatException e) {
-                    start = size;
-                    end = -1;
-                }
-                if (start >= size || end < start) {
+            List<long[]> ranges = ranges(range.trim(), size);
+            if (ranges != null) {
+                if (ranges.isEmpty()) {
                     res.status(416);
                     res.header("Content-Range", "bytes */" + size);
                     res.end();
                     return true;
                 }
-                res.status(206);
-                res.header("Content-Range", "bytes " + start + "-" + end + "/" + size);
-                return res.sendfile(f.toString(), start, end - start + 1) || true;
+                if (ranges.size() == 1) {
+                    long[] r = ranges.getFirst();
+                    res.status(206);
+                    res.header("Content-Range", "bytes " + r[0] + "-" + r[1] + "/" + size);
+                    return res.sendfile(f.toString(), r[0], r[1] - r[0] + 1) || true;
+                }
+                Parts parts;
+                try {
+                    parts = byteranges(f, ranges, size, Mime.of(f.getFileName().toString()));
+                } catch (IOException e) {
+                    return error(res, 404);
+                }
+                if (parts != null) {
+                    res.status(206);
+                    res.header("Content-Type", "multipart/byteranges; boundary=" + parts.boundary());
+                    res.end(parts.body());
+                    return true;
+                }
+                // more than the parts are worth: the whole file, as RFC 9110 14.2 lets a server do
             }
         }
         if (size == 0) {
@@ -137,6 +144,72 @@ final class StaticFiles {
             return true;
         }
         return res.sendfile(f.toString(), 0, size) || true;
+    }
+
+    /**
+     * The satisfiable ranges of a {@code Range} header, in the order asked, each {@code [first, last]}; empty when
+     * none is (416); {@code null} when the header is not a bytes range set at all (ignored: the whole file).
+     */
+    static List<long[]> ranges(String header, long size) {
+        if (!header.regionMatches(true, 0, "bytes=", 0, 6)) {
+            return null;
+        }
+        List<long[]> out = new ArrayList<>();
+        for (String spec : header.substring(6).split(",")) {
+            Matcher m = RANGE.matcher(spec.trim());
+            if (!m.matches() || m.group(1).isEmpty() && m.group(2).isEmpty()) {
+                return null;
+            }
+            long first, last;
+            try {
+                if (m.group(1).isEmpty()) {
+                    first = Math.max(0, size - Long.parseLong(m.group(2)));
+                    last = size - 1;
+                } else {
+                    first = Long.parseLong(m.group(1));
+                    last = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(m.group(2)));
+                    if (!m.group(2).isEmpty() && Long.parseLong(m.group(2)) < first) {
+                        return null; // an invalid range makes the whole header invalid (RFC 9110 14.1.1)
+                    }
+                }
+            } catch (NumberFormatException e) {
+                continue; // past 2^63: not satisfiable
+            }
+            if (first < size && first <= last) {
+                out.add(new long[] {first, last});
+            }
+        }
+        return out;
+    }
+
+    private record Parts(String boundary, byte[] body) {
+    }
+
+    /** The multipart/byteranges body, or {@code null} past {@link #MAX_PARTS} or {@link #MAX_PARTS_BYTES}. */
+    private static Parts byteranges(Path f, List<long[]> ranges, long size, String type) throws IOException {
+        long total = 0;
+        for (long[] r : ranges) {
+            total += r[1] - r[0] + 1;
+        }
+        if (ranges.size() > MAX_PARTS || total > MAX_PARTS_BYTES) {
+            return null;
+        }
+        String boundary = BOUNDARY + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        var out = new java.io.ByteArrayOutputStream((int) total + 128 * ranges.size());
+        try (var ch = java.nio.channels.FileChannel.open(f)) {
+            for (long[] r : ranges) {
+                out.writeBytes(("--" + boundary + "\r\nContent-Type: " + type + "\r\nContent-Range: bytes " + r[0]
+                        + "-" + r[1] + "/" + size + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                java.nio.ByteBuffer part = java.nio.ByteBuffer.allocate((int) (r[1] - r[0] + 1));
+                while (part.hasRemaining() && ch.read(part, r[0] + part.position()) > 0) {
+                    // until the part is read
+                }
+                out.write(part.array(), 0, part.position());
+                out.writeBytes("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+        }
+        out.writeBytes(("--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return new Parts(boundary, out.toByteArray());
     }
 
     private boolean listing(Response res, String rawPath, Path dir) {

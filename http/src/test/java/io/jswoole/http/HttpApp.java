@@ -115,6 +115,23 @@ public final class HttpApp {
             }
             case "/pid" -> res.end(Long.toString(ProcessHandle.current().pid()));
             case "/big" -> res.end("x".repeat(5000));
+            case "/too-big" -> {
+                // buffer_output_size: a body past it is refused and the response stays open for a smaller one
+                boolean sent = res.end("y".repeat(Integer.parseInt(req.get().get("n"))));
+                if (!sent) {
+                    res.end("refused " + io.jswoole.LastError.get());
+                }
+            }
+            case "/chunk-too-big" -> {
+                res.write("small,");
+                boolean sent = res.write("y".repeat(Integer.parseInt(req.get().get("n"))));
+                res.end(sent ? "sent" : "refused " + io.jswoole.LastError.get());
+            }
+            case "/headers" -> {
+                res.header("Link", java.util.List.of("</a.css>; rel=preload", "</b.js>; rel=preload"));
+                res.header("X-Trim", " \tspaced\t ");
+                res.end(String.join("|", req.headers("x-rep")) + " joined=" + req.header().get("x-rep"));
+            }
             default -> {
                 res.status(404);
                 res.end("no");
