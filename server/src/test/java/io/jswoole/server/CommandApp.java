@@ -105,6 +105,10 @@ public final class CommandApp {
                     Coroutine.sleep(Integer.parseInt(w[1]) / 1000.0);
                     yield "slept";
                 }
+                case "sleepw" -> { // sleeps, then says which worker it slept on
+                    Coroutine.sleep(Integer.parseInt(w[1]) / 1000.0);
+                    yield "slept on " + srv.getWorkerId();
+                }
                 case "crash" -> throw new IllegalStateException("crash requested by the test");
                 case "task" -> String.valueOf(srv.taskwait(line.substring(5), 5));
                 case "async" -> {

@@ -133,6 +133,40 @@ class DispatchTest {
         }
     }
 
+    /**
+     * Modes 8, 9 and 10 send an event to a worker with the least load: four slow events, dispatched one after the
+     * other while the earlier ones still sleep in their handlers, land on four different workers. (Over many short
+     * events the spread is wider than Swoole's tests ask: the README says why.)
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"THREAD,8", "THREAD,9", "THREAD,10", "PROCESS,8", "PROCESS,9",
+            "PROCESS,10"})
+    void slowEventsGoToTheWorkersThatAreNotBusy(Mode mode, int dispatchMode) throws Exception {
+        Server s = SharedModesTest.start(mode, Map.of("worker_num", 4, "dispatch_mode", dispatchMode),
+                "worker_num=4", "dispatch_mode=" + dispatchMode);
+        try (Running r = Running.start(s)) {
+            List<SharedModesTest.Client> clients = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    SharedModesTest.Client c = new SharedModesTest.Client(r.port());
+                    clients.add(c);
+                    c.out.write("sleepw 1500\n".getBytes());
+                    c.out.flush();
+                    Thread.sleep(150); // the event is in its handler before the next is dispatched
+                }
+                Set<String> workers = new java.util.TreeSet<>();
+                for (SharedModesTest.Client c : clients) {
+                    workers.add(c.in.readLine());
+                }
+                assertThat(workers).as("mode " + dispatchMode).hasSize(4);
+            } finally {
+                for (SharedModesTest.Client c : clients) {
+                    c.close();
+                }
+            }
+        }
+    }
+
     @Test
     void removedAndInternalDispatchModesAreRejectedByName() {
         Server s = new Server("127.0.0.1", 0, Mode.THREAD);
