@@ -37,7 +37,7 @@ final class HeadFacts {
                 }
                 case 7 -> {
                     if (AsciiString.contentEqualsIgnoreCase(n, HttpHeaderNames.UPGRADE)) {
-                        f.upgrade = v;
+                        f.upgrade = f.upgrade == null ? v : f.upgrade + "," + v;
                     }
                 }
                 case 10 -> {
@@ -71,10 +71,20 @@ final class HeadFacts {
 
     /** Whether the Connection header lists {@code token} (case-insensitive). */
     boolean connectionHas(String token) {
-        if (connection == null) {
+        return lists(connection, token);
+    }
+
+    /** Whether the Upgrade header lists {@code token} (case-insensitive; {@code Upgrade: h2c, websocket}). */
+    boolean upgradeHas(String token) {
+        return lists(upgrade, token);
+    }
+
+    /** Whether a comma-separated list of tokens (RFC 9110 5.6.1, optional whitespace around) holds {@code token}. */
+    private static boolean lists(String list, String token) {
+        if (list == null) {
             return false;
         }
-        for (String t : connection.split(",")) {
+        for (String t : list.split(",")) {
             if (t.trim().equalsIgnoreCase(token)) {
                 return true;
             }

@@ -170,7 +170,7 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
         }
         keepAlive = facts.keepAlive(v);
         upgrade = conn.protocol.websocket() && req.method() == HttpMethod.GET
-                && "websocket".equalsIgnoreCase(facts.upgrade) && facts.connectionHas("upgrade");
+                && facts.upgradeHas("websocket") && facts.connectionHas("upgrade");
         boolean multi = cfg.parsePost() && facts.contentType != null
                 && facts.contentType.regionMatches(true, 0, "multipart/form-data", 0, 19);
         max = multi && cfg.uploadMaxFilesize() > 0 ? Long.MAX_VALUE : cfg.packageMaxLength();

@@ -206,7 +206,7 @@ public class WebSocketServer extends HttpServer {
         if (!isEstablished(fd)) {
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
         }
-        if (code < 1000 || (code >= 1004 && code <= 1006) || (code >= 1015 && code < 3000) || code > 4999) {
+        if (!WsFrameDecoder.validCloseCode(code)) {
             throw new IllegalArgumentException("close code " + code + " may not be sent (RFC 6455 section 7.4)");
         }
         ProtocolSupport.write(this, fd, new CloseWebSocketFrame(code, reason == null ? "" : reason));

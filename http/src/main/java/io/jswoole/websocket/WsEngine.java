@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
-import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -115,7 +114,7 @@ final class WsEngine implements UpgradeHandler {
                 .allowExtensions(c.compression())
                 .closeOnProtocolViolation(false)
                 .build();
-        p.replace(DECODER, "ws-decoder", new WebSocket13FrameDecoder(dc));
+        p.replace(DECODER, "ws-decoder", new WsFrameDecoder(dc));
         p.replace(ENCODER, "ws-encoder", new WebSocket13FrameEncoder(c.mask()));
         p.replace(GUARD, "ws-frames", new WsFrameHandler(fd, c));
         p.addBefore("ws-frames", "ws-utf8", new Utf8FrameValidator(false));

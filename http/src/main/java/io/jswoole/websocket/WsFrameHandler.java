@@ -23,10 +23,11 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 
 /**
- * The event-loop side of an established WebSocket, after Netty's frame decoder (which already refuses unmasked
- * frames, bad opcodes, RSV bits, oversized or fragmented control frames and bad close codes with 1002, and frames
- * over the cap with 1009) and its UTF-8 validator (1007): reassembles fragmented messages up to
- * {@code package_max_length} (1009 beyond), answers pings (the latest of a read batch) and closes, and passes
+ * The event-loop side of an established WebSocket, after the frame decoder ({@link WsFrameDecoder}: Netty's, which
+ * already refuses unmasked frames, bad opcodes, RSV bits and oversized or fragmented control frames with 1002 and
+ * frames over the cap with 1009, plus RFC 6455's close-frame checks, 1002 or 1007) and Netty's UTF-8 validator
+ * (1007): reassembles fragmented messages up to {@code package_max_length} (1009 beyond), answers pings (the latest
+ * of a read batch) and close frames (with the code and reason received; an empty one with an empty one), and passes
  * messages on to the worker as {@link Frame}s.
  */
 final class WsFrameHandler extends ChannelInboundHandlerAdapter {
@@ -68,12 +69,15 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
                     }
                 }
                 case CloseWebSocketFrame c -> {
-                    int code = c.statusCode() < 0 ? WebSocket.CLOSE_STATUS_ERROR : c.statusCode();
-                    String reason = c.statusCode() < 0 ? "" : c.reasonText();
+                    // the decoder checked the payload (WsFrameDecoder): empty, or a code one may send and UTF-8
                     if (cfg.closeFrame()) {
-                        ctx.fireChannelRead(new CloseFrame(fd, code, reason));
+                        boolean none = c.statusCode() < 0;
+                        ctx.fireChannelRead(new CloseFrame(fd, none ? WebSocket.CLOSE_STATUS_ERROR : c.statusCode(),
+                                none ? "" : c.reasonText()));
                     }
-                    close(ctx, code == WebSocket.CLOSE_STATUS_ERROR ? WebSocket.CLOSE_NORMAL : code, "");
+                    // RFC 6455 5.5.1: the answer echoes the code and reason (as Swoole does), an empty close an
+                    // empty one (1005, "no status", is what the application sees, never what goes on the wire)
+                    close(ctx, new CloseWebSocketFrame(true, 0, c.content().retainedDuplicate()));
                 }
                 case ContinuationWebSocketFrame c -> data(ctx, c, pendingOpcode);
                 case TextWebSocketFrame t -> data(ctx, t, WebSocket.OPCODE_TEXT);
@@ -133,11 +137,16 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
 
     /** Sends a close frame, then closes the socket (the peer's close frame is not awaited past the write). */
     private void close(ChannelHandlerContext ctx, int code, String reason) {
+        close(ctx, new CloseWebSocketFrame(code, reason));
+    }
+
+    private void close(ChannelHandlerContext ctx, CloseWebSocketFrame frame) {
         if (closing) {
+            frame.release();
             return;
         }
         closing = true;
-        ctx.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

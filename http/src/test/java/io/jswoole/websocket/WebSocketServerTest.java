@@ -151,6 +151,54 @@ class WebSocketServerTest {
         }
     }
 
+    /**
+     * Upgrade and Connection are comma-separated token lists (case-insensitive, optional whitespace, possibly over
+     * several header lines): the handshake succeeds when they list "websocket" and "upgrade". In every mode (in
+     * PROCESS mode a worker JVM answers the handshake).
+     */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void upgradeAndConnectionAreTokenLists(Mode mode) throws Exception {
+        try (Served sv = Served.start(WsApp.create(mode))) {
+            for (String h : List.of("Upgrade: abc, websocket, def\r\nConnection: abc, Upgrade, def\r\n",
+                    "Upgrade: WebSocket\r\nConnection: keep-alive,upgrade\r\n",
+                    "Upgrade: abc ,\twebsocket/13 ,WEBSOCKET\t\r\nConnection:\tUPGRADE , keep-alive\r\n",
+                    "Upgrade: h2c\r\nUpgrade: websocket\r\nConnection: keep-alive\r\nConnection: Upgrade\r\n")) {
+                try (Socket c = sv.connect()) {
+                    assertThat(head(c, h)).as(h).startsWith("HTTP/1.1 101")
+                            .contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+                    assertThat(new String(readFrame(c.getInputStream()).payload)).as(h).startsWith("welcome ");
+                    c.getOutputStream().write(frame(0x81, "hi".getBytes(), true));
+                    assertThat(new String(readFrame(c.getInputStream()).payload)).as(h).isEqualTo("echo: hi");
+                }
+            }
+            for (String h : List.of("Upgrade: websocketx, web socket\r\nConnection: Upgrade\r\n",
+                    "Upgrade: abc, websocket\r\nConnection: Upgrades, keep-alive\r\n",
+                    "Upgrade: h2c\r\nConnection: Upgrade\r\n")) {
+                try (Socket c = sv.connect()) {
+                    assertThat(head(c, h)).as(h).startsWith("HTTP/1.1 200");
+                }
+            }
+        }
+    }
+
+    /** Sends a handshake GET /ws with the Upgrade and Connection lines {@code headers}; returns the response head. */
+    private static String head(Socket c, String headers) throws IOException {
+        c.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: a\r\n" + headers
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        InputStream in = c.getInputStream();
+        StringBuilder sb = new StringBuilder();
+        while (!sb.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            sb.append((char) b);
+        }
+        return sb.toString();
+    }
+
     @Test
     void violationsCloseWithTheRightCode() throws Exception {
         WebSocketServer s = server(Mode.BASE, Map.of("worker_num", 1, "package_max_length", 65536,
