@@ -168,6 +168,12 @@ public class WebSocketServer extends HttpServer {
      * {@code LastError}) when {@code fd} is not an established WebSocket.
      */
     public boolean push(int fd, byte[] data, int opcode, int flags) {
+        if (opcode == WebSocket.OPCODE_CLOSE && data.length > 0 && (data.length == 1
+                || !WsFrameDecoder.validCloseCode(((data[0] & 0xff) << 8) | (data[1] & 0xff)))) {
+            // what the peer would answer with 1002: 1005, 1006 and 1015 are never sent (RFC 6455 7.4)
+            throw new IllegalArgumentException("a close frame's payload is empty or starts with a code of "
+                    + "1000-1003, 1007-1014 or 3000-4999");
+        }
         // in a worker JVM the master checks (a question per push would cost a round trip): see the README
         if (!ProtocolSupport.inWorkerProcess(this) && !isEstablished(fd)) {
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);

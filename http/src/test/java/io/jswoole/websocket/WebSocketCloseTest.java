@@ -65,6 +65,16 @@ class WebSocketCloseTest {
         }
     }
 
+    /** The application cannot put on the wire a close frame the peer would have to refuse. */
+    @Test
+    void pushOfAnInvalidCloseFrameIsRefusedBeforeItIsSent() {
+        WebSocketServer s = WsApp.create(Mode.BASE);
+        for (byte[] bad : new byte[][] {{0x03}, {0x03, (byte) 0xed}, {0x03, (byte) 0xee, 'x'}, {0x13, (byte) 0x88}}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.push(1, bad, WebSocket.OPCODE_CLOSE))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1000-1003");
+        }
+    }
+
     @Test
     void invalidCloseFramesAreProtocolErrors(@TempDir Path dir) throws Exception {
         try (Served s = Served.start(WsApp.create(Mode.BASE, dir))) {
