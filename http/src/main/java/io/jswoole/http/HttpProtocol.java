@@ -1,17 +1,20 @@
 package io.jswoole.http;
 
+import io.jswoole.coroutine.Scheduler;
 import io.jswoole.log.Log;
 import io.jswoole.server.Port;
+import io.jswoole.server.ProtocolSupport;
 import io.jswoole.server.Server;
 import io.jswoole.server.spi.PortProtocol;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * HTTP/1.1 on a server port: Netty's decoder and encoder, then (per connection) the
@@ -27,7 +30,7 @@ final class HttpProtocol implements PortProtocol {
     /** Connections that reached a worker, by fd. */
     private final Map<Integer, HttpConn> conns = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
-    private final Map<Integer, Semaphore> workerSlots = new ConcurrentHashMap<>();
+    private final Map<Integer, Slots> workerSlots = new ConcurrentHashMap<>();
     private final HttpRemote remote;
 
     HttpProtocol(HttpServer server, UpgradeHandler upgrades) {
@@ -144,7 +147,7 @@ final class HttpProtocol implements PortProtocol {
         HttpConfig cfg = config;
         Request req = new Request(fd, ex, cfg);
         Response res = new Response(server, fd, ex);
-        boolean counted = false;
+        boolean handedOff = false;
         try {
             if (ex.upgrade()) {
                 if (c != null) {
@@ -160,46 +163,103 @@ final class HttpProtocol implements PortProtocol {
             if (st != null && st.serve(req, res)) {
                 return;
             }
-            counted = true;
             if (active.incrementAndGet() > cfg.maxConcurrency()) {
+                active.decrementAndGet();
                 Log.notice("max_concurrency (" + cfg.maxConcurrency() + ") reached: 503 for fd " + fd);
                 res.status(503);
                 res.end(Responses.page(503));
                 return;
             }
-            runHandler(req, res, cfg);
+            handedOff = true;
+            if (cfg.workerMaxConcurrency() == Integer.MAX_VALUE) {
+                serve(req, res, ex, null);
+                return;
+            }
+            Slots slots = workerSlots.computeIfAbsent(server.getWorkerId(),
+                    w -> new Slots(cfg.workerMaxConcurrency()));
+            // as in Swoole, a request past worker_max_concurrency waits in a queue, not in a coroutine; the worker
+            // counts it as busy (it is not stopped or recycled before serving it)
+            if (slots.enterOrQueue(() -> {
+                Runnable release = ProtocolSupport.hold(server);
+                return () -> {
+                    try {
+                        serve(req, res, ex, slots);
+                    } finally {
+                        release.run();
+                    }
+                };
+            })) {
+                serve(req, res, ex, slots);
+            }
         } catch (RuntimeException | Error e) {
-            Log.error("request handler failed (fd " + fd + ", " + ex.head().method() + " " + ex.head().uri() + ")", e);
+            Log.error("request failed (fd " + fd + ", " + ex.head().method() + " " + ex.head().uri() + ")", e);
             res.fail();
         } finally {
-            if (counted) {
-                active.decrementAndGet();
+            if (!handedOff) {
+                finish(res, ex);
             }
-            if (!res.isFinished() && !res.isDetached()) {
-                res.end();
-            }
-            Multipart.deleteFiles(ex.files());
         }
     }
 
-    private void runHandler(Request req, Response res, HttpConfig cfg) {
-        RequestHandler h = server.requestHandler();
-        if (h == null) {
-            res.status(400);
-            res.end(Responses.page(400));
-            return;
-        }
-        if (cfg.workerMaxConcurrency() == Integer.MAX_VALUE) {
-            h.handle(req, res);
-            return;
-        }
-        Semaphore slots = workerSlots.computeIfAbsent(server.getWorkerId(),
-                w -> new Semaphore(cfg.workerMaxConcurrency(), true));
-        slots.acquireUninterruptibly();
+    /** Runs the request handler; then frees the request's slot, which the next waiting request takes. */
+    private void serve(Request req, Response res, HttpExchange ex, Slots slots) {
         try {
-            h.handle(req, res);
+            RequestHandler h = server.requestHandler();
+            if (h == null) {
+                res.status(400);
+                res.end(Responses.page(400));
+            } else {
+                h.handle(req, res);
+            }
+        } catch (RuntimeException | Error e) {
+            Log.error("request handler failed (fd " + req.fd() + ", " + ex.head().method() + " " + ex.head().uri()
+                    + ")", e);
+            res.fail();
         } finally {
-            slots.release();
+            active.decrementAndGet();
+            finish(res, ex);
+            Runnable next = slots == null ? null : slots.leave();
+            if (next != null) {
+                Scheduler.current().dispatch(next);
+            }
+        }
+    }
+
+    /** A handler that returns without ending gets an empty response; uploaded files go. */
+    private static void finish(Response res, HttpExchange ex) {
+        if (!res.isFinished() && !res.isDetached()) {
+            res.end();
+        }
+        Multipart.deleteFiles(ex.files());
+    }
+
+    /** The requests of one worker in handlers, at most {@code worker_max_concurrency}, and those waiting. */
+    private static final class Slots {
+        private final int max;
+        private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+        private int running;
+
+        Slots(int max) {
+            this.max = max;
+        }
+
+        /** Takes a slot (true), or queues what {@code later} makes, to run when one frees (false). */
+        synchronized boolean enterOrQueue(Supplier<Runnable> later) {
+            if (running < max) {
+                running++;
+                return true;
+            }
+            waiting.add(later.get());
+            return false;
+        }
+
+        /** A slot freed: the next waiting request, which takes it, or null. */
+        synchronized Runnable leave() {
+            Runnable next = waiting.poll();
+            if (next == null) {
+                running--;
+            }
+            return next;
         }
     }
 }

@@ -114,6 +114,7 @@ public final class HttpApp {
                 res.end("end");
             }
             case "/pid" -> res.end(Long.toString(ProcessHandle.current().pid()));
+            case "/peak" -> res.end("peak=" + srv.stats().get("coroutine_peek_num"));
             case "/big" -> res.end("x".repeat(5000));
             case "/too-big" -> {
                 // buffer_output_size: a body past it is refused and the response stays open for a smaller one
@@ -144,7 +145,8 @@ public final class HttpApp {
         Map<String, Object> extra = new HashMap<>();
         for (int i = 1; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
-            extra.put(kv[0], Settings.parse(kv[0], kv[1]));
+            extra.put(kv[0], HttpSettings.handles(kv[0]) ? HttpSettings.parse(kv[0], kv[1])
+                    : Settings.parse(kv[0], kv[1]));
         }
         create(Mode.PROCESS, Path.of(args[0]), extra).start();
     }

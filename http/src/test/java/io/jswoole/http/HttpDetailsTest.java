@@ -99,6 +99,65 @@ class HttpDetailsTest {
         }
     }
 
+    /** Requests past worker_max_concurrency wait in a queue, as in Swoole: they are not coroutines meanwhile. */
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    void requestsWaitingForASlotAreNotCoroutines(Mode mode) throws Exception {
+        try (Served s = Served.start(HttpApp.create(mode, tmp, Map.of("worker_num", 1, "task_worker_num", 0,
+                "worker_max_concurrency", 4)))) {
+            List<String> answers = concurrently(40, () -> curl(s.url("/sleep?ms=200")));
+            assertThat(answers).hasSize(40).containsOnly("slept=200;");
+            // four handlers at a time, and for a moment the coroutines of arriving requests (until they queue) and
+            // of those taking a freed slot; waiting in coroutines, most of the 40 were there at once
+            int peak = Integer.parseInt(curl(s.url("/peak")).substring(5));
+            assertThat(peak).isBetween(4, 16);
+        }
+    }
+
+    /**
+     * A planned restart serves the requests waiting for a slot (Swoole answers them 503): nothing a planned
+     * restart holds is lost, as for max_request (README, deviations).
+     */
+    @Test
+    void aReloadServesTheRequestsWaitingForASlot() throws Exception {
+        HttpServer server = HttpApp.create(Mode.PROCESS, tmp, Map.of("worker_num", 1, "worker_max_concurrency", 1));
+        try (Served s = Served.start(server)) {
+            String before = curl(s.url("/pid"));
+            Thread reload = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                server.reload();
+            });
+            List<String> answers = concurrently(4, () -> curl("-i", s.url("/sleep?ms=400")));
+            reload.join();
+            assertThat(answers).allSatisfy(a -> assertThat(a).startsWith("HTTP/1.1 200").endsWith("slept=400;"));
+            assertThat(Served.eventually(() -> {
+                try {
+                    return !curl(s.url("/pid")).equals(before);
+                } catch (Exception e) {
+                    return false;
+                }
+            })).as("the worker JVM was replaced").isTrue();
+        }
+    }
+
+    private static List<String> concurrently(int n, java.util.concurrent.Callable<String> call) throws Exception {
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(n)) {
+            List<java.util.concurrent.Future<String>> fs = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                fs.add(pool.submit(call));
+            }
+            List<String> out = new java.util.ArrayList<>();
+            for (var f : fs) {
+                out.add(f.get());
+            }
+            return out;
+        }
+    }
+
     @Test
     void mimeTypesCanBeAddedSetDeletedAndListed() {
         assertThat(Mime.get("a/b/page.HTML")).isEqualTo("text/html");

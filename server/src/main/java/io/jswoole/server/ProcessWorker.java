@@ -297,6 +297,17 @@ final class ProcessWorker implements EventSite {
         pending.decrementAndGet();
     }
 
+    /** Work an event left behind ({@link Server#holdWorker}): this JVM does not exit before it is released. */
+    Runnable hold() {
+        pending.incrementAndGet();
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                pending.decrementAndGet();
+            }
+        };
+    }
+
     /** A task that arrived after task_max_request was reached, returned unstarted for the master to route again. */
     private void giveBack(RemoteTask task, byte[] data) {
         link.send(Ipc.frame(Ipc.TASK_BACK, out -> {
@@ -411,15 +422,19 @@ final class ProcessWorker implements EventSite {
         return true;
     }
 
-    /** After STOP (or the master's death): lets running callbacks finish, fires workerStop, exits. */
+    /**
+     * After STOP (or the master's death): lets the events it holds finish, fires workerExit while coroutines or
+     * timers are left (at most max_wait_time in all), then workerStop, and exits.
+     */
     private void finish() {
         long deadline = System.nanoTime() + maxWaitNanos;
-        while ((pending.get() > 0 || scheduler.coroutineNum() > 0) && System.nanoTime() < deadline) {
-            try {
+        try {
+            while (pending.get() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(5);
-            } catch (InterruptedException e) {
-                break;
             }
+            server.workerExiting(scheduler, id, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         server.workerStopped(scheduler, id);
         link.close(2_000);

@@ -38,6 +38,15 @@ public final class ProtocolSupport {
         return c.send(message) || LastError.fail(ErrorCode.SESSION_CLOSED);
     }
 
+    /**
+     * Keeps the calling worker busy until the returned action runs (once), as if an event were still in flight: for
+     * work an event leaves behind, such as a request queued until a slot of {@code worker_max_concurrency} frees.
+     * The worker is not stopped, reloaded or recycled before it runs.
+     */
+    public static Runnable hold(Server server) {
+        return server.holdWorker();
+    }
+
     /** Whether this JVM is a worker JVM of PROCESS mode (connections live in the master). */
     public static boolean inWorkerProcess(Server server) {
         return server.processWorker() != null;

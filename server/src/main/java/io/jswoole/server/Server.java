@@ -752,14 +752,9 @@ public class Server {
                 if (w.scheduler == null) {
                     continue; // a worker JVM: it ran workerStop itself
                 }
-                if (w.scheduler.coroutineNum() > 0 && onWorkerExit != null) {
-                    runInWorker(w, () -> onWorkerExit.handle(this, w.id), deadline);
-                }
-                while (w.scheduler.coroutineNum() > 0 && System.nanoTime() < deadline) {
-                    Thread.sleep(5);
-                }
+                workerExiting(w.scheduler, w.id, deadline);
                 if (onWorkerStop != null) {
-                    runInWorker(w, () -> onWorkerStop.handle(this, w.id), deadline + TimeUnit.SECONDS.toNanos(1));
+                    runIn(w.scheduler, () -> onWorkerStop.handle(this, w.id), deadline + TimeUnit.SECONDS.toNanos(1));
                 }
                 w.scheduler.close();
             }
@@ -787,10 +782,31 @@ public class Server {
         }
     }
 
+    /**
+     * Swoole's {@code workerExit}: while a stopping worker still has coroutines or timers, fires {@code workerExit}
+     * in it (again every 100 ms, as Swoole fires it at each round of an event loop that is not empty: the place to
+     * clear timers and close clients), until nothing is left or {@code deadline}.
+     */
+    void workerExiting(Scheduler scheduler, int id, long deadline) throws InterruptedException {
+        while (hasWork(scheduler) && System.nanoTime() < deadline) {
+            if (onWorkerExit != null) {
+                runIn(scheduler, () -> onWorkerExit.handle(this, id), deadline);
+            }
+            long round = Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+            while (hasWork(scheduler) && System.nanoTime() < round) {
+                Thread.sleep(5);
+            }
+        }
+    }
+
+    private static boolean hasWork(Scheduler scheduler) {
+        return scheduler.coroutineNum() > 0 || io.jswoole.timer.Timer.count(scheduler) > 0;
+    }
+
     /** Runs {@code task} as a worker callback and waits for it, at most until {@code deadline}. */
-    private void runInWorker(Worker w, Runnable task, long deadline) throws InterruptedException {
+    private static void runIn(Scheduler scheduler, Runnable task, long deadline) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
-        w.scheduler.dispatch(() -> {
+        scheduler.dispatch(() -> {
             try {
                 task.run();
             } finally {
@@ -1678,7 +1694,28 @@ public class Server {
         return w == null ? -1 : w.id;
     }
 
-    /** The event workers, then the task workers, of this JVM. */
+    /**
+     * Keeps the calling worker busy, as with an event in flight, until the returned action runs (once): work an
+     * event left behind, such as a request waiting for {@code worker_max_concurrency}. Shutdown, a planned restart
+     * and dispatch modes 3 and 10 count it.
+     */
+    Runnable holdWorker() {
+        if (processWorker != null) {
+            return processWorker.hold();
+        }
+        Worker w = currentWorker();
+        if (w == null) {
+            return () -> { };
+        }
+        w.concurrency.incrementAndGet();
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                w.concurrency.decrementAndGet();
+            }
+        };
+    }
+
     /** No event handed to a worker (a thread or a worker JVM) is still running or waiting to run. */
     private boolean eventWorkersIdle() {
         for (Worker w : workers) {
@@ -1689,6 +1726,7 @@ public class Server {
         return true;
     }
 
+    /** The event workers, then the task workers, of this JVM. */
     private List<Worker> localWorkers() {
         List<Worker> all = new ArrayList<>(List.of(workers));
         if (tasks != null) {
