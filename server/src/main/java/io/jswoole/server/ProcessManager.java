@@ -51,7 +51,6 @@ final class ProcessManager {
     private final java.util.concurrent.ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
     private Channel listener;
     private volatile boolean stopping;
-    private volatile long lastQueueFullLog;
 
     /** Worker JVMs that may exit before any has connected before {@link #start} gives up. */
     private static final int START_ATTEMPTS = 3;
@@ -60,9 +59,11 @@ final class ProcessManager {
     private volatile String lastStartFailure;
     /** Event workers have ids {@code [0, workerNum)}; task workers follow them. */
     final int workerNum;
+    private final TaskRouting taskRouting;
 
-    ProcessManager(Server server, int workerNum, int taskWorkerNum, int maxWaitSeconds) {
+    ProcessManager(Server server, int workerNum, int taskWorkerNum, int taskIpcMode, int maxWaitSeconds) {
         this.server = server;
+        this.taskRouting = new TaskRouting(taskIpcMode);
         this.workerNum = workerNum;
         this.workers = new RemoteWorker[workerNum + taskWorkerNum];
         this.backoffMillis = new long[workers.length];
@@ -587,28 +588,11 @@ final class ProcessManager {
             inFlight += workers[i].tasksInFlight.size();
         }
         if (inFlight >= Tasks.MAX_QUEUED) {
-            long now = System.nanoTime();
-            if (now - lastQueueFullLog > 1_000_000_000L) {
-                lastQueueFullLog = now;
-                Log.warning("task queue full (" + Tasks.MAX_QUEUED + " tasks waiting or running): tasks fail at once "
-                        + "until it drains");
-            }
+            taskRouting.queueFull(Tasks.MAX_QUEUED);
             return false;
         }
-        RemoteWorker t;
-        if (dst >= 0) {
-            t = workers[workerNum + dst];
-        } else {
-            // the least busy task worker, one that is not being replaced when there is one
-            t = workers[workerNum];
-            for (int i = workerNum + 1; i < workers.length; i++) {
-                RemoteWorker c = workers[i];
-                if (t.retiring && !c.retiring
-                        || t.retiring == c.retiring && c.proxy.concurrency.get() < t.proxy.concurrency.get()) {
-                    t = c;
-                }
-            }
-        }
+        RemoteWorker t = workers[workerNum + taskRouting.pick(dst, n,
+                i -> workers[workerNum + i].proxy.concurrency.get(), i -> workers[workerNum + i].retiring)];
         ByteBuffer frame = Ipc.frame(Ipc.TASK, out -> {
             out.writeInt(src);
             out.writeInt(id);

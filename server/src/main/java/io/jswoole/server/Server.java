@@ -444,7 +444,8 @@ public class Server {
         } else {
             int reactorNum = intSetting("reactor_num", Math.min(cpus, 8));
             if (mode == Mode.PROCESS) {
-                manager = new ProcessManager(this, workerNum, taskWorkerNum, intSetting("max_wait_time", 3));
+                manager = new ProcessManager(this, workerNum, taskWorkerNum, intSetting("task_ipc_mode", 1),
+                        intSetting("max_wait_time", 3));
             }
             if (reactorNum == 0) {
                 reactorNum = cpus;

@@ -70,20 +70,18 @@ final class Tasks {
     private final Server server;
     final Worker[] workers;
     private final int firstId;
-    private final int ipcMode;
+    private final TaskRouting routing;
     private final boolean taskObject;
     private final AtomicInteger ids = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
-    private final AtomicInteger roundRobin = new AtomicInteger();
     private final int maxQueued;
-    private volatile long lastOverflowLog;
 
     Tasks(Server server, int count, int firstId, int ipcMode, boolean coroutines, boolean taskObject,
             int maxCoroutine, int maxQueued) {
         this.maxQueued = maxQueued;
         this.server = server;
         this.firstId = firstId;
-        this.ipcMode = ipcMode;
+        this.routing = new TaskRouting(ipcMode);
         this.taskObject = taskObject;
         this.workers = new Worker[count];
         for (int i = 0; i < count; i++) {
@@ -104,12 +102,7 @@ final class Tasks {
         }
         if (queued.incrementAndGet() > maxQueued) {
             queued.decrementAndGet();
-            long now = System.nanoTime();
-            if (now - lastOverflowLog > 1_000_000_000L) {
-                lastOverflowLog = now;
-                Log.warning("task queue full (" + maxQueued + " tasks waiting or running): task() fails until it "
-                        + "drains");
-            }
+            routing.queueFull(maxQueued);
             LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
             return -1;
         }
@@ -128,19 +121,7 @@ final class Tasks {
     }
 
     private int pick(int dst) {
-        if (ipcMode == 1 && dst >= 0) {
-            return dst;
-        }
-        if (ipcMode == 3) {
-            return Math.floorMod(roundRobin.getAndIncrement(), workers.length);
-        }
-        int best = 0;
-        for (int i = 1; i < workers.length; i++) {
-            if (workers[i].concurrency.get() < workers[best].concurrency.get()) {
-                best = i;
-            }
-        }
-        return best;
+        return routing.pick(dst, workers.length, i -> workers[i].concurrency.get(), i -> false);
     }
 
     private void run(Worker w, Job job) {

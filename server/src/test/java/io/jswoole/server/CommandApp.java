@@ -111,6 +111,7 @@ public final class CommandApp {
                 }
                 case "crash" -> throw new IllegalStateException("crash requested by the test");
                 case "task" -> String.valueOf(srv.taskwait(line.substring(5), 5));
+                case "taskto" -> String.valueOf(srv.taskwait(w[2], 5, Integer.parseInt(w[1]))); // taskto DST DATA
                 case "async" -> {
                     srv.task("fd:" + fd + ":" + line.substring(6));
                     yield null;

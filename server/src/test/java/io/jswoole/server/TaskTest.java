@@ -145,6 +145,35 @@ class TaskTest {
         }
     }
 
+    /**
+     * task_ipc_mode 1 sends a task to the task worker it names; 3 (competing, Swoole's shared queue) ignores the
+     * name and gives the task to a task worker that is free. The same in every mode.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"BASE,1", "BASE,3", "THREAD,1", "THREAD,3", "PROCESS,1",
+            "PROCESS,3"})
+    void taskIpcModeOneTargetsAndThreeCompetes(Mode mode, int ipcMode) throws Exception {
+        Server s = SharedModesTest.start(mode, Map.of("worker_num", 2, "task_worker_num", 2, "task_ipc_mode",
+                ipcMode), "worker_num=2", "task_worker_num=2", "task_ipc_mode=" + ipcMode);
+        try (Running r = Running.start(s); SharedModesTest.Client busy = new SharedModesTest.Client(r.port());
+                SharedModesTest.Client asking = new SharedModesTest.Client(r.port())) {
+            busy.out.write("taskto 0 sleep 1500\n".getBytes()); // task worker 0 (worker id 2) is busy for 1.5 s
+            busy.out.flush();
+            Thread.sleep(300);
+            long t0 = System.nanoTime();
+            String who = asking.ask("taskto 0 whoami");
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            if (ipcMode == 1) {
+                assertThat(who).endsWith(" true 2");
+                assertThat(ms).as("waited for the busy task worker it named").isGreaterThan(700);
+            } else {
+                assertThat(who).endsWith(" true 3");
+                assertThat(ms).as("taken by the free task worker").isLessThan(1000);
+            }
+            assertThat(busy.in.readLine()).isEqualTo("SLEEP 1500");
+        }
+    }
+
     @Test
     void theTaskQueueIsBoundedAndTaskFailsAtOnceBeyondIt() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
