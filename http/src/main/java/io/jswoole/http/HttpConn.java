@@ -17,6 +17,8 @@ final class HttpConn {
 
     final Channel channel;
     final HttpProtocol protocol;
+    /** Upgrades to WebSocket are served on this connection's port ({@code open_websocket_protocol}). */
+    final boolean websocket;
     final String remoteIp;
     final int remotePort;
     final int localPort;
@@ -50,9 +52,10 @@ final class HttpConn {
     record Pending(long seq, boolean keepAlive, boolean head, boolean http10, String acceptEncoding) {
     }
 
-    HttpConn(Channel channel, HttpProtocol protocol) {
+    HttpConn(Channel channel, HttpProtocol protocol, boolean websocket) {
         this.channel = channel;
         this.protocol = protocol;
+        this.websocket = websocket;
         String ip = "";
         int port = 0;
         if (channel.remoteAddress() instanceof InetSocketAddress a) {

@@ -169,7 +169,7 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
             return;
         }
         keepAlive = facts.keepAlive(v);
-        upgrade = conn.protocol.websocket() && req.method() == HttpMethod.GET
+        upgrade = conn.websocket && req.method() == HttpMethod.GET
                 && facts.upgradeHas("websocket") && facts.connectionHas("upgrade");
         boolean multi = cfg.parsePost() && facts.contentType != null
                 && facts.contentType.regionMatches(true, 0, "multipart/form-data", 0, 19);

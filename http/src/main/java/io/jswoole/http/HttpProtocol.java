@@ -81,6 +81,17 @@ final class HttpProtocol implements PortProtocol {
         return upgrades != null;
     }
 
+    /** Ports of a WebSocketServer set {@code open_websocket_protocol: false}: HTTP only, an Upgrade is ignored. */
+    private final java.util.Set<Integer> httpOnlyPorts = ConcurrentHashMap.newKeySet();
+
+    void websocketOn(Port port, boolean on) {
+        if (on) {
+            httpOnlyPorts.remove(port.index());
+        } else {
+            httpOnlyPorts.add(port.index());
+        }
+    }
+
     HttpConn conn(int fd) {
         return conns.get(fd);
     }
@@ -88,7 +99,7 @@ final class HttpProtocol implements PortProtocol {
     @Override
     public void initChannel(Channel ch, Port port) {
         HttpConfig cfg = config;
-        HttpConn c = new HttpConn(ch, this);
+        HttpConn c = new HttpConn(ch, this, websocket() && !httpOnlyPorts.contains(port.index()));
         HttpDecoderConfig dc = new HttpDecoderConfig()
                 .setMaxInitialLineLength(cfg.maxRequestLine())
                 .setMaxHeaderSize(cfg.maxHeaderSize())

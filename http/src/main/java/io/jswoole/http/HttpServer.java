@@ -1,6 +1,7 @@
 package io.jswoole.http;
 
 import io.jswoole.server.Mode;
+import io.jswoole.server.Port;
 import io.jswoole.server.ProtocolSupport;
 import io.jswoole.server.Server;
 import io.jswoole.server.SockType;
@@ -81,6 +82,53 @@ public class HttpServer extends Server {
         super.set(rest);
         httpSettings.putAll(valid);
         return this;
+    }
+
+    /**
+     * A port of this server speaks HTTP with {@code open_http_protocol: true} (Swoole's way to serve HTTP on a port
+     * from {@link #listen}), and on a {@code WebSocketServer} WebSocket too unless {@code open_websocket_protocol}
+     * is false; the server's own port always does. Every HTTP port shares the server's callbacks and HTTP settings.
+     *
+     * @throws IllegalArgumentException for a port that cannot speak HTTP (UDP), WebSocket keys on an
+     *                                  {@code HttpServer}, or turning HTTP off on the server's own port
+     */
+    @Override
+    protected Map<String, ?> portSettings(Port port, Map<String, ?> values) {
+        if (!values.containsKey("open_http_protocol") && !values.containsKey("open_websocket_protocol")) {
+            return values;
+        }
+        Map<String, Object> rest = new LinkedHashMap<>(values);
+        Object http = rest.remove("open_http_protocol");
+        Object ws = rest.remove("open_websocket_protocol");
+        boolean on = http != null ? bool("open_http_protocol", http) : port.index() == 0 || protocolOn(port);
+        if (ws != null) {
+            if (!protocol.websocket()) {
+                throw new IllegalArgumentException("setting 'open_websocket_protocol' needs a WebSocketServer");
+            }
+            boolean wsOn = bool("open_websocket_protocol", ws);
+            on |= wsOn && http == null; // open_websocket_protocol alone makes the port speak HTTP, as in Swoole
+            protocol.websocketOn(port, wsOn);
+        }
+        if (!on && port.index() == 0) {
+            throw new IllegalArgumentException("setting 'open_http_protocol' is always true on the server's own port");
+        }
+        if (on && !port.type().isStream()) {
+            throw new IllegalArgumentException("setting 'open_http_protocol' needs a TCP or Unix stream port, not "
+                    + port.type());
+        }
+        ProtocolSupport.use(port, on ? protocol : null);
+        return rest;
+    }
+
+    private boolean protocolOn(Port port) {
+        return ProtocolSupport.protocol(port) == protocol;
+    }
+
+    private static boolean bool(String key, Object v) {
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        throw new IllegalArgumentException("setting '" + key + "' takes a boolean, got " + v);
     }
 
     /** Every setting applied so far, the HTTP keys included. */

@@ -55,7 +55,7 @@ public final class Port {
      */
     public Port set(Map<String, ?> values) {
         server.checkNotStarted("Port.set");
-        Map<String, Object> v = Settings.validate(values);
+        Map<String, Object> v = Settings.validate(server.portSettings(this, values));
         for (String k : v.keySet()) {
             if (Settings.key(k).scope() != Settings.Scope.PORT) {
                 throw new IllegalArgumentException("setting '" + k + "' is a server setting; set it on the Server");
@@ -72,6 +72,11 @@ public final class Port {
         frame = FrameSpec.from(merged);
         settings.clear();
         settings.putAll(merged);
+    }
+
+    /** This port's position among the server's ports: 0 for the one the server was made with. */
+    public int index() {
+        return index;
     }
 
     /** This port's own settings. */

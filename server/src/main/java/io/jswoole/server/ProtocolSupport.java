@@ -19,6 +19,11 @@ public final class ProtocolSupport {
         port.protocol = protocol;
     }
 
+    /** The protocol of {@code port}, or null when its connections get receive events. */
+    public static PortProtocol protocol(Port port) {
+        return port.protocol;
+    }
+
     /**
      * Queues {@code message} (a ByteBuf or any object the port's encoders understand; ownership passes) for
      * connection {@code fd}, behind what was sent before, flushed with the batch. False (and the message released)

@@ -189,6 +189,15 @@ public class Server {
      *
      * @throws IllegalStateException after {@link #start()}
      */
+    /**
+     * For servers that speak a protocol (HTTP...): takes out of {@code values} the port keys this server handles
+     * itself ({@code open_http_protocol}...) and applies them to {@code port}; the rest is validated as port
+     * settings. This class handles none.
+     */
+    protected Map<String, ?> portSettings(Port port, Map<String, ?> values) {
+        return values;
+    }
+
     public Port addListener(String host, int port, SockType type) {
         checkNotStarted("addListener");
         Port p = newPort(host, port, type);
@@ -630,7 +639,7 @@ public class Server {
 
     private void validateCallbacks() {
         if (mode == Mode.PROCESS) {
-            long protocols = ports.stream().filter(p -> p.protocol != null).count();
+            long protocols = ports.stream().map(p -> p.protocol).filter(java.util.Objects::nonNull).distinct().count();
             for (Port p : ports) {
                 if (p.protocol != null && p.protocol.remote() == null) {
                     throw new IllegalStateException("port " + p.host + ":" + p.port + ": its protocol ("
@@ -638,8 +647,8 @@ public class Server {
                 }
             }
             if (protocols > 1) {
-                throw new IllegalStateException("PROCESS mode takes one protocol port (HTTP, WebSocket...) per "
-                        + "server; this one has " + protocols);
+                throw new IllegalStateException("PROCESS mode takes one protocol per server (HTTP and WebSocket are "
+                        + "one, on any number of ports); this one has " + protocols);
             }
         }
         for (Port p : ports) {
@@ -978,7 +987,7 @@ public class Server {
         }
     }
 
-    /** The port with a protocol (PROCESS mode allows one), or null. */
+    /** The first port with a protocol (PROCESS mode allows one protocol, on any number of ports), or null. */
     Port protocolPort() {
         for (Port p : ports) {
             if (p.protocol != null) {
