@@ -25,7 +25,10 @@ public final class Callbacks {
         void handle(Server server, int workerId, int workerPid, int exitCode, int signal);
     }
 
-    /** {@code connect} and {@code close}: {@code (server, fd, reactorId)}; a close by the server has reactorId {@code < 0}. */
+    /**
+     * {@code connect} and {@code close}: {@code (server, fd, reactorId)}; a close by the server has reactorId
+     * {@code < 0}.
+     */
     @FunctionalInterface
     public interface OnConnection {
         void handle(Server server, int fd, int reactorId);

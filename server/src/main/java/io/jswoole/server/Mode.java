@@ -7,7 +7,10 @@ public enum Mode {
      * coroutines. No dispatch. The default, as in Swoole 5+.
      */
     BASE(1),
-    /** Reactor threads in the master own the connections; worker JVMs run the callbacks (a later release). */
+    /**
+     * Reactor threads in the master JVM own the connections; worker JVMs, started and supervised by the master's
+     * manager, run the callbacks (kill -9 of a worker closes no connection).
+     */
     PROCESS(2),
     /** {@code reactor_num} reactor threads own the connections; {@code worker_num} worker threads run callbacks. */
     THREAD(3);

@@ -99,10 +99,11 @@ public class Server {
     private long startTime;
     private Path pidFile;
     private AdminSocket admin;
-    private boolean sendYield;
-    private long sendTimeoutNanos;
-    private long bufferOutputSize;
     private IdleScanner idleScanner;
+    /** What callbacks do to connections: chosen once, at start (see {@link ConnectionOps}). */
+    private volatile ConnectionOps conns = ConnectionOps.NOT_STARTED;
+    /** What callbacks do with task workers and pipe messages: chosen once, at start (see {@link TaskOps}). */
+    private volatile TaskOps taskOps = TaskOps.NONE;
 
     private final LongAdder acceptCount = new LongAdder();
     private final LongAdder closeCount = new LongAdder();
@@ -411,9 +412,9 @@ public class Server {
         for (Port p : ports) {
             p.resolve(heartbeatInterval);
         }
-        sendYield = boolSetting("send_yield", false);
-        sendTimeoutNanos = (long) (((Double) settings.getOrDefault("send_timeout", 0.0)) * 1e9);
-        bufferOutputSize = (Long) settings.getOrDefault("buffer_output_size", (long) Integer.MAX_VALUE);
+        boolean sendYield = boolSetting("send_yield", false);
+        long sendTimeoutNanos = (long) (((Double) settings.getOrDefault("send_timeout", 0.0)) * 1e9);
+        long bufferOutputSize = (Long) settings.getOrDefault("buffer_output_size", (long) Integer.MAX_VALUE);
         if (sendYield && mode == Mode.THREAD && intSetting("dispatch_mode", 2) != 2
                 && intSetting("dispatch_mode", 2) != 4) {
             throw new IllegalArgumentException("setting 'send_yield' needs dispatch_mode 2 or 4, as in Swoole");
@@ -437,6 +438,9 @@ public class Server {
         discardTimeoutRequest = boolSetting("discard_timeout_request", false);
         table = new ConnectionTable(intSetting("start_session_id", 1),
                 intSetting("max_conn", Connection.MAX_FD - 1));
+        idleScanner = new IdleScanner(ports, table);
+        conns = new LocalConnections(this, table, ports, datagramChannels, idleScanner, bufferOutputSize, sendYield,
+                sendTimeoutNanos, totalSendBytes);
         boolean coroutines = boolSetting("enable_coroutine", true);
         int maxCoroutine = intSetting("max_coroutine", 100_000);
         workers = new Worker[workerNum];
@@ -509,6 +513,8 @@ public class Server {
             tasks = new Tasks(this, taskWorkerNum, workerNum, intSetting("task_ipc_mode", 1), taskCoroutine,
                     taskObject, maxCoroutine, taskQueueLimit);
         }
+        taskOps = manager != null ? TaskOps.master(manager)
+                : TaskOps.local(this, tasks, localWorkers(), this::getWorkerId);
         try {
             for (Port p : ports) {
                 Reactor.bind(this, p, group, mode == Mode.BASE && boolSetting("enable_reuse_port", false),
@@ -537,7 +543,6 @@ public class Server {
             }
         }
         startTime = System.currentTimeMillis() / 1000;
-        idleScanner = new IdleScanner(ports, table);
         idleScanner.start(heartbeatInterval);
         writePidFile();
         Signals.register(this, manager != null && taskWorkerNum > 0);
@@ -591,6 +596,8 @@ public class Server {
         long maxWait = boolSetting("reload_async", true) ? TimeUnit.SECONDS.toNanos(intSetting("max_wait_time", 3)) : 0;
         processWorker = new ProcessWorker(this, id, link, scheduler, deliverConnectClose, limit, maxWait, taskRole,
                 boolSetting("task_enable_coroutine", false) || boolSetting("task_use_object", false));
+        conns = new WorkerJvmConnections(processWorker);
+        taskOps = TaskOps.workerJvm(processWorker);
         try {
             processWorker.run();
         } catch (java.io.IOException e) {
@@ -930,7 +937,7 @@ public class Server {
      * Queued output of {@code c} reached {@code buffer_high_watermark}: stop reading it (a peer that does not read
      * cannot make the server buffer more of its requests) and fire {@code bufferFull}.
      */
-    private void outputFull(Connection c) {
+    void outputFull(Connection c) {
         c.pauseReading(Connection.PAUSE_OUTPUT, true);
         bufferEvent(c, true);
     }
@@ -1264,55 +1271,7 @@ public class Server {
      * exist or is closed.
      */
     public boolean send(int fd, byte[] data) {
-        if (processWorker != null) {
-            return processWorker.send(fd, data);
-        }
-        Connection c = table == null ? null : table.get(fd);
-        if (c == null) {
-            return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
-        }
-        if (c.closed || c.closedByServer) {
-            return LastError.fail(ErrorCode.SESSION_CLOSED);
-        }
-        if (data.length > bufferOutputSize) {
-            return LastError.fail(ErrorCode.DATA_LENGTH_TOO_LARGE);
-        }
-        if (c.queuedBytes() + data.length > c.port.socketBufferSize && !makeRoom(c, data.length)) {
-            return false;
-        }
-        ByteBuf buf = c.channel.alloc().directBuffer(Math.max(data.length, 1)).writeBytes(data);
-        if (!c.send(buf)) {
-            return LastError.fail(ErrorCode.SESSION_CLOSED);
-        }
-        if (!c.outputFull && c.queuedBytes() >= c.port.highWatermark) {
-            c.outputFull = true;
-            outputFull(c);
-        }
-        totalSendBytes.add(data.length);
-        Worker me = currentWorker();
-        if (me != null) {
-            me.responseCount.increment();
-        }
-        return true;
-    }
-
-    /**
-     * The output of {@code c} is at {@code socket_buffer_size}. With {@code send_yield}, a coroutine waits for the
-     * drain (at most {@code send_timeout}); otherwise the peer is not reading: the send fails with "output buffer
-     * overflow" and that connection is closed, so it cannot hold more memory (fault class 3, the slow reader).
-     */
-    private boolean makeRoom(Connection c, int bytes) {
-        if (sendYield && io.jswoole.coroutine.Coroutine.getCid() > 0) {
-            if (c.awaitRoom(bytes, c.port.socketBufferSize, sendTimeoutNanos)) {
-                return true;
-            }
-            return LastError.fail(c.closed || c.closedByServer ? ErrorCode.SESSION_CLOSED : ErrorCode.CO_TIMEDOUT);
-        }
-        Log.warning("fd " + c.fd + " from " + c.remoteIp + ":" + c.remotePort + ": output buffer overflow ("
-                + c.queuedBytes() + " bytes queued, socket_buffer_size " + c.port.socketBufferSize
-                + "); the peer is not reading, closing the connection");
-        c.abort();
-        return LastError.fail(ErrorCode.OUTPUT_BUFFER_OVERFLOW);
+        return conns.send(fd, data);
     }
 
     /** {@link #send(int, byte[])} of a string's UTF-8 bytes. */
@@ -1325,27 +1284,7 @@ public class Server {
      * {@code serverSocket} is a port's {@link Port#sock()}, or -1 for the first port of the matching family.
      */
     public boolean sendto(String ip, int port, byte[] data, int serverSocket) {
-        if (processWorker != null) {
-            return processWorker.sendto(ip, port, data, serverSocket);
-        }
-        Port p = serverSocket >= 0 && serverSocket < ports.size() ? ports.get(serverSocket) : null;
-        if (p == null) {
-            SockType want = ip.startsWith("/") ? SockType.UNIX_DGRAM : ip.contains(":") ? SockType.UDP6 : SockType.UDP;
-            for (Port q : ports) {
-                if (q.type == want) {
-                    p = q;
-                    break;
-                }
-            }
-        }
-        List<Channel> chs = p == null ? null : datagramChannels.get(p.index);
-        if (chs == null || chs.isEmpty()) {
-            return LastError.fail(ErrorCode.INVALID_PARAMS);
-        }
-        Channel ch = chs.get(0);
-        ch.writeAndFlush(Reactor.datagram(p.type, Unpooled.copiedBuffer(data), ip, port));
-        totalSendBytes.add(data.length);
-        return true;
+        return conns.sendto(ip, port, data, serverSocket);
     }
 
     public boolean sendto(String ip, int port, byte[] data) {
@@ -1363,15 +1302,7 @@ public class Server {
      * exist ({@link ErrorCode#SESSION_NOT_EXIST}) or was closed already ({@link ErrorCode#SESSION_CLOSED}).
      */
     public boolean close(int fd, boolean reset) {
-        if (processWorker != null) {
-            return processWorker.close(fd, reset);
-        }
-        Connection c = table == null ? null : table.get(fd);
-        if (c == null) {
-            return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
-        }
-        // closed but still in the table: its close callback has not finished yet
-        return c.close(reset) || LastError.fail(ErrorCode.SESSION_CLOSED);
+        return conns.close(fd, reset);
     }
 
     public boolean close(int fd) {
@@ -1380,15 +1311,7 @@ public class Server {
 
     /** Exempts connection {@code fd} from the heartbeat ({@code protect}); false when it does not exist. */
     public boolean protect(int fd, boolean protect) {
-        if (processWorker != null) {
-            return processWorker.control(protect ? Ipc.OP_PROTECT : Ipc.OP_UNPROTECT, fd);
-        }
-        Connection c = connection(fd);
-        if (c == null || c.closed) {
-            return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
-        }
-        c.protect = protect;
-        return true;
+        return conns.control(fd, protect ? ConnectionOps.Control.PROTECT : ConnectionOps.Control.UNPROTECT);
     }
 
     public boolean protect(int fd) {
@@ -1399,39 +1322,18 @@ public class Server {
      * A manual idle scan ({@code heartbeat}): the fds idle past their port's {@code heartbeat_idle_time} or
      * {@code max_idle_time}, closed when {@code closeConn}.
      */
-    @SuppressWarnings("unchecked")
     public List<Integer> heartbeat(boolean closeConn) {
-        if (processWorker != null) {
-            Object l = processWorker.call(Ipc.CALL_HEARTBEAT, closeConn);
-            return l == null ? List.of() : (List<Integer>) l;
-        }
-        return idleScanner == null ? List.of() : idleScanner.scan(closeConn);
+        return conns.heartbeat(closeConn);
     }
 
     /** Stops reading from connection {@code fd} until {@link #resume}; false when it does not exist. */
     public boolean pause(int fd) {
-        if (processWorker != null) {
-            return processWorker.control(Ipc.OP_PAUSE, fd);
-        }
-        Connection c = connection(fd);
-        if (c == null || c.closed) {
-            return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
-        }
-        c.pauseReading(Connection.PAUSE_USER, true);
-        return true;
+        return conns.control(fd, ConnectionOps.Control.PAUSE);
     }
 
     /** Reads from connection {@code fd} again after {@link #pause} or {@code enable_delay_receive}. */
     public boolean resume(int fd) {
-        if (processWorker != null) {
-            return processWorker.control(Ipc.OP_RESUME, fd);
-        }
-        Connection c = connection(fd);
-        if (c == null || c.closed) {
-            return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
-        }
-        c.pauseReading(Connection.PAUSE_USER | Connection.PAUSE_DELAY, false);
-        return true;
+        return conns.control(fd, ConnectionOps.Control.RESUME);
     }
 
     /** With {@code enable_delay_receive}: starts reading a new connection (alias of {@link #resume}). */
@@ -1441,11 +1343,7 @@ public class Server {
 
     /** Whether connection {@code fd} is open ({@code exist} in Swoole 4). */
     public boolean exists(int fd) {
-        if (processWorker != null) {
-            return Boolean.TRUE.equals(processWorker.call(Ipc.CALL_EXISTS, fd));
-        }
-        Connection c = table == null ? null : table.get(fd);
-        return c != null && !c.closed && !c.closedByServer;
+        return conns.exists(fd);
     }
 
     /** Alias of {@link #exists}. */
@@ -1455,17 +1353,7 @@ public class Server {
 
     /** What the server knows about connection {@code fd}; empty when there is none. */
     public Optional<ClientInfo> getClientInfo(int fd) {
-        if (processWorker != null) {
-            return Optional.ofNullable((Map<?, ?>) processWorker.call(Ipc.CALL_INFO, fd)).map(ClientInfo::fromMap);
-        }
-        Connection c = table == null ? null : table.get(fd);
-        if (c == null) {
-            return Optional.empty();
-        }
-        double recv = c.lastRecvMillis / 1000.0, send = c.lastSendMillis / 1000.0;
-        return Optional.of(new ClientInfo(c.port.port, c.port.index, c.socketFd(), c.port.type.value(), c.remotePort,
-                c.remoteIp, c.reactorId, c.connectTime, Math.max(recv, send), recv, send,
-                c.lastDispatchMillis / 1000.0, 0, 0, c.sendQueued.get(), c.uid, c.workerId));
+        return conns.info(fd);
     }
 
     /** Alias of {@link #getClientInfo}. */
@@ -1474,26 +1362,13 @@ public class Server {
     }
 
     /** Up to {@code count} (at most 100) open fds greater than {@code startFd}, ascending. */
-    @SuppressWarnings("unchecked")
     public List<Integer> getClientList(int startFd, int count) {
-        if (processWorker != null) {
-            Object l = processWorker.call(Ipc.CALL_LIST, List.of(startFd, count));
-            return l == null ? List.of() : (List<Integer>) l;
-        }
-        if (table == null) {
-            return List.of();
-        }
-        return table.list(startFd, Math.max(0, Math.min(count, 100)));
+        return conns.list(startFd, count);
     }
 
     /** The fds of the connections ({@code $server->connections}): a live, read-only view. */
-    @SuppressWarnings("unchecked")
     public Set<Integer> connections() {
-        if (processWorker != null) {
-            Object l = processWorker.call(Ipc.CALL_CONNECTIONS, null);
-            return l == null ? Set.of() : Set.copyOf((List<Integer>) l);
-        }
-        return table == null ? Set.of() : table.fds();
+        return conns.fds();
     }
 
     /**
@@ -1501,20 +1376,7 @@ public class Server {
      * once; false when it is already bound or does not exist.
      */
     public boolean bind(int fd, long uid) {
-        if (processWorker != null) {
-            return processWorker.bind(fd, uid);
-        }
-        Connection c = table == null ? null : table.get(fd);
-        if (c == null || c.closed) {
-            return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
-        }
-        synchronized (c) {
-            if (c.uid != 0) {
-                return LastError.fail(ErrorCode.WRONG_OPERATION);
-            }
-            c.uid = uid;
-        }
-        return true;
+        return conns.bind(fd, uid);
     }
 
     // ------------------------------------------------------------------ task workers and pipe messages
@@ -1552,16 +1414,8 @@ public class Server {
         return id[0];
     }
 
-    /** Where this JVM's tasks go: local task workers, the master (a worker JVM), or nowhere. */
     private Tasks.Sender taskSender() {
-        if (processWorker != null) {
-            return processWorker::task;
-        }
-        if (tasks == null) {
-            return null;
-        }
-        int src = getWorkerId();
-        return (data, dst, reply) -> tasks.task(data, dst, src, reply);
+        return taskOps.sender();
     }
 
     public int task(Object data, int dstWorkerId) {
@@ -1606,18 +1460,12 @@ public class Server {
 
     /** In the {@code task} callback: sends the task's result back ({@code finish}). A task finishes once. */
     public boolean finish(Object data) {
-        if (processWorker != null) {
-            return processWorker.finishCurrent(data);
-        }
-        return tasks != null ? tasks.finishCurrent(data) : LastError.fail(ErrorCode.WRONG_OPERATION);
+        return taskOps.finish(data);
     }
 
     /** Whether the caller runs in a task worker ({@code $server->taskworker}). */
     public boolean isTaskWorker() {
-        if (processWorker != null) {
-            return processWorker.taskWorker;
-        }
-        return tasks != null && tasks.current() != null;
+        return taskOps.isTaskWorker();
     }
 
     /**
@@ -1626,26 +1474,11 @@ public class Server {
      * pipeMessage callback is set.
      */
     public boolean sendMessage(Object message, int dstWorkerId) {
-        if (processWorker != null) {
-            return processWorker.sendMessage(message, dstWorkerId);
-        }
-        if (manager != null) {
-            try {
-                return manager.pipe(-1, dstWorkerId, Values.encode(message))
-                        || LastError.fail(ErrorCode.INVALID_PARAMS);
-            } catch (IllegalArgumentException e) {
-                Log.warning("sendMessage(): " + e.getMessage());
-                return LastError.fail(ErrorCode.INVALID_PARAMS);
-            }
-        }
-        List<Worker> all = localWorkers();
-        int src = getWorkerId();
-        if (dstWorkerId < 0 || dstWorkerId >= all.size() || dstWorkerId == src || onPipeMessage == null
-                || all.get(dstWorkerId).scheduler == null) {
-            return LastError.fail(ErrorCode.INVALID_PARAMS);
-        }
-        all.get(dstWorkerId).scheduler.dispatch(() -> onPipeMessage.handle(this, src, message));
-        return true;
+        return taskOps.sendMessage(message, dstWorkerId);
+    }
+
+    Callbacks.OnPipeMessage pipeMessageCallback() {
+        return onPipeMessage;
     }
 
     Callbacks.OnTask taskCallback() {
@@ -1745,7 +1578,7 @@ public class Server {
         return all;
     }
 
-    private Worker currentWorker() {
+    Worker currentWorker() {
         Scheduler s = Scheduler.currentOrNull();
         if (s != null) {
             for (Worker w : localWorkers()) {

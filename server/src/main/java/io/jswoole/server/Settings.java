@@ -88,7 +88,7 @@ public final class Settings {
         server("buffer_output_size", Type.SIZE, 1, Integer.MAX_VALUE);
         alias("output_buffer_size", "buffer_output_size");
         server("enable_delay_receive", Type.BOOL);
-        later("the process model (issue 5)", "buffer_input_size", "input_buffer_size", "max_queued_bytes",
+        later("input buffering and TCP Fast Open", "buffer_input_size", "input_buffer_size", "max_queued_bytes",
                 "tcp_fastopen");
         // PROCESS mode
         server("max_request", Type.INT, 0, Integer.MAX_VALUE);
@@ -107,7 +107,7 @@ public final class Settings {
         server("daemonize", Type.BOOL);
         server("task_max_request", Type.INT, 0, Integer.MAX_VALUE);
         server("task_max_request_grace", Type.INT, 0, Integer.MAX_VALUE);
-        later("the rest of the process model (issue 5)", "task_tmpdir", "message_queue_key",
+        later("the rest of the process model", "task_tmpdir", "message_queue_key",
                 "event_object", "single_thread", "open_cpu_affinity", "cpu_affinity_ignore");
         later(HTTP_OWNER,
                 "open_http_protocol", "open_http2_protocol", "open_websocket_protocol", "http_parse_cookie",
@@ -125,7 +125,7 @@ public final class Settings {
                 "ssl_allow_self_signed", "ssl_client_cert_file", "ssl_cafile", "ssl_capath", "ssl_verify_depth",
                 "ssl_compress", "ssl_sni_certs");
         later("the Redis server", "open_redis_protocol");
-        later("coroutine runtime options (issue 3)", "hook_flags", "enable_preemptive_scheduler",
+        later("coroutine runtime options", "hook_flags", "enable_preemptive_scheduler",
                 "enable_deadlock_check", "c_stack_size", "stack_size", "dns_cache_expire", "dns_cache_capacity",
                 "aio_core_worker_num", "aio_worker_num", "aio_max_wait_time", "aio_max_idle_time",
                 "name_resolver");
