@@ -114,7 +114,14 @@ public final class HttpApp {
                 res.end("end");
             }
             case "/pid" -> res.end(Long.toString(ProcessHandle.current().pid()));
-            case "/peak" -> res.end("peak=" + srv.stats().get("coroutine_peek_num"));
+            case "/sleep-count" -> { // sleeps, then says how many coroutines its worker has
+                try {
+                    Thread.sleep(Long.parseLong(req.get().get("ms")));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                res.end(String.valueOf(srv.stats().get("coroutine_num")));
+            }
             case "/big" -> res.end("x".repeat(5000));
             case "/too-big" -> {
                 // buffer_output_size: a body past it is refused and the response stays open for a smaller one

@@ -102,6 +102,8 @@ public class Server {
     private IdleScanner idleScanner;
     /** What callbacks do to connections: chosen once, at start (see {@link ConnectionOps}). */
     private volatile ConnectionOps conns = ConnectionOps.NOT_STARTED;
+    /** What callbacks ask of the workers: chosen once, at start (see {@link WorkerOps}). */
+    private volatile WorkerOps workerOps = WorkerOps.NOT_STARTED;
     /** What callbacks do with task workers and pipe messages: chosen once, at start (see {@link TaskOps}). */
     private volatile TaskOps taskOps = TaskOps.NONE;
 
@@ -515,6 +517,7 @@ public class Server {
         }
         taskOps = manager != null ? TaskOps.master(manager)
                 : TaskOps.local(this, tasks, localWorkers(), this::getWorkerId);
+        workerOps = manager != null ? WorkerOps.master(this, manager) : WorkerOps.oneJvm(this, localWorkers());
         try {
             for (Port p : ports) {
                 Reactor.bind(this, p, group, mode == Mode.BASE && boolSetting("enable_reuse_port", false),
@@ -598,6 +601,7 @@ public class Server {
                 boolSetting("task_enable_coroutine", false) || boolSetting("task_use_object", false));
         conns = new WorkerJvmConnections(processWorker);
         taskOps = TaskOps.workerJvm(processWorker);
+        workerOps = WorkerOps.workerJvm(processWorker, scheduler);
         try {
             processWorker.run();
         } catch (java.io.IOException e) {
@@ -718,9 +722,11 @@ public class Server {
      * {@code workerStop}, {@code managerStop}, {@code shutdown}; then {@link #start()} returns.
      */
     public boolean shutdown() {
-        if (processWorker != null) {
-            return Boolean.TRUE.equals(processWorker.call(Ipc.CALL_SHUTDOWN, null));
-        }
+        return workerOps.shutdown();
+    }
+
+    /** {@link #shutdown} in this JVM: false when the server is not running or already stopping. */
+    boolean stopInBackground() {
         if (!started || !stopping.compareAndSet(false, true)) {
             return false;
         }
@@ -1037,19 +1043,7 @@ public class Server {
      * open and no connection is closed. Returns at once; the reload runs in the background.
      */
     public boolean reload() {
-        if (processWorker != null) {
-            return Boolean.TRUE.equals(processWorker.call(Ipc.CALL_RELOAD, null));
-        }
-        if (manager == null) {
-            Log.warning("reload() needs Mode.PROCESS (workers of BASE and THREAD mode live in this JVM)");
-            return LastError.fail(ErrorCode.OPERATION_NOT_SUPPORT);
-        }
-        Thread.ofPlatform().name("jswoole-reload").start(() -> {
-            Log.notice("reloading " + workers.length + " workers");
-            manager.reload();
-            Log.notice("reload done");
-        });
-        return true;
+        return workerOps.reload();
     }
 
     /** SIGUSR1: a rolling restart of the worker JVMs (PROCESS mode; other modes have none). */
@@ -1068,26 +1062,12 @@ public class Server {
 
     /** Stops worker {@code workerId} gracefully; the manager starts a new one (PROCESS mode). */
     public boolean stop(int workerId) {
-        if (processWorker != null) {
-            return Boolean.TRUE.equals(processWorker.call(Ipc.CALL_STOP_WORKER, workerId));
-        }
-        if (manager == null || workerId < 0 || workerId >= manager.workers.length) {
-            return LastError.fail(ErrorCode.OPERATION_NOT_SUPPORT);
-        }
-        Thread.ofPlatform().name("jswoole-stop-worker").start(() -> manager.restart(manager.workers[workerId]));
-        return true;
+        return workerOps.stop(workerId);
     }
 
     /** The pid of worker {@code workerId} (this JVM's pid for BASE and THREAD workers). */
     public int getWorkerPid(int workerId) {
-        if (processWorker != null) {
-            Object pid = processWorker.call(Ipc.CALL_WORKER_PID, workerId);
-            return pid == null ? -1 : (Integer) pid;
-        }
-        if (manager != null && workerId >= 0 && workerId < manager.workers.length) {
-            return (int) manager.workers[workerId].pid;
-        }
-        return getMasterPid();
+        return workerOps.pid(workerId);
     }
 
     /** Worker status as Swoole reports it: {@code SWOOLE_WORKER_BUSY}, {@code IDLE} or {@code EXIT}. */
@@ -1098,26 +1078,7 @@ public class Server {
      * {@link #WORKER_EXIT} when its JVM is being replaced (PROCESS mode); -1 for no such worker.
      */
     public int getWorkerStatus(int workerId) {
-        if (processWorker != null) {
-            Object st = processWorker.call(Ipc.CALL_WORKER_STATUS, workerId);
-            return st == null ? -1 : (Integer) st;
-        }
-        List<Worker> all = localWorkers();
-        if (manager != null) {
-            all = new ArrayList<>();
-            for (RemoteWorker r : manager.workers) {
-                all.add(r.proxy);
-            }
-        }
-        if (workerId < 0 || workerId >= all.size()) {
-            LastError.set(ErrorCode.INVALID_PARAMS);
-            return -1;
-        }
-        Worker w = all.get(workerId);
-        if (w.remote != null && w.remote.channel == null) {
-            return WORKER_EXIT;
-        }
-        return w.idle() ? WORKER_IDLE : WORKER_BUSY;
+        return workerOps.status(workerId);
     }
 
     /** The pid of the worker running the caller ({@code $server->worker_pid}). */
@@ -1530,11 +1491,7 @@ public class Server {
 
     /** The id of the worker running the caller, or -1 outside the workers ({@code $server->worker_id}). */
     public int getWorkerId() {
-        if (processWorker != null) {
-            return processWorker.id;
-        }
-        Worker w = currentWorker();
-        return w == null ? -1 : w.id;
+        return workerOps.workerId();
     }
 
     /**
@@ -1591,10 +1548,10 @@ public class Server {
     }
 
     public int getMasterPid() {
-        return (int) ProcessHandle.current().pid();
+        return workerOps.masterPid();
     }
 
-    /** The manager is a role inside this JVM, so its pid is the master's. */
+    /** The manager is a role inside the master JVM, so its pid is the master's. */
     public int getManagerPid() {
         return getMasterPid();
     }
@@ -1632,12 +1589,12 @@ public class Server {
     }
 
     /** Swoole's {@code stats()}, with Swoole's keys; {@code worker_*} keys describe the calling worker. */
-    @SuppressWarnings("unchecked")
     public Map<String, Object> stats() {
-        if (processWorker != null) {
-            Object m = processWorker.call(Ipc.CALL_STATS, null);
-            return m == null ? Map.of() : (Map<String, Object>) m;
-        }
+        return workerOps.stats();
+    }
+
+    /** {@link #stats} of this JVM's server (BASE, THREAD, the PROCESS master). */
+    Map<String, Object> localStats() {
         Map<String, Object> m = new LinkedHashMap<>();
         Worker me = currentWorker();
         int idle = 0, coroutines = 0, peak = 0, concurrency = 0;

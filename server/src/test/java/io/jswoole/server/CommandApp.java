@@ -101,6 +101,8 @@ public final class CommandApp {
                     yield b.toString();
                 }
                 case "stats" -> String.valueOf(srv.stats().get("connection_num"));
+                case "masterpid" -> String.valueOf(srv.getMasterPid());
+                case "coroutines" -> String.valueOf(srv.stats().get("coroutine_num"));
                 case "sleep" -> {
                     Coroutine.sleep(Integer.parseInt(w[1]) / 1000.0);
                     yield "slept";
