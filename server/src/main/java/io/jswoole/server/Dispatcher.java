@@ -5,8 +5,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * THREAD mode's choice of worker for each event ({@code dispatch_mode} and {@code dispatch_func}), run on the
- * reactor thread that owns the connection.
+ * The one place that decides which worker gets an event, for every kind of event and every mode. In BASE mode the
+ * worker is the event loop that owns the connection (or read the datagram); in THREAD and PROCESS mode
+ * {@code dispatch_mode} and {@code dispatch_func} choose, on the reactor thread that owns the connection:
  * <ul>
  * <li>1 round robin, per packet;</li>
  * <li>2 fd modulo (the default): a connection always goes to the same worker;</li>
@@ -27,13 +28,64 @@ final class Dispatcher {
     private final Worker[] workers;
     private final int mode;
     private final DispatchFunction func;
+    /** BASE: each worker is the loop that owns its connections, and no dispatch runs. */
+    private final boolean ownLoop;
     private final AtomicInteger roundRobin = new AtomicInteger();
 
-    Dispatcher(Server server, Worker[] workers, int mode, DispatchFunction func) {
+    Dispatcher(Server server, Worker[] workers, int mode, DispatchFunction func, boolean ownLoop) {
         this.server = server;
         this.workers = workers;
         this.mode = mode;
         this.func = func;
+        this.ownLoop = ownLoop;
+    }
+
+    /**
+     * The worker for a connect, data or close event of {@code c}, or {@link #DISCARD} / {@link #CLOSE}; a
+     * {@code dispatch_func} that throws closes the connection, with one log line.
+     */
+    int forEvent(Connection c, int type, byte[] data) {
+        if (ownLoop) {
+            return c.reactorId;
+        }
+        try {
+            return pick(c, type, data);
+        } catch (RuntimeException e) {
+            io.jswoole.log.Log.error("dispatch failed for fd " + c.fd + ", closing it", e);
+            return CLOSE;
+        }
+    }
+
+    /**
+     * The worker for the close of {@code c}: the one dispatch picks when the close is an event of the application
+     * ({@code closeEvent}), else the one the connection belongs to; never a refusal (the fd must be freed).
+     */
+    int forClose(Connection c, boolean closeEvent) {
+        int w = closeEvent ? forEvent(c, DispatchFunction.TYPE_CLOSE, new byte[0]) : -1;
+        return w >= 0 ? w : home(c);
+    }
+
+    /** The worker for {@code bufferFull} / {@code bufferEmpty} of {@code c}: the one its events went to. */
+    int forBuffer(Connection c) {
+        return ownLoop ? c.reactorId : (c.workerId >= 0 ? c.workerId : c.fd % workers.length);
+    }
+
+    /** The worker of {@code c} outside dispatch (a half-close waiting for its receives): its loop, or fd modulo. */
+    int home(Connection c) {
+        return ownLoop ? c.reactorId : c.fd % workers.length;
+    }
+
+    /** The worker for a datagram from {@code address} read by loop {@code loopId}. */
+    int forPacket(String address, int loopId) {
+        return ownLoop ? loopId : pickForPacket(address);
+    }
+
+    /**
+     * Whether every event of a connection goes to one worker ({@code dispatch_mode} 2, 4, 5 and 8 without a
+     * {@code dispatch_func}): then only that worker can hold its receives.
+     */
+    boolean sticky() {
+        return ownLoop || func == null && (mode == 2 || mode == 4 || mode == 5 || mode == 8);
     }
 
     /** Whether connect and close reach the workers (not in modes 1 and 3 unless {@code enable_unsafe_event}). */
@@ -82,8 +134,7 @@ final class Dispatcher {
         };
     }
 
-    /** The worker for a datagram from {@code address}. */
-    int pickForPacket(String address) {
+    private int pickForPacket(String address) {
         int n = workers.length;
         return switch (mode) {
             case 1, 3 -> ThreadLocalRandom.current().nextInt(n);

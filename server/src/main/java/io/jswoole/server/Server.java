@@ -484,8 +484,9 @@ public class Server {
                             .maxCoroutine(maxCoroutine), this::handle);
                 }
             }
-            dispatcher = new Dispatcher(this, workers, dispatchMode, (DispatchFunction) settings.get("dispatch_func"));
         }
+        dispatcher = new Dispatcher(this, workers, dispatchMode, (DispatchFunction) settings.get("dispatch_func"),
+                mode == Mode.BASE);
         if ((settings.containsKey("task_max_request") || settings.containsKey("task_max_request_grace"))
                 && manager == null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -877,7 +878,7 @@ public class Server {
             c.gate.markConnected();
             return c;
         }
-        int w = route(c, DispatchFunction.TYPE_CONNECT, new byte[0]);
+        int w = dispatcher.forEvent(c, DispatchFunction.TYPE_CONNECT, new byte[0]);
         if (w < 0) {
             c.gate.markConnected();
             if (w == Dispatcher.CLOSE) {
@@ -918,7 +919,7 @@ public class Server {
      */
     private boolean dispatchData(Connection c, byte[] data, WorkerEvent event) {
         requestCount.increment();
-        int w = route(c, DispatchFunction.TYPE_DATA, data);
+        int w = dispatcher.forEvent(c, DispatchFunction.TYPE_DATA, data);
         if (w < 0) {
             if (w == Dispatcher.CLOSE) {
                 c.close(false);
@@ -961,8 +962,7 @@ public class Server {
     private void bufferEvent(Connection c, boolean full) {
         Callbacks.OnBuffer cb = full ? c.port.bufferFullCallback() : c.port.bufferEmptyCallback();
         if (cb != null) {
-            int w = mode == Mode.BASE ? c.reactorId : (c.workerId >= 0 ? c.workerId : c.fd % workers.length);
-            deliver(c, w, new WorkerEvent.Buffer(c.port.index, c.fd, full));
+            deliver(c, dispatcher.forBuffer(c), new WorkerEvent.Buffer(c.port.index, c.fd, full));
         }
     }
 
@@ -1100,10 +1100,7 @@ public class Server {
             table.free(c.fd);
             return;
         }
-        int w = closeEvent ? route(c, DispatchFunction.TYPE_CLOSE, new byte[0]) : c.fd % workers.length;
-        if (w < 0) {
-            w = c.fd % workers.length;
-        }
+        int w = dispatcher.forClose(c, closeEvent);
         int rid = c.closedByServer ? -1 : c.reactorId;
         if (!deliver(c, w, new WorkerEvent.Close(c.port.index, c.fd, rid))) {
             table.free(c.fd);
@@ -1117,11 +1114,8 @@ public class Server {
     void inputShutdown(Connection c) {
         if (manager != null) {
             // the receives may still be in worker JVMs: close once each worker that may hold some has answered
-            int mode = intSetting("dispatch_mode", 2);
-            boolean sticky = settings.get("dispatch_func") == null && (mode == 2 || mode == 4 || mode == 5
-                    || mode == 8);
-            List<Worker> targets = sticky ? List.of(workers[Math.max(0, route(c, DispatchFunction.TYPE_CLOSE,
-                    new byte[0]))]) : List.of(workers);
+            List<Worker> targets = dispatcher.sticky() ? List.of(workers[dispatcher.forClose(c, true)])
+                    : List.of(workers);
             c.halfCloseAcks.set(targets.size());
             for (Worker w : targets) {
                 w.remote.halfClose(c.fd, c.session);
@@ -1132,7 +1126,7 @@ public class Server {
             c.closeAfterOutput(false);
             return;
         }
-        Worker w = workers[mode == Mode.BASE ? c.reactorId : c.fd % workers.length];
+        Worker w = workers[dispatcher.home(c)];
         w.scheduler.go(() -> {
             c.gate.awaitIdle();
             c.closeAfterOutput(false);
@@ -1143,7 +1137,7 @@ public class Server {
     void packet(Port port, Channel ch, byte[] data, String address, int remotePort) {
         totalRecvBytes.add(data.length);
         requestCount.increment();
-        int w = mode == Mode.BASE ? loopIds.getOrDefault(ch.eventLoop(), 0) : dispatcher.pickForPacket(address);
+        int w = dispatcher.forPacket(address, loopIds.getOrDefault(ch.eventLoop(), 0));
         PacketInfo info = new PacketInfo(address, remotePort, port.index, port.port,
                 System.currentTimeMillis() / 1000.0);
         try {
@@ -1151,18 +1145,6 @@ public class Server {
         } catch (SwooleException e) {
             abortCount.increment();
             Log.warning("packet from " + address + " dropped: " + e.getMessage());
-        }
-    }
-
-    private int route(Connection c, int type, byte[] data) {
-        if (mode == Mode.BASE) {
-            return c.reactorId;
-        }
-        try {
-            return dispatcher.pick(c, type, data);
-        } catch (RuntimeException e) {
-            Log.error("dispatch failed for fd " + c.fd + ", closing it", e);
-            return Dispatcher.CLOSE;
         }
     }
 

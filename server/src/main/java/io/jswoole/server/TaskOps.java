@@ -23,8 +23,11 @@ interface TaskOps {
     /** {@code sendMessage} to worker or task worker {@code dst}. */
     boolean sendMessage(Object message, int dst);
 
-    /** Before start, and in the PROCESS master (its task workers are reached from the worker JVMs). */
-    TaskOps NONE = new TaskOps() {
+    /** Before start: no task workers, no workers to message. */
+    TaskOps NONE = new NoTasks();
+
+    /** No task worker to send to from here: before start, and in the PROCESS master. */
+    class NoTasks implements TaskOps {
         @Override
         public Tasks.Sender sender() {
             return null;
@@ -44,7 +47,7 @@ interface TaskOps {
         public boolean sendMessage(Object message, int dst) {
             return LastError.fail(ErrorCode.INVALID_PARAMS);
         }
-    };
+    }
 
     /** BASE and THREAD: task workers (if any) and workers are threads of this JVM. */
     static TaskOps local(Server server, Tasks tasks, List<Worker> all, IntSupplier currentWorker) {
@@ -81,24 +84,9 @@ interface TaskOps {
         };
     }
 
-    /** The PROCESS master: no task of its own; a message goes to a worker JVM through the manager. */
+    /** The PROCESS master: its task workers are reached from the worker JVMs; a message goes through the manager. */
     static TaskOps master(ProcessManager manager) {
-        return new TaskOps() {
-            @Override
-            public Tasks.Sender sender() {
-                return null;
-            }
-
-            @Override
-            public boolean finish(Object result) {
-                return LastError.fail(ErrorCode.WRONG_OPERATION);
-            }
-
-            @Override
-            public boolean isTaskWorker() {
-                return false;
-            }
-
+        return new NoTasks() {
             @Override
             public boolean sendMessage(Object message, int dst) {
                 try {
