@@ -37,6 +37,26 @@ final class HttpProtocol implements PortProtocol {
         this.server = server;
         this.upgrades = upgrades;
         this.remote = new HttpRemote(this);
+        this.local = HttpConnections.local(this);
+        this.connections = local;
+    }
+
+    /** The connections of this JVM's table (BASE, THREAD, the PROCESS master). */
+    private final HttpConnections local;
+    /** What handlers reach: {@link #local}, or the master's from a worker JVM (chosen at start). */
+    private volatile HttpConnections connections;
+
+    HttpConnections local() {
+        return local;
+    }
+
+    HttpConnections connections() {
+        return connections;
+    }
+
+    /** At start: in a worker JVM the connections are the master's. */
+    void inWorkerJvm(boolean workerJvm) {
+        connections = workerJvm ? HttpConnections.remote(server) : local;
     }
 
     @Override

@@ -254,31 +254,16 @@ final class HttpRemote implements PortProtocol.Remote {
     public Object answer(Object question) {
         List<?> q = (List<?>) question;
         int fd = (Integer) q.get(1);
-        HttpConn c = protocol.conn(fd);
+        HttpConnections here = protocol.local();
         return switch ((String) q.get(0)) {
-            case DETACH -> {
-                long seq = (Long) q.get(2);
-                if (c == null) {
-                    yield false;
-                }
-                HttpConn.Flight f = c.inFlight.get(seq);
-                if (f != null) {
-                    f.detached = true; // answered by whoever creates it, not lost with this worker
-                }
-                c.detached.add(new HttpConn.Pending(seq, (Boolean) q.get(3), (Boolean) q.get(4), (Boolean) q.get(5),
-                        (String) q.get(6)));
-                yield true;
-            }
+            case DETACH -> here.detach(fd, new HttpConn.Pending((Long) q.get(2), (Boolean) q.get(3),
+                    (Boolean) q.get(4), (Boolean) q.get(5), (String) q.get(6)));
             case CREATE -> {
-                if (c == null || !c.channel.isActive()) {
-                    yield null;
-                }
-                HttpConn.Pending p = c.detached.poll();
-                yield p == null ? List.of(Out.UNORDERED, true, false, false, "")
-                        : List.of(p.seq(), p.keepAlive(), p.head(), p.http10(), p.acceptEncoding());
+                HttpConn.Pending p = here.create(fd);
+                yield p == null ? null : List.of(p.seq(), p.keepAlive(), p.head(), p.http10(), p.acceptEncoding());
             }
-            case WS_STATUS -> c == null || !c.channel.isActive() ? 0 : c.wsStatus;
-            case WS_CLOSED -> protocol.upgrades() != null && protocol.upgrades().forget(fd);
+            case WS_STATUS -> here.wsStatus(fd);
+            case WS_CLOSED -> here.wsClosed(fd);
             default -> throw new IllegalArgumentException("unknown question " + q);
         };
     }

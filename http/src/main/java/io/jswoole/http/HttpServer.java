@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -177,6 +176,7 @@ public class HttpServer extends Server {
             throw new IllegalStateException("upload_tmp_dir " + cfg.uploadTmpDir() + " cannot be created: " + e, e);
         }
         protocol.configure(cfg);
+        protocol.inWorkerJvm(ProtocolSupport.workerJvm(this));
         return super.start();
     }
 
@@ -195,18 +195,16 @@ public class HttpServer extends Server {
 
     /** The close event of {@code fd} runs: whether it had been an established WebSocket (then forgotten). */
     protected boolean websocketClosed(int fd) {
-        if (ProtocolSupport.inWorkerProcess(this)) {
-            return Boolean.TRUE.equals(ProtocolSupport.call(this, List.of(HttpRemote.WS_CLOSED, fd)));
-        }
-        return protocol.websocket() && protocol.upgrades().forget(fd);
+        return protocol.connections().wsClosed(fd);
+    }
+
+    /** Whether a WebSocket frame for {@code fd} may be pushed from here (from a worker JVM the master checks). */
+    protected boolean mayPush(int fd) {
+        return protocol.connections().mayPush(fd);
     }
 
     /** Swoole's WebSocket status of {@code fd} (0 when it is not an HTTP connection of this server). */
     protected int websocketStatus(int fd) {
-        if (ProtocolSupport.inWorkerProcess(this)) {
-            return ProtocolSupport.call(this, List.of(HttpRemote.WS_STATUS, fd)) instanceof Integer s ? s : 0;
-        }
-        HttpConn c = protocol.conn(fd);
-        return c == null || !c.channel.isActive() ? 0 : c.wsStatus;
+        return protocol.connections().wsStatus(fd);
     }
 }

@@ -74,23 +74,12 @@ public final class Response {
      * connection of {@code server}.
      */
     public static Response create(HttpServer server, int fd) {
-        if (ProtocolSupport.inWorkerProcess(server)) {
-            // the connection and its detached responses live in the master
-            if (!(ProtocolSupport.call(server, List.of(HttpRemote.CREATE, fd)) instanceof List<?> p)) {
-                LastError.fail(ErrorCode.SESSION_NOT_EXIST);
-                return null;
-            }
-            return new Response(server, fd, (Long) p.get(0), (Boolean) p.get(1), (Boolean) p.get(2),
-                    (Boolean) p.get(3), false, (String) p.get(4));
-        }
-        HttpConn c = server.protocol().conn(fd);
-        if (c == null || !c.channel.isActive()) {
+        HttpConn.Pending p = server.protocol().connections().create(fd);
+        if (p == null) {
             LastError.fail(ErrorCode.SESSION_NOT_EXIST);
             return null;
         }
-        HttpConn.Pending p = c.detached.poll();
-        return p == null ? new Response(server, fd, Out.UNORDERED, true, false, false, false, "")
-                : new Response(server, fd, p.seq(), p.keepAlive(), p.head(), p.http10(), false, p.acceptEncoding());
+        return new Response(server, fd, p.seq(), p.keepAlive(), p.head(), p.http10(), false, p.acceptEncoding());
     }
 
     /** The connection's fd. */
@@ -145,7 +134,7 @@ public final class Response {
      * Sets a header sent once per value, in order ({@code Link}, {@code Vary}, ...), as Swoole's {@code header()}
      * does with an array; it replaces what was set under the name before. An empty list removes the header.
      */
-    public boolean header(String name, java.util.List<String> values, boolean format) {
+    public boolean header(String name, List<String> values, boolean format) {
         if (headerSent || finished) {
             return LastError.fail(ErrorCode.WRONG_OPERATION);
         }
@@ -161,8 +150,8 @@ public final class Response {
         return true;
     }
 
-    /** {@link #header(String, java.util.List, boolean)} with the name formatted. */
-    public boolean header(String name, java.util.List<String> values) {
+    /** {@link #header(String, List, boolean)} with the name formatted. */
+    public boolean header(String name, List<String> values) {
         return header(name, values, true);
     }
 
@@ -443,20 +432,11 @@ public final class Response {
         if (finished || detached || headerSent) {
             return LastError.fail(ErrorCode.WRONG_OPERATION);
         }
-        if (ProtocolSupport.inWorkerProcess(server)) {
-            if (!Boolean.TRUE.equals(ProtocolSupport.call(server,
-                    List.of(HttpRemote.DETACH, fd, seq, keepAlive, headRequest, http10, acceptEncoding)))) {
-                return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
-            }
-            detached = true;
-            return true;
-        }
-        HttpConn c = server.protocol().conn(fd);
-        if (c == null) {
+        if (!server.protocol().connections().detach(fd,
+                new HttpConn.Pending(seq, keepAlive, headRequest, http10, acceptEncoding))) {
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
         }
         detached = true;
-        c.detached.add(new HttpConn.Pending(seq, keepAlive, headRequest, http10, acceptEncoding));
         return true;
     }
 

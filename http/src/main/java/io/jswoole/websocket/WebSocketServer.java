@@ -174,8 +174,7 @@ public class WebSocketServer extends HttpServer {
             throw new IllegalArgumentException("a close frame's payload is empty or starts with a code of "
                     + "1000-1003, 1007-1014 or 3000-4999");
         }
-        // in a worker JVM the master checks (a question per push would cost a round trip): see the README
-        if (!ProtocolSupport.inWorkerProcess(this) && !isEstablished(fd)) {
+        if (!mayPush(fd)) {
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
         }
         boolean fin = (flags & WebSocket.FLAG_FIN) != 0;

@@ -52,6 +52,14 @@ public final class ProtocolSupport {
         return server.holdWorker();
     }
 
+    /**
+     * Whether {@code server}, when it starts, runs as a worker JVM of PROCESS mode (its connections then live in the
+     * master); known before {@code start()}, for protocols that choose their implementation once.
+     */
+    public static boolean workerJvm(Server server) {
+        return server.mode() == Mode.PROCESS && ProcessWorker.inWorkerProcess();
+    }
+
     /** Whether this JVM is a worker JVM of PROCESS mode (connections live in the master). */
     public static boolean inWorkerProcess(Server server) {
         return server.processWorker() != null;
