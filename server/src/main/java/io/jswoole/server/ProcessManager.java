@@ -473,7 +473,7 @@ final class ProcessManager {
                 // answered off the reactor: a call such as reload waits for workers. The answer goes to the JVM that
                 // asked, on its own socket, even when frames after a STOP already wait for its replacement
                 // (shutdown() called in a worker is answered while the workers are being stopped)
-                CompletableFuture.supplyAsync(() -> answer(op, args), calls)
+                CompletableFuture.supplyAsync(() -> answer(w, op, args), calls)
                         .whenComplete((v, err) -> ch.writeAndFlush(Unpooled.wrappedBuffer(Ipc.frame(Ipc.REPLY,
                                 out -> {
                                     out.writeLong(id);
@@ -534,8 +534,8 @@ final class ProcessManager {
         }
     }
 
-    /** Answers a worker JVM's question (see {@link ProcessWorker#call}). */
-    Object answer(byte op, Object args) {
+    /** Answers a question of worker JVM {@code w} (see {@link ProcessWorker#call}). */
+    Object answer(RemoteWorker w, byte op, Object args) {
         return switch (op) {
             case Ipc.CALL_EXISTS -> server.exists((Integer) args);
             case Ipc.CALL_INFO -> server.getClientInfo((Integer) args).map(ClientInfo::toMap).orElse(null);
@@ -543,7 +543,7 @@ final class ProcessManager {
                 List<?> a = (List<?>) args;
                 yield server.getClientList((Integer) a.get(0), (Integer) a.get(1));
             }
-            case Ipc.CALL_STATS -> server.stats();
+            case Ipc.CALL_STATS -> server.localStats(w.proxy); // its worker_* figures, as the master counts them
             case Ipc.CALL_HEARTBEAT -> server.heartbeat((Boolean) args);
             case Ipc.CALL_SHUTDOWN -> server.shutdown();
             case Ipc.CALL_CONNECTIONS -> new ArrayList<>(server.connections());

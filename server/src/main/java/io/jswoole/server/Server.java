@@ -1577,14 +1577,18 @@ public class Server {
 
     /** {@link #stats} of this JVM's server (BASE, THREAD, the PROCESS master). */
     Map<String, Object> localStats() {
+        return localStats(currentWorker());
+    }
+
+    /** {@link #stats} with the {@code worker_*} figures of {@code me} (none: null). */
+    Map<String, Object> localStats(Worker me) {
         Map<String, Object> m = new LinkedHashMap<>();
-        Worker me = currentWorker();
         int idle = 0, coroutines = 0, peak = 0, concurrency = 0;
         for (Worker w : workers) {
             idle += w.idle() ? 1 : 0;
             concurrency += w.concurrency.get();
         }
-        if (me != null) {
+        if (me != null && me.scheduler != null) { // a worker JVM counts its own coroutines
             coroutines = me.scheduler.coroutineNum();
             peak = me.scheduler.coroutinePeak();
         }

@@ -103,6 +103,7 @@ public final class CommandApp {
                 case "stats" -> String.valueOf(srv.stats().get("connection_num"));
                 case "masterpid" -> String.valueOf(srv.getMasterPid());
                 case "coroutines" -> String.valueOf(srv.stats().get("coroutine_num"));
+                case "dispatched" -> String.valueOf(srv.stats().get("worker_dispatch_count"));
                 case "sleep" -> {
                     Coroutine.sleep(Integer.parseInt(w[1]) / 1000.0);
                     yield "slept";

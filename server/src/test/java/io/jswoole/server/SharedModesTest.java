@@ -131,13 +131,18 @@ class SharedModesTest {
         }
     }
 
-    /** From any worker, the master is this JVM (in PROCESS mode too) and stats() counts the caller's coroutines. */
+    /**
+     * From any worker, the master is this JVM (in PROCESS mode too), and stats() counts the caller's coroutines and
+     * the events dispatched to its worker.
+     */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(Mode.class)
     void aWorkerSeesTheMastersPidAndItsOwnCoroutines(Mode mode) throws Exception {
         try (Running r = Running.start(start(mode, Map.of())); Client c = new Client(r.port())) {
             assertThat(c.ask("masterpid")).isEqualTo(Long.toString(ProcessHandle.current().pid()));
             assertThat(Integer.parseInt(c.ask("coroutines"))).as("the handler's own coroutine at least")
+                    .isPositive();
+            assertThat(Long.parseLong(c.ask("dispatched"))).as("events dispatched to the caller's worker")
                     .isPositive();
         }
     }
