@@ -63,10 +63,13 @@ public final class CommandApp {
                     srv.close(fd);
                     yield null;
                 }
-                case "flood" -> { // N tasks at once to any task worker: "ok=N failed=M pids=K" once all answered
+                case "flood" -> { // N tasks at once to any task worker: "ok=N failed=M pids=K refused=R" once all
+                    // answered (failed: the callback got no result, as when "its task worker died"; refused: task()
+                    // returned -1)
                     int n = Integer.parseInt(w[1]);
                     var ok = new java.util.concurrent.atomic.AtomicInteger();
                     var failed = new java.util.concurrent.atomic.AtomicInteger();
+                    var refused = new java.util.concurrent.atomic.AtomicInteger();
                     var pids = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
                     var all = new java.util.concurrent.CountDownLatch(n);
                     for (int i = 0; i < n; i++) {
@@ -81,6 +84,7 @@ public final class CommandApp {
                         });
                         if (id < 0) {
                             failed.incrementAndGet();
+                            refused.incrementAndGet();
                             all.countDown();
                         }
                     }
@@ -89,7 +93,7 @@ public final class CommandApp {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                    yield "ok=" + ok + " failed=" + failed + " pids=" + pids.size();
+                    yield "ok=" + ok + " failed=" + failed + " pids=" + pids.size() + " refused=" + refused;
                 }
                 case "closes" -> { // closes FD [reset]: the answer and error of each close asked
                     int other = Integer.parseInt(w[1]);
