@@ -325,7 +325,8 @@ public final class Response {
         }
         Log.warning("the length of data [" + length + "] exceeds the output buffer size [" + limit + "] (fd " + fd
                 + "): use sendfile, chunked transfer (write) or a larger buffer_output_size");
-        return LastError.fail(ErrorCode.DATA_LENGTH_TOO_LARGE) || true;
+        LastError.set(ErrorCode.DATA_LENGTH_TOO_LARGE);
+        return true;
     }
 
     /** The encoding {@code http_compression} applies to a whole body of {@code length} bytes, or null. */

@@ -299,13 +299,7 @@ final class ProcessWorker implements EventSite {
 
     /** Work an event left behind ({@link Server#holdWorker}): this JVM does not exit before it is released. */
     Runnable hold() {
-        pending.incrementAndGet();
-        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
-        return () -> {
-            if (released.compareAndSet(false, true)) {
-                pending.decrementAndGet();
-            }
-        };
+        return WorkerOps.held(pending);
     }
 
     /** A task that arrived after task_max_request was reached, returned unstarted for the master to route again. */

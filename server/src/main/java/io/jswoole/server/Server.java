@@ -1482,20 +1482,7 @@ public class Server {
      * and dispatch modes 3 and 10 count it.
      */
     Runnable holdWorker() {
-        if (processWorker != null) {
-            return processWorker.hold();
-        }
-        Worker w = currentWorker();
-        if (w == null) {
-            return () -> { };
-        }
-        w.concurrency.incrementAndGet();
-        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
-        return () -> {
-            if (released.compareAndSet(false, true)) {
-                w.concurrency.decrementAndGet();
-            }
-        };
+        return workerOps.hold();
     }
 
     /** No event handed to a worker (a thread or a worker JVM) is still running or waiting to run. */

@@ -30,6 +30,23 @@ interface WorkerOps {
 
     Map<String, Object> stats();
 
+    /**
+     * Keeps the caller's worker busy, as with an event in flight, until the returned action runs (once); see
+     * {@link Server#holdWorker}.
+     */
+    Runnable hold();
+
+    /** Counts one more on {@code busy}, and one less when the returned action first runs. */
+    static Runnable held(java.util.concurrent.atomic.AtomicInteger busy) {
+        busy.incrementAndGet();
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                busy.decrementAndGet();
+            }
+        };
+    }
+
     WorkerOps NOT_STARTED = new WorkerOps() {
         @Override
         public int workerId() {
@@ -70,6 +87,11 @@ interface WorkerOps {
         @Override
         public Map<String, Object> stats() {
             return Map.of();
+        }
+
+        @Override
+        public Runnable hold() {
+            return () -> { };
         }
     };
 
@@ -178,6 +200,11 @@ interface WorkerOps {
             }
 
             @Override
+            public Runnable hold() {
+                return link.hold();
+            }
+
+            @Override
             public int masterPid() {
                 String pid = System.getenv(ProcessManager.ENV_MASTER_PID);
                 return pid == null ? -1 : Integer.parseInt(pid);
@@ -230,6 +257,12 @@ interface WorkerOps {
         @Override
         public Map<String, Object> stats() {
             return server.localStats();
+        }
+
+        @Override
+        public Runnable hold() {
+            Worker w = server.currentWorker();
+            return w == null ? () -> { } : held(w.concurrency);
         }
     }
 }
