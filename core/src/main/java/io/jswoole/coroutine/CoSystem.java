@@ -66,6 +66,9 @@ public final class CoSystem {
             w.wake(Waiter.OK);
         });
         int r = Coroutine.await(w, Channel.nanos(timeout));
+        // As in Swoole, a blocking call always lets the others run: a task that finished before this coroutine
+        // parked would otherwise go on without yielding, ahead of a parent waiting for its first wait
+        Thread.yield();
         if (r != Waiter.OK) {
             f.cancel(true);
             throw r == Waiter.CANCELED ? new SwooleException(ErrorCode.CO_CANCELED, "canceled")
