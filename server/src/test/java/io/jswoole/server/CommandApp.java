@@ -63,9 +63,10 @@ public final class CommandApp {
                     srv.close(fd);
                     yield null;
                 }
-                case "flood" -> { // N tasks at once to any task worker: "ok=N failed=M pids=K refused=R" once all
-                    // answered (failed: the callback got no result, as when "its task worker died"; refused: task()
-                    // returned -1)
+                case "flood" -> { // N tasks at once to any task worker: "ok=N failed=M pids=K refused=R pending=P
+                    // ms=T" once all answered or after 120 s (failed: the callback got no result, as when "its task
+                    // worker died"; refused: task() returned -1; pending: no answer yet, so slow rather than lost)
+                    long t0 = System.nanoTime();
                     int n = Integer.parseInt(w[1]);
                     var ok = new java.util.concurrent.atomic.AtomicInteger();
                     var failed = new java.util.concurrent.atomic.AtomicInteger();
@@ -93,7 +94,8 @@ public final class CommandApp {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                    yield "ok=" + ok + " failed=" + failed + " pids=" + pids.size() + " refused=" + refused;
+                    yield "ok=" + ok + " failed=" + failed + " pids=" + pids.size() + " refused=" + refused
+                            + " pending=" + all.getCount() + " ms=" + (System.nanoTime() - t0) / 1_000_000;
                 }
                 case "closes" -> { // closes FD [reset]: the answer and error of each close asked
                     int other = Integer.parseInt(w[1]);
