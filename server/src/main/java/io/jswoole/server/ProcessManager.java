@@ -272,10 +272,9 @@ final class ProcessManager {
 
     /** The archives' path without the worker id, or null when workers get none (see {@link #sharedArchive}). */
     private String findArchivePrefix(List<String> jvmArgs) {
-        Map<String, Object> s = server.setting();
         boolean directories = java.util.Arrays.stream(System.getProperty("java.class.path").split(
                 java.io.File.pathSeparator)).anyMatch(e -> Files.isDirectory(Path.of(e)));
-        if (directories || s.containsKey("chroot") || s.containsKey("user") || s.containsKey("group")
+        if (directories || server.config().isolated()
                 || jvmArgs.stream().anyMatch(a -> a.startsWith("-Xshare") || a.contains("SharedArchiveFile")
                         || a.contains("FlightRecord"))) {
             return null;

@@ -104,8 +104,8 @@ final class ProcessWorker implements EventSite {
     void run() throws IOException {
         link.connect(System.getenv(ProcessManager.ENV_SOCKET), this::frame);
         try {
-            Privileges.apply((String) server.setting().get("chroot"), (String) server.setting().get("user"),
-                    (String) server.setting().get("group"));
+            ServerConfig cfg = server.config();
+            Privileges.apply(cfg.chroot(), cfg.user(), cfg.group());
         } catch (RuntimeException e) {
             Log.error("worker #" + id + ": cannot drop privileges: " + e.getMessage());
             Runtime.getRuntime().halt(1);

@@ -40,7 +40,7 @@ final class Reactor {
     static void bind(Server server, Port port, EventLoopGroup group, boolean reusePortPerLoop,
             List<Channel> listeners, Map<Integer, List<Channel>> datagrams) {
         int defer = port.setting("tcp_defer_accept", 0);
-        boolean reuse = server.boolSetting("enable_reuse_port", false);
+        boolean reuse = server.config().enableReusePort();
         if ((defer > 0 || reuse) && !Transport.EPOLL) {
             throw new IllegalStateException((defer > 0 ? "tcp_defer_accept" : "enable_reuse_port")
                     + " needs the epoll transport (Linux)");
@@ -105,7 +105,7 @@ final class Reactor {
         b.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                 // Netty turns writable again when pending < low: low + 1 means "drained to buffer_low_watermark"
                 new WriteBufferWaterMark(port.lowWatermark + 1, port.lowWatermark + 2));
-        if (server.boolSetting("enable_delay_receive", false)) {
+        if (server.config().enableDelayReceive()) {
             b.childOption(ChannelOption.AUTO_READ, false);
         }
         Long rcv = port.setting("kernel_socket_recv_buffer_size", null);

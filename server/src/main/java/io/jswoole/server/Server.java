@@ -83,6 +83,8 @@ public class Server {
     private ProcessWorker processWorker;
 
     private volatile boolean started;
+    /** The settings of this start, typed and checked; null before it. */
+    private ServerConfig config;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch ready = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -400,51 +402,40 @@ public class Server {
             }
             started = true;
         }
-        validateCallbacks();
-        if (boolSetting("daemonize", false) && !Daemon.detached() && !ProcessWorker.inWorkerProcess()) {
-            Daemon.relaunch(entryClass, entryArgs, (String) settings.get("log_file"));
+        ServerConfig cfg;
+        try {
+            cfg = ServerConfig.of(mode, settings);
+            validateCallbacks(cfg);
+            if (cfg.isolated() && !ProcessWorker.inWorkerProcess()) {
+                Privileges.validate(cfg.chroot(), cfg.user(), cfg.group());
+            }
+        } catch (RuntimeException e) {
+            stopped.countDown();
+            throw e;
         }
-        configureLog();
+        config = cfg;
+        if (cfg.daemonize() && !Daemon.detached() && !ProcessWorker.inWorkerProcess()) {
+            Daemon.relaunch(entryClass, entryArgs, cfg.logFile());
+        }
+        Logging.configure(cfg.logFile() == null ? null : Path.of(cfg.logFile()), cfg.logLevel(), cfg.logRotation());
         io.jswoole.memory.SharedMemory.seal(); // tables exist before start(), as in Swoole: workers attach to them
+        deliverConnectClose = Dispatcher.deliversConnectClose(cfg.dispatchMode(), cfg.enableUnsafeEvent());
+        discardTimeoutRequest = cfg.discardTimeoutRequest();
         if (mode == Mode.PROCESS && ProcessWorker.inWorkerProcess()) {
-            runWorkerProcess();
+            runWorkerProcess(cfg);
             return true;
         }
-        int heartbeatInterval = intSetting("heartbeat_check_interval", 0);
         for (Port p : ports) {
-            p.resolve(heartbeatInterval);
+            p.resolve(cfg.heartbeatCheckInterval());
         }
-        boolean sendYield = boolSetting("send_yield", false);
-        long sendTimeoutNanos = (long) (((Double) settings.getOrDefault("send_timeout", 0.0)) * 1e9);
-        long bufferOutputSize = (Long) settings.getOrDefault("buffer_output_size", (long) Integer.MAX_VALUE);
-        if (sendYield && mode == Mode.THREAD && intSetting("dispatch_mode", 2) != 2
-                && intSetting("dispatch_mode", 2) != 4) {
-            throw new IllegalArgumentException("setting 'send_yield' needs dispatch_mode 2 or 4, as in Swoole");
-        }
-        int cpus = Runtime.getRuntime().availableProcessors();
-        int workerNum = intSetting("worker_num", cpus);
-        if (workerNum == 0) {
-            workerNum = cpus;
-        }
-        int dispatchMode = intSetting("dispatch_mode", 2);
-        deliverConnectClose = Dispatcher.deliversConnectClose(dispatchMode,
-                boolSetting("enable_unsafe_event", false));
-        int taskWorkerNum = intSetting("task_worker_num", 0);
-        boolean taskCoroutine = boolSetting("task_enable_coroutine", false);
-        boolean taskObject = taskCoroutine || boolSetting("task_use_object", false);
-        if (taskWorkerNum > 0 && (taskObject ? onTaskObject == null : onTask == null)) {
-            stopped.countDown();
-            throw new IllegalStateException("task_worker_num is " + taskWorkerNum + ": onTask is required"
-                    + (taskObject ? ", taking a Task (task_enable_coroutine / task_use_object)" : ""));
-        }
-        discardTimeoutRequest = boolSetting("discard_timeout_request", false);
-        table = new ConnectionTable(intSetting("start_session_id", 1),
-                intSetting("max_conn", Connection.MAX_FD - 1));
+        int workerNum = cfg.workerNum();
+        int taskWorkerNum = cfg.taskWorkerNum();
+        table = new ConnectionTable(cfg.startSessionId(), cfg.maxConn());
         idleScanner = new IdleScanner(ports, table);
-        conns = new LocalConnections(this, table, ports, datagramChannels, idleScanner, bufferOutputSize, sendYield,
-                sendTimeoutNanos, totalSendBytes);
-        boolean coroutines = boolSetting("enable_coroutine", true);
-        int maxCoroutine = intSetting("max_coroutine", 100_000);
+        conns = new LocalConnections(this, table, ports, datagramChannels, idleScanner, cfg.bufferOutputSize(),
+                cfg.sendYield(), cfg.sendTimeoutNanos(), totalSendBytes);
+        boolean coroutines = cfg.enableCoroutine();
+        int maxCoroutine = cfg.maxCoroutine();
         workers = new Worker[workerNum];
         if (mode == Mode.BASE) {
             group = Transport.group(workerNum, "jswoole-worker");
@@ -457,15 +448,10 @@ public class Server {
                 i++;
             }
         } else {
-            int reactorNum = intSetting("reactor_num", Math.min(cpus, 8));
             if (mode == Mode.PROCESS) {
-                manager = new ProcessManager(this, workerNum, taskWorkerNum, intSetting("task_ipc_mode", 1),
-                        intSetting("max_wait_time", 3));
+                manager = new ProcessManager(this, workerNum, taskWorkerNum, cfg.taskIpcMode(), cfg.maxWaitTime());
             }
-            if (reactorNum == 0) {
-                reactorNum = cpus;
-            }
-            group = Transport.group(reactorNum, "jswoole-reactor");
+            group = Transport.group(cfg.reactorNum(), "jswoole-reactor");
             int i = 0;
             for (var exec : group) {
                 loopIds.put((EventLoop) exec, i++);
@@ -485,43 +471,17 @@ public class Server {
                 }
             }
         }
-        dispatcher = new Dispatcher(this, workers, dispatchMode, (DispatchFunction) settings.get("dispatch_func"),
-                mode == Mode.BASE);
-        if ((settings.containsKey("task_max_request") || settings.containsKey("task_max_request_grace"))
-                && manager == null) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            stopped.countDown();
-            throw new IllegalArgumentException("setting 'task_max_request' recycles task worker JVMs: it needs "
-                    + "Mode.PROCESS (the task workers of BASE and THREAD mode are threads of this JVM)");
-        }
-        boolean isolated = settings.containsKey("user") || settings.containsKey("group")
-                || settings.containsKey("chroot");
-        if (isolated && manager == null) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            stopped.countDown();
-            throw new IllegalArgumentException("settings 'user', 'group' and 'chroot' apply to worker JVMs: they "
-                    + "need Mode.PROCESS (the workers of BASE and THREAD mode are threads of this JVM)");
-        }
-        if (isolated) {
-            try {
-                Privileges.validate((String) settings.get("chroot"), (String) settings.get("user"),
-                        (String) settings.get("group"));
-            } catch (IllegalArgumentException e) {
-                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-                stopped.countDown();
-                throw e;
-            }
-        }
+        dispatcher = new Dispatcher(this, workers, cfg.dispatchMode(), cfg.dispatchFunc(), mode == Mode.BASE);
         if (taskWorkerNum > 0 && manager == null) {
-            tasks = new Tasks(this, taskWorkerNum, workerNum, intSetting("task_ipc_mode", 1), taskCoroutine,
-                    taskObject, maxCoroutine, taskQueueLimit);
+            tasks = new Tasks(this, taskWorkerNum, workerNum, cfg.taskIpcMode(), cfg.taskEnableCoroutine(),
+                    cfg.taskObject(), maxCoroutine, taskQueueLimit);
         }
         taskOps = manager != null ? TaskOps.master(manager)
                 : TaskOps.local(this, tasks, localWorkers(), this::getWorkerId);
         workerOps = manager != null ? WorkerOps.master(this, manager) : WorkerOps.oneJvm(this, localWorkers());
         try {
             for (Port p : ports) {
-                Reactor.bind(this, p, group, mode == Mode.BASE && boolSetting("enable_reuse_port", false),
+                Reactor.bind(this, p, group, mode == Mode.BASE && cfg.enableReusePort(),
                         listeners, datagramChannels);
             }
         } catch (RuntimeException e) {
@@ -547,7 +507,7 @@ public class Server {
             }
         }
         startTime = System.currentTimeMillis() / 1000;
-        idleScanner.start(heartbeatInterval);
+        idleScanner.start(cfg.heartbeatCheckInterval());
         writePidFile();
         Signals.register(this, manager != null && taskWorkerNum > 0);
         Log.info("server started: " + mode + " mode, " + workerNum + " workers, " + Transport.name() + ", "
@@ -569,11 +529,10 @@ public class Server {
     }
 
     /** This JVM is a worker of PROCESS mode: serve the master's events until it says STOP (then the JVM exits). */
-    private void runWorkerProcess() {
+    private void runWorkerProcess(ServerConfig cfg) {
         int id = ProcessWorker.workerIdFromEnv();
         boolean taskRole = ProcessWorker.inTaskProcess();
-        boolean coroutines = taskRole ? boolSetting("task_enable_coroutine", false)
-                : boolSetting("enable_coroutine", true);
+        boolean coroutines = taskRole ? cfg.taskEnableCoroutine() : cfg.enableCoroutine();
         // one thread reads and writes the master's socket; it carries the coroutines too, unless they are off
         // (then callbacks run on a thread of their own and may wait for the master without stopping the link)
         String name = "jswoole-worker-" + id;
@@ -587,19 +546,15 @@ public class Server {
         }
         Scheduler scheduler = (coroutines ? Scheduler.on(name, link) : Scheduler.serial(name))
                 .enableCoroutine(coroutines)
-                .maxCoroutine(intSetting("max_coroutine", 100_000));
-        int dispatchMode = intSetting("dispatch_mode", 2);
-        deliverConnectClose = Dispatcher.deliversConnectClose(dispatchMode, boolSetting("enable_unsafe_event", false));
-        discardTimeoutRequest = boolSetting("discard_timeout_request", false);
-        int maxRequest = intSetting(taskRole ? "task_max_request" : "max_request", 0);
-        int grace = intSetting(taskRole ? "task_max_request_grace" : "max_request_grace",
-                maxRequest > 10 ? maxRequest / 2 : 0);
+                .maxCoroutine(cfg.maxCoroutine());
+        int maxRequest = taskRole ? cfg.taskMaxRequest() : cfg.maxRequest();
+        int grace = taskRole ? cfg.taskMaxRequestGrace() : cfg.maxRequestGrace();
         long limit = maxRequest <= 0 ? 0 : maxRequest + (grace > 0 ? java.util.concurrent.ThreadLocalRandom.current()
                 .nextInt(grace + 1) : 0);
         // reload_async=false: a worker told to stop does not wait for its running coroutines
-        long maxWait = boolSetting("reload_async", true) ? TimeUnit.SECONDS.toNanos(intSetting("max_wait_time", 3)) : 0;
+        long maxWait = cfg.reloadAsync() ? TimeUnit.SECONDS.toNanos(cfg.maxWaitTime()) : 0;
         processWorker = new ProcessWorker(this, id, link, scheduler, deliverConnectClose, limit, maxWait, taskRole,
-                boolSetting("task_enable_coroutine", false) || boolSetting("task_use_object", false));
+                cfg.taskObject());
         conns = new WorkerJvmConnections(processWorker);
         taskOps = TaskOps.workerJvm(processWorker);
         workerOps = WorkerOps.workerJvm(processWorker, scheduler);
@@ -649,7 +604,11 @@ public class Server {
         }
     }
 
-    private void validateCallbacks() {
+    private void validateCallbacks(ServerConfig cfg) {
+        if (cfg.taskWorkerNum() > 0 && (cfg.taskObject() ? onTaskObject == null : onTask == null)) {
+            throw new IllegalStateException("task_worker_num is " + cfg.taskWorkerNum() + ": onTask is required"
+                    + (cfg.taskObject() ? ", taking a Task (task_enable_coroutine / task_use_object)" : ""));
+        }
         if (mode == Mode.PROCESS) {
             long protocols = ports.stream().map(p -> p.protocol).filter(java.util.Objects::nonNull).distinct().count();
             for (Port p : ports) {
@@ -675,14 +634,8 @@ public class Server {
         }
     }
 
-    private void configureLog() {
-        String file = (String) settings.get("log_file");
-        Logging.configure(file == null ? null : Path.of(file), intSetting("log_level", Log.INFO),
-                intSetting("log_rotation", Log.ROTATION_SINGLE));
-    }
-
     private void writePidFile() {
-        String f = (String) settings.get("pid_file");
+        String f = config.pidFile();
         if (f == null) {
             return;
         }
@@ -751,7 +704,7 @@ public class Server {
             }
             // drain: nothing new is read, what the workers were given finishes (at most max_wait_time) and its
             // answers are queued; then every connection closes after its output
-            long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(intSetting("max_wait_time", 3));
+            long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.maxWaitTime());
             for (Connection c : table.all()) {
                 if (c.channel != null) {
                     c.stopReading();
@@ -861,7 +814,7 @@ public class Server {
         int fd = table.allocate();
         if (fd < 0) {
             abortCount.increment();
-            Log.warning("max_conn (" + intSetting("max_conn", 0) + ") reached: refusing the connection from "
+            Log.warning("max_conn (" + config.maxConn() + ") reached: refusing the connection from "
                     + ch.remoteAddress());
             return null;
         }
@@ -1620,13 +1573,8 @@ public class Server {
         return s;
     }
 
-    int intSetting(String key, int fallback) {
-        Object v = settings.get(key);
-        return v == null ? fallback : (Integer) v;
-    }
-
-    boolean boolSetting(String key, boolean fallback) {
-        Object v = settings.get(key);
-        return v == null ? fallback : (Boolean) v;
+    /** The settings of this start (null before it). */
+    ServerConfig config() {
+        return config;
     }
 }
