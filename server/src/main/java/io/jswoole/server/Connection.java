@@ -221,7 +221,7 @@ final class Connection {
             lastSendNanos = System.nanoTime();
         }
         if (outputFull) {
-            port.server.outputDrained(this);
+            port.server.intake().outputDrained(this);
         }
     }
 

@@ -31,6 +31,12 @@ interface ConnectionOps {
 
     List<Integer> heartbeat(boolean closeIdle);
 
+    /**
+     * A port protocol's message for {@code fd} (a ByteBuf or what the port's encoders take; ownership passes), queued
+     * behind what was sent before; false, and the message released, when the connection is gone.
+     */
+    boolean write(int fd, Object message);
+
     /** {@code pause}, {@code resume} (and {@code confirm}), {@code protect} and its undoing. */
     enum Control { PAUSE, RESUME, PROTECT, UNPROTECT }
 
@@ -88,6 +94,12 @@ interface ConnectionOps {
         @Override
         public List<Integer> heartbeat(boolean closeIdle) {
             return List.of();
+        }
+
+        @Override
+        public boolean write(int fd, Object message) {
+            io.netty.util.ReferenceCountUtil.release(message);
+            return noSuchSession();
         }
     };
 }

@@ -9,11 +9,11 @@ import java.net.InetSocketAddress;
 
 /** The reactor side of a datagram port (UDP, UDP6, UNIX_DGRAM): one packet event per datagram. */
 final class DatagramHandler extends ChannelInboundHandlerAdapter {
-    private final Server server;
+    private final Intake intake;
     private final Port port;
 
-    DatagramHandler(Server server, Port port) {
-        this.server = server;
+    DatagramHandler(Intake intake, Port port) {
+        this.intake = intake;
         this.port = port;
     }
 
@@ -37,7 +37,7 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter {
             }
             byte[] data = new byte[content.readableBytes()];
             content.readBytes(data);
-            server.packet(port, ctx.channel(), data, address, remotePort);
+            intake.packet(port, ctx.channel(), data, address, remotePort);
         } finally {
             io.netty.util.ReferenceCountUtil.release(msg);
         }

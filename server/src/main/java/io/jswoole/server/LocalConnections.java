@@ -62,7 +62,7 @@ final class LocalConnections implements ConnectionOps {
         }
         if (!c.outputFull && c.queuedBytes() >= c.port.highWatermark) {
             c.outputFull = true;
-            server.outputFull(c);
+            server.intake().outputFull(c);
         }
         sentBytes.add(data.length);
         Worker me = server.currentWorker();
@@ -183,5 +183,15 @@ final class LocalConnections implements ConnectionOps {
     @Override
     public List<Integer> heartbeat(boolean closeIdle) {
         return idleScanner == null ? List.of() : idleScanner.scan(closeIdle);
+    }
+
+    @Override
+    public boolean write(int fd, Object message) {
+        Connection c = table.get(fd);
+        if (c == null || c.closed || c.closedByServer) {
+            io.netty.util.ReferenceCountUtil.release(message);
+            return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
+        }
+        return c.send(message) || LastError.fail(ErrorCode.SESSION_CLOSED);
     }
 }

@@ -60,6 +60,8 @@ final class ProcessManager {
     /** Event workers have ids {@code [0, workerNum)}; task workers follow them. */
     final int workerNum;
     private final TaskRouting taskRouting;
+    /** What the workers' connection frames and questions do; set by the server before {@link #start}. */
+    MasterCommands commands;
 
     ProcessManager(Server server, int workerNum, int taskWorkerNum, int taskIpcMode, int maxWaitSeconds) {
         this.server = server;
@@ -407,64 +409,15 @@ final class ProcessManager {
             } // else its frame never reached the process: it waits in the queue for the replacement
         }
         w.proxy.concurrency.set(w.tasksInFlight.size());
-        for (Map.Entry<Integer, Long> e : w.pendingCloses.entrySet()) {
-            server.closeHandled(e.getKey(), e.getValue());
-        }
-        w.pendingCloses.clear();
-        if (w.id < workerNum) {
-            server.protocolWorkerLost(w.id);
-        }
+        commands.workerLost(w, w.id < workerNum);
     }
 
     /** A frame from worker {@code w}'s JVM, read from {@code ch}. */
     private void command(RemoteWorker w, Channel ch, byte type, FrameInput in) throws IOException {
+        if (commands.frame(w, type, in)) {
+            return;
+        }
         switch (type) {
-            case Ipc.SEND -> {
-                int fd = in.readInt();
-                long session = in.readLong();
-                server.sendFromWorker(w.proxy, fd, session, Ipc.bytes(in));
-            }
-            case Ipc.CLOSE_FD -> {
-                int fd = in.readInt();
-                long session = in.readLong();
-                if (server.sessionIs(fd, session)) {
-                    server.close(fd, in.readBoolean());
-                }
-            }
-            case Ipc.WRITE -> {
-                int port = in.readShort();
-                int fd = in.readInt();
-                long session = in.readLong();
-                server.writeFromWorker(port, fd, session, in);
-            }
-            case Ipc.SENDTO -> {
-                String ip = Ipc.str(in);
-                int port = in.readInt();
-                int sock = in.readInt();
-                server.sendto(ip, port, Ipc.bytes(in), sock);
-            }
-            case Ipc.CONTROL -> {
-                byte op = in.readByte();
-                int fd = in.readInt();
-                long session = in.readLong();
-                if (server.sessionIs(fd, session)) {
-                    switch (op) {
-                        case Ipc.OP_PAUSE -> server.pause(fd);
-                        case Ipc.OP_RESUME -> server.resume(fd);
-                        case Ipc.OP_PROTECT -> server.protect(fd, true);
-                        case Ipc.OP_UNPROTECT -> server.protect(fd, false);
-                        default -> throw new IOException("unknown control op " + op);
-                    }
-                }
-            }
-            case Ipc.BIND -> {
-                int fd = in.readInt();
-                long session = in.readLong();
-                long uid = in.readLong();
-                if (server.sessionIs(fd, session)) {
-                    server.bind(fd, uid);
-                }
-            }
             case Ipc.CALL -> {
                 long id = in.readLong();
                 byte op = in.readByte();
@@ -472,22 +425,12 @@ final class ProcessManager {
                 // answered off the reactor: a call such as reload waits for workers. The answer goes to the JVM that
                 // asked, on its own socket, even when frames after a STOP already wait for its replacement
                 // (shutdown() called in a worker is answered while the workers are being stopped)
-                CompletableFuture.supplyAsync(() -> answer(w, op, args), calls)
+                CompletableFuture.supplyAsync(() -> commands.answer(w, op, args), calls)
                         .whenComplete((v, err) -> ch.writeAndFlush(Unpooled.wrappedBuffer(Ipc.frame(Ipc.REPLY,
                                 out -> {
                                     out.writeLong(id);
                                     Values.write(out, err == null ? v : Map.of("error", String.valueOf(err)));
                                 }))));
-            }
-            case Ipc.CLOSED -> {
-                int fd = in.readInt();
-                long session = in.readLong();
-                w.pendingCloses.remove(fd, session);
-                server.closeHandled(fd, session);
-            }
-            case Ipc.HALF_CLOSED -> {
-                int fd = in.readInt();
-                server.halfCloseDone(fd, in.readLong());
             }
             case Ipc.TASK -> {
                 int dst = in.readInt();
@@ -531,28 +474,6 @@ final class ProcessManager {
             }
             default -> throw new IOException("unknown frame type " + type + " from worker #" + w.id);
         }
-    }
-
-    /** Answers a question of worker JVM {@code w} (see {@link ProcessWorker#call}). */
-    Object answer(RemoteWorker w, byte op, Object args) {
-        return switch (op) {
-            case Ipc.CALL_EXISTS -> server.exists((Integer) args);
-            case Ipc.CALL_INFO -> server.getClientInfo((Integer) args).map(ClientInfo::toMap).orElse(null);
-            case Ipc.CALL_LIST -> {
-                List<?> a = (List<?>) args;
-                yield server.getClientList((Integer) a.get(0), (Integer) a.get(1));
-            }
-            case Ipc.CALL_STATS -> server.localStats(w.proxy); // its worker_* figures, as the master counts them
-            case Ipc.CALL_HEARTBEAT -> server.heartbeat((Boolean) args);
-            case Ipc.CALL_SHUTDOWN -> server.shutdown();
-            case Ipc.CALL_CONNECTIONS -> new ArrayList<>(server.connections());
-            case Ipc.CALL_RELOAD -> server.reload();
-            case Ipc.CALL_RETIRE, Ipc.CALL_STOP_WORKER -> server.stop((Integer) args);
-            case Ipc.CALL_WORKER_PID -> server.getWorkerPid((Integer) args);
-            case Ipc.CALL_WORKER_STATUS -> server.getWorkerStatus((Integer) args);
-            case Ipc.CALL_PROTOCOL -> server.protocolPort().protocol.remote().answer(args);
-            default -> throw new IllegalArgumentException("unknown call " + op);
-        };
     }
 
     /**

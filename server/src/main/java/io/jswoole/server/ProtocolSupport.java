@@ -31,16 +31,7 @@ public final class ProtocolSupport {
      * protocol's {@code Remote} writes it); true once it is on its way.
      */
     public static boolean write(Server server, int fd, Object message) {
-        ProcessWorker remote = server.processWorker();
-        if (remote != null) {
-            return remote.protocolWrite(fd, message);
-        }
-        Connection c = server.connection(fd);
-        if (c == null || c.closed || c.closedByServer) {
-            ReferenceCountUtil.release(message);
-            return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
-        }
-        return c.send(message) || LastError.fail(ErrorCode.SESSION_CLOSED);
+        return server.connectionOps().write(fd, message);
     }
 
     /**

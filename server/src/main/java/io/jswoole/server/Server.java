@@ -109,12 +109,9 @@ public class Server {
     /** What callbacks do with task workers and pipe messages: chosen once, at start (see {@link TaskOps}). */
     private volatile TaskOps taskOps = TaskOps.NONE;
 
-    private final LongAdder acceptCount = new LongAdder();
-    private final LongAdder closeCount = new LongAdder();
-    private final LongAdder abortCount = new LongAdder();
-    private final LongAdder totalRecvBytes = new LongAdder();
-    private final LongAdder totalSendBytes = new LongAdder();
-    private final LongAdder requestCount = new LongAdder();
+    private final ServerCounters counters = new ServerCounters();
+    /** The reactor side of this JVM (BASE, THREAD, the PROCESS master), from start on. */
+    private Intake intake;
 
     /** A TCP server in BASE mode on {@code host:port} (port 0 picks a free port). */
     public Server(String host, int port) {
@@ -433,7 +430,7 @@ public class Server {
         table = new ConnectionTable(cfg.startSessionId(), cfg.maxConn());
         idleScanner = new IdleScanner(ports, table);
         conns = new LocalConnections(this, table, ports, datagramChannels, idleScanner, cfg.bufferOutputSize(),
-                cfg.sendYield(), cfg.sendTimeoutNanos(), totalSendBytes);
+                cfg.sendYield(), cfg.sendTimeoutNanos(), counters.totalSendBytes);
         boolean coroutines = cfg.enableCoroutine();
         int maxCoroutine = cfg.maxCoroutine();
         workers = new Worker[workerNum];
@@ -444,7 +441,7 @@ public class Server {
                 EventLoop loop = (EventLoop) exec;
                 loopIds.put(loop, i);
                 workers[i] = new Worker(i, Scheduler.on("jswoole-worker-" + i, loop)
-                        .enableCoroutine(coroutines).maxCoroutine(maxCoroutine), this::handle);
+                        .enableCoroutine(coroutines).maxCoroutine(maxCoroutine), (worker, e) -> intake.handle(worker, e));
                 i++;
             }
         } else {
@@ -467,11 +464,13 @@ public class Server {
                     manager.workers[w].proxy = workers[w];
                 } else {
                     workers[w] = new Worker(w, Scheduler.serial("jswoole-worker-" + w).enableCoroutine(coroutines)
-                            .maxCoroutine(maxCoroutine), this::handle);
+                            .maxCoroutine(maxCoroutine), (worker, e) -> intake.handle(worker, e));
                 }
             }
         }
         dispatcher = new Dispatcher(this, workers, cfg.dispatchMode(), cfg.dispatchFunc(), mode == Mode.BASE);
+        intake = new Intake(table, workers, dispatcher, loopIds, deliverConnectClose, manager != null, cfg.maxConn(),
+                stopping, counters, events);
         if (taskWorkerNum > 0 && manager == null) {
             tasks = new Tasks(this, taskWorkerNum, workerNum, cfg.taskIpcMode(), cfg.taskEnableCoroutine(),
                     cfg.taskObject(), maxCoroutine, taskQueueLimit);
@@ -479,6 +478,9 @@ public class Server {
         taskOps = manager != null ? TaskOps.master(manager)
                 : TaskOps.local(this, tasks, localWorkers(), this::getWorkerId);
         workerOps = manager != null ? WorkerOps.master(this, manager) : WorkerOps.oneJvm(this, localWorkers());
+        if (manager != null) {
+            manager.commands = new MasterCommands(table, conns, workerOps, ports, this::localStats);
+        }
         try {
             for (Port p : ports) {
                 Reactor.bind(this, p, group, mode == Mode.BASE && cfg.enableReusePort(),
@@ -803,156 +805,6 @@ public class Server {
         }
     }
 
-    // ------------------------------------------------------------------ reactor side (event loops only)
-
-    /** A stream connection was accepted on {@code ch}; returns its Connection, or null to refuse it. */
-    Connection accepted(Port port, Channel ch) {
-        acceptCount.increment();
-        if (stopping.get()) {
-            return null;
-        }
-        int fd = table.allocate();
-        if (fd < 0) {
-            abortCount.increment();
-            Log.warning("max_conn (" + config.maxConn() + ") reached: refusing the connection from "
-                    + ch.remoteAddress());
-            return null;
-        }
-        String ip = "";
-        int rport = 0;
-        if (ch.remoteAddress() instanceof InetSocketAddress a) {
-            ip = a.getAddress().getHostAddress();
-            rport = a.getPort();
-        }
-        Connection c = new Connection(fd, loopIds.getOrDefault(ch.eventLoop(), 0), port, ch, ip, rport);
-        table.put(c);
-        boolean connectEvent = deliverConnectClose && port.connectCallback() != null;
-        if (!connectEvent) {
-            c.gate.markConnected();
-            return c;
-        }
-        int w = dispatcher.forEvent(c, DispatchFunction.TYPE_CONNECT, new byte[0]);
-        if (w < 0) {
-            c.gate.markConnected();
-            if (w == Dispatcher.CLOSE) {
-                c.close(false);
-            }
-            return c;
-        }
-        c.workerId = w;
-        if (manager != null) {
-            c.gate.markConnected(); // a worker JVM keeps its own gate
-        }
-        if (!deliver(c, w, new WorkerEvent.Connect(port.index, fd, c.reactorId))) {
-            c.gate.markConnected();
-        }
-        return c;
-    }
-
-    /** Bytes arrived on {@code c}. */
-    void received(Connection c, byte[] data) {
-        c.receivedNow();
-        totalRecvBytes.add(data.length);
-        dispatchData(c, data, new WorkerEvent.Receive(c.port.index, c.fd, c.reactorId, data));
-    }
-
-    /**
-     * A port protocol decoded {@code msg} on {@code c} (ownership passes); the caller stamped the receive time
-     * ({@link Connection#receivedNow}) once for the read that brought it.
-     */
-    void receivedMessage(Connection c, Object msg) {
-        if (!dispatchData(c, new byte[0], new WorkerEvent.Message(c.port.index, c.fd, c.reactorId, msg, c.gate))) {
-            io.netty.util.ReferenceCountUtil.release(msg);
-        }
-    }
-
-    /**
-     * Hands a data event of {@code c} to the worker that dispatch picks ({@code data} is what dispatch_func sees);
-     * false when no worker took it (dispatch refused it, or the worker did).
-     */
-    private boolean dispatchData(Connection c, byte[] data, WorkerEvent event) {
-        requestCount.increment();
-        int w = dispatcher.forEvent(c, DispatchFunction.TYPE_DATA, data);
-        if (w < 0) {
-            if (w == Dispatcher.CLOSE) {
-                c.close(false);
-            }
-            return false;
-        }
-        c.lastDispatchMillis = c.lastRecvMillis;
-        boolean local = manager == null; // a worker JVM keeps its own gate
-        if (local) {
-            c.gate.receiveQueued();
-        }
-        if (!deliver(c, w, event)) {
-            if (local) {
-                c.gate.exitReceive();
-            }
-            return false;
-        }
-        return true;
-    }
-
-    /**
-     * Queued output of {@code c} reached {@code buffer_high_watermark}: stop reading it (a peer that does not read
-     * cannot make the server buffer more of its requests) and fire {@code bufferFull}.
-     */
-    void outputFull(Connection c) {
-        c.pauseReading(Connection.PAUSE_OUTPUT, true);
-        bufferEvent(c, true);
-    }
-
-    /** Queued output of {@code c} may have fallen to {@code buffer_low_watermark}: the reverse of outputFull. */
-    void outputDrained(Connection c) {
-        c.signalWritable();
-        if (c.outputFull && c.queuedBytes() <= c.port.lowWatermark) {
-            c.outputFull = false;
-            c.pauseReading(Connection.PAUSE_OUTPUT, false);
-            bufferEvent(c, false);
-        }
-    }
-
-    private void bufferEvent(Connection c, boolean full) {
-        Callbacks.OnBuffer cb = full ? c.port.bufferFullCallback() : c.port.bufferEmptyCallback();
-        if (cb != null) {
-            deliver(c, dispatcher.forBuffer(c), new WorkerEvent.Buffer(c.port.index, c.fd, full));
-        }
-    }
-
-    // ------------------------------------------------------------------ the master's side of worker JVMs
-
-    /** A worker JVM's send: dropped when the fd now belongs to another connection than the worker meant. */
-    void sendFromWorker(Worker w, int fd, long session, byte[] data) {
-        if (sessionIs(fd, session) && send(fd, data)) {
-            w.responseCount.increment();
-        }
-    }
-
-    /** A worker JVM's port-protocol reply: queued when {@code fd} is still the connection the worker meant. */
-    void writeFromWorker(int port, int fd, long session, FrameInput in) throws java.io.IOException {
-        Object reply = port(port).protocol.remote().readReply(fd, in);
-        if (reply == null) {
-            return;
-        }
-        if (sessionIs(fd, session)) {
-            ProtocolSupport.write(this, fd, reply);
-        } else {
-            io.netty.util.ReferenceCountUtil.release(reply);
-        }
-    }
-
-    /** Worker {@code workerId}'s JVM died: its port protocol answers what it had in flight. */
-    void protocolWorkerLost(int workerId) {
-        Port p = protocolPort();
-        if (p != null) {
-            try {
-                p.protocol.remote().workerLost(workerId);
-            } catch (RuntimeException e) {
-                Log.error("protocol failed to answer the requests of dead worker #" + workerId, e);
-            }
-        }
-    }
-
     /** The first port with a protocol (PROCESS mode allows one protocol, on any number of ports), or null. */
     Port protocolPort() {
         for (Port p : ports) {
@@ -966,28 +818,6 @@ public class Server {
     /** In a worker JVM of PROCESS mode: its link to the master; else null. */
     ProcessWorker processWorker() {
         return processWorker;
-    }
-
-    /** A worker JVM ran the receives that came before a half-close of {@code fd}. */
-    void halfCloseDone(int fd, long session) {
-        Connection c = connection(fd);
-        if (c != null && c.session == session && c.halfCloseAcks.decrementAndGet() == 0) {
-            c.closeAfterOutput(false);
-        }
-    }
-
-    /** Whether {@code fd} is the connection {@code session} (0: whatever connection has the fd now). */
-    boolean sessionIs(int fd, long session) {
-        Connection c = connection(fd);
-        return c != null && (session == 0 || c.session == session);
-    }
-
-    /** A worker JVM finished the close event of {@code fd}: free it, unless it already belongs to a new connection. */
-    void closeHandled(int fd, long session) {
-        Connection c = connection(fd);
-        if (c != null && c.session == session && c.closed) {
-            table.free(fd);
-        }
     }
 
     /**
@@ -1041,104 +871,6 @@ public class Server {
 
     Connection connection(int fd) {
         return table == null ? null : table.get(fd);
-    }
-
-    /** The socket of {@code c} is gone (either side closed it). */
-    void closed(Connection c) {
-        c.closed = true;
-        c.discardOutput();
-        closeCount.increment();
-        boolean closeEvent = deliverConnectClose && c.port.closeCallback() != null;
-        if (!closeEvent && c.gate.idle()) {
-            table.free(c.fd);
-            return;
-        }
-        int w = dispatcher.forClose(c, closeEvent);
-        int rid = c.closedByServer ? -1 : c.reactorId;
-        if (!deliver(c, w, new WorkerEvent.Close(c.port.index, c.fd, rid))) {
-            table.free(c.fd);
-        }
-    }
-
-    /**
-     * The peer half-closed {@code c}: once the receive callbacks of what it sent have finished (and their replies
-     * are queued), the connection closes. The close callback sees the peer's close (reactorId >= 0).
-     */
-    void inputShutdown(Connection c) {
-        if (manager != null) {
-            // the receives may still be in worker JVMs: close once each worker that may hold some has answered
-            List<Worker> targets = dispatcher.sticky() ? List.of(workers[dispatcher.forClose(c, true)])
-                    : List.of(workers);
-            c.halfCloseAcks.set(targets.size());
-            for (Worker w : targets) {
-                w.remote.halfClose(c.fd, c.session);
-            }
-            return;
-        }
-        if (c.gate.idle()) {
-            c.closeAfterOutput(false);
-            return;
-        }
-        Worker w = workers[dispatcher.home(c)];
-        w.scheduler.go(() -> {
-            c.gate.awaitIdle();
-            c.closeAfterOutput(false);
-        });
-    }
-
-    /** A datagram arrived on a packet port. */
-    void packet(Port port, Channel ch, byte[] data, String address, int remotePort) {
-        totalRecvBytes.add(data.length);
-        requestCount.increment();
-        int w = dispatcher.forPacket(address, loopIds.getOrDefault(ch.eventLoop(), 0));
-        PacketInfo info = new PacketInfo(address, remotePort, port.index, port.port,
-                System.currentTimeMillis() / 1000.0);
-        try {
-            workers[w].deliver(new WorkerEvent.Packet(port.index, data, info));
-        } catch (SwooleException e) {
-            abortCount.increment();
-            Log.warning("packet from " + address + " dropped: " + e.getMessage());
-        }
-    }
-
-    /** Hands an event to worker {@code w}; false (and the connection closed) when the worker refuses it. */
-    private boolean deliver(Connection c, int w, WorkerEvent e) {
-        try {
-            workers[w].deliver(e);
-            return true;
-        } catch (SwooleException ex) {
-            abortCount.increment();
-            Log.warning("fd " + c.fd + ": " + ex.getMessage() + "; closing the connection");
-            c.close(false);
-            return false;
-        }
-    }
-
-    // ------------------------------------------------------------------ worker side
-
-    /** The worker side's view of this JVM's connection table (BASE, THREAD). */
-    private final EventSite localSite = new EventSite() {
-        @Override
-        public EventGate gate(int fd) {
-            Connection c = table.get(fd);
-            return c == null ? null : c.gate;
-        }
-
-        @Override
-        public boolean socketClosed(int fd) {
-            Connection c = table.get(fd);
-            return c == null || c.closed;
-        }
-
-        @Override
-        public void closeHandled(int fd) {
-            table.free(fd);
-        }
-    };
-
-    /** Runs one event in worker {@code w} (a coroutine of it, or its carrier without coroutines). */
-    private void handle(Worker w, WorkerEvent event) {
-        handle(localSite, w.scheduler, w.requestCount, event);
     }
 
     /** Runs one event's callback in a worker (see {@link EventRunner}). */
@@ -1535,18 +1267,18 @@ public class Server {
         List<Integer> fds = table == null ? List.of() : table.list(0, Integer.MAX_VALUE);
         m.put("start_time", startTime);
         m.put("connection_num", table == null ? 0 : fds.size());
-        m.put("abort_count", abortCount.sum());
-        m.put("accept_count", acceptCount.sum());
-        m.put("close_count", closeCount.sum());
+        m.put("abort_count", counters.abortCount.sum());
+        m.put("accept_count", counters.acceptCount.sum());
+        m.put("close_count", counters.closeCount.sum());
         m.put("worker_num", workers.length);
         m.put("task_worker_num", tasks == null ? 0 : tasks.workers.length);
         m.put("user_worker_num", 0);
         m.put("idle_worker_num", idle);
         m.put("dispatch_count", sum(workers, 0));
-        m.put("request_count", requestCount.sum());
+        m.put("request_count", counters.requestCount.sum());
         m.put("response_count", sum(workers, 1));
-        m.put("total_recv_bytes", totalRecvBytes.sum());
-        m.put("total_send_bytes", totalSendBytes.sum());
+        m.put("total_recv_bytes", counters.totalRecvBytes.sum());
+        m.put("total_send_bytes", counters.totalSendBytes.sum());
         m.put("pipe_packet_msg_id", 0L);
         m.put("concurrency", concurrency);
         m.put("session_round", table == null ? 0 : table.round());
@@ -1571,6 +1303,16 @@ public class Server {
             s += which == 0 ? w.dispatchCount.sum() : w.responseCount.sum();
         }
         return s;
+    }
+
+    /** What callbacks do to connections in this JVM's role (see {@link ConnectionOps}). */
+    ConnectionOps connectionOps() {
+        return conns;
+    }
+
+    /** The reactor side of this JVM; null before start and in a worker JVM. */
+    Intake intake() {
+        return intake;
     }
 
     /** The settings of this start (null before it). */

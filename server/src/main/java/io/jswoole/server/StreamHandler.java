@@ -13,20 +13,20 @@ import java.io.IOException;
  * on the connection's event loop only; never runs user code.
  */
 final class StreamHandler extends ChannelInboundHandlerAdapter {
-    private final Server server;
+    private final Intake intake;
     private final Port port;
     private Connection conn;
     /** The receive time was stamped for the current read (a read may bring many protocol messages). */
     private boolean stamped;
 
-    StreamHandler(Server server, Port port) {
-        this.server = server;
+    StreamHandler(Intake intake, Port port) {
+        this.intake = intake;
         this.port = port;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        conn = server.accepted(port, ctx.channel());
+        conn = intake.accepted(port, ctx.channel());
         if (conn == null) {
             ctx.close();
         } else if (!ctx.channel().config().isAutoRead()) {
@@ -43,7 +43,7 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
                     conn.receivedNow();
                     stamped = true;
                 }
-                server.receivedMessage(conn, msg);
+                intake.receivedMessage(conn, msg);
             } else {
                 io.netty.util.ReferenceCountUtil.release(msg);
             }
@@ -54,7 +54,7 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
             if (conn != null && !conn.closed) {
                 byte[] data = new byte[buf.readableBytes()];
                 buf.readBytes(data);
-                server.received(conn, data);
+                intake.received(conn, data);
             }
         } finally {
             buf.release();
@@ -71,7 +71,7 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent && conn != null) {
-            server.inputShutdown(conn);
+            intake.inputShutdown(conn);
         }
         ctx.fireUserEventTriggered(evt);
     }
@@ -83,7 +83,7 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (conn != null && ctx.channel().isWritable()) {
-            server.outputDrained(conn);
+            intake.outputDrained(conn);
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -91,7 +91,7 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (conn != null) {
-            server.closed(conn);
+            intake.closed(conn);
             conn.signalWritable();
         }
         ctx.fireChannelInactive();

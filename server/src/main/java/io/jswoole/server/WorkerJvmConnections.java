@@ -29,6 +29,11 @@ final class WorkerJvmConnections implements ConnectionOps {
     }
 
     @Override
+    public boolean write(int fd, Object message) {
+        return link.protocolWrite(fd, message); // true once it is on its way to the master
+    }
+
+    @Override
     public boolean control(int fd, Control op) {
         return link.control(switch (op) {
             case PAUSE -> Ipc.OP_PAUSE;
