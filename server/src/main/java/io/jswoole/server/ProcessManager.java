@@ -349,7 +349,7 @@ final class ProcessManager {
         if (!w.expectExit) {
             Log.warning("worker #" + w.id + " (pid " + p.pid() + ") exited abnormally: code " + code + ", signal "
                     + signal + "; starting a new one");
-            server.workerError(w.id, p.pid(), code, signal);
+            server.handlers().workerError(w.id, p.pid(), code, signal);
         }
         scheduleRespawn(w);
     }

@@ -27,7 +27,7 @@ final class ProcessWorker implements EventSite {
 
     final int id;
     private final Server server;
-    private final Scheduler scheduler;
+    final Scheduler scheduler;
     /** The socket to the master (and, with coroutines on, the carrier of the scheduler). */
     private final MasterLink link;
     private final LongAdder requests = new LongAdder();
@@ -87,6 +87,46 @@ final class ProcessWorker implements EventSite {
         this.maxRequest = maxRequest;
     }
 
+    /**
+     * The worker of this JVM, which the manager started: its id and role come from the environment, its limits from
+     * {@code cfg}. One thread reads and writes the master's socket; it carries the coroutines too, unless they are
+     * off (then callbacks run on a thread of their own and may wait for the master without stopping the link).
+     */
+    static ProcessWorker create(Server server, ServerConfig cfg, boolean gated) {
+        int id = workerIdFromEnv();
+        boolean taskRole = inTaskProcess();
+        boolean coroutines = taskRole ? cfg.taskEnableCoroutine() : cfg.enableCoroutine();
+        String name = "jswoole-worker-" + id;
+        MasterLink link;
+        try {
+            link = new MasterLink(name + "-link");
+        } catch (IOException e) {
+            Log.error("worker #" + id + ": " + e.getMessage());
+            Runtime.getRuntime().halt(1);
+            throw new IllegalStateException(e);
+        }
+        Scheduler scheduler = (coroutines ? Scheduler.on(name, link) : Scheduler.serial(name))
+                .enableCoroutine(coroutines)
+                .maxCoroutine(cfg.maxCoroutine());
+        int maxRequest = taskRole ? cfg.taskMaxRequest() : cfg.maxRequest();
+        int grace = taskRole ? cfg.taskMaxRequestGrace() : cfg.maxRequestGrace();
+        long limit = maxRequest <= 0 ? 0 : maxRequest + (grace > 0 ? java.util.concurrent.ThreadLocalRandom.current()
+                .nextInt(grace + 1) : 0);
+        // reload_async=false: a worker told to stop does not wait for its running coroutines
+        long maxWait = cfg.reloadAsync() ? TimeUnit.SECONDS.toNanos(cfg.maxWaitTime()) : 0;
+        return new ProcessWorker(server, id, link, scheduler, gated, limit, maxWait, taskRole, cfg.taskObject());
+    }
+
+    /** {@link #run}; a worker that cannot reach the master exits at once. */
+    void serve() {
+        try {
+            run();
+        } catch (IOException e) {
+            Log.error("worker #" + id + ": cannot reach the master: " + e.getMessage());
+            Runtime.getRuntime().halt(1);
+        }
+    }
+
     /** True in a JVM the manager started as a worker or a task worker. */
     static boolean inWorkerProcess() {
         return "worker".equals(System.getenv(ProcessManager.ENV_ROLE)) || inTaskProcess();
@@ -114,7 +154,7 @@ final class ProcessWorker implements EventSite {
             out.writeInt(id);
             out.writeLong(ProcessHandle.current().pid());
         }));
-        server.workerStarted(scheduler, id);
+        server.handlers().workerStarted(scheduler, id);
         link.awaitClosed();
         if (!stopping) {
             Log.notice("worker #" + id + ": the master is gone; exiting");
@@ -232,13 +272,13 @@ final class ProcessWorker implements EventSite {
                 } else if (result == Tasks.FAILED) {
                     Log.warning("task #" + taskId + " failed: its task worker died");
                 } else {
-                    server.deliverFinishLocal(scheduler, taskId, result);
+                    server.handlers().finish(scheduler, taskId, result);
                 }
             }
             case Ipc.PIPE -> {
                 int src = in.readInt();
                 Object message = Values.decode(Ipc.bytes(in));
-                server.deliverPipeMessageLocal(scheduler, src, message);
+                server.handlers().pipeMessage(scheduler, src, message);
             }
             case Ipc.STOP -> {
                 // the master sends nothing after STOP: finish what runs, then exit
@@ -319,10 +359,10 @@ final class ProcessWorker implements EventSite {
             Object result = ScopedValue.where(CURRENT_TASK, task).call(() -> {
                 if (taskObject) {
                     Tasks.Job job = new Tasks.Job(task.id(), task.src(), data, r -> finish(task, r));
-                    server.taskObjectCallback().handle(server, new Task(null, job));
+                    server.handlers().taskObjectCallback().handle(server, new Task(null, job));
                     return null;
                 }
-                return server.taskCallback().handle(server, task.id(), task.src(), data);
+                return server.handlers().taskCallback().handle(server, task.id(), task.src(), data);
             });
             if (result != null) {
                 finish(task, result);
@@ -426,11 +466,11 @@ final class ProcessWorker implements EventSite {
             while (pending.get() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
-            server.workerExiting(scheduler, id, deadline);
+            server.handlers().workerExiting(scheduler, id, deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        server.workerStopped(scheduler, id);
+        server.handlers().workerStopped(scheduler, id);
         link.close(2_000);
         Runtime.getRuntime().halt(0);
     }

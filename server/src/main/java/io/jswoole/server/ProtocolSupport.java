@@ -1,9 +1,6 @@
 package io.jswoole.server;
 
-import io.jswoole.ErrorCode;
-import io.jswoole.LastError;
 import io.jswoole.server.spi.PortProtocol;
-import io.netty.util.ReferenceCountUtil;
 
 /**
  * What jswoole's protocol modules (HTTP, WebSocket, Redis) need from the engine beyond the public API. Not for

@@ -5,19 +5,10 @@ import io.jswoole.LastError;
 import io.jswoole.SwooleException;
 import io.jswoole.coroutine.Scheduler;
 import io.jswoole.log.Log;
-import io.jswoole.server.spi.FrameInput;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,15 +52,8 @@ public class Server {
     Callbacks.OnPacket onPacket;
     Callbacks.OnBuffer onBufferFull;
     Callbacks.OnBuffer onBufferEmpty;
-    private Callbacks.OnServer onStart, onBeforeShutdown, onShutdown, onManagerStart, onManagerStop;
-    private Callbacks.OnWorker onWorkerStart, onWorkerStop, onWorkerExit;
-    private Callbacks.OnWorkerError onWorkerError;
-    private Callbacks.OnTask onTask;
-    private Callbacks.OnTaskObject onTaskObject;
-    private Callbacks.OnFinish onFinish;
-    private Callbacks.OnPipeMessage onPipeMessage;
-    /** Task workers in this JVM, or null. */
-    private Tasks tasks;
+    /** The callbacks of the server and its workers, and how the engine calls them. */
+    private final Handlers handlers = new Handlers(this);
     /** The most tasks waiting or running at once (tests lower it to reach the limit quickly). */
     int taskQueueLimit = Tasks.MAX_QUEUED;
     /** PROCESS mode: the worker JVMs' entry point, when the command line cannot be re-run. */
@@ -77,8 +61,6 @@ public class Server {
     List<String> entryArgs = List.of();
     /** The loader of the entry class: its class path is the worker JVMs'. */
     ClassLoader entryLoader;
-    /** PROCESS mode, in the master: the manager role. */
-    private ProcessManager manager;
     /** PROCESS mode, in a worker JVM: the link to the master. */
     private ProcessWorker processWorker;
 
@@ -88,20 +70,9 @@ public class Server {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch ready = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private ConnectionTable table;
-    private Worker[] workers = new Worker[0];
-    private Dispatcher dispatcher;
-    private EventLoopGroup group;
-    private final Map<EventLoop, Integer> loopIds = new IdentityHashMap<>();
-    private final List<Channel> listeners = new ArrayList<>();
-    private final Map<Integer, List<Channel>> datagramChannels = new LinkedHashMap<>();
     private boolean deliverConnectClose;
     private final EventRunner events = new EventRunner(this);
     private boolean discardTimeoutRequest;
-    private long startTime;
-    private Path pidFile;
-    private AdminSocket admin;
-    private IdleScanner idleScanner;
     /** What callbacks do to connections: chosen once, at start (see {@link ConnectionOps}). */
     private volatile ConnectionOps conns = ConnectionOps.NOT_STARTED;
     /** What callbacks ask of the workers: chosen once, at start (see {@link WorkerOps}). */
@@ -110,8 +81,8 @@ public class Server {
     private volatile TaskOps taskOps = TaskOps.NONE;
 
     private final ServerCounters counters = new ServerCounters();
-    /** The reactor side of this JVM (BASE, THREAD, the PROCESS master), from start on. */
-    private Intake intake;
+    /** The engine of a JVM that owns the sockets (BASE, THREAD, the PROCESS master), from start on; null else. */
+    private OneJvm engine;
 
     /** A TCP server in BASE mode on {@code host:port} (port 0 picks a free port). */
     public Server(String host, int port) {
@@ -218,37 +189,37 @@ public class Server {
     }
 
     public Server onStart(Callbacks.OnServer cb) {
-        onStart = cb;
+        handlers.onStart = cb;
         return this;
     }
 
     public Server onBeforeShutdown(Callbacks.OnServer cb) {
-        onBeforeShutdown = cb;
+        handlers.onBeforeShutdown = cb;
         return this;
     }
 
     public Server onShutdown(Callbacks.OnServer cb) {
-        onShutdown = cb;
+        handlers.onShutdown = cb;
         return this;
     }
 
     public Server onManagerStart(Callbacks.OnServer cb) {
-        onManagerStart = cb;
+        handlers.onManagerStart = cb;
         return this;
     }
 
     public Server onManagerStop(Callbacks.OnServer cb) {
-        onManagerStop = cb;
+        handlers.onManagerStop = cb;
         return this;
     }
 
     public Server onWorkerStart(Callbacks.OnWorker cb) {
-        onWorkerStart = cb;
+        handlers.onWorkerStart = cb;
         return this;
     }
 
     public Server onWorkerStop(Callbacks.OnWorker cb) {
-        onWorkerStop = cb;
+        handlers.onWorkerStop = cb;
         return this;
     }
 
@@ -257,7 +228,7 @@ public class Server {
      * signal that killed it (9 for {@code kill -9}); a new worker is started.
      */
     public Server onWorkerError(Callbacks.OnWorkerError cb) {
-        onWorkerError = cb;
+        handlers.onWorkerError = cb;
         return this;
     }
 
@@ -277,30 +248,30 @@ public class Server {
 
     /** {@code task}: runs in a task worker; a non-null return value finishes the task. */
     public Server onTask(Callbacks.OnTask cb) {
-        onTask = cb;
+        handlers.onTask = cb;
         return this;
     }
 
     /** {@code task} with {@code task_enable_coroutine} or {@code task_use_object}: gets a {@link Task}. */
     public Server onTask(Callbacks.OnTaskObject cb) {
-        onTaskObject = cb;
+        handlers.onTaskObject = cb;
         return this;
     }
 
     /** {@code finish}: a task sent without its own callback finished; runs in the worker that sent it. */
     public Server onFinish(Callbacks.OnFinish cb) {
-        onFinish = cb;
+        handlers.onFinish = cb;
         return this;
     }
 
     /** {@code pipeMessage}: a message from {@link #sendMessage}. */
     public Server onPipeMessage(Callbacks.OnPipeMessage cb) {
-        onPipeMessage = cb;
+        handlers.onPipeMessage = cb;
         return this;
     }
 
     public Server onWorkerExit(Callbacks.OnWorker cb) {
-        onWorkerExit = cb;
+        handlers.onWorkerExit = cb;
         return this;
     }
 
@@ -419,107 +390,28 @@ public class Server {
         deliverConnectClose = Dispatcher.deliversConnectClose(cfg.dispatchMode(), cfg.enableUnsafeEvent());
         discardTimeoutRequest = cfg.discardTimeoutRequest();
         if (mode == Mode.PROCESS && ProcessWorker.inWorkerProcess()) {
-            runWorkerProcess(cfg);
+            // this JVM is a worker of PROCESS mode: it serves the master's events until told to stop, then exits
+            ProcessWorker worker = ProcessWorker.create(this, cfg, deliverConnectClose);
+            processWorker = worker;
+            conns = new WorkerJvmConnections(worker);
+            taskOps = TaskOps.workerJvm(worker);
+            workerOps = WorkerOps.workerJvm(worker, worker.scheduler);
+            worker.serve();
             return true;
         }
-        for (Port p : ports) {
-            p.resolve(cfg.heartbeatCheckInterval());
-        }
-        int workerNum = cfg.workerNum();
-        int taskWorkerNum = cfg.taskWorkerNum();
-        table = new ConnectionTable(cfg.startSessionId(), cfg.maxConn());
-        idleScanner = new IdleScanner(ports, table);
-        conns = new LocalConnections(this, table, ports, datagramChannels, idleScanner, cfg.bufferOutputSize(),
-                cfg.sendYield(), cfg.sendTimeoutNanos(), counters.totalSendBytes);
-        boolean coroutines = cfg.enableCoroutine();
-        int maxCoroutine = cfg.maxCoroutine();
-        workers = new Worker[workerNum];
-        if (mode == Mode.BASE) {
-            group = Transport.group(workerNum, "jswoole-worker");
-            int i = 0;
-            for (var exec : group) {
-                EventLoop loop = (EventLoop) exec;
-                loopIds.put(loop, i);
-                workers[i] = new Worker(i, Scheduler.on("jswoole-worker-" + i, loop)
-                        .enableCoroutine(coroutines).maxCoroutine(maxCoroutine), (worker, e) -> intake.handle(worker, e));
-                i++;
-            }
-        } else {
-            if (mode == Mode.PROCESS) {
-                manager = new ProcessManager(this, workerNum, taskWorkerNum, cfg.taskIpcMode(), cfg.maxWaitTime());
-            }
-            group = Transport.group(cfg.reactorNum(), "jswoole-reactor");
-            int i = 0;
-            for (var exec : group) {
-                loopIds.put((EventLoop) exec, i++);
-            }
-            if (manager != null) {
-                for (int t = workerNum; t < manager.workers.length; t++) {
-                    manager.workers[t].proxy = new Worker(t, manager.workers[t]); // task workers: counters only
-                }
-            }
-            for (int w = 0; w < workerNum; w++) {
-                if (manager != null) {
-                    workers[w] = new Worker(w, manager.workers[w]);
-                    manager.workers[w].proxy = workers[w];
-                } else {
-                    workers[w] = new Worker(w, Scheduler.serial("jswoole-worker-" + w).enableCoroutine(coroutines)
-                            .maxCoroutine(maxCoroutine), (worker, e) -> intake.handle(worker, e));
-                }
-            }
-        }
-        dispatcher = new Dispatcher(this, workers, cfg.dispatchMode(), cfg.dispatchFunc(), mode == Mode.BASE);
-        intake = new Intake(table, workers, dispatcher, loopIds, deliverConnectClose, manager != null, cfg.maxConn(),
-                stopping, counters, events);
-        if (taskWorkerNum > 0 && manager == null) {
-            tasks = new Tasks(this, taskWorkerNum, workerNum, cfg.taskIpcMode(), cfg.taskEnableCoroutine(),
-                    cfg.taskObject(), maxCoroutine, taskQueueLimit);
-        }
-        taskOps = manager != null ? TaskOps.master(manager)
-                : TaskOps.local(this, tasks, localWorkers(), this::getWorkerId);
-        workerOps = manager != null ? WorkerOps.master(this, manager) : WorkerOps.oneJvm(this, localWorkers());
-        if (manager != null) {
-            manager.commands = new MasterCommands(table, conns, workerOps, ports, this::localStats);
-        }
         try {
-            for (Port p : ports) {
-                Reactor.bind(this, p, group, mode == Mode.BASE && cfg.enableReusePort(),
-                        listeners, datagramChannels);
-            }
+            OneJvm built = new OneJvm(this, cfg, ports, counters, events, stopping, taskQueueLimit);
+            engine = built;
+            conns = built.connections;
+            taskOps = built.taskOps;
+            workerOps = built.workerOps;
+            built.serve();
         } catch (RuntimeException e) {
-            for (Channel ch : listeners) {
-                ch.close();
-            }
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            conns = ConnectionOps.NOT_STARTED;
+            taskOps = TaskOps.NONE;
+            workerOps = WorkerOps.NOT_STARTED;
             stopped.countDown();
             throw e;
-        }
-        if (manager != null) {
-            try {
-                manager.start(group);
-            } catch (java.io.IOException | RuntimeException e) {
-                for (Channel ch : listeners) {
-                    ch.close();
-                }
-                manager.stop();
-                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-                stopped.countDown();
-                throw new SwooleException(ErrorCode.SERVER_INVALID_REQUEST, "cannot start the workers: "
-                        + e.getMessage(), e);
-            }
-        }
-        startTime = System.currentTimeMillis() / 1000;
-        idleScanner.start(cfg.heartbeatCheckInterval());
-        writePidFile();
-        Signals.register(this, manager != null && taskWorkerNum > 0);
-        Log.info("server started: " + mode + " mode, " + workerNum + " workers, " + Transport.name() + ", "
-                + describePorts());
-        fire(onStart);
-        fire(onManagerStart);
-        for (Worker w : localWorkers()) {
-            if (onWorkerStart != null && w.scheduler != null) {
-                w.scheduler.dispatch(() -> onWorkerStart.handle(this, w.id));
-            }
         }
         ready.countDown();
         try {
@@ -530,87 +422,8 @@ public class Server {
         return true;
     }
 
-    /** This JVM is a worker of PROCESS mode: serve the master's events until it says STOP (then the JVM exits). */
-    private void runWorkerProcess(ServerConfig cfg) {
-        int id = ProcessWorker.workerIdFromEnv();
-        boolean taskRole = ProcessWorker.inTaskProcess();
-        boolean coroutines = taskRole ? cfg.taskEnableCoroutine() : cfg.enableCoroutine();
-        // one thread reads and writes the master's socket; it carries the coroutines too, unless they are off
-        // (then callbacks run on a thread of their own and may wait for the master without stopping the link)
-        String name = "jswoole-worker-" + id;
-        MasterLink link;
-        try {
-            link = new MasterLink(name + "-link");
-        } catch (java.io.IOException e) {
-            Log.error("worker #" + id + ": " + e.getMessage());
-            Runtime.getRuntime().halt(1);
-            return;
-        }
-        Scheduler scheduler = (coroutines ? Scheduler.on(name, link) : Scheduler.serial(name))
-                .enableCoroutine(coroutines)
-                .maxCoroutine(cfg.maxCoroutine());
-        int maxRequest = taskRole ? cfg.taskMaxRequest() : cfg.maxRequest();
-        int grace = taskRole ? cfg.taskMaxRequestGrace() : cfg.maxRequestGrace();
-        long limit = maxRequest <= 0 ? 0 : maxRequest + (grace > 0 ? java.util.concurrent.ThreadLocalRandom.current()
-                .nextInt(grace + 1) : 0);
-        // reload_async=false: a worker told to stop does not wait for its running coroutines
-        long maxWait = cfg.reloadAsync() ? TimeUnit.SECONDS.toNanos(cfg.maxWaitTime()) : 0;
-        processWorker = new ProcessWorker(this, id, link, scheduler, deliverConnectClose, limit, maxWait, taskRole,
-                cfg.taskObject());
-        conns = new WorkerJvmConnections(processWorker);
-        taskOps = TaskOps.workerJvm(processWorker);
-        workerOps = WorkerOps.workerJvm(processWorker, scheduler);
-        try {
-            processWorker.run();
-        } catch (java.io.IOException e) {
-            Log.error("worker #" + id + ": cannot reach the master: " + e.getMessage());
-            Runtime.getRuntime().halt(1);
-        }
-    }
-
-    /** In a worker JVM: fires workerStart in its scheduler. */
-    void workerStarted(Scheduler scheduler, int id) {
-        if (onWorkerStart != null) {
-            scheduler.dispatch(() -> onWorkerStart.handle(this, id));
-        }
-    }
-
-    /** In a worker JVM that is exiting: fires workerStop (at most 3 s) and clears the worker's timers. */
-    void workerStopped(Scheduler scheduler, int id) {
-        if (onWorkerStop != null) {
-            CountDownLatch done = new CountDownLatch(1);
-            scheduler.dispatch(() -> {
-                try {
-                    onWorkerStop.handle(this, id);
-                } finally {
-                    done.countDown();
-                }
-            });
-            try {
-                done.await(3, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        scheduler.close();
-    }
-
-    /** In the master: a worker JVM exited abnormally. */
-    void workerError(int id, long pid, int exitCode, int signal) {
-        if (onWorkerError != null) {
-            try {
-                onWorkerError.handle(this, id, (int) pid, exitCode, signal);
-            } catch (RuntimeException e) {
-                Log.error("workerError callback failed", e);
-            }
-        }
-    }
-
     private void validateCallbacks(ServerConfig cfg) {
-        if (cfg.taskWorkerNum() > 0 && (cfg.taskObject() ? onTaskObject == null : onTask == null)) {
-            throw new IllegalStateException("task_worker_num is " + cfg.taskWorkerNum() + ": onTask is required"
-                    + (cfg.taskObject() ? ", taking a Task (task_enable_coroutine / task_use_object)" : ""));
-        }
+        handlers.validate(cfg);
         if (mode == Mode.PROCESS) {
             long protocols = ports.stream().map(p -> p.protocol).filter(java.util.Objects::nonNull).distinct().count();
             for (Port p : ports) {
@@ -636,40 +449,6 @@ public class Server {
         }
     }
 
-    private void writePidFile() {
-        String f = config.pidFile();
-        if (f == null) {
-            return;
-        }
-        pidFile = Path.of(f);
-        try {
-            if (pidFile.getParent() != null) {
-                Files.createDirectories(pidFile.getParent());
-            }
-            // written whole or not at all: a reader (jswoole stop, a supervisor) never sees it empty
-            Path tmp = pidFile.resolveSibling(pidFile.getFileName() + ".tmp");
-            Files.writeString(tmp, Long.toString(ProcessHandle.current().pid()));
-            Files.move(tmp, pidFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            admin = new AdminSocket(this, pidFile);
-            admin.start();
-        } catch (java.io.IOException e) {
-            throw new SwooleException(ErrorCode.INVALID_PARAMS, "cannot write pid_file " + f + ": " + e, e);
-        }
-    }
-
-
-    private String describePorts() {
-        StringBuilder sb = new StringBuilder();
-        for (Port p : ports) {
-            sb.append(sb.isEmpty() ? "" : ", ").append(p.type).append(' ').append(p.host);
-            if (!p.type.isUnix()) {
-                sb.append(':').append(p.port);
-            }
-        }
-        return sb.toString();
-    }
-
     /**
      * Stops the server gracefully, from any thread or callback: {@code beforeShutdown}, listeners closed,
      * connections drained (nothing new is read; the events workers hold finish, at most {@code max_wait_time}
@@ -692,116 +471,15 @@ public class Server {
 
     private void stopAll() {
         try {
-            if (idleScanner != null) {
-                idleScanner.stop();
-            }
-            fire(onBeforeShutdown);
-            for (Channel ch : listeners) {
-                ch.close().awaitUninterruptibly();
-            }
-            for (Port p : ports) {
-                if (p.type.isUnix()) {
-                    Reactor.unlinkSocket(p.host);
-                }
-            }
-            // drain: nothing new is read, what the workers were given finishes (at most max_wait_time) and its
-            // answers are queued; then every connection closes after its output
-            long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.maxWaitTime());
-            for (Connection c : table.all()) {
-                if (c.channel != null) {
-                    c.stopReading();
-                }
-            }
-            while (!eventWorkersIdle() && System.nanoTime() < drainEnd) {
-                Thread.sleep(5);
-            }
-            for (Connection c : table.all()) {
-                if (c.channel != null) {
-                    c.close(false);
-                }
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-            while (table.size() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            if (manager != null) {
-                manager.stop();
-            }
-            for (Worker w : localWorkers()) {
-                if (w.scheduler == null) {
-                    continue; // a worker JVM: it ran workerStop itself
-                }
-                workerExiting(w.scheduler, w.id, deadline);
-                if (onWorkerStop != null) {
-                    runIn(w.scheduler, () -> onWorkerStop.handle(this, w.id), deadline + TimeUnit.SECONDS.toNanos(1));
-                }
-                w.scheduler.close();
-            }
-            fire(onManagerStop);
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-            fire(onShutdown);
+            engine.stop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            if (admin != null) {
-                admin.stop();
-            }
-            if (pidFile != null) {
-                try {
-                    Files.deleteIfExists(pidFile);
-                } catch (java.io.IOException e) {
-                    Log.warning("cannot remove pid_file " + pidFile + ": " + e);
-                }
-            }
             Log.info("server stopped");
             if (Signals.unregister(this)) {
                 io.jswoole.memory.SharedMemory.unseal();
             }
             stopped.countDown();
-        }
-    }
-
-    /**
-     * Swoole's {@code workerExit}: while a stopping worker still has coroutines or timers, fires {@code workerExit}
-     * in it (again every 100 ms, as Swoole fires it at each round of an event loop that is not empty: the place to
-     * clear timers and close clients), until nothing is left or {@code deadline}.
-     */
-    void workerExiting(Scheduler scheduler, int id, long deadline) throws InterruptedException {
-        while (hasWork(scheduler) && System.nanoTime() < deadline) {
-            if (onWorkerExit != null) {
-                runIn(scheduler, () -> onWorkerExit.handle(this, id), deadline);
-            }
-            long round = Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
-            while (hasWork(scheduler) && System.nanoTime() < round) {
-                Thread.sleep(5);
-            }
-        }
-    }
-
-    private static boolean hasWork(Scheduler scheduler) {
-        return scheduler.coroutineNum() > 0 || io.jswoole.timer.Timer.count(scheduler) > 0;
-    }
-
-    /** Runs {@code task} as a worker callback and waits for it, at most until {@code deadline}. */
-    private static void runIn(Scheduler scheduler, Runnable task, long deadline) throws InterruptedException {
-        CountDownLatch done = new CountDownLatch(1);
-        scheduler.dispatch(() -> {
-            try {
-                task.run();
-            } finally {
-                done.countDown();
-            }
-        });
-        done.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    }
-
-    private void fire(Callbacks.OnServer cb) {
-        if (cb != null) {
-            try {
-                cb.handle(this);
-            } catch (RuntimeException e) {
-                Log.error("server callback failed", e);
-            }
         }
     }
 
@@ -831,16 +509,12 @@ public class Server {
 
     /** SIGUSR1: a rolling restart of the worker JVMs (PROCESS mode; other modes have none). */
     void reloadOnSignal() {
-        if (manager != null) {
-            reload();
-        }
+        engine.reloadOnSignal();
     }
 
     /** SIGUSR2: a rolling restart of the task worker JVMs only. */
     void reloadTaskWorkersOnSignal() {
-        if (manager != null) {
-            Thread.ofPlatform().name("jswoole-reload-tasks").start(manager::reloadTaskWorkers);
-        }
+        engine.reloadTaskWorkersOnSignal();
     }
 
     /** Stops worker {@code workerId} gracefully; the manager starts a new one (PROCESS mode). */
@@ -870,11 +544,11 @@ public class Server {
     }
 
     Connection connection(int fd) {
-        return table == null ? null : table.get(fd);
+        return engine == null ? null : engine.table.get(fd);
     }
 
     /** Runs one event's callback in a worker (see {@link EventRunner}). */
-    void handle(EventSite site, Scheduler scheduler, java.util.concurrent.atomic.LongAdder requests,
+    void handle(EventSite site, Scheduler scheduler, LongAdder requests,
             WorkerEvent event) {
         events.run(site, scheduler, requests, event);
     }
@@ -1105,50 +779,11 @@ public class Server {
         return taskOps.sendMessage(message, dstWorkerId);
     }
 
-    Callbacks.OnPipeMessage pipeMessageCallback() {
-        return onPipeMessage;
-    }
-
-    Callbacks.OnTask taskCallback() {
-        return onTask;
-    }
-
-    Callbacks.OnTaskObject taskObjectCallback() {
-        return onTaskObject;
-    }
-
-    /** In a worker JVM: a message from {@code sendMessage}; the {@code pipeMessage} event, in its scheduler. */
-    void deliverPipeMessageLocal(Scheduler scheduler, int src, Object message) {
-        if (onPipeMessage == null) {
-            Log.warning("a pipe message from worker " + src + " arrived, but there is no pipeMessage callback");
-            return;
-        }
-        scheduler.dispatch(() -> onPipeMessage.handle(this, src, message));
-    }
-
-    /** In a worker JVM: a task sent without a callback finished; the {@code finish} event, in its scheduler. */
-    void deliverFinishLocal(Scheduler scheduler, int taskId, Object result) {
-        if (onFinish == null) {
-            Log.warning("task #" + taskId + " finished, but there is no finish callback (onFinish)");
-            return;
-        }
-        scheduler.dispatch(() -> onFinish.handle(this, taskId, result));
-    }
-
     /** A task sent without its own callback finished: the {@code finish} event, in the worker that sent it. */
     void deliverFinish(int srcWorker, int taskId, Object result) {
-        if (onFinish == null) {
-            Log.warning("task #" + taskId + " finished, but there is no finish callback (onFinish)");
-            return;
-        }
-        List<Worker> all = localWorkers();
-        Scheduler s = srcWorker >= 0 && srcWorker < all.size() ? all.get(srcWorker).scheduler : null;
-        Runnable run = () -> onFinish.handle(this, taskId, result);
-        if (s != null) {
-            s.dispatch(run);
-        } else {
-            Scheduler.current().dispatch(run);
-        }
+        List<Worker> all = engine.localWorkers();
+        handlers.finish(srcWorker >= 0 && srcWorker < all.size() ? all.get(srcWorker).scheduler : null, taskId,
+                result);
     }
 
     /** {@code swoole_last_error()} of the calling thread or coroutine. */
@@ -1170,35 +805,9 @@ public class Server {
         return workerOps.hold();
     }
 
-    /** No event handed to a worker (a thread or a worker JVM) is still running or waiting to run. */
-    private boolean eventWorkersIdle() {
-        for (Worker w : workers) {
-            if (!w.idle()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The event workers, then the task workers, of this JVM. */
-    private List<Worker> localWorkers() {
-        List<Worker> all = new ArrayList<>(List.of(workers));
-        if (tasks != null) {
-            all.addAll(List.of(tasks.workers));
-        }
-        return all;
-    }
-
+    /** The worker of this JVM running the caller, or null (BASE, THREAD, the PROCESS master). */
     Worker currentWorker() {
-        Scheduler s = Scheduler.currentOrNull();
-        if (s != null) {
-            for (Worker w : localWorkers()) {
-                if (w.scheduler == s) {
-                    return w;
-                }
-            }
-        }
-        return null;
+        return engine.currentWorker();
     }
 
     public int getMasterPid() {
@@ -1249,60 +858,7 @@ public class Server {
 
     /** {@link #stats} of this JVM's server (BASE, THREAD, the PROCESS master). */
     Map<String, Object> localStats() {
-        return localStats(currentWorker());
-    }
-
-    /** {@link #stats} with the {@code worker_*} figures of {@code me} (none: null). */
-    Map<String, Object> localStats(Worker me) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        int idle = 0, coroutines = 0, peak = 0, concurrency = 0;
-        for (Worker w : workers) {
-            idle += w.idle() ? 1 : 0;
-            concurrency += w.concurrency.get();
-        }
-        if (me != null && me.scheduler != null) { // a worker JVM counts its own coroutines
-            coroutines = me.scheduler.coroutineNum();
-            peak = me.scheduler.coroutinePeak();
-        }
-        List<Integer> fds = table == null ? List.of() : table.list(0, Integer.MAX_VALUE);
-        m.put("start_time", startTime);
-        m.put("connection_num", table == null ? 0 : fds.size());
-        m.put("abort_count", counters.abortCount.sum());
-        m.put("accept_count", counters.acceptCount.sum());
-        m.put("close_count", counters.closeCount.sum());
-        m.put("worker_num", workers.length);
-        m.put("task_worker_num", tasks == null ? 0 : tasks.workers.length);
-        m.put("user_worker_num", 0);
-        m.put("idle_worker_num", idle);
-        m.put("dispatch_count", sum(workers, 0));
-        m.put("request_count", counters.requestCount.sum());
-        m.put("response_count", sum(workers, 1));
-        m.put("total_recv_bytes", counters.totalRecvBytes.sum());
-        m.put("total_send_bytes", counters.totalSendBytes.sum());
-        m.put("pipe_packet_msg_id", 0L);
-        m.put("concurrency", concurrency);
-        m.put("session_round", table == null ? 0 : table.round());
-        m.put("min_fd", fds.isEmpty() ? 0 : fds.get(0));
-        m.put("max_fd", fds.isEmpty() ? 0 : fds.get(fds.size() - 1));
-        m.put("worker_request_count", me == null ? 0 : me.requestCount.sum());
-        m.put("worker_response_count", me == null ? 0 : me.responseCount.sum());
-        m.put("worker_dispatch_count", me == null ? 0 : me.dispatchCount.sum());
-        m.put("worker_concurrency", me == null ? 0 : me.concurrency.get());
-        m.put("task_queue_num", tasks == null ? 0 : tasks.queued());
-        m.put("task_queue_bytes", 0);
-        m.put("task_idle_worker_num", tasks == null ? 0 : tasks.idle());
-        m.put("tasking_num", tasks == null ? 0 : tasks.queued());
-        m.put("coroutine_num", coroutines);
-        m.put("coroutine_peek_num", peak);
-        return m;
-    }
-
-    private static long sum(Worker[] ws, int which) {
-        long s = 0;
-        for (Worker w : ws) {
-            s += which == 0 ? w.dispatchCount.sum() : w.responseCount.sum();
-        }
-        return s;
+        return engine.stats(engine.currentWorker());
     }
 
     /** What callbacks do to connections in this JVM's role (see {@link ConnectionOps}). */
@@ -1310,9 +866,14 @@ public class Server {
         return conns;
     }
 
+    /** The callbacks, for the engine. */
+    Handlers handlers() {
+        return handlers;
+    }
+
     /** The reactor side of this JVM; null before start and in a worker JVM. */
     Intake intake() {
-        return intake;
+        return engine.intake;
     }
 
     /** The settings of this start (null before it). */

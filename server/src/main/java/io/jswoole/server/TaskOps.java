@@ -74,7 +74,7 @@ interface TaskOps {
             @Override
             public boolean sendMessage(Object message, int dst) {
                 int src = currentWorker.getAsInt();
-                Callbacks.OnPipeMessage cb = server.pipeMessageCallback();
+                Callbacks.OnPipeMessage cb = server.handlers().pipeMessageCallback();
                 if (dst < 0 || dst >= all.size() || dst == src || cb == null) {
                     return LastError.fail(ErrorCode.INVALID_PARAMS);
                 }

@@ -128,10 +128,10 @@ final class Tasks {
         try {
             Object result = ScopedValue.where(CURRENT, job).call(() -> {
                 if (taskObject) {
-                    server.taskObjectCallback().handle(server, new Task(this, job));
+                    server.handlers().taskObjectCallback().handle(server, new Task(this, job));
                     return null;
                 }
-                return server.taskCallback().handle(server, job.id, job.srcWorker, job.data);
+                return server.handlers().taskCallback().handle(server, job.id, job.srcWorker, job.data);
             });
             if (result != null) {
                 finish(job, result);

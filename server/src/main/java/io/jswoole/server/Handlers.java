@@ -1,0 +1,169 @@
+package io.jswoole.server;
+
+import io.jswoole.coroutine.Scheduler;
+import io.jswoole.log.Log;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The callbacks of a {@link Server} that are not a port's (server, worker, task and pipe events), and the one way
+ * the engine fires them: a callback runs in the worker's scheduler where it has one, and a server callback that
+ * throws is logged, never thrown into the engine. {@link Server}'s {@code on*} methods set the fields.
+ */
+final class Handlers {
+    private final Server server;
+    Callbacks.OnServer onStart, onBeforeShutdown, onShutdown, onManagerStart, onManagerStop;
+    Callbacks.OnWorker onWorkerStart, onWorkerStop, onWorkerExit;
+    Callbacks.OnWorkerError onWorkerError;
+    Callbacks.OnTask onTask;
+    Callbacks.OnTaskObject onTaskObject;
+    Callbacks.OnFinish onFinish;
+    Callbacks.OnPipeMessage onPipeMessage;
+
+    Handlers(Server server) {
+        this.server = server;
+    }
+
+    /** The task callback that the settings need is set. */
+    void validate(ServerConfig cfg) {
+        if (cfg.taskWorkerNum() > 0 && (cfg.taskObject() ? onTaskObject == null : onTask == null)) {
+            throw new IllegalStateException("task_worker_num is " + cfg.taskWorkerNum() + ": onTask is required"
+                    + (cfg.taskObject() ? ", taking a Task (task_enable_coroutine / task_use_object)" : ""));
+        }
+    }
+
+    /** In a worker JVM: fires workerStart in its scheduler. */
+    void workerStarted(Scheduler scheduler, int id) {
+        if (onWorkerStart != null) {
+            scheduler.dispatch(() -> onWorkerStart.handle(server, id));
+        }
+    }
+
+    /** In a worker JVM that is exiting: fires workerStop (at most 3 s) and clears the worker's timers. */
+    void workerStopped(Scheduler scheduler, int id) {
+        if (onWorkerStop != null) {
+            CountDownLatch done = new CountDownLatch(1);
+            scheduler.dispatch(() -> {
+                try {
+                    onWorkerStop.handle(server, id);
+                } finally {
+                    done.countDown();
+                }
+            });
+            try {
+                done.await(3, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        scheduler.close();
+    }
+
+    /** In the master: a worker JVM exited abnormally. */
+    void workerError(int id, long pid, int exitCode, int signal) {
+        if (onWorkerError != null) {
+            try {
+                onWorkerError.handle(server, id, (int) pid, exitCode, signal);
+            } catch (RuntimeException e) {
+                Log.error("workerError callback failed", e);
+            }
+        }
+    }
+
+    /** Events of the server as a whole. */
+    enum Event { START, MANAGER_START, BEFORE_SHUTDOWN, MANAGER_STOP, SHUTDOWN }
+
+    void serverEvent(Event e) {
+        fire(switch (e) {
+            case START -> onStart;
+            case MANAGER_START -> onManagerStart;
+            case BEFORE_SHUTDOWN -> onBeforeShutdown;
+            case MANAGER_STOP -> onManagerStop;
+            case SHUTDOWN -> onShutdown;
+        });
+    }
+
+    /** A worker of this JVM stops: fires {@code workerStop} in it and waits, at most until {@code deadline}. */
+    void workerStopping(Scheduler scheduler, int id, long deadline) throws InterruptedException {
+        if (onWorkerStop != null) {
+            runIn(scheduler, () -> onWorkerStop.handle(server, id), deadline);
+        }
+    }
+
+    /**
+     * Swoole's {@code workerExit}: while a stopping worker still has coroutines or timers, fires {@code workerExit}
+     * in it (again every 100 ms, as Swoole fires it at each round of an event loop that is not empty: the place to
+     * clear timers and close clients), until nothing is left or {@code deadline}.
+     */
+    void workerExiting(Scheduler scheduler, int id, long deadline) throws InterruptedException {
+        while (hasWork(scheduler) && System.nanoTime() < deadline) {
+            if (onWorkerExit != null) {
+                runIn(scheduler, () -> onWorkerExit.handle(server, id), deadline);
+            }
+            long round = Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+            while (hasWork(scheduler) && System.nanoTime() < round) {
+                Thread.sleep(5);
+            }
+        }
+    }
+
+    private static boolean hasWork(Scheduler scheduler) {
+        return scheduler.coroutineNum() > 0 || io.jswoole.timer.Timer.count(scheduler) > 0;
+    }
+
+    /** Runs {@code task} as a worker callback and waits for it, at most until {@code deadline}. */
+    private static void runIn(Scheduler scheduler, Runnable task, long deadline) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        scheduler.dispatch(() -> {
+            try {
+                task.run();
+            } finally {
+                done.countDown();
+            }
+        });
+        done.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    private void fire(Callbacks.OnServer cb) {
+        if (cb != null) {
+            try {
+                cb.handle(server);
+            } catch (RuntimeException e) {
+                Log.error("server callback failed", e);
+            }
+        }
+    }
+
+    Callbacks.OnPipeMessage pipeMessageCallback() {
+        return onPipeMessage;
+    }
+
+    Callbacks.OnTask taskCallback() {
+        return onTask;
+    }
+
+    Callbacks.OnTaskObject taskObjectCallback() {
+        return onTaskObject;
+    }
+
+    /** In a worker JVM: a message from {@code sendMessage}; the {@code pipeMessage} event, in its scheduler. */
+    void pipeMessage(Scheduler scheduler, int src, Object message) {
+        if (onPipeMessage == null) {
+            Log.warning("a pipe message from worker " + src + " arrived, but there is no pipeMessage callback");
+            return;
+        }
+        scheduler.dispatch(() -> onPipeMessage.handle(server, src, message));
+    }
+
+    /**
+     * A task sent without its own callback finished: the {@code finish} event, in {@code scheduler} (the sender's
+     * worker; null: the caller's).
+     */
+    void finish(Scheduler scheduler, int taskId, Object result) {
+        if (onFinish == null) {
+            Log.warning("task #" + taskId + " finished, but there is no finish callback (onFinish)");
+            return;
+        }
+        (scheduler != null ? scheduler : Scheduler.current()).dispatch(() -> onFinish.handle(server, taskId, result));
+    }
+}
