@@ -50,6 +50,16 @@ public enum ErrorCode {
         this.message = message;
     }
 
+    /** The error with numeric code {@code code}, or null for none (0) or an unknown one. */
+    public static ErrorCode of(int code) {
+        for (ErrorCode e : values()) {
+            if (e.code == code) {
+                return e;
+            }
+        }
+        return null;
+    }
+
     /** The numeric code, as {@code swoole_last_error()} returns it. */
     public int code() {
         return code;

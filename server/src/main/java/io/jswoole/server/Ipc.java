@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  *  2 RECEIVE  port fd session reactor data   22 CLOSE    fd session reset:i8
  *  3 CLOSE    port fd session reactor        23 SENDTO   ip:str port:i32 sock:i32 data:bytes
  *  4 PACKET   port address:str rport:i32     24 CONTROL  op:i8 fd session   (pause, resume, protect...)
- *             sport:i32 time:f64 data        25 BIND     fd session uid:i64
+ *             sport:i32 time:f64 data
  *  5 BUFFER   port fd session full:i8        26 CALL     id:i64 op:i8 args:value
  *  6 REPLY    id:i64 value                   27 CLOSED   fd session   (close handled: free the fd)
  *  7 STOP     (finish in-flight work, exit)  28 DONE     events:i32  (finished since the last DONE)
@@ -53,7 +53,7 @@ import java.util.function.Consumer;
 final class Ipc {
     static final byte CONNECT = 1, RECEIVE = 2, CLOSE = 3, PACKET = 4, BUFFER = 5, REPLY = 6, STOP = 7,
             HALF_CLOSE = 8, TASK = 9, FINISH = 10, PIPE = 11, MESSAGE = 12;
-    static final byte HELLO = 20, SEND = 21, CLOSE_FD = 22, SENDTO = 23, CONTROL = 24, BIND = 25, CALL = 26,
+    static final byte HELLO = 20, SEND = 21, CLOSE_FD = 22, SENDTO = 23, CONTROL = 24, CALL = 26,
             CLOSED = 27, DONE = 28, HALF_CLOSED = 29, TASK_RESULT = 31, PIPE_TO = 32, WRITE = 33, TASK_BACK = 34;
     /**
      * Task flags: the sender waits for the result itself (callback or taskwait); the task failed; the task ended
@@ -64,7 +64,7 @@ final class Ipc {
     /** What a worker JVM asks the master (CALL frames). */
     static final byte CALL_EXISTS = 1, CALL_INFO = 2, CALL_LIST = 3, CALL_STATS = 4, CALL_HEARTBEAT = 5,
             CALL_SHUTDOWN = 6, CALL_CONNECTIONS = 7, CALL_RELOAD = 8, CALL_RETIRE = 9, CALL_STOP_WORKER = 10,
-            CALL_WORKER_PID = 11, CALL_WORKER_STATUS = 12, CALL_PROTOCOL = 13;
+            CALL_WORKER_PID = 11, CALL_WORKER_STATUS = 12, CALL_PROTOCOL = 13, CALL_BIND = 14;
 
     /** The key of a task in flight: the sending worker and its task id. */
     static long taskKey(int src, int id) {

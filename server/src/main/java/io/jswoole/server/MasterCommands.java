@@ -73,14 +73,6 @@ final class MasterCommands {
                     conns.control(fd, control);
                 }
             }
-            case Ipc.BIND -> {
-                int fd = in.readInt();
-                long session = in.readLong();
-                long uid = in.readLong();
-                if (sessionIs(fd, session)) {
-                    conns.bind(fd, uid);
-                }
-            }
             case Ipc.CLOSED -> {
                 int fd = in.readInt();
                 long session = in.readLong();
@@ -116,6 +108,14 @@ final class MasterCommands {
             case Ipc.CALL_WORKER_PID -> workers.pid((Integer) args);
             case Ipc.CALL_WORKER_STATUS -> workers.status((Integer) args);
             case Ipc.CALL_PROTOCOL -> protocolPort().protocol.remote().answer(args);
+            case Ipc.CALL_BIND -> { // [fd, session, uid]: 0, or the error of the refusal
+                List<?> a = (List<?>) args;
+                int fd = (Integer) a.get(0);
+                if (!sessionIs(fd, (Long) a.get(1))) {
+                    yield io.jswoole.ErrorCode.SESSION_NOT_EXIST.code();
+                }
+                yield conns.bind(fd, (Long) a.get(2)) ? 0 : io.jswoole.LastError.get();
+            }
             default -> throw new IllegalArgumentException("unknown call " + op);
         };
     }

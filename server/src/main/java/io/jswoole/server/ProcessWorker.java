@@ -563,14 +563,13 @@ final class ProcessWorker implements EventSite {
         return true;
     }
 
+    /** {@code bind}: asks the master, which keeps the uid, so a second bind is refused as in one JVM. */
     boolean bind(int fd, long uid) {
-        long session = sessions.getOrDefault(fd, 0L);
-        link.send(Ipc.frame(Ipc.BIND, out -> {
-            out.writeInt(fd);
-            out.writeLong(session);
-            out.writeLong(uid);
-        }));
-        return true;
+        Object answer = call(Ipc.CALL_BIND, java.util.List.of(fd, sessions.getOrDefault(fd, 0L), uid));
+        if (!(answer instanceof Integer error)) {
+            return false; // no answer: call() set the error
+        }
+        return error == 0 || LastError.fail(ErrorCode.of(error));
     }
 
     /** Tells the master something without waiting for its answer. */

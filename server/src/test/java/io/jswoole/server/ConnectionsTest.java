@@ -9,9 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -41,54 +38,71 @@ class ConnectionsTest {
         assertThat(u.allocate()).as("live fds 4 and 1 are skipped").isEqualTo(2);
     }
 
+    /** Echo; every connect event reports its fd. */
+    static final class Fds implements Recipe {
+        @Override
+        public void build(Server s, Probe probe) {
+            s.onConnect((x, fd, rid) -> probe.add(Integer.toString(fd)));
+            s.onReceive((x, fd, rid, data) -> x.send(fd, data));
+        }
+    }
+
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void anFdIsReusedOnlyAfterItsConnectionIsGone(Mode mode) throws Exception {
-        List<Integer> fds = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Server s = new Server("127.0.0.1", 0, mode);
-        s.set(Map.of("worker_num", 1, "start_session_id", Connection.MAX_FD - 1));
-        s.onConnect((x, fd, rid) -> fds.add(fd));
-        s.onReceive((x, fd, rid, data) -> x.send(fd, data));
-        try (Running r = Running.start(s)) {
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode,
+                Map.of("worker_num", 1, "start_session_id", Connection.MAX_FD - 1), Fds.class, probe))) {
+            Server s = r.server;
+            java.util.function.Supplier<List<Integer>> fds = () -> probe.events().stream().map(Integer::valueOf)
+                    .toList();
             Socket first = r.connect();
             try (Socket second = r.connect(); Socket third = r.connect()) {
                 assertThat(Running.exchange(third, "x")).isEqualTo("x");
                 // THREAD mode accepts on two reactors: the fds are these three, in either order, and the connect
                 // events of the first two may still be on their way
-                assertThat(eventually(() -> fds.size() == 3)).isTrue();
-                assertThat(fds).containsExactlyInAnyOrder(Connection.MAX_FD - 1, Connection.MAX_FD, 1);
+                assertThat(eventually(() -> fds.get().size() == 3)).isTrue();
+                assertThat(fds.get()).containsExactlyInAnyOrder(Connection.MAX_FD - 1, Connection.MAX_FD, 1);
             }
             assertThat(eventually(() -> s.connections().size() == 1)).isTrue();
             try (Socket fourth = r.connect()) {
                 assertThat(Running.exchange(fourth, "y")).isEqualTo("y");
-                assertThat(eventually(() -> fds.size() == 4)).isTrue();
-                assertThat(fds.get(3)).as("next fd after the wrap, skipping the live ones").isEqualTo(2);
+                assertThat(eventually(() -> fds.get().size() == 4)).isTrue();
+                assertThat(fds.get().get(3)).as("next fd after the wrap, skipping the live ones").isEqualTo(2);
             }
             first.close();
         }
     }
 
+    private static final int SIZE = 1 << 20, PER_SENDER = 8;
+
+    /** Each byte received starts a sender of PER_SENDER blocks of SIZE bytes of that byte, on a thread of its own. */
+    static final class ParallelSenders implements Recipe {
+        @Override
+        public void build(Server s, Probe probe) {
+            s.onReceive((x, fd, rid, data) -> {
+                for (byte marker : data) {
+                    byte[] block = new byte[SIZE];
+                    Arrays.fill(block, marker);
+                    // a platform thread per marker: the two senders run truly in parallel, outside the workers
+                    Thread.ofPlatform().start(() -> {
+                        for (int i = 0; i < PER_SENDER; i++) {
+                            x.send(fd, block);
+                        }
+                    });
+                }
+            });
+        }
+    }
+
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void twoConcurrentSendersOfOneMebibyteNeverInterleave(Mode mode) throws Exception {
-        int size = 1 << 20;
-        int perSender = 8;
-        Server s = new Server("127.0.0.1", 0, mode);
-        // two workers receive the two triggers; 16 MiB may be queued at once, above the 8 MiB default cap
-        s.set(Map.of("worker_num", 2, "dispatch_mode", 1, "socket_buffer_size", "32M"));
-        s.onReceive((x, fd, rid, data) -> {
-            for (byte marker : data) {
-                byte[] block = new byte[size];
-                Arrays.fill(block, marker);
-                // a platform thread per marker: the two senders run truly in parallel, outside the workers
-                Thread.ofPlatform().start(() -> {
-                    for (int i = 0; i < perSender; i++) {
-                        x.send(fd, block);
-                    }
-                });
-            }
-        });
-        try (Running r = Running.start(s); Socket c = r.connect()) {
+        int size = SIZE;
+        int perSender = PER_SENDER;
+        // 16 MiB may be queued at once, above the 8 MiB default cap
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 2,
+                "dispatch_mode", 1, "socket_buffer_size", "32M"), ParallelSenders.class, probe));
+                Socket c = r.connect()) {
             c.setSoTimeout(20_000);
             c.getOutputStream().write(new byte[] {'A', 'B'});
             InputStream in = c.getInputStream();
@@ -109,50 +123,70 @@ class ConnectionsTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
-    void bindAttachesAUidOnce(Mode mode) throws Exception {
-        AtomicInteger results = new AtomicInteger();
-        CountDownLatch done = new CountDownLatch(1);
-        Server s = new Server("127.0.0.1", 0, mode);
-        s.set(Map.of("worker_num", 1));
-        s.onReceive((x, fd, rid, data) -> {
-            results.set((x.bind(fd, 42) ? 1 : 0) + (x.bind(fd, 43) ? 10 : 0));
-            assertThat(x.getClientInfo(fd).orElseThrow().uid()).isEqualTo(42);
-            done.countDown();
-        });
-        try (Running r = Running.start(s); Socket c = r.connect()) {
-            c.getOutputStream().write(1);
-            assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(results.get()).as("first bind succeeds, the second fails").isEqualTo(1);
+    /** Binds uid 42, then 43, and reports both answers and the uid the connection has. */
+    static final class Binds implements Recipe {
+        @Override
+        public void build(Server s, Probe probe) {
+            s.onReceive((x, fd, rid, data) -> {
+                boolean first = x.bind(fd, 42);
+                boolean second = x.bind(fd, 43);
+                probe.add(first + " " + second + " " + x.getClientInfo(fd).orElseThrow().uid());
+            });
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
+    void bindAttachesAUidOnce(Mode mode) throws Exception {
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 1),
+                Binds.class, probe)); Socket c = r.connect()) {
+            c.getOutputStream().write(1);
+            assertThat(eventually(() -> !probe.events().isEmpty())).isTrue();
+            assertThat(probe.events()).as("the first bind succeeds, the second fails, the uid stays 42")
+                    .containsExactly("true false 42");
+            int fd = r.server.getClientList(0, 10).get(0);
+            assertThat(r.server.getClientInfo(fd).orElseThrow().uid()).as("as the server sees it").isEqualTo(42);
+        }
+    }
+
+    /** A slow echo; the close event reports its reactor id. */
+    static final class SlowEcho implements Recipe {
+        @Override
+        public void build(Server s, Probe probe) {
+            s.onReceive((x, fd, rid, data) -> {
+                io.jswoole.coroutine.Coroutine.sleep(0.05);
+                x.send(fd, data);
+            });
+            s.onClose((x, fd, rid) -> probe.add("close " + rid));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
     void aHalfClosingPeerGetsItsAnswerThenTheClose(Mode mode) throws Exception {
-        AtomicInteger closeReactor = new AtomicInteger(-99);
-        Server s = new Server("127.0.0.1", 0, mode);
-        s.set(Map.of("worker_num", 1));
-        s.onReceive((x, fd, rid, data) -> {
-            io.jswoole.coroutine.Coroutine.sleep(0.05);
-            x.send(fd, data);
-        });
-        s.onClose((x, fd, rid) -> closeReactor.set(rid));
-        try (Running r = Running.start(s); Socket c = r.connect()) {
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 1),
+                SlowEcho.class, probe)); Socket c = r.connect()) {
             c.getOutputStream().write("bye".getBytes());
             c.shutdownOutput();
             assertThat(new String(c.getInputStream().readAllBytes())).isEqualTo("bye");
-            assertThat(eventually(() -> closeReactor.get() >= 0)).as("a close by the peer").isTrue();
+            assertThat(eventually(() -> !probe.events().isEmpty())).isTrue();
+            assertThat(probe.events().get(0)).as("a close by the peer: a reactor id, not -1").matches("close \\d+");
         }
     }
 
-    @Test
-    void closeWithResetSendsAnRst() throws Exception {
-        Server s = new Server("127.0.0.1", 0);
-        s.set(Map.of("worker_num", 1));
-        s.onReceive((x, fd, rid, data) -> x.close(fd, true));
-        try (Running r = Running.start(s); Socket c = r.connect()) {
+    /** Resets the connection on its first bytes. */
+    static final class Resets implements Recipe {
+        @Override
+        public void build(Server s, Probe probe) {
+            s.onReceive((x, fd, rid, data) -> x.close(fd, true));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void closeWithResetSendsAnRst(Mode mode) throws Exception {
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 1),
+                Resets.class, probe)); Socket c = r.connect()) {
             c.getOutputStream().write(1);
             List<Class<?>> outcome = new ArrayList<>();
             try {

@@ -1,0 +1,45 @@
+package io.jswoole.server;
+
+/**
+ * How a test builds its server's callbacks, so that one test runs in every mode: in BASE and THREAD mode the
+ * recipe builds the server in the test's JVM; in PROCESS mode each worker JVM builds it again (through
+ * {@link RecipeMain}), so a recipe is a class with a public no-argument constructor whose callbacks keep no state
+ * shared with the test. What the callbacks observe goes to the {@link Probe}, which the test reads in every mode.
+ */
+public interface Recipe {
+    /** Sets the callbacks of {@code server}; runs in the test's JVM and, in PROCESS mode, in every worker JVM. */
+    void build(Server server, Probe probe);
+
+    /**
+     * A server in {@code mode} with {@code settings} (values that survive {@code String.valueOf} and
+     * {@link Settings#parse}; a function setting belongs in {@link #build}), built by {@code recipe}.
+     */
+    static Server server(Mode mode, java.util.Map<String, ?> settings, Class<? extends Recipe> recipe, Probe probe) {
+        Server s = new Server("127.0.0.1", 0, mode);
+        s.set(settings);
+        RecipeMain.instance(recipe).build(s, probe);
+        if (mode == Mode.PROCESS) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(recipe.getName(),
+                    probe.file().toString()));
+            settings.forEach((k, v) -> args.add(k + "=" + escape(String.valueOf(v))));
+            s.workerEntry(RecipeMain.class, args.toArray(String[]::new));
+        }
+        return s;
+    }
+
+    /** {@code v} as {@link Settings#parse} reads it back, on one line. */
+    private static String escape(String v) {
+        StringBuilder b = new StringBuilder();
+        for (char c : v.toCharArray()) {
+            switch (c) {
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                case '\0' -> b.append("\\0");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}
