@@ -9,9 +9,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -26,18 +24,23 @@ class FramingTest {
         return ByteBuffer.allocate(4 + b.length).putInt(b.length).put(b).array();
     }
 
+    /** Echo of length-prefixed packets, reporting each body. */
+    static final class Bodies implements Recipe {
+        @Override
+        public void build(Server s, Probe got) {
+            s.onReceive((x, fd, rid, data) -> {
+                got.add(new String(data, 4, data.length - 4));
+                x.send(fd, data);
+            });
+        }
+    }
+
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void lengthFramingDeliversOnePacketPerReceiveEvenByteByByte(Mode mode) throws Exception {
-        List<String> got = new CopyOnWriteArrayList<>();
-        Server s = new Server("127.0.0.1", 0, mode);
-        s.set(Map.of("worker_num", 1, "open_length_check", true, "package_length_type", "N",
-                "package_length_offset", 0, "package_body_offset", 4, "package_max_length", "1K"));
-        s.onReceive((x, fd, rid, data) -> {
-            got.add(new String(data, 4, data.length - 4));
-            x.send(fd, data);
-        });
-        try (Running r = Running.start(s); Socket c = r.connect()) {
+        try (Probe got = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 1,
+                "open_length_check", true, "package_length_type", "N", "package_length_offset", 0,
+                "package_body_offset", 4, "package_max_length", "1K"), Bodies.class, got)); Socket c = r.connect()) {
             OutputStream out = c.getOutputStream();
             byte[] two = concat(packet("hello"), packet("world"));
             for (byte b : two) {
@@ -45,36 +48,40 @@ class FramingTest {
                 out.flush();
             }
             assertThat(Running.read(c, two.length)).isEqualTo(two);
-            assertThat(got).containsExactly("hello", "world");
+            assertThat(got.events()).containsExactly("hello", "world");
+        }
+    }
+
+    /** Reports every receive, its line breaks escaped. */
+    static final class Lines implements Recipe {
+        @Override
+        public void build(Server s, Probe got) {
+            s.onReceive((x, fd, rid, data) -> got.add(new String(data).replace("\r", "\\r").replace("\n", "\\n")));
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void eofSplitDeliversEachLineWithItsDelimiter(Mode mode) throws Exception {
-        List<String> got = new CopyOnWriteArrayList<>();
-        Server s = new Server("127.0.0.1", 0, mode);
-        s.set(Map.of("worker_num", 1, "open_eof_split", true, "package_eof", Settings.parse("package_eof", "\\r\\n")));
-        s.onReceive((x, fd, rid, data) -> got.add(new String(data)));
-        try (Running r = Running.start(s); Socket c = r.connect()) {
+        try (Probe got = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 1,
+                "open_eof_split", true, "package_eof", Settings.parse("package_eof", "\\r\\n")), Lines.class, got));
+                Socket c = r.connect()) {
             c.getOutputStream().write("one\r\ntwo\r\nthr".getBytes());
             c.getOutputStream().flush();
-            assertThat(eventually(() -> got.size() == 2)).isTrue();
+            assertThat(eventually(() -> got.events().size() == 2)).isTrue();
             c.getOutputStream().write("ee\r\n".getBytes());
-            assertThat(eventually(() -> got.size() == 3)).isTrue();
-            assertThat(got).containsExactly("one\r\n", "two\r\n", "three\r\n");
+            assertThat(eventually(() -> got.events().size() == 3)).isTrue();
+            assertThat(got.events()).containsExactly("one\\r\\n", "two\\r\\n", "three\\r\\n");
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void aHugeDeclaredLengthClosesThatConnectionOnlyWithOneLogLine(Mode mode) throws Exception {
         Path log = tmp.resolve("s.log");
-        Server s = new Server("127.0.0.1", 0, mode);
-        s.set(Map.of("worker_num", 1, "open_length_check", true, "package_max_length", 1024,
-                "log_file", log.toString()));
-        s.onReceive((x, fd, rid, data) -> x.send(fd, data));
-        try (Running r = Running.start(s); Socket good = r.connect(); Socket bad = r.connect()) {
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 1,
+                "open_length_check", true, "package_max_length", 1024, "log_file", log.toString()),
+                Recipe.Echo.class, probe)); Socket good = r.connect(); Socket bad = r.connect()) {
             bad.getOutputStream().write(ByteBuffer.allocate(4).putInt(Integer.MAX_VALUE).array());
             assertThat(Running.closedByPeer(bad)).isTrue();
             byte[] p = packet("still served");
@@ -88,12 +95,11 @@ class FramingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void eofWithoutADelimiterIsClosedAtPackageMaxLength(Mode mode) throws Exception {
-        Server s = new Server("127.0.0.1", 0, mode);
-        s.set(Map.of("worker_num", 1, "open_eof_check", true, "package_eof", "\n", "package_max_length", 4096));
-        s.onReceive((x, fd, rid, data) -> x.send(fd, data));
-        try (Running r = Running.start(s); Socket c = r.connect()) {
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 1,
+                "open_eof_check", true, "package_eof", "\n", "package_max_length", 4096), Recipe.Echo.class, probe));
+                Socket c = r.connect()) {
             byte[] junk = new byte[8192];
             java.util.Arrays.fill(junk, (byte) 'x');
             try {
@@ -105,19 +111,24 @@ class FramingTest {
         }
     }
 
+    /** Frames by package_length_func (the first byte is the total length) and reports each body. */
+    static final class FirstByteLength implements Recipe {
+        @Override
+        public void build(Server s, Probe got) {
+            io.jswoole.protocol.frame.PackageLengthFunction f = data -> data.remaining() < 1 ? 0 : data.get(0);
+            s.set(Map.of("package_length_func", f));
+            s.onReceive((x, fd, rid, data) -> got.add(new String(data, 1, data.length - 1)));
+        }
+    }
+
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE"})
+    @EnumSource(Mode.class)
     void packageLengthFunctionFramesByTheUsersRule(Mode mode) throws Exception {
-        List<String> got = new CopyOnWriteArrayList<>();
-        Server s = new Server("127.0.0.1", 0, mode);
-        // first byte is the total length
-        io.jswoole.protocol.frame.PackageLengthFunction f = data -> data.remaining() < 1 ? 0 : data.get(0);
-        s.set(Map.of("worker_num", 1, "package_length_func", f));
-        s.onReceive((x, fd, rid, data) -> got.add(new String(data, 1, data.length - 1)));
-        try (Running r = Running.start(s); Socket c = r.connect()) {
+        try (Probe got = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 1),
+                FirstByteLength.class, got)); Socket c = r.connect()) {
             c.getOutputStream().write(new byte[] {4, 'a', 'b', 'c', 3, 'd', 'e'});
-            assertThat(eventually(() -> got.size() == 2)).isTrue();
-            assertThat(got).containsExactly("abc", "de");
+            assertThat(eventually(() -> got.events().size() == 2)).isTrue();
+            assertThat(got.events()).containsExactly("abc", "de");
         }
     }
 

@@ -21,20 +21,29 @@ class PortsTest {
     @TempDir
     Path tmp;
 
+    /** The main port answers "Swoole: ", a UDP port "welcome admin" (reporting its port), a TCP port "inner ". */
+    static final class ThreePorts implements Recipe {
+        @Override
+        public void build(Server s, Probe probe) {
+            s.onReceive((x, fd, rid, data) -> x.send(fd, "Swoole: " + new String(data)));
+            Port admin = s.addListener("127.0.0.1", 0, SockType.UDP);
+            admin.onPacket((x, data, client) -> {
+                probe.add("packet on " + client.serverPort());
+                x.sendto(client.address(), client.port(), "welcome admin".getBytes(), client.serverSocket());
+            });
+            Port inner = s.listen("127.0.0.1", 0, SockType.TCP);
+            inner.onReceive((x, fd, rid, data) -> x.send(fd, "inner " + new String(data)));
+        }
+    }
+
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void tcpAndUdpPortsEachUseTheirOwnCallbacks(Mode mode) throws Exception {
-        Server s = new Server("127.0.0.1", 0, mode);
-        s.set(Map.of("worker_num", 2));
-        s.onReceive((x, fd, rid, data) -> x.send(fd, "Swoole: " + new String(data)));
-        Port admin = s.addListener("127.0.0.1", 0, SockType.UDP);
-        admin.onPacket((x, data, client) -> {
-            assertThat(client.serverPort()).isEqualTo(admin.port());
-            x.sendto(client.address(), client.port(), "welcome admin".getBytes(), client.serverSocket());
-        });
-        Port inner = s.listen("127.0.0.1", 0, SockType.TCP);
-        inner.onReceive((x, fd, rid, data) -> x.send(fd, "inner " + new String(data)));
-        try (Running r = Running.start(s)) {
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 2),
+                ThreePorts.class, probe))) {
+            Server s = r.server;
+            Port admin = s.ports().get(1);
+            Port inner = s.ports().get(2);
             assertThat(admin.port()).isPositive().isNotEqualTo(s.port());
             try (Socket c = r.connect()) {
                 c.getOutputStream().write("hi".getBytes());
@@ -52,16 +61,23 @@ class PortsTest {
                 u.receive(p);
                 assertThat(new String(p.getData(), 0, p.getLength())).isEqualTo("welcome admin");
             }
+            assertThat(probe.events()).containsExactly("packet on " + admin.port());
+        }
+    }
+
+    /** Sends every datagram back to its sender. */
+    static final class DatagramEcho implements Recipe {
+        @Override
+        public void build(Server s, Probe probe) {
+            s.onPacket((x, data, client) -> x.sendto(client.address(), client.port(), data));
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void udpServerEchoesPackets(Mode mode) throws Exception {
-        Server s = new Server("127.0.0.1", 0, mode, SockType.UDP);
-        s.set(Map.of("worker_num", 1));
-        s.onPacket((x, data, client) -> x.sendto(client.address(), client.port(), data));
-        try (Running r = Running.start(s); DatagramSocket u = new DatagramSocket()) {
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, "127.0.0.1", SockType.UDP,
+                Map.of("worker_num", 1), DatagramEcho.class, probe)); DatagramSocket u = new DatagramSocket()) {
             u.setSoTimeout(5000);
             for (String msg : new String[] {"one", "two"}) {
                 u.send(new DatagramPacket(msg.getBytes(), msg.length(), InetAddress.getLoopbackAddress(), r.port()));
@@ -73,13 +89,11 @@ class PortsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void unixStreamServer(Mode mode) throws Exception {
         Path sock = tmp.resolve("echo.sock");
-        Server s = new Server(sock.toString(), 0, mode, SockType.UNIX_STREAM);
-        s.set(Map.of("worker_num", 1));
-        s.onReceive((x, fd, rid, data) -> x.send(fd, data));
-        try (Running r = Running.start(s);
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, sock.toString(),
+                SockType.UNIX_STREAM, Map.of("worker_num", 1), Recipe.Echo.class, probe));
                 SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
             ch.write(ByteBuffer.wrap("unix".getBytes()));
             ByteBuffer in = ByteBuffer.allocate(4);
@@ -91,19 +105,25 @@ class PortsTest {
         assertThat(sock).as("socket file removed at shutdown").doesNotExist();
     }
 
+    /** Answers a Unix datagram with "re: " and what it said. */
+    static final class UnixDatagramReply implements Recipe {
+        @Override
+        public void build(Server s, Probe probe) {
+            s.onPacket((x, data, info) -> x.sendto(info.address(), 0, ("re: " + new String(data)).getBytes()));
+        }
+    }
+
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void unixDatagramServer(Mode mode) throws Exception {
         Path sock = tmp.resolve("dgram.sock");
         Path client = tmp.resolve("client.sock");
-        Server s = new Server(sock.toString(), 0, mode, SockType.UNIX_DGRAM);
-        s.set(Map.of("worker_num", 1));
-        s.onPacket((x, data, info) -> x.sendto(info.address(), 0, ("re: " + new String(data)).getBytes()));
         // the JDK has no Unix datagram sockets: the client is a Netty epoll domain datagram channel
         java.util.concurrent.BlockingQueue<String> replies = new java.util.concurrent.LinkedBlockingQueue<>();
         var group = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
                 io.netty.channel.epoll.EpollIoHandler.newFactory());
-        try (Running r = Running.start(s)) {
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, sock.toString(),
+                SockType.UNIX_DGRAM, Map.of("worker_num", 1), UnixDatagramReply.class, probe))) {
             var ch = new io.netty.bootstrap.Bootstrap().group(group)
                     .channel(io.netty.channel.epoll.EpollDomainDatagramChannel.class)
                     .handler(new io.netty.channel.SimpleChannelInboundHandler<

@@ -7,6 +7,14 @@ package io.jswoole.server;
  * shared with the test. What the callbacks observe goes to the {@link Probe}, which the test reads in every mode.
  */
 public interface Recipe {
+    /** Echo: every receive is sent back. */
+    final class Echo implements Recipe {
+        @Override
+        public void build(Server s, Probe probe) {
+            s.onReceive((x, fd, rid, data) -> x.send(fd, data));
+        }
+    }
+
     /** Sets the callbacks of {@code server}; runs in the test's JVM and, in PROCESS mode, in every worker JVM. */
     void build(Server server, Probe probe);
 
@@ -15,12 +23,18 @@ public interface Recipe {
      * {@link Settings#parse}; a function setting belongs in {@link #build}), built by {@code recipe}.
      */
     static Server server(Mode mode, java.util.Map<String, ?> settings, Class<? extends Recipe> recipe, Probe probe) {
-        Server s = new Server("127.0.0.1", 0, mode);
+        return server(mode, "127.0.0.1", SockType.TCP, settings, recipe, probe);
+    }
+
+    /** {@link #server(Mode, java.util.Map, Class, Probe)} whose main port is {@code type} on {@code host}, port 0. */
+    static Server server(Mode mode, String host, SockType type, java.util.Map<String, ?> settings,
+            Class<? extends Recipe> recipe, Probe probe) {
+        Server s = new Server(host, 0, mode, type);
         s.set(settings);
         RecipeMain.instance(recipe).build(s, probe);
         if (mode == Mode.PROCESS) {
             java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(recipe.getName(),
-                    probe.file().toString()));
+                    probe.file().toString(), host, type.name()));
             settings.forEach((k, v) -> args.add(k + "=" + escape(String.valueOf(v))));
             s.workerEntry(RecipeMain.class, args.toArray(String[]::new));
         }

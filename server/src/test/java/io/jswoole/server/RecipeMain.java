@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * The main of a worker JVM for a {@link Recipe} test in PROCESS mode: arguments are the recipe's class, the
- * probe's file and the settings as {@code key=value}; it builds the same server and starts it (a worker JVM then
- * connects to the master instead of binding).
+ * probe's file, the main port's host and {@link SockType}, and the settings as {@code key=value}; it builds the same
+ * server and starts it (a worker JVM then connects to the master instead of binding).
  */
 public final class RecipeMain {
     private RecipeMain() {
@@ -15,12 +15,12 @@ public final class RecipeMain {
 
     public static void main(String[] args) {
         Map<String, Object> settings = new LinkedHashMap<>();
-        for (int i = 2; i < args.length; i++) {
+        for (int i = 4; i < args.length; i++) {
             int eq = args[i].indexOf('=');
             String key = args[i].substring(0, eq);
             settings.put(key, Settings.parse(key, args[i].substring(eq + 1)));
         }
-        Server s = new Server("127.0.0.1", 0, Mode.PROCESS);
+        Server s = new Server(args[2], 0, Mode.PROCESS, SockType.valueOf(args[3]));
         s.set(settings);
         try {
             instance(Class.forName(args[0]).asSubclass(Recipe.class)).build(s, Probe.inWorkerJvm(Path.of(args[1])));

@@ -305,19 +305,11 @@ class ServerEventsTest {
         }
     }
 
-    /** Echo. */
-    static final class Echo implements Recipe {
-        @Override
-        public void build(Server s, Probe probe) {
-            s.onReceive((x, fd, rid, data) -> x.send(fd, data));
-        }
-    }
-
     @ParameterizedTest
     @EnumSource(Mode.class)
     void pastMaxConnNewConnectionsAreClosedAndOldOnesWork(Mode mode) throws Exception {
         try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode,
-                Map.of("worker_num", 1, "max_conn", 2), Echo.class, probe)); Socket a = r.connect();
+                Map.of("worker_num", 1, "max_conn", 2), Recipe.Echo.class, probe)); Socket a = r.connect();
                 Socket b = r.connect()) {
             Server s = r.server;
             assertThat(Running.exchange(a, "a")).isEqualTo("a");
