@@ -305,7 +305,7 @@ final class OneJvm {
         m.put("accept_count", counters.acceptCount.sum());
         m.put("close_count", counters.closeCount.sum());
         m.put("worker_num", workers.length);
-        m.put("task_worker_num", tasks == null ? 0 : tasks.workers.length);
+        m.put("task_worker_num", cfg.taskWorkerNum());
         m.put("user_worker_num", 0);
         m.put("idle_worker_num", idle);
         m.put("dispatch_count", dispatched);
@@ -322,10 +322,12 @@ final class OneJvm {
         m.put("worker_response_count", me == null ? 0 : me.responseCount.sum());
         m.put("worker_dispatch_count", me == null ? 0 : me.dispatchCount.sum());
         m.put("worker_concurrency", me == null ? 0 : me.concurrency.get());
-        m.put("task_queue_num", tasks == null ? 0 : tasks.queued());
+        // the task workers are threads here (tasks), or worker JVMs (the manager's), or none
+        int tasking = tasks != null ? tasks.queued() : manager != null ? manager.tasksInFlight() : 0;
+        m.put("task_queue_num", tasking);
         m.put("task_queue_bytes", 0);
-        m.put("task_idle_worker_num", tasks == null ? 0 : tasks.idle());
-        m.put("tasking_num", tasks == null ? 0 : tasks.queued());
+        m.put("task_idle_worker_num", tasks != null ? tasks.idle() : manager != null ? manager.idleTaskWorkers() : 0);
+        m.put("tasking_num", tasking);
         m.put("coroutine_num", coroutines);
         m.put("coroutine_peek_num", peak);
         return m;

@@ -476,6 +476,24 @@ final class ProcessManager {
         }
     }
 
+    /** Tasks sent to the task worker JVMs and not finished yet ({@code stats()}'s {@code tasking_num}). */
+    int tasksInFlight() {
+        int n = 0;
+        for (int i = workerNum; i < workers.length; i++) {
+            n += workers[i].tasksInFlight.size();
+        }
+        return n;
+    }
+
+    /** Task worker JVMs with no task in flight. */
+    int idleTaskWorkers() {
+        int n = 0;
+        for (int i = workerNum; i < workers.length; i++) {
+            n += workers[i].tasksInFlight.isEmpty() ? 1 : 0;
+        }
+        return n;
+    }
+
     /**
      * Replaces the workers one at a time ({@code reload}): each finishes its in-flight work (at most
      * {@code max_wait_time}, then it is killed), and the next starts only when the new one is ready. The listening
@@ -503,11 +521,7 @@ final class ProcessManager {
         if (n == 0 || dst >= n) {
             return false;
         }
-        int inFlight = 0;
-        for (int i = workerNum; i < workers.length; i++) {
-            inFlight += workers[i].tasksInFlight.size();
-        }
-        if (inFlight >= Tasks.MAX_QUEUED) {
+        if (tasksInFlight() >= Tasks.MAX_QUEUED) {
             taskRouting.queueFull(Tasks.MAX_QUEUED);
             return false;
         }

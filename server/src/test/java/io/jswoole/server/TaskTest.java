@@ -10,7 +10,6 @@ import io.jswoole.coroutine.Coroutine;
 import java.net.Socket;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,54 +27,74 @@ class TaskTest {
         return s;
     }
 
+    private static final Map<String, Object> TASKS = Map.of("worker_num", 2, "task_worker_num", 3);
+
+    /** A receive sends its line as a task; the finish event sends the result to fd 1; every step is reported. */
+    static final class TaskAndFinish implements Recipe {
+        @Override
+        public void build(Server s, Probe seen) {
+            s.onTask((srv, taskId, src, data) -> {
+                seen.add("task " + taskId + " from " + src + " in " + srv.getWorkerId() + " " + srv.isTaskWorker());
+                return "done:" + data;
+            });
+            s.onFinish((srv, taskId, result) -> {
+                seen.add("finish " + taskId + " " + result + " in " + srv.getWorkerId());
+                srv.send(1, result + "\n");
+            });
+            s.onReceive((srv, fd, rid, data) -> {
+                int id = srv.task(new String(data).trim());
+                seen.add("sent " + id + " from " + srv.getWorkerId());
+            });
+        }
+    }
+
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void aTaskRunsInATaskWorkerAndFinishComesBackToTheSender(Mode mode) throws Exception {
-        List<String> seen = new CopyOnWriteArrayList<>();
-        Server s = server(mode, Map.of());
-        s.onTask((srv, taskId, src, data) -> {
-            seen.add("task " + taskId + " from " + src + " in " + srv.getWorkerId() + " " + srv.isTaskWorker());
-            return "done:" + data;
-        });
-        s.onFinish((srv, taskId, result) -> {
-            seen.add("finish " + taskId + " " + result + " in " + srv.getWorkerId());
-            srv.send(1, result + "\n");
-        });
-        s.onReceive((srv, fd, rid, data) -> {
-            int id = srv.task(new String(data).trim());
-            seen.add("sent " + id + " from " + srv.getWorkerId());
-        });
-        try (Running r = Running.start(s); Socket c = r.connect()) {
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, TASKS, TaskAndFinish.class,
+                probe)); Socket c = r.connect()) {
+            Server s = r.server;
+            List<String> seen;
             c.getOutputStream().write("job\n".getBytes());
             assertThat(new String(Running.read(c, 9))).isEqualTo("done:job\n");
-            assertThat(eventually(() -> seen.size() == 3)).isTrue();
+            assertThat(eventually(() -> probe.events().size() == 3)).isTrue();
+            seen = probe.events();
             String sent = seen.stream().filter(e -> e.startsWith("sent")).findFirst().orElseThrow();
             String sender = sent.substring(sent.lastIndexOf(' ') + 1);
             assertThat(sent).isEqualTo("sent 0 from " + sender);
             assertThat(seen).anyMatch(e -> e.matches("task 0 from " + sender + " in [234] true"));
             assertThat(seen).contains("finish 0 done:job in " + sender);
             assertThat(s.stats()).containsEntry("task_worker_num", 3);
+            assertThat(eventually(() -> Integer.valueOf(3).equals(s.stats().get("task_idle_worker_num"))))
+                    .as("every task worker idle again: " + s.stats()).isTrue();
+        }
+    }
+
+    /** "wait S" waits for a task that sleeps S seconds, at most 0.5 s; anything else answers "pong". */
+    static final class Taskwait implements Recipe {
+        @Override
+        public void build(Server s, Probe probe) {
+            s.onTask((srv, taskId, src, data) -> {
+                Coroutine.sleep(Double.parseDouble((String) data));
+                return "slept " + data;
+            });
+            s.onReceive((srv, fd, rid, data) -> {
+                String cmd = new String(data).trim();
+                if (cmd.startsWith("wait")) {
+                    Object r = srv.taskwait(cmd.substring(5), 0.5);
+                    srv.send(fd, (r == null ? "timeout " + LastError.get() : r) + "\n");
+                } else {
+                    srv.send(fd, "pong\n");
+                }
+            });
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void taskwaitParksOnlyItsCoroutineAndTimesOut(Mode mode) throws Exception {
-        Server s = server(mode, Map.of("worker_num", 1));
-        s.onTask((srv, taskId, src, data) -> {
-            Coroutine.sleep(Double.parseDouble((String) data));
-            return "slept " + data;
-        });
-        s.onReceive((srv, fd, rid, data) -> {
-            String cmd = new String(data).trim();
-            if (cmd.startsWith("wait")) {
-                Object r = srv.taskwait(cmd.substring(5), 0.5);
-                srv.send(fd, (r == null ? "timeout " + LastError.get() : r) + "\n");
-            } else {
-                srv.send(fd, "pong\n");
-            }
-        });
-        try (Running r = Running.start(s); Socket a = r.connect(); Socket b = r.connect()) {
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 1,
+                "task_worker_num", 3), Taskwait.class, probe)); Socket a = r.connect(); Socket b = r.connect()) {
             a.getOutputStream().write("wait 0.3".getBytes());
             Thread.sleep(50);
             long t0 = System.nanoTime();
@@ -87,61 +106,68 @@ class TaskTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
-    void taskWaitMultiRunsTasksInParallel(Mode mode) throws Exception {
-        AtomicReference<List<Object>> results = new AtomicReference<>();
-        AtomicReference<Long> ms = new AtomicReference<>();
-        CountDownLatch done = new CountDownLatch(1);
-        Server s = server(mode, Map.of("task_enable_coroutine", true));
-        s.onTask((Callbacks.OnTaskObject) (srv, task) -> {
-            Coroutine.sleep(0.2);
-            task.finish(task.data() + "!");
-        });
-        s.onWorkerStart((srv, id) -> {
-            if (id == 0) {
-                long t0 = System.nanoTime();
-                results.set(srv.taskCo(List.of("a", "b", "c"), 2));
-                ms.set((System.nanoTime() - t0) / 1_000_000);
-                done.countDown();
-            }
-        });
-        s.onReceive((srv, fd, rid, data) -> { });
-        try (Running r = Running.start(s)) {
-            assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(results.get()).containsExactly("a!", "b!", "c!");
-            assertThat(ms.get()).as("three 200 ms tasks on three task workers").isLessThan(450);
+    /** Worker 0 runs three 200 ms tasks with taskCo when it starts and reports the results and the time. */
+    static final class TaskCo implements Recipe {
+        @Override
+        public void build(Server s, Probe probe) {
+            s.onTask((Callbacks.OnTaskObject) (srv, task) -> {
+                Coroutine.sleep(0.2);
+                task.finish(task.data() + "!");
+            });
+            s.onWorkerStart((srv, id) -> {
+                if (id == 0) {
+                    long t0 = System.nanoTime();
+                    List<Object> results = srv.taskCo(List.of("a", "b", "c"), 2);
+                    probe.add(results + " " + (System.nanoTime() - t0) / 1_000_000);
+                }
+            });
+            s.onReceive((srv, fd, rid, data) -> { });
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
+    void taskWaitMultiRunsTasksInParallel(Mode mode) throws Exception {
+        Map<String, Object> settings = new java.util.HashMap<>(TASKS);
+        settings.put("task_enable_coroutine", true);
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, settings, TaskCo.class,
+                probe))) {
+            assertThat(eventually(() -> !probe.events().isEmpty())).isTrue();
+            String[] got = probe.events().get(0).split(" (?=\\d+$)");
+            assertThat(got[0]).isEqualTo("[a!, b!, c!]");
+            assertThat(Long.parseLong(got[1])).as("three 200 ms tasks on three task workers").isLessThan(450);
+        }
+    }
+
+    /** Worker 0 sends a task to task worker 1 (id 3) with a callback; the task sends worker 0 a pipe message. */
+    static final class TargetedTask implements Recipe {
+        @Override
+        public void build(Server s, Probe seen) {
+            s.onPipeMessage((srv, src, msg) -> seen.add("pipe " + msg + " from " + src + " to " + srv.getWorkerId()));
+            s.onWorkerStart((srv, id) -> {
+                if (id == 0) {
+                    srv.task("x", 1, (srv2, taskId, result) -> seen.add("callback " + result));
+                }
+            });
+            s.onTask((srv, taskId, src, data) -> {
+                seen.add("task in " + srv.getWorkerId());
+                srv.sendMessage("hello from task", 0);
+                srv.finish("via finish");
+                return null;
+            });
+            s.onReceive((srv, fd, rid, data) -> { });
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
     void targetedTasksCallbacksAndPipeMessages(Mode mode) throws Exception {
-        List<String> seen = new CopyOnWriteArrayList<>();
-        CountDownLatch done = new CountDownLatch(2);
-        Server s = server(mode, Map.of("task_ipc_mode", 1));
-        s.onPipeMessage((srv, src, msg) -> {
-            seen.add("pipe " + msg + " from " + src + " to " + srv.getWorkerId());
-            done.countDown();
-        });
-        s.onWorkerStart((srv, id) -> {
-            if (id == 0) {
-                srv.task("x", 1, (srv2, taskId, result) -> {
-                    seen.add("callback " + result);
-                    done.countDown();
-                });
-            }
-        });
-        s.onTask((srv, taskId, src, data) -> {
-            seen.add("task in " + srv.getWorkerId());
-            srv.sendMessage("hello from task", 0);
-            srv.finish("via finish");
-            return null;
-        });
-        s.onReceive((srv, fd, rid, data) -> { });
-        try (Running r = Running.start(s)) {
-            assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(seen).contains("task in 3", "pipe hello from task from 3 to 0", "callback via finish");
+        Map<String, Object> settings = new java.util.HashMap<>(TASKS);
+        settings.put("task_ipc_mode", 1);
+        try (Probe seen = Probe.create(); Running r = Running.start(Recipe.server(mode, settings, TargetedTask.class,
+                seen))) {
+            assertThat(eventually(() -> seen.events().size() == 3)).isTrue();
+            assertThat(seen.events()).contains("task in 3", "pipe hello from task from 3 to 0", "callback via finish");
         }
     }
 
