@@ -58,6 +58,8 @@ final class ProcessWorker implements EventSite {
 
     /** True in a task worker JVM. */
     final boolean taskWorker;
+    /** {@code buffer_output_size}: the largest single send. */
+    private final long bufferOutputSize;
     private final boolean taskObject;
     /** Tasks this worker sent, by id, whose result its sender awaits itself (callback or taskwait). */
     private final Map<Integer, java.util.function.Consumer<Object>> pendingTasks = new ConcurrentHashMap<>();
@@ -75,8 +77,9 @@ final class ProcessWorker implements EventSite {
      * cannot stop the thread that would read the answer).
      */
     ProcessWorker(Server server, int id, MasterLink link, Scheduler scheduler, boolean gated, long maxRequest,
-            long maxWaitNanos, boolean taskWorker, boolean taskObject) {
+            long maxWaitNanos, boolean taskWorker, boolean taskObject, long bufferOutputSize) {
         this.link = link;
+        this.bufferOutputSize = bufferOutputSize;
         this.taskWorker = taskWorker;
         this.taskObject = taskObject;
         this.maxWaitNanos = maxWaitNanos;
@@ -114,7 +117,8 @@ final class ProcessWorker implements EventSite {
                 .nextInt(grace + 1) : 0);
         // reload_async=false: a worker told to stop does not wait for its running coroutines
         long maxWait = cfg.reloadAsync() ? TimeUnit.SECONDS.toNanos(cfg.maxWaitTime()) : 0;
-        return new ProcessWorker(server, id, link, scheduler, gated, limit, maxWait, taskRole, cfg.taskObject());
+        return new ProcessWorker(server, id, link, scheduler, gated, limit, maxWait, taskRole, cfg.taskObject(),
+                cfg.bufferOutputSize());
     }
 
     /** {@link #run}; a worker that cannot reach the master exits at once. */
@@ -504,6 +508,9 @@ final class ProcessWorker implements EventSite {
         long session = sessions.getOrDefault(fd, 0L);
         if (session != 0 && closeAsked.containsKey(fd)) {
             return LastError.fail(ErrorCode.SESSION_CLOSED);
+        }
+        if (data.length > bufferOutputSize) { // refused here, as Swoole's worker does, not after the trip
+            return LastError.fail(ErrorCode.DATA_LENGTH_TOO_LARGE);
         }
         link.send(Ipc.send(fd, session, data));
         return true;

@@ -62,6 +62,10 @@ record ServerConfig(Mode mode, int workerNum, int reactorNum, int maxConn, boole
         if (sendYield && mode == Mode.THREAD && dispatchMode != 2 && dispatchMode != 4) {
             throw new IllegalArgumentException("setting 'send_yield' needs dispatch_mode 2 or 4, as in Swoole");
         }
+        if (sendYield && mode == Mode.PROCESS) {
+            throw new IllegalArgumentException("setting 'send_yield' needs Mode.BASE or Mode.THREAD: a worker JVM's "
+                    + "send goes to the master without waiting for the connection's output to drain");
+        }
         if (mode != Mode.PROCESS) {
             for (String key : new String[] {"task_max_request", "task_max_request_grace"}) {
                 if (s.containsKey(key)) {

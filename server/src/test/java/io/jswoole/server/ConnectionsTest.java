@@ -144,7 +144,7 @@ class ConnectionsTest {
             assertThat(eventually(() -> !probe.events().isEmpty())).isTrue();
             assertThat(probe.events()).as("the first bind succeeds, the second fails, the uid stays 42")
                     .containsExactly("true false 42");
-            int fd = r.server.getClientList(0, 10).get(0);
+            int fd = Running.fdOf(r.server, c);
             assertThat(r.server.getClientInfo(fd).orElseThrow().uid()).as("as the server sees it").isEqualTo(42);
         }
     }

@@ -19,67 +19,91 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Output caps, watermarks, send_yield, pause/resume and delayed receive. */
 class FlowControlTest {
-    @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
-    void aClientThatNeverReadsIsClosedAtSocketBufferSizeAndOthersAreServed(Mode mode) throws Exception {
-        AtomicLong maxQueued = new AtomicLong();
-        List<String> events = new CopyOnWriteArrayList<>();
-        AtomicReference<ErrorCode> sendError = new AtomicReference<>();
-        Server s = new Server("127.0.0.1", 0, mode);
-        s.set(Map.of("worker_num", 1, "socket_buffer_size", "1M", "kernel_socket_send_buffer_size", "64K"));
-        s.onBufferFull((x, fd) -> events.add("full" + fd));
-        s.onReceive((x, fd, rid, data) -> {
-            if (new String(data).equals("flood")) {
-                byte[] chunk = new byte[64 * 1024];
-                for (int i = 0; i < 4096; i++) { // up to 256 MiB: far past the cap
-                    if (!x.send(fd, chunk)) {
-                        sendError.set(LastError.error());
-                        return;
+    /** "flood" sends up to 256 MiB in 64 KiB sends and reports the error of the first that fails; else echo. */
+    static final class Flood implements Recipe {
+        @Override
+        public void build(Server s, Probe events) {
+            s.onBufferFull((x, fd) -> events.add("full" + fd));
+            s.onReceive((x, fd, rid, data) -> {
+                if (new String(data).equals("flood")) {
+                    byte[] chunk = new byte[64 * 1024];
+                    for (int i = 0; i < 4096; i++) { // up to 256 MiB: far past the cap
+                        if (!x.send(fd, chunk)) {
+                            events.add("error " + LastError.error());
+                            return;
+                        }
                     }
-                    maxQueued.accumulateAndGet(s.connection(fd) == null ? 0 : s.connection(fd).queuedBytes(),
-                            Math::max);
+                    events.add("all sent");
+                } else {
+                    x.send(fd, data);
                 }
-            } else {
-                x.send(fd, data);
-            }
-        });
-        try (Running r = Running.start(s); Socket slow = r.connect(); Socket other = r.connect()) {
+            });
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aClientThatNeverReadsIsClosedAtSocketBufferSizeAndOthersAreServed(Mode mode) throws Exception {
+        try (Probe events = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 1,
+                "socket_buffer_size", "1M", "kernel_socket_send_buffer_size", "64K"), Flood.class, events));
+                Socket slow = r.connect(); Socket other = r.connect()) {
+            Server s = r.server;
             slow.setReceiveBufferSize(4096);
+            int slowFd = Running.fdOf(s, slow);
+            assertThat(slowFd).isPositive();
             slow.getOutputStream().write("flood".getBytes());
-            assertThat(eventually(() -> sendError.get() != null)).isTrue();
-            assertThat(sendError.get()).isEqualTo(ErrorCode.OUTPUT_BUFFER_OVERFLOW);
+            long maxQueued = 0;
+            long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            while (s.exists(slowFd) && System.nanoTime() < end) { // the master's view of what is queued
+                Connection c = s.connection(slowFd);
+                maxQueued = Math.max(maxQueued, c == null ? 0 : c.queuedBytes());
+            }
+            assertThat(s.exists(slowFd)).as("the slow reader was closed").isFalse();
             // Netty counts 96 bytes of bookkeeping per queued buffer in its pending bytes (16 buffers here)
-            assertThat(maxQueued.get()).as("queued output stays under the cap")
-                    .isLessThanOrEqualTo((1 << 20) + 16 * 96);
-            assertThat(events).as("bufferFull fired before the overflow").isNotEmpty();
+            assertThat(maxQueued).as("queued output stays under the cap").isLessThanOrEqualTo((1 << 20) + 16 * 96);
+            assertThat(eventually(() -> events.events().contains("full" + slowFd)))
+                    .as("bufferFull fired for fd " + slowFd + ": " + events.events()).isTrue();
+            if (mode != Mode.PROCESS) {
+                // a worker JVM's send goes to the master, which refuses it there: the worker cannot see the error
+                assertThat(eventually(() -> events.events().stream().anyMatch(e -> e.startsWith("error"))))
+                        .isTrue();
+                assertThat(events.events()).contains("error " + ErrorCode.OUTPUT_BUFFER_OVERFLOW);
+            }
             assertThat(Running.exchange(other, "fine")).isEqualTo("fine");
             assertThat(eventually(() -> s.connections().size() == 1)).as("only the slow reader was closed").isTrue();
         }
     }
 
+    /** Any receive sends 3 MiB in 64 KiB sends; bufferFull and bufferEmpty are reported. */
+    static final class Burst implements Recipe {
+        @Override
+        public void build(Server s, Probe events) {
+            s.onBufferFull((x, fd) -> events.add("full"));
+            s.onBufferEmpty((x, fd) -> events.add("empty"));
+            s.onReceive((x, fd, rid, data) -> {
+                for (int i = 0; i < 48; i++) {
+                    x.send(fd, new byte[64 * 1024]);
+                }
+            });
+        }
+    }
+
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void bufferFullThenBufferEmptyOnceThePeerReads(Mode mode) throws Exception {
-        List<String> events = new CopyOnWriteArrayList<>();
-        Server s = new Server("127.0.0.1", 0, mode);
         // small kernel buffers on both sides, so the output queues in the server whatever the loopback tuning
-        s.set(Map.of("worker_num", 1, "socket_buffer_size", "8M", "buffer_high_watermark", "1M",
-                "buffer_low_watermark", 0, "kernel_socket_send_buffer_size", "32K"));
-        s.onBufferFull((x, fd) -> events.add("full"));
-        s.onBufferEmpty((x, fd) -> events.add("empty"));
-        s.onReceive((x, fd, rid, data) -> {
-            for (int i = 0; i < 48; i++) {
-                x.send(fd, new byte[64 * 1024]);
-            }
-        });
-        try (Running r = Running.start(s); Socket c = new Socket()) {
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 1,
+                "socket_buffer_size", "8M", "buffer_high_watermark", "1M", "buffer_low_watermark", 0,
+                "kernel_socket_send_buffer_size", "32K"), Burst.class, probe)); Socket c = new Socket()) {
+            java.util.function.Supplier<List<String>> events = probe::events;
             c.setReceiveBufferSize(4096);
             c.setSoTimeout(5000);
             c.connect(new java.net.InetSocketAddress("127.0.0.1", r.port()));
             c.getOutputStream().write(1);
-            assertThat(eventually(() -> events.contains("full"))).isTrue();
+            assertThat(eventually(() -> events.get().contains("full"))).isTrue();
             assertThat(c.getInputStream().readNBytes(48 * 64 * 1024)).hasSize(48 * 64 * 1024);
-            assertThat(eventually(() -> events.equals(List.of("full", "empty")))).as(events.toString()).isTrue();
+            assertThat(eventually(() -> events.get().equals(List.of("full", "empty")))).as(events.get().toString())
+                    .isTrue();
         }
     }
 
@@ -113,70 +137,90 @@ class FlowControlTest {
         }
     }
 
-    @Test
-    void bufferOutputSizeCapsOneSend() throws Exception {
-        AtomicReference<ErrorCode> error = new AtomicReference<>();
-        Server s = new Server("127.0.0.1", 0);
-        s.set(Map.of("worker_num", 1, "buffer_output_size", 1024));
-        s.onReceive((x, fd, rid, data) -> {
-            if (!x.send(fd, new byte[2048])) {
-                error.set(LastError.error());
-            }
-            x.send(fd, data);
-        });
-        try (Running r = Running.start(s); Socket c = r.connect()) {
-            assertThat(Running.exchange(c, "ok")).isEqualTo("ok");
-            assertThat(error.get()).isEqualTo(ErrorCode.DATA_LENGTH_TOO_LARGE);
+    /** Tries a 2 KiB send and reports its error, then echoes. */
+    static final class BigSend implements Recipe {
+        @Override
+        public void build(Server s, Probe probe) {
+            s.onReceive((x, fd, rid, data) -> {
+                if (!x.send(fd, new byte[2048])) {
+                    probe.add("error " + LastError.error());
+                }
+                x.send(fd, data);
+            });
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
+    void bufferOutputSizeCapsOneSend(Mode mode) throws Exception {
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 1,
+                "buffer_output_size", 1024), BigSend.class, probe)); Socket c = r.connect()) {
+            assertThat(Running.exchange(c, "ok")).as("the refused send wrote nothing").isEqualTo("ok");
+            assertThat(probe.events()).containsExactly("error " + ErrorCode.DATA_LENGTH_TOO_LARGE);
+        }
+    }
+
+    /** Confirms a new connection 200 ms after it connected; reports when, and when its data came (nanoTime). */
+    static final class LateConfirm implements Recipe {
+        @Override
+        public void build(Server s, Probe probe) {
+            s.onConnect((x, fd, rid) -> Timer.after(200, () -> {
+                probe.add("confirmed " + System.nanoTime());
+                x.confirm(fd);
+            }));
+            s.onReceive((x, fd, rid, data) -> {
+                probe.add("received " + System.nanoTime());
+                x.send(fd, data);
+            });
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
     void delayedReceiveStartsReadingAtConfirm(Mode mode) throws Exception {
-        AtomicLong confirmedAt = new AtomicLong();
-        AtomicLong receivedAt = new AtomicLong();
-        Server s = new Server("127.0.0.1", 0, mode);
-        s.set(Map.of("worker_num", 1, "enable_delay_receive", true));
-        s.onConnect((x, fd, rid) -> Timer.after(200, () -> {
-            confirmedAt.set(System.nanoTime());
-            x.confirm(fd);
-        }));
-        s.onReceive((x, fd, rid, data) -> {
-            receivedAt.set(System.nanoTime());
-            x.send(fd, data);
-        });
-        try (Running r = Running.start(s); Socket c = r.connect()) {
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 1,
+                "enable_delay_receive", true), LateConfirm.class, probe)); Socket c = r.connect()) {
             assertThat(Running.exchange(c, "late")).isEqualTo("late");
-            assertThat(receivedAt.get()).isGreaterThan(confirmedAt.get());
+            List<String> events = probe.events(); // one JVM's clock: CLOCK_MONOTONIC is the machine's
+            assertThat(events).hasSize(2);
+            assertThat(events.get(0)).startsWith("confirmed");
+            assertThat(Long.parseLong(events.get(1).substring(9))).isGreaterThan(Long.parseLong(
+                    events.get(0).substring(10)));
+        }
+    }
+
+    /** "pause" pauses the connection and resumes it 300 ms later; every receive is reported. */
+    static final class PauseResume implements Recipe {
+        @Override
+        public void build(Server s, Probe got) {
+            s.onReceive((x, fd, rid, data) -> {
+                if (new String(data).equals("pause")) {
+                    x.pause(fd);
+                    Timer.after(300, () -> x.resume(fd));
+                }
+                got.add(new String(data));
+            });
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void pauseStopsReceiveEventsUntilResume(Mode mode) throws Exception {
-        List<String> got = new CopyOnWriteArrayList<>();
-        java.util.concurrent.atomic.AtomicInteger paused = new java.util.concurrent.atomic.AtomicInteger();
-        Server s = new Server("127.0.0.1", 0, mode);
-        s.set(Map.of("worker_num", 1));
-        s.onReceive((x, fd, rid, data) -> {
-            if (new String(data).equals("pause")) {
-                x.pause(fd);
-                Timer.after(300, () -> x.resume(fd));
-                paused.set(fd);
-            }
-            got.add(new String(data));
-        });
-        try (Running r = Running.start(s); Socket c = r.connect()) {
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 1),
+                PauseResume.class, probe)); Socket c = r.connect()) {
+            Server s = r.server;
+            java.util.function.Supplier<List<String>> got = probe::events;
+            int fd = Running.fdOf(s, c);
             c.getOutputStream().write("pause".getBytes());
-            assertThat(eventually(() -> got.size() == 1)).isTrue();
+            assertThat(eventually(() -> got.get().size() == 1)).isTrue();
             // pause() asks the connection's reactor to stop reading; bytes it reads before that are still delivered
             // (as in Swoole), so "after" is sent once the reactor has stopped
-            assertThat(eventually(() -> !s.connection(paused.get()).channel.config().isAutoRead())).isTrue();
+            assertThat(eventually(() -> !s.connection(fd).channel.config().isAutoRead())).isTrue();
             c.getOutputStream().write("after".getBytes());
             Thread.sleep(150);
-            assertThat(got).as("paused: nothing read yet").containsExactly("pause");
-            assertThat(eventually(() -> got.size() == 2)).isTrue();
-            assertThat(got).containsExactly("pause", "after");
+            assertThat(got.get()).as("paused: nothing read yet").containsExactly("pause");
+            assertThat(eventually(() -> got.get().size() == 2)).isTrue();
+            assertThat(got.get()).containsExactly("pause", "after");
         }
     }
 }

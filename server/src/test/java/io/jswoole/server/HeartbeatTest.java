@@ -7,28 +7,32 @@ import java.io.InputStreamReader;
 import java.net.Socket;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Heartbeat, idle limits and TCP options. */
 class HeartbeatTest {
+    /** "protect" protects the connection; every close event reports its fd. */
+    static final class Protects implements Recipe {
+        @Override
+        public void build(Server s, Probe probe) {
+            s.onReceive((x, fd, rid, data) -> {
+                if (new String(data).equals("protect")) {
+                    x.protect(fd);
+                }
+            });
+            s.onClose((x, fd, rid) -> probe.add("close " + fd));
+        }
+    }
+
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void silentPeersAreClosedOnceAndProtectedOrActiveOnesStay(Mode mode) throws Exception {
-        Map<Integer, AtomicInteger> closes = new ConcurrentHashMap<>();
-        Server s = new Server("127.0.0.1", 0, mode);
-        s.set(Map.of("worker_num", 1, "heartbeat_check_interval", 1, "heartbeat_idle_time", 1));
-        s.onReceive((x, fd, rid, data) -> {
-            if (new String(data).equals("protect")) {
-                x.protect(fd);
-            }
-        });
-        s.onClose((x, fd, rid) -> closes.computeIfAbsent(fd, k -> new AtomicInteger()).incrementAndGet());
-        try (Running r = Running.start(s); Socket silent = r.connect(); Socket guarded = r.connect();
-                Socket active = r.connect()) {
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 1,
+                "heartbeat_check_interval", 1, "heartbeat_idle_time", 1), Protects.class, probe));
+                Socket silent = r.connect(); Socket guarded = r.connect(); Socket active = r.connect()) {
+            Server s = r.server;
             guarded.getOutputStream().write("protect".getBytes());
             long end = System.nanoTime() + 3_000_000_000L;
             while (System.nanoTime() < end) {
@@ -39,17 +43,15 @@ class HeartbeatTest {
             assertThat(Running.closedByPeer(silent)).isTrue();
             assertThat(s.connections()).hasSize(2);
             Thread.sleep(200);
-            assertThat(closes).hasSize(1);
-            assertThat(closes.values().iterator().next().get()).as("close fires exactly once").isEqualTo(1);
+            assertThat(probe.events()).as("close fires exactly once, for the silent one").hasSize(1);
         }
     }
 
-    @Test
-    void maxIdleTimeClosesAConnectionWithNoTraffic() throws Exception {
-        Server s = new Server("127.0.0.1", 0);
-        s.set(Map.of("worker_num", 1, "max_idle_time", 0.2));
-        s.onReceive((x, fd, rid, data) -> x.send(fd, data));
-        try (Running r = Running.start(s); Socket c = r.connect()) {
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void maxIdleTimeClosesAConnectionWithNoTraffic(Mode mode) throws Exception {
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 1,
+                "max_idle_time", 0.2), Recipe.Echo.class, probe)); Socket c = r.connect()) {
             assertThat(Running.exchange(c, "x")).isEqualTo("x");
             long t0 = System.nanoTime();
             assertThat(Running.closedByPeer(c)).isTrue();

@@ -30,12 +30,19 @@ class PortProtocolTest {
         }
     }
 
+    /** In PROCESS mode a protocol runs only if it can cross to the worker JVMs (a {@code Remote}); this one cannot. */
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void messagesOfAPortProtocolRunInWorkersAndRepliesGoThroughTheConnectionQueue(Mode mode) throws Exception {
         Server s = new Server("127.0.0.1", 0, mode);
         s.set(Map.of("worker_num", 2));
         ProtocolSupport.use(s.ports().get(0), new Upper());
+        if (mode == Mode.PROCESS) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(s::start).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("(Upper) does not run in PROCESS mode");
+            assertThat(s.isRunning()).isFalse();
+            return;
+        }
         try (Running r = Running.start(s); Socket c = r.connect()) {
             c.getOutputStream().write("hello\nworld\n".getBytes());
             BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream()));

@@ -79,6 +79,21 @@ final class Running implements AutoCloseable {
         }
     }
 
+    /** The fd the server gave to client socket {@code c} (waiting up to 5 s for its accept), or -1. */
+    static int fdOf(Server server, Socket c) throws InterruptedException {
+        int[] fd = {-1};
+        eventually(() -> {
+            for (int f : server.getClientList(0, 100)) {
+                if (server.getClientInfo(f).map(i -> i.remotePort() == c.getLocalPort()).orElse(false)) {
+                    fd[0] = f;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return fd[0];
+    }
+
     /** Polls {@code cond} every 5 ms for up to 5 s. */
     static boolean eventually(java.util.function.BooleanSupplier cond) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

@@ -14,16 +14,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ServerConfigTest {
 
     @Test
-    void everyServerKeyAcceptedChangesTheConfig() {
-        ServerConfig defaults = ServerConfig.of(Mode.PROCESS, Map.of());
+    void everyServerKeyAcceptedChangesTheConfigOrIsRefusedByName() {
         List<String> serverKeys = Settings.supportedKeys().stream()
                 .filter(k -> Settings.key(k).scope() == Settings.Scope.SERVER).sorted().toList();
         assertThat(serverKeys).hasSize(ServerConfig.class.getRecordComponents().length - 1); // less the mode
         for (String key : serverKeys) {
             boolean changed = false;
-            for (Object value : candidates(Settings.key(key))) {
-                ServerConfig c = ServerConfig.of(Mode.PROCESS, Settings.validate(Map.of(key, value)));
-                changed |= !c.equals(defaults);
+            for (Mode mode : Mode.values()) {
+                ServerConfig defaults = ServerConfig.of(mode, Map.of());
+                for (Object value : candidates(Settings.key(key))) {
+                    try {
+                        changed |= !ServerConfig.of(mode, Settings.validate(Map.of(key, value))).equals(defaults);
+                    } catch (IllegalArgumentException refused) {
+                        assertThat(refused).as(mode + " refuses " + key).hasMessageContaining("'" + key + "'");
+                    }
+                }
             }
             assertThat(changed).as("setting '%s' leaves the config as it was: accepted and ignored", key).isTrue();
         }
@@ -83,13 +88,14 @@ class ServerConfigTest {
 
     @ParameterizedTest
     @EnumSource(Mode.class)
-    void sendYieldNeedsAStickyDispatchModeInThreadMode(Mode mode) {
+    void sendYieldNeedsAStickyDispatchModeInThreadModeAndIsRefusedInProcessMode(Mode mode) {
         Map<String, Object> s = Settings.validate(Map.of("send_yield", true, "dispatch_mode", 1));
-        if (mode == Mode.THREAD) {
-            assertThatThrownBy(() -> ServerConfig.of(mode, s)).hasMessageContaining("'send_yield'")
+        switch (mode) {
+            case THREAD -> assertThatThrownBy(() -> ServerConfig.of(mode, s)).hasMessageContaining("'send_yield'")
                     .hasMessageContaining("dispatch_mode 2 or 4");
-        } else {
-            assertThat(ServerConfig.of(mode, s).sendYield()).isTrue();
+            case PROCESS -> assertThatThrownBy(() -> ServerConfig.of(mode, s)).hasMessageContaining("'send_yield'")
+                    .hasMessageContaining("Mode.BASE or Mode.THREAD");
+            case BASE -> assertThat(ServerConfig.of(mode, s).sendYield()).isTrue();
         }
     }
 }
