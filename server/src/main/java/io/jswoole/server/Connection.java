@@ -55,6 +55,8 @@ final class Connection {
     /** Set when the server (not the peer) closed it: the close callback then gets a negative reactorId. */
     volatile boolean closedByServer;
     final AtomicLong sendQueued = new AtomicLong();
+    /** Odd while the event loop moves a buffer from {@link #sendQueued} into Netty's outbound buffer. */
+    private volatile int moving;
     /** PROCESS mode: worker JVMs that still have to confirm a half-close before the connection closes. */
     final java.util.concurrent.atomic.AtomicInteger halfCloseAcks = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -196,9 +198,12 @@ final class Connection {
                     ReferenceCountUtil.release(o);
                     continue;
                 }
-                // counted in Netty's outbound buffer first, then no longer here: queuedBytes() never undercounts
+                // counted in Netty's outbound buffer first, then no longer here: queuedBytes() never undercounts,
+                // and a reader on another thread waits out the move so it does not count the buffer twice
+                moving++;
                 channel.write(o, channel.voidPromise());
                 sendQueued.addAndGet(-bytes);
+                moving++;
                 wrote = true;
             } else {
                 if (wrote) {
@@ -234,7 +239,19 @@ final class Connection {
     /** Bytes queued for this connection and not yet written to the socket. */
     long queuedBytes() {
         var out = channel.unsafe().outboundBuffer();
-        return sendQueued.get() + (out == null ? 0 : out.totalPendingWriteBytes());
+        if (channel.eventLoop().inEventLoop()) {
+            return sendQueued.get() + (out == null ? 0 : out.totalPendingWriteBytes());
+        }
+        while (true) { // a consistent pair: no buffer moved between the two reads
+            int m = moving;
+            if ((m & 1) == 0) {
+                long queued = sendQueued.get() + (out == null ? 0 : out.totalPendingWriteBytes());
+                if (moving == m) {
+                    return queued;
+                }
+            }
+            Thread.onSpinWait();
+        }
     }
 
     /** Shutdown: no new receive from this connection; its protocol says goodbye its own way. */
