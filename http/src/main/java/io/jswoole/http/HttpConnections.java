@@ -76,13 +76,13 @@ interface HttpConnections {
         return new HttpConnections() {
             @Override
             public boolean detach(int fd, HttpConn.Pending p) {
-                return Boolean.TRUE.equals(ProtocolSupport.call(server, List.of(HttpRemote.DETACH, fd, p.seq(),
+                return Boolean.TRUE.equals(ProtocolSupport.call(server, fd, List.of(HttpRemote.DETACH, fd, p.seq(),
                         p.keepAlive(), p.head(), p.http10(), p.acceptEncoding())));
             }
 
             @Override
             public HttpConn.Pending create(int fd) {
-                if (!(ProtocolSupport.call(server, List.of(HttpRemote.CREATE, fd)) instanceof List<?> p)) {
+                if (!(ProtocolSupport.call(server, fd, List.of(HttpRemote.CREATE, fd)) instanceof List<?> p)) {
                     return null;
                 }
                 return new HttpConn.Pending((Long) p.get(0), (Boolean) p.get(1), (Boolean) p.get(2),
@@ -91,12 +91,12 @@ interface HttpConnections {
 
             @Override
             public int wsStatus(int fd) {
-                return ProtocolSupport.call(server, List.of(HttpRemote.WS_STATUS, fd)) instanceof Integer s ? s : 0;
+                return ProtocolSupport.call(server, fd, List.of(HttpRemote.WS_STATUS, fd)) instanceof Integer s ? s : 0;
             }
 
             @Override
             public boolean wsClosed(int fd) {
-                return Boolean.TRUE.equals(ProtocolSupport.call(server, List.of(HttpRemote.WS_CLOSED, fd)));
+                return Boolean.TRUE.equals(ProtocolSupport.call(server, fd, List.of(HttpRemote.WS_CLOSED, fd)));
             }
 
             @Override

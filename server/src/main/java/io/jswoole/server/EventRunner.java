@@ -45,7 +45,7 @@ final class EventRunner {
                     if (mayWait) {
                         gate.awaitConnected();
                     }
-                    if (server.discardsTimeoutRequests() && site.socketClosed(e.fd())) {
+                    if (server.config().discardTimeoutRequest() && site.socketClosed(e.fd())) {
                         Log.debug("fd " + e.fd() + ": discarding data that arrived before the close");
                         return;
                     }
@@ -97,7 +97,7 @@ final class EventRunner {
                         gate.awaitIdle();
                     }
                     Callbacks.OnConnection cb = server.port(e.port()).closeCallback();
-                    if (server.deliversConnectClose() && cb != null) {
+                    if (server.config().deliversConnectClose() && cb != null) {
                         cb.handle(server, e.fd(), e.reactorId());
                     }
                 } catch (RuntimeException ex) {

@@ -12,6 +12,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class Handlers {
     private final Server server;
+    /** The connection callbacks of ports that have none of their own. */
+    Callbacks.OnConnection onConnect, onClose;
+    Callbacks.OnReceive onReceive;
+    Callbacks.OnPacket onPacket;
+    Callbacks.OnBuffer onBufferFull, onBufferEmpty;
     Callbacks.OnServer onStart, onBeforeShutdown, onShutdown, onManagerStart, onManagerStop;
     Callbacks.OnWorker onWorkerStart, onWorkerStop, onWorkerExit;
     Callbacks.OnWorkerError onWorkerError;
@@ -165,5 +170,42 @@ final class Handlers {
             return;
         }
         (scheduler != null ? scheduler : Scheduler.current()).dispatch(() -> onFinish.handle(server, taskId, result));
+    }
+
+    /** {@link Server#on}: the event name without "on", any case; the callback must have the event's shape. */
+    static void on(Server server, String event, Object callback) {
+        String e = event.toLowerCase(java.util.Locale.ROOT);
+        try {
+            switch (e) {
+                case "start" -> server.onStart((Callbacks.OnServer) callback);
+                case "beforeshutdown" -> server.onBeforeShutdown((Callbacks.OnServer) callback);
+                case "shutdown" -> server.onShutdown((Callbacks.OnServer) callback);
+                case "managerstart" -> server.onManagerStart((Callbacks.OnServer) callback);
+                case "managerstop" -> server.onManagerStop((Callbacks.OnServer) callback);
+                case "workerstart" -> server.onWorkerStart((Callbacks.OnWorker) callback);
+                case "workerstop" -> server.onWorkerStop((Callbacks.OnWorker) callback);
+                case "workerexit" -> server.onWorkerExit((Callbacks.OnWorker) callback);
+                case "workererror" -> server.onWorkerError((Callbacks.OnWorkerError) callback);
+                case "task" -> {
+                    if (callback instanceof Callbacks.OnTaskObject t) {
+                        server.onTask(t);
+                    } else {
+                        server.onTask((Callbacks.OnTask) callback);
+                    }
+                }
+                case "finish" -> server.onFinish((Callbacks.OnFinish) callback);
+                case "pipemessage" -> server.onPipeMessage((Callbacks.OnPipeMessage) callback);
+                case "connect" -> server.onConnect((Callbacks.OnConnection) callback);
+                case "receive" -> server.onReceive((Callbacks.OnReceive) callback);
+                case "close" -> server.onClose((Callbacks.OnConnection) callback);
+                case "packet" -> server.onPacket((Callbacks.OnPacket) callback);
+                case "bufferfull" -> server.onBufferFull((Callbacks.OnBuffer) callback);
+                case "bufferempty" -> server.onBufferEmpty((Callbacks.OnBuffer) callback);
+                default -> throw new IllegalArgumentException("unknown server event '" + event + "'");
+            }
+        } catch (ClassCastException ex) {
+            throw new IllegalArgumentException("the callback of '" + event + "' has the wrong shape: "
+                    + callback.getClass().getName(), ex);
+        }
     }
 }

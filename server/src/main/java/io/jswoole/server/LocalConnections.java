@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
  * out its worker JVMs' calls through it).
  */
 final class LocalConnections implements ConnectionOps {
-    private final Server server;
+    private final OneJvm engine;
     private final ConnectionTable table;
     private final List<Port> ports;
     private final Map<Integer, List<Channel>> datagramChannels;
@@ -27,10 +27,10 @@ final class LocalConnections implements ConnectionOps {
     private final long sendTimeoutNanos;
     private final LongAdder sentBytes;
 
-    LocalConnections(Server server, ConnectionTable table, List<Port> ports,
+    LocalConnections(OneJvm engine, ConnectionTable table, List<Port> ports,
                      Map<Integer, List<Channel>> datagramChannels, IdleScanner idleScanner, long bufferOutputSize,
                      boolean sendYield, long sendTimeoutNanos, LongAdder sentBytes) {
-        this.server = server;
+        this.engine = engine;
         this.table = table;
         this.ports = ports;
         this.datagramChannels = datagramChannels;
@@ -62,10 +62,10 @@ final class LocalConnections implements ConnectionOps {
         }
         if (!c.outputFull && c.queuedBytes() >= c.port.highWatermark) {
             c.outputFull = true;
-            server.intake().outputFull(c);
+            engine.intake.outputFull(c);
         }
         sentBytes.add(data.length);
-        Worker me = server.currentWorker();
+        Worker me = engine.currentWorker();
         if (me != null) {
             me.responseCount.increment();
         }

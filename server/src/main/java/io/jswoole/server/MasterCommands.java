@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -107,7 +108,10 @@ final class MasterCommands {
             case Ipc.CALL_RETIRE, Ipc.CALL_STOP_WORKER -> workers.stop((Integer) args);
             case Ipc.CALL_WORKER_PID -> workers.pid((Integer) args);
             case Ipc.CALL_WORKER_STATUS -> workers.status((Integer) args);
-            case Ipc.CALL_PROTOCOL -> protocolPort().protocol.remote().answer(args);
+            case Ipc.CALL_PROTOCOL -> { // [port, question]: the protocol of the port the worker named
+                List<?> a = (List<?>) args;
+                yield ports.get((Integer) a.get(0)).protocol.remote().answer(a.get(1));
+            }
             case Ipc.CALL_BIND -> { // [fd, session, uid]: 0, or the error of the refusal
                 List<?> a = (List<?>) args;
                 int fd = (Integer) a.get(0);
@@ -129,10 +133,12 @@ final class MasterCommands {
             closeHandled(e.getKey(), e.getValue());
         }
         w.pendingCloses.clear();
-        Port p = eventWorker ? protocolPort() : null;
-        if (p != null) {
+        if (!eventWorker) {
+            return;
+        }
+        for (var protocol : ports.stream().map(p -> p.protocol).filter(Objects::nonNull).distinct().toList()) {
             try {
-                p.protocol.remote().workerLost(w.id);
+                protocol.remote().workerLost(w.id);
             } catch (RuntimeException e) {
                 Log.error("protocol failed to answer the requests of dead worker #" + w.id, e);
             }
@@ -150,16 +156,6 @@ final class MasterCommands {
         } else {
             io.netty.util.ReferenceCountUtil.release(reply);
         }
-    }
-
-    /** The first port with a protocol (PROCESS mode allows one protocol, on any number of ports), or null. */
-    private Port protocolPort() {
-        for (Port p : ports) {
-            if (p.protocol != null) {
-                return p;
-            }
-        }
-        return null;
     }
 
     /** Whether {@code fd} is the connection {@code session} (0: whatever connection has the fd now). */

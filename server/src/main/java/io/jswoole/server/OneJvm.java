@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Construction creates no socket and no thread that serves; {@link #serve} binds and starts.
  */
-final class OneJvm {
+final class OneJvm implements ModeRuntime {
     private final Server server;
     private final ServerConfig cfg;
     private final List<Port> ports;
@@ -66,7 +66,7 @@ final class OneJvm {
         int workerNum = cfg.workerNum();
         table = new ConnectionTable(cfg.startSessionId(), cfg.maxConn());
         idleScanner = new IdleScanner(ports, table);
-        connections = new LocalConnections(server, table, ports, datagramChannels, idleScanner,
+        connections = new LocalConnections(this, table, ports, datagramChannels, idleScanner,
                 cfg.bufferOutputSize(), cfg.sendYield(), cfg.sendTimeoutNanos(), counters.totalSendBytes);
         workers = new Worker[workerNum];
         manager = mode == Mode.PROCESS ? new ProcessManager(server, workerNum, cfg.taskWorkerNum(), cfg.taskIpcMode(),
@@ -100,26 +100,47 @@ final class OneJvm {
         Dispatcher dispatcher = new Dispatcher(server, workers, cfg.dispatchMode(), cfg.dispatchFunc(),
                 mode == Mode.BASE);
         intake = new Intake(table, workers, dispatcher, loopIds,
-                Dispatcher.deliversConnectClose(cfg.dispatchMode(), cfg.enableUnsafeEvent()), manager != null,
+                cfg.deliversConnectClose(), manager != null,
                 cfg.maxConn(), stopping, counters, events);
-        tasks = cfg.taskWorkerNum() > 0 && manager == null ? new Tasks(server, cfg.taskWorkerNum(), workerNum,
+        tasks = cfg.taskWorkerNum() > 0 && manager == null ? new Tasks(server, cfg.taskWorkerNum(), workers,
                 cfg.taskIpcMode(), cfg.taskEnableCoroutine(), cfg.taskObject(), cfg.maxCoroutine(), taskQueueLimit)
                 : null;
         if (manager != null) {
             taskOps = TaskOps.master(manager);
-            workerOps = WorkerOps.master(server, manager);
+            workerOps = WorkerOps.master(server, this, manager);
             manager.commands = new MasterCommands(table, connections, workerOps, ports, this::stats);
         } else {
             taskOps = TaskOps.local(server, tasks, localWorkers(), server::getWorkerId);
-            workerOps = WorkerOps.oneJvm(server, localWorkers());
+            workerOps = WorkerOps.oneJvm(server, this, localWorkers());
         }
+    }
+
+    @Override
+    public ConnectionOps connections() {
+        return connections;
+    }
+
+    @Override
+    public TaskOps tasks() {
+        return taskOps;
+    }
+
+    @Override
+    public WorkerOps workers() {
+        return workerOps;
+    }
+
+    @Override
+    public Connection connection(int fd) {
+        return table.get(fd);
     }
 
     private Scheduler scheduler(Scheduler s) {
         return s.enableCoroutine(cfg.enableCoroutine()).maxCoroutine(cfg.maxCoroutine());
     }
 
-    private Intake intake() {
+    @Override
+    public Intake intake() {
         return intake;
     }
 
@@ -128,7 +149,8 @@ final class OneJvm {
      * {@code managerStart} and {@code workerStart}. On failure everything made so far is released and the
      * exception thrown.
      */
-    void serve() {
+    @Override
+    public void serve() {
         try {
             for (Port p : ports) {
                 Reactor.bind(server, p, group, cfg.mode() == Mode.BASE && cfg.enableReusePort(), listeners,
@@ -173,7 +195,8 @@ final class OneJvm {
      * after its output, the workers stopped ({@code workerExit}, {@code workerStop}), {@code managerStop}, the event
      * loops, {@code shutdown}.
      */
-    void stop() throws InterruptedException {
+    @Override
+    public void stop() throws InterruptedException {
         try {
             idleScanner.stop();
             server.handlers().serverEvent(Handlers.Event.BEFORE_SHUTDOWN);
@@ -270,14 +293,16 @@ final class OneJvm {
     }
 
     /** SIGUSR1: a rolling restart of the worker JVMs (PROCESS; other modes have none to restart). */
-    void reloadOnSignal() {
+    @Override
+    public void reloadOnSignal() {
         if (manager != null) {
             workerOps.reload();
         }
     }
 
     /** SIGUSR2: a rolling restart of the task worker JVMs only. */
-    void reloadTaskWorkersOnSignal() {
+    @Override
+    public void reloadTaskWorkersOnSignal() {
         if (manager != null) {
             Thread.ofPlatform().name("jswoole-reload-tasks").start(manager::reloadTaskWorkers);
         }

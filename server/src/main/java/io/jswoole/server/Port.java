@@ -3,6 +3,7 @@ package io.jswoole.server;
 import io.jswoole.protocol.frame.FrameSpec;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -136,23 +137,23 @@ public final class Port {
     }
 
     Callbacks.OnConnection connectCallback() {
-        return onConnect != null ? onConnect : server.onConnect;
+        return onConnect != null ? onConnect : server.handlers().onConnect;
     }
 
     Callbacks.OnReceive receiveCallback() {
-        return onReceive != null ? onReceive : server.onReceive;
+        return onReceive != null ? onReceive : server.handlers().onReceive;
     }
 
     Callbacks.OnConnection closeCallback() {
-        return onClose != null ? onClose : server.onClose;
+        return onClose != null ? onClose : server.handlers().onClose;
     }
 
     Callbacks.OnBuffer bufferFullCallback() {
-        return onBufferFull != null ? onBufferFull : server.onBufferFull;
+        return onBufferFull != null ? onBufferFull : server.handlers().onBufferFull;
     }
 
     Callbacks.OnBuffer bufferEmptyCallback() {
-        return onBufferEmpty != null ? onBufferEmpty : server.onBufferEmpty;
+        return onBufferEmpty != null ? onBufferEmpty : server.handlers().onBufferEmpty;
     }
 
     /**
@@ -180,12 +181,48 @@ public final class Port {
     }
 
     Callbacks.OnPacket packetCallback() {
-        return onPacket != null ? onPacket : server.onPacket;
+        return onPacket != null ? onPacket : server.handlers().onPacket;
     }
 
     <T> T setting(String key, T fallback) {
         @SuppressWarnings("unchecked")
         T v = (T) settings.get(key);
         return v != null ? v : fallback;
+    }
+
+    /** The first of {@code ports} with a protocol (PROCESS mode allows one, on any number of ports), or null. */
+    static Port firstWithProtocol(List<Port> ports) {
+        for (Port p : ports) {
+            if (p.protocol != null) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** Before start: every port is ready ({@link #checkReady}). */
+    static void checkReady(List<Port> ports, Mode mode) {
+        for (Port p : ports) {
+            p.checkReady(mode);
+        }
+    }
+
+    /**
+     * Before start: this port has what its type needs (a receive callback or a protocol for a stream, a packet
+     * callback for datagrams) and, in PROCESS mode, a protocol that can cross to the worker JVMs.
+     */
+    void checkReady(Mode mode) {
+        if (type.isStream() && protocol == null && receiveCallback() == null) {
+            throw new IllegalStateException("port " + host + ":" + port + " (" + type
+                    + ") needs a receive callback (onReceive)");
+        }
+        if (!type.isStream() && packetCallback() == null) {
+            throw new IllegalStateException("port " + host + ":" + port + " (" + type
+                    + ") needs a packet callback (onPacket)");
+        }
+        if (mode == Mode.PROCESS && protocol != null && protocol.remote() == null) {
+            throw new IllegalStateException("port " + host + ":" + port + ": its protocol ("
+                    + protocol.getClass().getSimpleName() + ") does not run in PROCESS mode");
+        }
     }
 }

@@ -22,23 +22,15 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code getClientInfo}...) become frames to the master; those that answer something wait for the reply, parking
  * only the calling coroutine.
  */
-final class ProcessWorker implements EventSite {
+final class ProcessWorker implements EventSite, ModeRuntime {
     private static final EventGate OPEN = EventGate.open();
 
     final int id;
     private final Server server;
     final Scheduler scheduler;
     /** The socket to the master (and, with coroutines on, the carrier of the scheduler). */
-    private final MasterLink link;
+    final MasterLink link;
     private final LongAdder requests = new LongAdder();
-    /** The session of each fd this worker has seen, so its commands name the right connection. */
-    private final Map<Integer, Long> sessions = new ConcurrentHashMap<>();
-    /**
-     * Connections this worker has asked the master to close, by fd: the session, negative once a reset was asked
-     * too, so that a second close answers false as in the master's own table. Dropped with the fd's close event or
-     * a new session.
-     */
-    private final Map<Integer, Long> closeAsked = new ConcurrentHashMap<>();
     /** Per-fd event order, kept only when connect and close events are delivered. */
     private final Map<Integer, EventGate> gates = new ConcurrentHashMap<>();
     /** Receive events queued or running, by fd (for a peer's half-close). */
@@ -58,8 +50,10 @@ final class ProcessWorker implements EventSite {
 
     /** True in a task worker JVM. */
     final boolean taskWorker;
+    private final WorkerJvmConnections connections;
+    private final TaskOps tasks;
+    private final WorkerOps workers;
     /** {@code buffer_output_size}: the largest single send. */
-    private final long bufferOutputSize;
     private final boolean taskObject;
     /** Tasks this worker sent, by id, whose result its sender awaits itself (callback or taskwait). */
     private final Map<Integer, java.util.function.Consumer<Object>> pendingTasks = new ConcurrentHashMap<>();
@@ -79,7 +73,6 @@ final class ProcessWorker implements EventSite {
     ProcessWorker(Server server, int id, MasterLink link, Scheduler scheduler, boolean gated, long maxRequest,
             long maxWaitNanos, boolean taskWorker, boolean taskObject, long bufferOutputSize) {
         this.link = link;
-        this.bufferOutputSize = bufferOutputSize;
         this.taskWorker = taskWorker;
         this.taskObject = taskObject;
         this.maxWaitNanos = maxWaitNanos;
@@ -88,6 +81,9 @@ final class ProcessWorker implements EventSite {
         this.scheduler = scheduler;
         this.gated = gated;
         this.maxRequest = maxRequest;
+        this.connections = new WorkerJvmConnections(this, server, bufferOutputSize);
+        this.tasks = TaskOps.workerJvm(this);
+        this.workers = WorkerOps.workerJvm(this, scheduler);
     }
 
     /**
@@ -95,7 +91,7 @@ final class ProcessWorker implements EventSite {
      * {@code cfg}. One thread reads and writes the master's socket; it carries the coroutines too, unless they are
      * off (then callbacks run on a thread of their own and may wait for the master without stopping the link).
      */
-    static ProcessWorker create(Server server, ServerConfig cfg, boolean gated) {
+    static ProcessWorker create(Server server, ServerConfig cfg) {
         int id = workerIdFromEnv();
         boolean taskRole = inTaskProcess();
         boolean coroutines = taskRole ? cfg.taskEnableCoroutine() : cfg.enableCoroutine();
@@ -117,12 +113,33 @@ final class ProcessWorker implements EventSite {
                 .nextInt(grace + 1) : 0);
         // reload_async=false: a worker told to stop does not wait for its running coroutines
         long maxWait = cfg.reloadAsync() ? TimeUnit.SECONDS.toNanos(cfg.maxWaitTime()) : 0;
-        return new ProcessWorker(server, id, link, scheduler, gated, limit, maxWait, taskRole, cfg.taskObject(),
+        return new ProcessWorker(server, id, link, scheduler, cfg.deliversConnectClose(), limit, maxWait, taskRole, cfg.taskObject(),
                 cfg.bufferOutputSize());
     }
 
+    @Override
+    public ConnectionOps connections() {
+        return connections;
+    }
+
+    @Override
+    public TaskOps tasks() {
+        return tasks;
+    }
+
+    @Override
+    public WorkerOps workers() {
+        return workers;
+    }
+
+    /** Nothing to do here: the master stops the worker JVMs. */
+    @Override
+    public void stop() {
+    }
+
     /** {@link #run}; a worker that cannot reach the master exits at once. */
-    void serve() {
+    @Override
+    public void serve() {
         try {
             run();
         } catch (IOException e) {
@@ -171,7 +188,7 @@ final class ProcessWorker implements EventSite {
             case Ipc.CONNECT -> {
                 int port = in.readShort();
                 int fd = in.readInt();
-                knowSession(fd, in.readLong());
+                connections.knowSession(port, fd, in.readLong());
                 if (gated) {
                     gates.put(fd, new EventGate());
                 }
@@ -180,7 +197,7 @@ final class ProcessWorker implements EventSite {
             case Ipc.RECEIVE -> {
                 int port = in.readShort();
                 int fd = in.readInt();
-                knowSession(fd, in.readLong());
+                connections.knowSession(port, fd, in.readLong());
                 int reactor = in.readInt();
                 receiving.merge(fd, 1, Integer::sum);
                 if (gated) {
@@ -192,7 +209,7 @@ final class ProcessWorker implements EventSite {
             case Ipc.MESSAGE -> {
                 int port = in.readShort();
                 int fd = in.readInt();
-                knowSession(fd, in.readLong());
+                connections.knowSession(port, fd, in.readLong());
                 int reactor = in.readInt();
                 Object message = server.port(port).protocol.remote().readMessage(fd, in);
                 receiving.merge(fd, 1, Integer::sum);
@@ -204,7 +221,7 @@ final class ProcessWorker implements EventSite {
             case Ipc.CLOSE -> {
                 int port = in.readShort();
                 int fd = in.readInt();
-                knowSession(fd, in.readLong());
+                connections.knowSession(port, fd, in.readLong());
                 if (gated) {
                     gates.computeIfAbsent(fd, k -> EventGate.connected());
                 }
@@ -290,15 +307,6 @@ final class ProcessWorker implements EventSite {
                 Thread.ofPlatform().name("jswoole-worker-stop").start(this::finish);
             }
             default -> throw new IOException("unknown frame type " + type);
-        }
-    }
-
-    /** Records the session of {@code fd} (a map write only when it is new: most frames repeat it). */
-    private void knowSession(int fd, long session) {
-        Long known = sessions.get(fd);
-        if (known == null || known != session) {
-            sessions.put(fd, session);
-            closeAsked.remove(fd);
         }
     }
 
@@ -493,90 +501,17 @@ final class ProcessWorker implements EventSite {
 
     @Override
     public void closeHandled(int fd) {
-        Long session = sessions.remove(fd);
-        closeAsked.remove(fd);
+        long session = connections.forget(fd);
         gates.remove(fd);
         link.send(Ipc.frame(Ipc.CLOSED, out -> {
             out.writeInt(fd);
-            out.writeLong(session == null ? 0 : session);
-        }));
-    }
-
-    // ---- the server's methods, in a worker JVM
-
-    boolean send(int fd, byte[] data) {
-        long session = sessions.getOrDefault(fd, 0L);
-        if (session != 0 && closeAsked.containsKey(fd)) {
-            return LastError.fail(ErrorCode.SESSION_CLOSED);
-        }
-        if (data.length > bufferOutputSize) { // refused here, as Swoole's worker does, not after the trip
-            return LastError.fail(ErrorCode.DATA_LENGTH_TOO_LARGE);
-        }
-        link.send(Ipc.send(fd, session, data));
-        return true;
-    }
-
-    /** A port protocol's reply for {@code fd} (ownership passes), through the master. */
-    boolean protocolWrite(int fd, Object reply) {
-        try {
-            Port port = server.protocolPort();
-            long session = sessions.getOrDefault(fd, 0L);
-            link.send(Ipc.frame(Ipc.WRITE, out -> {
-                out.writeShort(port.index);
-                out.writeInt(fd);
-                out.writeLong(session);
-                port.protocol.remote().writeReply(fd, reply, out);
-            }));
-            return true;
-        } finally {
-            io.netty.util.ReferenceCountUtil.release(reply);
-        }
-    }
-
-    boolean close(int fd, boolean reset) {
-        long session = sessions.getOrDefault(fd, 0L);
-        if (session != 0) {
-            Long asked = closeAsked.get(fd);
-            if (asked != null && (asked < 0 || !reset)) {
-                return LastError.fail(ErrorCode.SESSION_CLOSED);
-            }
-            closeAsked.put(fd, reset ? -session : session);
-        }
-        link.send(Ipc.frame(Ipc.CLOSE_FD, out -> {
-            out.writeInt(fd);
-            out.writeLong(session);
-            out.writeBoolean(reset);
-        }));
-        return true;
-    }
-
-    boolean sendto(String ip, int port, byte[] data, int sock) {
-        link.send(Ipc.frame(Ipc.SENDTO, out -> {
-            Ipc.str(out, ip);
-            out.writeInt(port);
-            out.writeInt(sock);
-            Ipc.bytes(out, data);
-        }));
-        return true;
-    }
-
-    boolean control(byte op, int fd) {
-        long session = sessions.getOrDefault(fd, 0L);
-        link.send(Ipc.frame(Ipc.CONTROL, out -> {
-            out.writeByte(op);
-            out.writeInt(fd);
             out.writeLong(session);
         }));
-        return true;
     }
 
-    /** {@code bind}: asks the master, which keeps the uid, so a second bind is refused as in one JVM. */
-    boolean bind(int fd, long uid) {
-        Object answer = call(Ipc.CALL_BIND, java.util.List.of(fd, sessions.getOrDefault(fd, 0L), uid));
-        if (!(answer instanceof Integer error)) {
-            return false; // no answer: call() set the error
-        }
-        return error == 0 || LastError.fail(ErrorCode.of(error));
+    /** The port of {@code fd} as this worker knows it (its events name it), else the first with a protocol. */
+    Port portOf(int fd) {
+        return connections.portOf(fd);
     }
 
     /** Tells the master something without waiting for its answer. */

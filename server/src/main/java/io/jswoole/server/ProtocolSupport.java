@@ -54,16 +54,19 @@ public final class ProtocolSupport {
     }
 
     /**
-     * In a worker JVM: asks the master's protocol ({@code Remote.answer}) and waits for its answer (a
-     * {@code Values} type: null, Boolean, Integer, Long, Double, String, byte[], List, Map), parking only the calling
-     * coroutine; null when the master does not answer within 10 s. In the master or one JVM it answers at once.
+     * In a worker JVM: asks the master's protocol of connection {@code fd}'s port ({@code Remote.answer}) and waits
+     * for its answer (a {@code Values} type: null, Boolean, Integer, Long, Double, String, byte[], List, Map),
+     * parking only the calling coroutine; null when the master does not answer within 10 s. In the master or one JVM
+     * it answers at once.
      */
-    public static Object call(Server server, Object question) {
+    public static Object call(Server server, int fd, Object question) {
         ProcessWorker remote = server.processWorker();
         if (remote != null) {
-            return remote.call(Ipc.CALL_PROTOCOL, question);
+            return remote.call(Ipc.CALL_PROTOCOL, java.util.List.of(remote.portOf(fd).index, question));
         }
-        return server.protocolPort().protocol.remote().answer(question);
+        Port port = port(server, fd);
+        return (port != null && port.protocol != null ? port : Port.firstWithProtocol(server.ports())).protocol
+                .remote().answer(question);
     }
 
     /** The port a connection came in on, or null when the fd does not exist. */

@@ -46,12 +46,6 @@ public class Server {
     private final List<Port> ports = new ArrayList<>();
     private final Map<String, Object> settings = new LinkedHashMap<>();
 
-    Callbacks.OnConnection onConnect;
-    Callbacks.OnReceive onReceive;
-    Callbacks.OnConnection onClose;
-    Callbacks.OnPacket onPacket;
-    Callbacks.OnBuffer onBufferFull;
-    Callbacks.OnBuffer onBufferEmpty;
     /** The callbacks of the server and its workers, and how the engine calls them. */
     private final Handlers handlers = new Handlers(this);
     /** The most tasks waiting or running at once (tests lower it to reach the limit quickly). */
@@ -61,8 +55,6 @@ public class Server {
     List<String> entryArgs = List.of();
     /** The loader of the entry class: its class path is the worker JVMs'. */
     ClassLoader entryLoader;
-    /** PROCESS mode, in a worker JVM: the link to the master. */
-    private ProcessWorker processWorker;
 
     private volatile boolean started;
     /** The settings of this start, typed and checked; null before it. */
@@ -70,19 +62,11 @@ public class Server {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch ready = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private boolean deliverConnectClose;
     private final EventRunner events = new EventRunner(this);
-    private boolean discardTimeoutRequest;
-    /** What callbacks do to connections: chosen once, at start (see {@link ConnectionOps}). */
-    private volatile ConnectionOps conns = ConnectionOps.NOT_STARTED;
-    /** What callbacks ask of the workers: chosen once, at start (see {@link WorkerOps}). */
-    private volatile WorkerOps workerOps = WorkerOps.NOT_STARTED;
-    /** What callbacks do with task workers and pipe messages: chosen once, at start (see {@link TaskOps}). */
-    private volatile TaskOps taskOps = TaskOps.NONE;
+    /** What this server is in this JVM, chosen once, at start: every connection, task and worker call goes to it. */
+    private volatile ModeRuntime runtime = ModeRuntime.NOT_STARTED;
 
     private final ServerCounters counters = new ServerCounters();
-    /** The engine of a JVM that owns the sockets (BASE, THREAD, the PROCESS master), from start on; null else. */
-    private OneJvm engine;
 
     /** A TCP server in BASE mode on {@code host:port} (port 0 picks a free port). */
     public Server(String host, int port) {
@@ -129,17 +113,6 @@ public class Server {
             boolean port = Settings.key(e.getKey()).scope() == Settings.Scope.PORT;
             (port ? portKeys : serverKeys).put(e.getKey(), e.getValue());
         }
-        Object ipc = serverKeys.get("task_ipc_mode");
-        if (ipc != null && ((Integer) ipc == 2 || (Integer) ipc == 4)) {
-            throw new IllegalArgumentException("setting 'task_ipc_mode' " + ipc + " (SysV message queue / stream) "
-                    + "is not supported: jswoole has 1 (targeted) and 3 (competing)");
-        }
-        Object dm = serverKeys.get("dispatch_mode");
-        if (dm != null && ((Integer) dm == 6 || (Integer) dm == 7)) {
-            throw new IllegalArgumentException("setting 'dispatch_mode' " + dm + (dm.equals(6)
-                    ? " is Swoole's internal marker for dispatch_func; set dispatch_func instead"
-                    : " (STREAM) was removed in Swoole 5"));
-        }
         ports.get(0).apply(portKeys);
         settings.putAll(serverKeys);
         return this;
@@ -158,11 +131,6 @@ public class Server {
     }
 
     /**
-     * Adds a listening port with its own settings and callbacks ({@code addListener}).
-     *
-     * @throws IllegalStateException after {@link #start()}
-     */
-    /**
      * For servers that speak a protocol (HTTP...): takes out of {@code values} the port keys this server handles
      * itself ({@code open_http_protocol}...) and applies them to {@code port}; the rest is validated as port
      * settings. This class handles none.
@@ -171,6 +139,11 @@ public class Server {
         return values;
     }
 
+    /**
+     * Adds a listening port with its own settings and callbacks ({@code addListener}).
+     *
+     * @throws IllegalStateException after {@link #start()}
+     */
     public Port addListener(String host, int port, SockType type) {
         checkNotStarted("addListener");
         Port p = newPort(host, port, type);
@@ -276,32 +249,32 @@ public class Server {
     }
 
     public Server onConnect(Callbacks.OnConnection cb) {
-        onConnect = cb;
+        handlers.onConnect = cb;
         return this;
     }
 
     public Server onReceive(Callbacks.OnReceive cb) {
-        onReceive = cb;
+        handlers.onReceive = cb;
         return this;
     }
 
     public Server onClose(Callbacks.OnConnection cb) {
-        onClose = cb;
+        handlers.onClose = cb;
         return this;
     }
 
     public Server onBufferFull(Callbacks.OnBuffer cb) {
-        onBufferFull = cb;
+        handlers.onBufferFull = cb;
         return this;
     }
 
     public Server onBufferEmpty(Callbacks.OnBuffer cb) {
-        onBufferEmpty = cb;
+        handlers.onBufferEmpty = cb;
         return this;
     }
 
     public Server onPacket(Callbacks.OnPacket cb) {
-        onPacket = cb;
+        handlers.onPacket = cb;
         return this;
     }
 
@@ -310,39 +283,7 @@ public class Server {
      * {@code "WorkerStart"}); the callback must have the event's shape (see {@link Callbacks}).
      */
     public Server on(String event, Object callback) {
-        String e = event.toLowerCase(java.util.Locale.ROOT);
-        try {
-            switch (e) {
-                case "start" -> onStart((Callbacks.OnServer) callback);
-                case "beforeshutdown" -> onBeforeShutdown((Callbacks.OnServer) callback);
-                case "shutdown" -> onShutdown((Callbacks.OnServer) callback);
-                case "managerstart" -> onManagerStart((Callbacks.OnServer) callback);
-                case "managerstop" -> onManagerStop((Callbacks.OnServer) callback);
-                case "workerstart" -> onWorkerStart((Callbacks.OnWorker) callback);
-                case "workerstop" -> onWorkerStop((Callbacks.OnWorker) callback);
-                case "workerexit" -> onWorkerExit((Callbacks.OnWorker) callback);
-                case "workererror" -> onWorkerError((Callbacks.OnWorkerError) callback);
-                case "task" -> {
-                    if (callback instanceof Callbacks.OnTaskObject t) {
-                        onTask(t);
-                    } else {
-                        onTask((Callbacks.OnTask) callback);
-                    }
-                }
-                case "finish" -> onFinish((Callbacks.OnFinish) callback);
-                case "pipemessage" -> onPipeMessage((Callbacks.OnPipeMessage) callback);
-                case "connect" -> onConnect((Callbacks.OnConnection) callback);
-                case "receive" -> onReceive((Callbacks.OnReceive) callback);
-                case "close" -> onClose((Callbacks.OnConnection) callback);
-                case "packet" -> onPacket((Callbacks.OnPacket) callback);
-                case "bufferfull" -> onBufferFull((Callbacks.OnBuffer) callback);
-                case "bufferempty" -> onBufferEmpty((Callbacks.OnBuffer) callback);
-                default -> throw new IllegalArgumentException("unknown server event '" + event + "'");
-            }
-        } catch (ClassCastException ex) {
-            throw new IllegalArgumentException("the callback of '" + event + "' has the wrong shape: "
-                    + callback.getClass().getName(), ex);
-        }
+        Handlers.on(this, event, callback);
         return this;
     }
 
@@ -373,7 +314,8 @@ public class Server {
         ServerConfig cfg;
         try {
             cfg = ServerConfig.of(mode, settings);
-            validateCallbacks(cfg);
+            handlers.validate(cfg);
+            Port.checkReady(ports, mode);
             if (cfg.isolated() && !ProcessWorker.inWorkerProcess()) {
                 Privileges.validate(cfg.chroot(), cfg.user(), cfg.group());
             }
@@ -387,29 +329,11 @@ public class Server {
         }
         Logging.configure(cfg.logFile() == null ? null : Path.of(cfg.logFile()), cfg.logLevel(), cfg.logRotation());
         io.jswoole.memory.SharedMemory.seal(); // tables exist before start(), as in Swoole: workers attach to them
-        deliverConnectClose = Dispatcher.deliversConnectClose(cfg.dispatchMode(), cfg.enableUnsafeEvent());
-        discardTimeoutRequest = cfg.discardTimeoutRequest();
-        if (mode == Mode.PROCESS && ProcessWorker.inWorkerProcess()) {
-            // this JVM is a worker of PROCESS mode: it serves the master's events until told to stop, then exits
-            ProcessWorker worker = ProcessWorker.create(this, cfg, deliverConnectClose);
-            processWorker = worker;
-            conns = new WorkerJvmConnections(worker);
-            taskOps = TaskOps.workerJvm(worker);
-            workerOps = WorkerOps.workerJvm(worker, worker.scheduler);
-            worker.serve();
-            return true;
-        }
         try {
-            OneJvm built = new OneJvm(this, cfg, ports, counters, events, stopping, taskQueueLimit);
-            engine = built;
-            conns = built.connections;
-            taskOps = built.taskOps;
-            workerOps = built.workerOps;
-            built.serve();
+            runtime = ModeRuntime.of(this, cfg, ports, counters, events, stopping, taskQueueLimit);
+            runtime.serve();
         } catch (RuntimeException e) {
-            conns = ConnectionOps.NOT_STARTED;
-            taskOps = TaskOps.NONE;
-            workerOps = WorkerOps.NOT_STARTED;
+            runtime = ModeRuntime.NOT_STARTED;
             stopped.countDown();
             throw e;
         }
@@ -422,33 +346,6 @@ public class Server {
         return true;
     }
 
-    private void validateCallbacks(ServerConfig cfg) {
-        handlers.validate(cfg);
-        if (mode == Mode.PROCESS) {
-            long protocols = ports.stream().map(p -> p.protocol).filter(java.util.Objects::nonNull).distinct().count();
-            for (Port p : ports) {
-                if (p.protocol != null && p.protocol.remote() == null) {
-                    throw new IllegalStateException("port " + p.host + ":" + p.port + ": its protocol ("
-                            + p.protocol.getClass().getSimpleName() + ") does not run in PROCESS mode");
-                }
-            }
-            if (protocols > 1) {
-                throw new IllegalStateException("PROCESS mode takes one protocol per server (HTTP and WebSocket are "
-                        + "one, on any number of ports); this one has " + protocols);
-            }
-        }
-        for (Port p : ports) {
-            if (p.type.isStream() && p.protocol == null && p.receiveCallback() == null) {
-                throw new IllegalStateException("port " + p.host + ":" + p.port + " (" + p.type
-                        + ") needs a receive callback (onReceive)");
-            }
-            if (!p.type.isStream() && p.packetCallback() == null) {
-                throw new IllegalStateException("port " + p.host + ":" + p.port + " (" + p.type
-                        + ") needs a packet callback (onPacket)");
-            }
-        }
-    }
-
     /**
      * Stops the server gracefully, from any thread or callback: {@code beforeShutdown}, listeners closed,
      * connections drained (nothing new is read; the events workers hold finish, at most {@code max_wait_time}
@@ -457,7 +354,7 @@ public class Server {
      * {@code workerStop}, {@code managerStop}, {@code shutdown}; then {@link #start()} returns.
      */
     public boolean shutdown() {
-        return workerOps.shutdown();
+        return runtime.workers().shutdown();
     }
 
     /** {@link #shutdown} in this JVM: false when the server is not running or already stopping. */
@@ -471,7 +368,7 @@ public class Server {
 
     private void stopAll() {
         try {
-            engine.stop();
+            runtime.stop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -483,19 +380,9 @@ public class Server {
         }
     }
 
-    /** The first port with a protocol (PROCESS mode allows one protocol, on any number of ports), or null. */
-    Port protocolPort() {
-        for (Port p : ports) {
-            if (p.protocol != null) {
-                return p;
-            }
-        }
-        return null;
-    }
-
     /** In a worker JVM of PROCESS mode: its link to the master; else null. */
     ProcessWorker processWorker() {
-        return processWorker;
+        return runtime instanceof ProcessWorker w ? w : null;
     }
 
     /**
@@ -504,27 +391,27 @@ public class Server {
      * open and no connection is closed. Returns at once; the reload runs in the background.
      */
     public boolean reload() {
-        return workerOps.reload();
+        return runtime.workers().reload();
     }
 
     /** SIGUSR1: a rolling restart of the worker JVMs (PROCESS mode; other modes have none). */
     void reloadOnSignal() {
-        engine.reloadOnSignal();
+        runtime.reloadOnSignal();
     }
 
     /** SIGUSR2: a rolling restart of the task worker JVMs only. */
     void reloadTaskWorkersOnSignal() {
-        engine.reloadTaskWorkersOnSignal();
+        runtime.reloadTaskWorkersOnSignal();
     }
 
     /** Stops worker {@code workerId} gracefully; the manager starts a new one (PROCESS mode). */
     public boolean stop(int workerId) {
-        return workerOps.stop(workerId);
+        return runtime.workers().stop(workerId);
     }
 
     /** The pid of worker {@code workerId} (this JVM's pid for BASE and THREAD workers). */
     public int getWorkerPid(int workerId) {
-        return workerOps.pid(workerId);
+        return runtime.workers().pid(workerId);
     }
 
     /** Worker status as Swoole reports it: {@code SWOOLE_WORKER_BUSY}, {@code IDLE} or {@code EXIT}. */
@@ -535,7 +422,7 @@ public class Server {
      * {@link #WORKER_EXIT} when its JVM is being replaced (PROCESS mode); -1 for no such worker.
      */
     public int getWorkerStatus(int workerId) {
-        return workerOps.status(workerId);
+        return runtime.workers().status(workerId);
     }
 
     /** The pid of the worker running the caller ({@code $server->worker_pid}). */
@@ -544,7 +431,7 @@ public class Server {
     }
 
     Connection connection(int fd) {
-        return engine == null ? null : engine.table.get(fd);
+        return runtime.connection(fd);
     }
 
     /** Runs one event's callback in a worker (see {@link EventRunner}). */
@@ -557,13 +444,6 @@ public class Server {
         return ports.get(index);
     }
 
-    boolean deliversConnectClose() {
-        return deliverConnectClose;
-    }
-
-    boolean discardsTimeoutRequests() {
-        return discardTimeoutRequest;
-    }
 
     // ------------------------------------------------------------------ methods for callbacks
 
@@ -573,7 +453,7 @@ public class Server {
      * exist or is closed.
      */
     public boolean send(int fd, byte[] data) {
-        return conns.send(fd, data);
+        return runtime.connections().send(fd, data);
     }
 
     /** {@link #send(int, byte[])} of a string's UTF-8 bytes. */
@@ -586,7 +466,7 @@ public class Server {
      * {@code serverSocket} is a port's {@link Port#sock()}, or -1 for the first port of the matching family.
      */
     public boolean sendto(String ip, int port, byte[] data, int serverSocket) {
-        return conns.sendto(ip, port, data, serverSocket);
+        return runtime.connections().sendto(ip, port, data, serverSocket);
     }
 
     public boolean sendto(String ip, int port, byte[] data) {
@@ -604,7 +484,7 @@ public class Server {
      * exist ({@link ErrorCode#SESSION_NOT_EXIST}) or was closed already ({@link ErrorCode#SESSION_CLOSED}).
      */
     public boolean close(int fd, boolean reset) {
-        return conns.close(fd, reset);
+        return runtime.connections().close(fd, reset);
     }
 
     public boolean close(int fd) {
@@ -613,7 +493,7 @@ public class Server {
 
     /** Exempts connection {@code fd} from the heartbeat ({@code protect}); false when it does not exist. */
     public boolean protect(int fd, boolean protect) {
-        return conns.control(fd, protect ? ConnectionOps.Control.PROTECT : ConnectionOps.Control.UNPROTECT);
+        return runtime.connections().control(fd, protect ? ConnectionOps.Control.PROTECT : ConnectionOps.Control.UNPROTECT);
     }
 
     public boolean protect(int fd) {
@@ -625,17 +505,17 @@ public class Server {
      * {@code max_idle_time}, closed when {@code closeConn}.
      */
     public List<Integer> heartbeat(boolean closeConn) {
-        return conns.heartbeat(closeConn);
+        return runtime.connections().heartbeat(closeConn);
     }
 
     /** Stops reading from connection {@code fd} until {@link #resume}; false when it does not exist. */
     public boolean pause(int fd) {
-        return conns.control(fd, ConnectionOps.Control.PAUSE);
+        return runtime.connections().control(fd, ConnectionOps.Control.PAUSE);
     }
 
     /** Reads from connection {@code fd} again after {@link #pause} or {@code enable_delay_receive}. */
     public boolean resume(int fd) {
-        return conns.control(fd, ConnectionOps.Control.RESUME);
+        return runtime.connections().control(fd, ConnectionOps.Control.RESUME);
     }
 
     /** With {@code enable_delay_receive}: starts reading a new connection (alias of {@link #resume}). */
@@ -645,7 +525,7 @@ public class Server {
 
     /** Whether connection {@code fd} is open ({@code exist} in Swoole 4). */
     public boolean exists(int fd) {
-        return conns.exists(fd);
+        return runtime.connections().exists(fd);
     }
 
     /** Alias of {@link #exists}. */
@@ -655,7 +535,7 @@ public class Server {
 
     /** What the server knows about connection {@code fd}; empty when there is none. */
     public Optional<ClientInfo> getClientInfo(int fd) {
-        return conns.info(fd);
+        return runtime.connections().info(fd);
     }
 
     /** Alias of {@link #getClientInfo}. */
@@ -665,12 +545,12 @@ public class Server {
 
     /** Up to {@code count} (at most 100) open fds greater than {@code startFd}, ascending. */
     public List<Integer> getClientList(int startFd, int count) {
-        return conns.list(startFd, count);
+        return runtime.connections().list(startFd, count);
     }
 
     /** The fds of the connections ({@code $server->connections}): a live, read-only view. */
     public Set<Integer> connections() {
-        return conns.fds();
+        return runtime.connections().fds();
     }
 
     /**
@@ -678,7 +558,7 @@ public class Server {
      * once; false when it is already bound or does not exist.
      */
     public boolean bind(int fd, long uid) {
-        return conns.bind(fd, uid);
+        return runtime.connections().bind(fd, uid);
     }
 
     // ------------------------------------------------------------------ task workers and pipe messages
@@ -689,35 +569,7 @@ public class Server {
      * {@link LastError} 2002) when there are no task workers or the task queue is full; this never blocks.
      */
     public int task(Object data, int dstWorkerId, Callbacks.OnFinish callback) {
-        Tasks.Sender sender = taskSender();
-        if (sender == null) {
-            Log.warning("task(): no task workers (set task_worker_num)");
-            LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
-            return -1;
-        }
-        if (callback == null) {
-            return sender.task(data, dstWorkerId, null);
-        }
-        Scheduler home = Scheduler.currentOrNull();
-        int[] id = new int[1];
-        java.util.function.Consumer<Object> reply = result -> {
-            Object r = result == Tasks.FAILED ? null : result;
-            if (result == Tasks.FAILED) {
-                Log.warning("task #" + id[0] + " failed: its task worker died");
-            }
-            Runnable run = () -> callback.handle(this, id[0], r);
-            if (home != null) {
-                home.dispatch(run);
-            } else {
-                run.run();
-            }
-        };
-        id[0] = sender.task(data, dstWorkerId, reply);
-        return id[0];
-    }
-
-    private Tasks.Sender taskSender() {
-        return taskOps.sender();
+        return runtime.tasks().task(this, data, dstWorkerId, callback);
     }
 
     public int task(Object data, int dstWorkerId) {
@@ -733,12 +585,7 @@ public class Server {
      * null, with {@link LastError} 2003, on timeout.
      */
     public Object taskwait(Object data, double timeout, int dstWorkerId) {
-        Tasks.Sender sender = taskSender();
-        if (sender == null) {
-            LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
-            return null;
-        }
-        return Tasks.taskwait(sender, data, timeout, dstWorkerId);
+        return runtime.tasks().taskwait(data, timeout, dstWorkerId);
     }
 
     public Object taskwait(Object data, double timeout) {
@@ -747,12 +594,7 @@ public class Server {
 
     /** Sends every task at once and waits for all (at most {@code timeout} s); a result missing is null. */
     public List<Object> taskWaitMulti(List<?> data, double timeout) {
-        Tasks.Sender sender = taskSender();
-        if (sender == null) {
-            LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
-            return java.util.Collections.nCopies(data.size(), null);
-        }
-        return Tasks.taskWaitMulti(sender, data, timeout);
+        return runtime.tasks().taskWaitMulti(data, timeout);
     }
 
     /** {@link #taskWaitMulti}: the calling coroutine parks while the tasks run in parallel. */
@@ -762,12 +604,12 @@ public class Server {
 
     /** In the {@code task} callback: sends the task's result back ({@code finish}). A task finishes once. */
     public boolean finish(Object data) {
-        return taskOps.finish(data);
+        return runtime.tasks().finish(data);
     }
 
     /** Whether the caller runs in a task worker ({@code $server->taskworker}). */
     public boolean isTaskWorker() {
-        return taskOps.isTaskWorker();
+        return runtime.tasks().isTaskWorker();
     }
 
     /**
@@ -776,14 +618,7 @@ public class Server {
      * pipeMessage callback is set.
      */
     public boolean sendMessage(Object message, int dstWorkerId) {
-        return taskOps.sendMessage(message, dstWorkerId);
-    }
-
-    /** A task sent without its own callback finished: the {@code finish} event, in the worker that sent it. */
-    void deliverFinish(int srcWorker, int taskId, Object result) {
-        List<Worker> all = engine.localWorkers();
-        handlers.finish(srcWorker >= 0 && srcWorker < all.size() ? all.get(srcWorker).scheduler : null, taskId,
-                result);
+        return runtime.tasks().sendMessage(message, dstWorkerId);
     }
 
     /** {@code swoole_last_error()} of the calling thread or coroutine. */
@@ -793,7 +628,7 @@ public class Server {
 
     /** The id of the worker running the caller, or -1 outside the workers ({@code $server->worker_id}). */
     public int getWorkerId() {
-        return workerOps.workerId();
+        return runtime.workers().workerId();
     }
 
     /**
@@ -802,16 +637,11 @@ public class Server {
      * and dispatch modes 3 and 10 count it.
      */
     Runnable holdWorker() {
-        return workerOps.hold();
-    }
-
-    /** The worker of this JVM running the caller, or null (BASE, THREAD, the PROCESS master). */
-    Worker currentWorker() {
-        return engine.currentWorker();
+        return runtime.workers().hold();
     }
 
     public int getMasterPid() {
-        return workerOps.masterPid();
+        return runtime.workers().masterPid();
     }
 
     /** The manager is a role inside the master JVM, so its pid is the master's. */
@@ -853,17 +683,12 @@ public class Server {
 
     /** Swoole's {@code stats()}, with Swoole's keys; {@code worker_*} keys describe the calling worker. */
     public Map<String, Object> stats() {
-        return workerOps.stats();
-    }
-
-    /** {@link #stats} of this JVM's server (BASE, THREAD, the PROCESS master). */
-    Map<String, Object> localStats() {
-        return engine.stats(engine.currentWorker());
+        return runtime.workers().stats();
     }
 
     /** What callbacks do to connections in this JVM's role (see {@link ConnectionOps}). */
     ConnectionOps connectionOps() {
-        return conns;
+        return runtime.connections();
     }
 
     /** The callbacks, for the engine. */
@@ -873,7 +698,7 @@ public class Server {
 
     /** The reactor side of this JVM; null before start and in a worker JVM. */
     Intake intake() {
-        return engine.intake;
+        return runtime.intake();
     }
 
     /** The settings of this start (null before it). */

@@ -89,6 +89,11 @@ record ServerConfig(Mode mode, int workerNum, int reactorNum, int maxConn, boole
         }
     }
 
+    /** Whether connect and close events reach the workers (not in dispatch modes 1 and 3 without unsafe events). */
+    boolean deliversConnectClose() {
+        return Dispatcher.deliversConnectClose(dispatchMode, enableUnsafeEvent);
+    }
+
     /** Whether the worker JVMs change their root, user or group. */
     boolean isolated() {
         return user != null || group != null || chroot != null;

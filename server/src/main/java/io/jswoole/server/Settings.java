@@ -198,6 +198,17 @@ public final class Settings {
             Key k = key(e.getKey());
             out.put(k.name, convert(k, e.getKey(), e.getValue()));
         }
+        Object ipc = out.get("task_ipc_mode");
+        if (ipc != null && ((Integer) ipc == 2 || (Integer) ipc == 4)) {
+            throw new IllegalArgumentException("setting 'task_ipc_mode' " + ipc + " (SysV message queue / stream) "
+                    + "is not supported: jswoole has 1 (targeted) and 3 (competing)");
+        }
+        Object dm = out.get("dispatch_mode");
+        if (dm != null && ((Integer) dm == 6 || (Integer) dm == 7)) {
+            throw new IllegalArgumentException("setting 'dispatch_mode' " + dm + (dm.equals(6)
+                    ? " is Swoole's internal marker for dispatch_func; set dispatch_func instead"
+                    : " (STREAM) was removed in Swoole 5"));
+        }
         return out;
     }
 

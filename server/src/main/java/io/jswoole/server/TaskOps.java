@@ -14,6 +14,58 @@ interface TaskOps {
     /** Where this JVM's tasks go, or null when there are no task workers to send to. */
     Tasks.Sender sender();
 
+    /**
+     * {@code task()}: sends {@code data} to task worker {@code dst} (-1: any); the result goes to {@code callback} in
+     * the caller's scheduler, or to the {@code finish} event when it is null. -1 when there is nowhere to send it.
+     */
+    default int task(Server server, Object data, int dst, Callbacks.OnFinish callback) {
+        Tasks.Sender sender = sender();
+        if (sender == null) {
+            Log.warning("task(): no task workers (set task_worker_num)");
+            LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
+            return -1;
+        }
+        if (callback == null) {
+            return sender.task(data, dst, null);
+        }
+        io.jswoole.coroutine.Scheduler home = io.jswoole.coroutine.Scheduler.currentOrNull();
+        int[] id = new int[1];
+        java.util.function.Consumer<Object> reply = result -> {
+            Object r = result == Tasks.FAILED ? null : result;
+            if (result == Tasks.FAILED) {
+                Log.warning("task #" + id[0] + " failed: its task worker died");
+            }
+            Runnable run = () -> callback.handle(server, id[0], r);
+            if (home != null) {
+                home.dispatch(run);
+            } else {
+                run.run();
+            }
+        };
+        id[0] = sender.task(data, dst, reply);
+        return id[0];
+    }
+
+    /** {@code taskwait()}: the result, or null (2003 on timeout, 2002 with no task workers). */
+    default Object taskwait(Object data, double timeout, int dst) {
+        Tasks.Sender sender = sender();
+        if (sender == null) {
+            LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
+            return null;
+        }
+        return Tasks.taskwait(sender, data, timeout, dst);
+    }
+
+    /** {@code taskWaitMulti()}: every result, null where one is missing. */
+    default List<Object> taskWaitMulti(List<?> data, double timeout) {
+        Tasks.Sender sender = sender();
+        if (sender == null) {
+            LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
+            return java.util.Collections.nCopies(data.size(), null);
+        }
+        return Tasks.taskWaitMulti(sender, data, timeout);
+    }
+
     /** {@code finish()} in a task callback. */
     boolean finish(Object result);
 

@@ -70,17 +70,20 @@ final class Tasks {
     private final Server server;
     final Worker[] workers;
     private final int firstId;
+    /** The event workers, by id: where a task without its own callback reports its finish. */
+    private final Worker[] eventWorkers;
     private final TaskRouting routing;
     private final boolean taskObject;
     private final AtomicInteger ids = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
     private final int maxQueued;
 
-    Tasks(Server server, int count, int firstId, int ipcMode, boolean coroutines, boolean taskObject,
+    Tasks(Server server, int count, Worker[] eventWorkers, int ipcMode, boolean coroutines, boolean taskObject,
             int maxCoroutine, int maxQueued) {
         this.maxQueued = maxQueued;
         this.server = server;
-        this.firstId = firstId;
+        this.eventWorkers = eventWorkers;
+        this.firstId = eventWorkers.length;
         this.routing = new TaskRouting(ipcMode);
         this.taskObject = taskObject;
         this.workers = new Worker[count];
@@ -153,7 +156,11 @@ final class Tasks {
         if (job.reply != null) {
             job.reply.accept(result);
         } else {
-            server.deliverFinish(job.srcWorker, job.id, result);
+            // the finish event, in the worker that sent the task (an event worker or a task worker)
+            int src = job.srcWorker;
+            Worker sender = src < 0 ? null : src < firstId ? eventWorkers[src]
+                    : src - firstId < workers.length ? workers[src - firstId] : null;
+            server.handlers().finish(sender == null ? null : sender.scheduler, job.id, result);
         }
         return true;
     }

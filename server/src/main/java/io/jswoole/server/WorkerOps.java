@@ -96,8 +96,8 @@ interface WorkerOps {
     };
 
     /** BASE and THREAD: every worker is a thread of this JVM; there is nothing to reload. */
-    static WorkerOps oneJvm(Server server, List<Worker> all) {
-        return new InThisJvm(server) {
+    static WorkerOps oneJvm(Server server, OneJvm engine, List<Worker> all) {
+        return new InThisJvm(server, engine) {
             @Override
             public boolean reload() {
                 Log.warning("reload() needs Mode.PROCESS (workers of BASE and THREAD mode live in this JVM)");
@@ -126,8 +126,8 @@ interface WorkerOps {
     }
 
     /** The PROCESS master: its manager starts, replaces and reports the worker JVMs. */
-    static WorkerOps master(Server server, ProcessManager manager) {
-        return new InThisJvm(server) {
+    static WorkerOps master(Server server, OneJvm engine, ProcessManager manager) {
+        return new InThisJvm(server, engine) {
             @Override
             public boolean reload() {
                 Thread.ofPlatform().name("jswoole-reload").start(() -> {
@@ -233,14 +233,16 @@ interface WorkerOps {
     /** What BASE, THREAD and the PROCESS master share: the caller's worker, the pid, shutdown, stats. */
     abstract class InThisJvm implements WorkerOps {
         private final Server server;
+        private final OneJvm engine;
 
-        InThisJvm(Server server) {
+        InThisJvm(Server server, OneJvm engine) {
             this.server = server;
+            this.engine = engine;
         }
 
         @Override
         public int workerId() {
-            Worker w = server.currentWorker();
+            Worker w = engine.currentWorker();
             return w == null ? -1 : w.id;
         }
 
@@ -256,12 +258,12 @@ interface WorkerOps {
 
         @Override
         public Map<String, Object> stats() {
-            return server.localStats();
+            return engine.stats(engine.currentWorker());
         }
 
         @Override
         public Runnable hold() {
-            Worker w = server.currentWorker();
+            Worker w = engine.currentWorker();
             return w == null ? () -> { } : held(w.concurrency);
         }
     }

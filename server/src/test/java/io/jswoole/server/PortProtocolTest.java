@@ -2,6 +2,8 @@ package io.jswoole.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jswoole.server.spi.FrameInput;
+import io.jswoole.server.spi.FrameOutput;
 import io.jswoole.server.spi.PortProtocol;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
@@ -10,6 +12,7 @@ import io.netty.handler.codec.string.StringEncoder;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.Socket;
+import java.io.IOException;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -49,6 +52,99 @@ class PortProtocolTest {
             assertThat(in.readLine()).isEqualTo("HELLO");
             assertThat(in.readLine()).isEqualTo("WORLD");
             assertThat(s.stats().get("request_count")).isEqualTo(2L);
+        }
+    }
+
+    /**
+     * A line protocol named by its tag, which can cross to worker JVMs: each line is answered with the tag, the line
+     * and the answer of the protocol's {@code Remote} to "who" (asked through the master in PROCESS mode). Replies
+     * carry the tag across, and the master's side refuses a reply written by another protocol.
+     */
+    static class Tagged implements PortProtocol, PortProtocol.Remote {
+        private final String tag;
+
+        Tagged(String tag) {
+            this.tag = tag;
+        }
+
+        @Override
+        public void initChannel(Channel ch, Port port) {
+            ch.pipeline().addLast(new LineBasedFrameDecoder(1024), new StringDecoder(), new StringEncoder());
+        }
+
+        @Override
+        public void onMessage(Server server, int fd, int reactorId, Object message) {
+            Object who = ProtocolSupport.call(server, fd, "who");
+            ProtocolSupport.write(server, fd, tag + " " + message + " " + who + "\n");
+        }
+
+        @Override
+        public Remote remote() {
+            return this;
+        }
+
+        @Override
+        public void writeMessage(int fd, Object message, PortProtocol.Delivery delivery, FrameOutput out)
+                throws IOException {
+            out.writeUTF((String) message);
+        }
+
+        @Override
+        public Object readMessage(int fd, FrameInput in) throws IOException {
+            return in.readUTF();
+        }
+
+        @Override
+        public void writeReply(int fd, Object reply, FrameOutput out) throws IOException {
+            out.writeUTF(tag);
+            out.writeUTF((String) reply);
+        }
+
+        @Override
+        public Object readReply(int fd, FrameInput in) throws IOException {
+            String writer = in.readUTF();
+            if (!writer.equals(tag)) {
+                throw new IOException("a reply of protocol " + writer + " read by protocol " + tag);
+            }
+            return in.readUTF();
+        }
+
+        @Override
+        public Object answer(Object question) {
+            return question + "=" + tag;
+        }
+
+        @Override
+        public void workerLost(int workerId) {
+        }
+    }
+
+    /** Two protocols, "a" on the main port and "b" on a second TCP port. */
+    static final class TwoProtocols implements Recipe {
+        @Override
+        public void build(Server s, Probe probe) {
+            ProtocolSupport.use(s.ports().get(0), new Tagged("a"));
+            ProtocolSupport.use(s.listen("127.0.0.1", 0, SockType.TCP), new Tagged("b"));
+        }
+    }
+
+    /** Each port's messages, replies and questions go to its own protocol, in every mode (PROCESS: any number). */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void twoProtocolsOnOneServerEachAnswerTheirOwnPort(Mode mode) throws Exception {
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 2),
+                TwoProtocols.class, probe)); Socket a = r.connect();
+                Socket b = Running.connect(r.server.ports().get(1).port())) {
+            for (int i = 0; i < 3; i++) { // two connections: with dispatch_mode 2, one on each worker
+                a.getOutputStream().write(("x" + i + "\n").getBytes());
+                b.getOutputStream().write(("y" + i + "\n").getBytes());
+            }
+            BufferedReader inA = new BufferedReader(new InputStreamReader(a.getInputStream()));
+            BufferedReader inB = new BufferedReader(new InputStreamReader(b.getInputStream()));
+            for (int i = 0; i < 3; i++) {
+                assertThat(inA.readLine()).isEqualTo("a x" + i + " who=a");
+                assertThat(inB.readLine()).isEqualTo("b y" + i + " who=b");
+            }
         }
     }
 }

@@ -38,7 +38,8 @@ class ServerConfigTest {
     private static List<Object> candidates(Settings.Key k) {
         return switch (k.type()) {
             case BOOL -> List.of(true, false);
-            case INT -> List.of((int) k.min(), (int) k.min() + 1, (int) Math.min(k.max(), 7));
+            case INT -> java.util.stream.LongStream.of(k.min(), k.min() + 1, k.min() + 2, Math.min(k.max(), 7))
+                    .filter(v -> v <= k.max()).distinct().mapToObj(v -> (Object) (int) v).toList();
             case SIZE -> List.of(12_345L);
             case DOUBLE -> List.of(1.5);
             case STRING -> List.of("/tmp/jswoole-config-test");

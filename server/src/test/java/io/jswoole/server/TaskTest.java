@@ -70,7 +70,7 @@ class TaskTest {
         }
     }
 
-    /** "wait S" waits for a task that sleeps S seconds, at most 0.5 s; anything else answers "pong". */
+    /** "wait S T" waits for a task that sleeps S seconds, at most T seconds; anything else answers "pong". */
     static final class Taskwait implements Recipe {
         @Override
         public void build(Server s, Probe probe) {
@@ -81,7 +81,8 @@ class TaskTest {
             s.onReceive((srv, fd, rid, data) -> {
                 String cmd = new String(data).trim();
                 if (cmd.startsWith("wait")) {
-                    Object r = srv.taskwait(cmd.substring(5), 0.5);
+                    String[] args = cmd.split(" ");
+                    Object r = srv.taskwait(args[1], Double.parseDouble(args[2]));
                     srv.send(fd, (r == null ? "timeout " + LastError.get() : r) + "\n");
                 } else {
                     srv.send(fd, "pong\n");
@@ -95,33 +96,33 @@ class TaskTest {
     void taskwaitParksOnlyItsCoroutineAndTimesOut(Mode mode) throws Exception {
         try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 1,
                 "task_worker_num", 3), Taskwait.class, probe)); Socket a = r.connect(); Socket b = r.connect()) {
-            a.getOutputStream().write("wait 0.3".getBytes());
+            a.getOutputStream().write("wait 2 5".getBytes());
             Thread.sleep(50);
-            long t0 = System.nanoTime();
             assertThat(Running.exchange(b, "ping")).isEqualTo("pong");
-            assertThat((System.nanoTime() - t0) / 1_000_000).as("the other connection is served").isLessThan(200);
-            assertThat(new String(Running.read(a, 10))).isEqualTo("slept 0.3\n");
-            a.getOutputStream().write("wait 2".getBytes());
+            assertThat(a.getInputStream().available()).as("the other connection is served while a waits").isZero();
+            assertThat(new String(Running.read(a, 8))).isEqualTo("slept 2\n");
+            a.getOutputStream().write("wait 2 0.5".getBytes());
             assertThat(new String(Running.read(a, 13))).isEqualTo("timeout " + ErrorCode.TASK_TIMEOUT.code() + "\n");
         }
     }
 
-    /** Worker 0 runs three 200 ms tasks with taskCo when it starts and reports the results and the time. */
+    /**
+     * A receive runs three 500 ms tasks with taskCo and reports each result in order: the task's data, the task
+     * worker's id and when, in wall-clock milliseconds, the task started and ended.
+     */
     static final class TaskCo implements Recipe {
         @Override
         public void build(Server s, Probe probe) {
             s.onTask((Callbacks.OnTaskObject) (srv, task) -> {
-                Coroutine.sleep(0.2);
-                task.finish(task.data() + "!");
+                long start = System.currentTimeMillis();
+                Coroutine.sleep(0.5);
+                task.finish(task.data() + " " + srv.getWorkerId() + " " + start + " " + System.currentTimeMillis());
             });
-            s.onWorkerStart((srv, id) -> {
-                if (id == 0) {
-                    long t0 = System.nanoTime();
-                    List<Object> results = srv.taskCo(List.of("a", "b", "c"), 2);
-                    probe.add(results + " " + (System.nanoTime() - t0) / 1_000_000);
+            s.onReceive((srv, fd, rid, data) -> {
+                for (Object result : srv.taskCo(List.of("a", "b", "c"), 5)) {
+                    probe.add(String.valueOf(result));
                 }
             });
-            s.onReceive((srv, fd, rid, data) -> { });
         }
     }
 
@@ -131,11 +132,18 @@ class TaskTest {
         Map<String, Object> settings = new java.util.HashMap<>(TASKS);
         settings.put("task_enable_coroutine", true);
         try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, settings, TaskCo.class,
-                probe))) {
-            assertThat(eventually(() -> !probe.events().isEmpty())).isTrue();
-            String[] got = probe.events().get(0).split(" (?=\\d+$)");
-            assertThat(got[0]).isEqualTo("[a!, b!, c!]");
-            assertThat(Long.parseLong(got[1])).as("three 200 ms tasks on three task workers").isLessThan(450);
+                probe)); Socket c = r.connect()) {
+            c.getOutputStream().write("go".getBytes());
+            assertThat(eventually(() -> probe.events().size() == 3)).as(probe.events().toString()).isTrue();
+            assertThat(probe.events()).map(e -> e.split(" ")[0]).as("results in the order of the tasks")
+                    .containsExactly("a", "b", "c");
+            List<long[]> runs = probe.events().stream().map(e -> java.util.Arrays.stream(e.split(" ")).skip(1)
+                    .mapToLong(Long::parseLong).toArray()).toList();
+            assertThat(runs.stream().map(run -> run[0]).distinct()).as("three task workers").hasSize(3);
+            long lastStart = runs.stream().mapToLong(run -> run[1]).max().orElseThrow();
+            long firstEnd = runs.stream().mapToLong(run -> run[2]).min().orElseThrow();
+            assertThat(lastStart).as("the three tasks ran at the same time: " + probe.events())
+                    .isLessThan(firstEnd);
         }
     }
 
