@@ -107,12 +107,12 @@ public final class Channel<T> {
             if (nanos == 0) {
                 return fail(CHANNEL_TIMEOUT);
             }
-            w = Coroutine.newWaiter(Coroutine.currentOrNull(), value, external ? Long.MAX_VALUE : nanos);
+            w = Waiter.of(Coroutine.currentOrNull(), value, external ? Long.MAX_VALUE : nanos);
             producers.add(w);
         } finally {
             lock.unlock();
         }
-        return settle(w, Coroutine.await(w, nanos), producers) != null;
+        return settle(w, Waiter.await(w, nanos), producers) != null;
     }
 
     /** Pops an element, waiting forever while the channel is empty; {@code null} when closed or canceled. */
@@ -152,12 +152,12 @@ public final class Channel<T> {
                 fail(CHANNEL_TIMEOUT);
                 return null;
             }
-            w = Coroutine.newWaiter(Coroutine.currentOrNull(), null, external ? Long.MAX_VALUE : nanos);
+            w = Waiter.of(Coroutine.currentOrNull(), null, external ? Long.MAX_VALUE : nanos);
             consumers.add(w);
         } finally {
             lock.unlock();
         }
-        return (T) settle(w, Coroutine.await(w, nanos), consumers);
+        return (T) settle(w, Waiter.await(w, nanos), consumers);
     }
 
     /** After a wait: the item (or a non-null marker for a push) on success, else records the error. */

@@ -65,7 +65,7 @@ public final class CoSystem {
             }
             w.wake(Waiter.OK);
         });
-        int r = Coroutine.await(w, Channel.nanos(timeout));
+        int r = Waiter.await(w, Channel.nanos(timeout));
         // As in Swoole, a blocking call always lets the others run: a task that finished before this coroutine
         // parked would otherwise go on without yielding, ahead of a parent waiting for its first wait
         Thread.yield();

@@ -80,7 +80,7 @@ public final class Completion<T> {
         } finally {
             lock.unlock();
         }
-        int r = Coroutine.await(w, nanos);
+        int r = Waiter.await(w, nanos);
         lock.lock();
         try {
             waiters.remove(w);

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Swoole's coroutine API ({@code Swoole\Coroutine}). A coroutine is a virtual thread of a {@link Scheduler};
@@ -252,8 +251,9 @@ public final class Coroutine {
 
     private static boolean internalFrame(StackTraceElement e) {
         String c = e.getClassName();
-        return c.startsWith("java.") || c.startsWith("jdk.") || c.equals(Coroutine.class.getName())
-                && (e.getMethodName().equals("await") || e.getMethodName().equals("getBackTrace"));
+        return c.startsWith("java.") || c.startsWith("jdk.")
+                || c.equals(Waiter.class.getName()) && e.getMethodName().equals("await")
+                || c.equals(Coroutine.class.getName()) && e.getMethodName().equals("getBackTrace");
     }
 
     // ---------------------------------------------------------------- per-coroutine state
@@ -318,7 +318,7 @@ public final class Coroutine {
                 return LastError.fail(ErrorCode.CO_CANCELED);
             }
         }
-        int r = await(new Waiter(co), nanos);
+        int r = Waiter.await(new Waiter(co), nanos);
         return r == Waiter.TIMEOUT || LastError.fail(ErrorCode.CO_CANCELED);
     }
 
@@ -330,9 +330,9 @@ public final class Coroutine {
      */
     public static boolean yield() {
         Coroutine co = require("yield");
-        Waiter w = newWaiter(co, null, -1);
+        Waiter w = Waiter.of(co, null, -1);
         co.yielded = w;
-        int r = await(w, -1);
+        int r = Waiter.await(w, -1);
         co.yielded = null;
         return r == Waiter.OK || LastError.fail(ErrorCode.CO_CANCELED);
     }
@@ -415,12 +415,12 @@ public final class Coroutine {
                 continue;
             }
             long left = timeout < 0 ? -1 : Math.max(0, deadline - System.nanoTime());
-            Waiter w = newWaiter(self, null, left);
+            Waiter w = Waiter.of(self, null, left);
             if (!co.addJoiner(w)) {
                 w.claim(Waiter.OK);
                 continue;
             }
-            int r = await(w, left);
+            int r = Waiter.await(w, left);
             if (r != Waiter.OK) {
                 co.removeJoiner(w);
                 return LastError.fail(r == Waiter.CANCELED ? ErrorCode.CO_CANCELED : ErrorCode.CO_TIMEDOUT);
@@ -480,60 +480,6 @@ public final class Coroutine {
             throw new IllegalStateException("Coroutine." + what + " must be called in a coroutine");
         }
         return co;
-    }
-
-    /**
-     * A waiter for the calling coroutine (or plain thread). A coroutine's untimed wait ({@code timeoutNanos < 0})
-     * counts as "blocked forever" for its scheduler's deadlock check from now until it is settled; pass any
-     * non-negative value for a wait that something outside the scheduler will settle.
-     */
-    static Waiter newWaiter(Coroutine co, Object item, long timeoutNanos) {
-        Waiter w = new Waiter(co, item);
-        if (co != null && timeoutNanos < 0) {
-            w.forever = true;
-            co.scheduler.blocked();
-        }
-        return w;
-    }
-
-    /**
-     * Parks the caller until {@code w} is settled or {@code timeoutNanos} passes (negative: no timeout) and returns
-     * the result. Coroutines time out on their scheduler's wheel, plain threads with {@code parkNanos}.
-     */
-    static int await(Waiter w, long timeoutNanos) {
-        Coroutine co = w.co;
-        if (co == null) {
-            long deadline = System.nanoTime() + timeoutNanos;
-            while (w.state == Waiter.WAITING) {
-                if (timeoutNanos < 0) {
-                    LockSupport.park(w);
-                } else {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        w.claim(Waiter.TIMEOUT);
-                    } else {
-                        LockSupport.parkNanos(w, left);
-                    }
-                }
-            }
-            return w.state;
-        }
-        co.canceled = false;
-        co.waiter = w;
-        Scheduler s = co.scheduler;
-        if (timeoutNanos >= 0) {
-            s.timers().add(w, System.nanoTime() + timeoutNanos);
-        } else if (w.forever) {
-            s.checkDeadlockSoon();
-        }
-        while (w.state == Waiter.WAITING) {
-            LockSupport.park(w);
-        }
-        if (w.scheduled()) {
-            s.timers().remove(w);
-        }
-        co.waiter = null;
-        return w.state;
     }
 
     long id() {

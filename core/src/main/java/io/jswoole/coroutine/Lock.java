@@ -39,12 +39,12 @@ public final class Lock {
             if (nanos == 0) {
                 return LastError.fail(ErrorCode.CO_TIMEDOUT);
             }
-            w = Coroutine.newWaiter(Coroutine.currentOrNull(), me, nanos);
+            w = Waiter.of(Coroutine.currentOrNull(), me, nanos);
             waiters.add(w);
         } finally {
             guard.unlock();
         }
-        int r = Coroutine.await(w, nanos);
+        int r = Waiter.await(w, nanos);
         if (r == Waiter.OK) {
             return true;
         }

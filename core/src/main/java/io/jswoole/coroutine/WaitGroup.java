@@ -90,12 +90,12 @@ public final class WaitGroup {
             if (nanos == 0) {
                 return LastError.fail(ErrorCode.CO_TIMEDOUT);
             }
-            w = Coroutine.newWaiter(Coroutine.currentOrNull(), null, nanos);
+            w = Waiter.of(Coroutine.currentOrNull(), null, nanos);
             waiters.add(w);
         } finally {
             lock.unlock();
         }
-        int r = Coroutine.await(w, nanos);
+        int r = Waiter.await(w, nanos);
         if (r == Waiter.OK) {
             return true;
         }

@@ -77,4 +77,58 @@ final class Waiter extends TimerWheel.Node {
     protected void expire() {
         wake(TIMEOUT);
     }
+
+    /**
+     * A waiter for the calling coroutine (or plain thread). A coroutine's untimed wait ({@code timeoutNanos < 0})
+     * counts as "blocked forever" for its scheduler's deadlock check from now until it is settled; pass any
+     * non-negative value for a wait that something outside the scheduler will settle.
+     */
+    static Waiter of(Coroutine co, Object item, long timeoutNanos) {
+        Waiter w = new Waiter(co, item);
+        if (co != null && timeoutNanos < 0) {
+            w.forever = true;
+            co.scheduler().blocked();
+        }
+        return w;
+    }
+
+    /**
+     * Parks the caller until {@code w} is settled or {@code timeoutNanos} passes (negative: no timeout) and returns
+     * the result. Coroutines time out on their scheduler's wheel, plain threads with {@code parkNanos}.
+     */
+    static int await(Waiter w, long timeoutNanos) {
+        Coroutine co = w.co;
+        if (co == null) {
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (w.state == Waiter.WAITING) {
+                if (timeoutNanos < 0) {
+                    LockSupport.park(w);
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        w.claim(Waiter.TIMEOUT);
+                    } else {
+                        LockSupport.parkNanos(w, left);
+                    }
+                }
+            }
+            return w.state;
+        }
+        co.canceled = false;
+        co.waiter = w;
+        Scheduler s = co.scheduler();
+        if (timeoutNanos >= 0) {
+            s.timers().add(w, System.nanoTime() + timeoutNanos);
+        } else if (w.forever) {
+            s.checkDeadlockSoon();
+        }
+        while (w.state == Waiter.WAITING) {
+            LockSupport.park(w);
+        }
+        if (w.scheduled()) {
+            s.timers().remove(w);
+        }
+        co.waiter = null;
+        return w.state;
+    }
 }

@@ -226,7 +226,7 @@ final class Connection {
             lastSendNanos = System.nanoTime();
         }
         if (outputFull) {
-            port.server.intake().outputDrained(this);
+            port.server.runtime().intake().outputDrained(this);
         }
     }
 

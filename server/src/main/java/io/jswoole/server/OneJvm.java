@@ -59,6 +59,12 @@ final class OneJvm implements ModeRuntime {
         this.cfg = cfg;
         this.ports = ports;
         this.counters = counters;
+        if (cfg.isolated()) { // the worker JVMs will change root or user: check that they can, before anything runs
+            Privileges.validate(cfg.chroot(), cfg.user(), cfg.group());
+        }
+        if (cfg.daemonize() && !Daemon.detached()) { // this JVM ends here; its detached copy serves
+            Daemon.relaunch(server.entryClass, server.entryArgs, cfg.logFile());
+        }
         for (Port p : ports) {
             p.resolve(cfg.heartbeatCheckInterval());
         }

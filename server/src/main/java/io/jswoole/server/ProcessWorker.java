@@ -314,7 +314,7 @@ final class ProcessWorker implements EventSite, ModeRuntime {
         pending.incrementAndGet();
         scheduler.dispatch(() -> {
             try {
-                server.handle(this, scheduler, requests, e);
+                server.events().run(this, scheduler, requests, e);
             } finally {
                 int fd = switch (e) {
                     case WorkerEvent.Receive r -> r.fd();

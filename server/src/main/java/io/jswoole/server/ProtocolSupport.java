@@ -28,7 +28,7 @@ public final class ProtocolSupport {
      * protocol's {@code Remote} writes it); true once it is on its way.
      */
     public static boolean write(Server server, int fd, Object message) {
-        return server.connectionOps().write(fd, message);
+        return server.runtime().connections().write(fd, message);
     }
 
     /**
@@ -50,7 +50,7 @@ public final class ProtocolSupport {
 
     /** Whether this JVM is a worker JVM of PROCESS mode (connections live in the master). */
     public static boolean inWorkerProcess(Server server) {
-        return server.processWorker() != null;
+        return server.runtime() instanceof ProcessWorker;
     }
 
     /**
@@ -60,8 +60,7 @@ public final class ProtocolSupport {
      * it answers at once.
      */
     public static Object call(Server server, int fd, Object question) {
-        ProcessWorker remote = server.processWorker();
-        if (remote != null) {
+        if (server.runtime() instanceof ProcessWorker remote) {
             return remote.call(Ipc.CALL_PROTOCOL, java.util.List.of(remote.portOf(fd).index, question));
         }
         Port port = port(server, fd);
@@ -71,7 +70,7 @@ public final class ProtocolSupport {
 
     /** The port a connection came in on, or null when the fd does not exist. */
     public static Port port(Server server, int fd) {
-        Connection c = server.connection(fd);
+        Connection c = server.runtime().connection(fd);
         return c == null ? null : c.port;
     }
 }

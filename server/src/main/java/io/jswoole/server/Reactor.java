@@ -99,7 +99,7 @@ final class Reactor {
                         } else if (port.frame.isFramed()) {
                             ch.pipeline().addLast("frame", port.frame.newDecoder());
                         }
-                        ch.pipeline().addLast(new StreamHandler(server.intake(), port));
+                        ch.pipeline().addLast(new StreamHandler(server.runtime().intake(), port));
                     }
                 });
         b.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
@@ -176,7 +176,7 @@ final class Reactor {
 
     private static Bootstrap datagramBootstrap(Server server, Port port, EventLoopGroup g, boolean reuse) {
         Bootstrap b = new Bootstrap().group(g).channel(Transport.datagramChannel(port.type))
-                .handler(new DatagramHandler(server.intake(), port));
+                .handler(new DatagramHandler(server.runtime().intake(), port));
         if (reuse && !port.type.isUnix()) {
             b.option(EpollChannelOption.SO_REUSEPORT, true);
         }

@@ -137,7 +137,7 @@ final class RemoteWorker {
     }
 
     private long session(int fd) {
-        Connection c = server.connection(fd);
+        Connection c = server.runtime().connection(fd);
         return c == null ? 0 : c.session;
     }
 }

@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Swoole's {@code Server}: listening ports, connections named by {@code fd}, workers that run the callbacks as
@@ -316,17 +315,11 @@ public class Server {
             cfg = ServerConfig.of(mode, settings);
             handlers.validate(cfg);
             Port.checkReady(ports, mode);
-            if (cfg.isolated() && !ProcessWorker.inWorkerProcess()) {
-                Privileges.validate(cfg.chroot(), cfg.user(), cfg.group());
-            }
         } catch (RuntimeException e) {
             stopped.countDown();
             throw e;
         }
         config = cfg;
-        if (cfg.daemonize() && !Daemon.detached() && !ProcessWorker.inWorkerProcess()) {
-            Daemon.relaunch(entryClass, entryArgs, cfg.logFile());
-        }
         Logging.configure(cfg.logFile() == null ? null : Path.of(cfg.logFile()), cfg.logLevel(), cfg.logRotation());
         io.jswoole.memory.SharedMemory.seal(); // tables exist before start(), as in Swoole: workers attach to them
         try {
@@ -380,11 +373,6 @@ public class Server {
         }
     }
 
-    /** In a worker JVM of PROCESS mode: its link to the master; else null. */
-    ProcessWorker processWorker() {
-        return runtime instanceof ProcessWorker w ? w : null;
-    }
-
     /**
      * Restarts the workers one at a time, gracefully ({@code reload}; also SIGUSR1). PROCESS mode only: the new
      * worker JVMs load the application's classes afresh, so changed code takes effect; the listening sockets stay
@@ -392,16 +380,6 @@ public class Server {
      */
     public boolean reload() {
         return runtime.workers().reload();
-    }
-
-    /** SIGUSR1: a rolling restart of the worker JVMs (PROCESS mode; other modes have none). */
-    void reloadOnSignal() {
-        runtime.reloadOnSignal();
-    }
-
-    /** SIGUSR2: a rolling restart of the task worker JVMs only. */
-    void reloadTaskWorkersOnSignal() {
-        runtime.reloadTaskWorkersOnSignal();
     }
 
     /** Stops worker {@code workerId} gracefully; the manager starts a new one (PROCESS mode). */
@@ -428,16 +406,6 @@ public class Server {
     /** The pid of the worker running the caller ({@code $server->worker_pid}). */
     public int getWorkerPid() {
         return (int) ProcessHandle.current().pid();
-    }
-
-    Connection connection(int fd) {
-        return runtime.connection(fd);
-    }
-
-    /** Runs one event's callback in a worker (see {@link EventRunner}). */
-    void handle(EventSite site, Scheduler scheduler, LongAdder requests,
-            WorkerEvent event) {
-        events.run(site, scheduler, requests, event);
     }
 
     Port port(int index) {
@@ -686,19 +654,19 @@ public class Server {
         return runtime.workers().stats();
     }
 
-    /** What callbacks do to connections in this JVM's role (see {@link ConnectionOps}). */
-    ConnectionOps connectionOps() {
-        return runtime.connections();
+    /** What this server is in this JVM (see {@link ModeRuntime}); {@link ModeRuntime#NOT_STARTED} before start. */
+    ModeRuntime runtime() {
+        return runtime;
+    }
+
+    /** How the engine runs one event's callback in a worker (see {@link EventRunner}). */
+    EventRunner events() {
+        return events;
     }
 
     /** The callbacks, for the engine. */
     Handlers handlers() {
         return handlers;
-    }
-
-    /** The reactor side of this JVM; null before start and in a worker JVM. */
-    Intake intake() {
-        return runtime.intake();
     }
 
     /** The settings of this start (null before it). */

@@ -31,7 +31,7 @@ final class Signals {
         if (INSTALLED.compareAndSet(false, true)) {
             on("TERM", "shutting down", Server::shutdown);
             on("INT", "shutting down", Server::shutdown);
-            on("USR1", "reloading the workers", Server::reloadOnSignal);
+            on("USR1", "reloading the workers", s -> s.runtime().reloadOnSignal());
         }
         if (taskWorkerJvms && USR2.compareAndSet(false, true)) {
             String sr = System.getenv("_JAVA_SR_SIGNUM");
@@ -40,7 +40,7 @@ final class Signals {
                         + "task workers (start the JVM with the environment variable _JAVA_SR_SIGNUM=39, as "
                         + "./jswoole does; reload() and ./jswoole reload still work)");
             } else {
-                on("USR2", "reloading the task workers", Server::reloadTaskWorkersOnSignal);
+                on("USR2", "reloading the task workers", s -> s.runtime().reloadTaskWorkersOnSignal());
             }
         }
     }

@@ -157,12 +157,12 @@ class ProcessModeTest {
         // mvn exec:java and IDE runners load the program through a URL class loader of their own
         try (var loader = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()},
                 ClassLoader.getSystemClassLoader())) {
-            String[] cp = ProcessManager.classPath(loader).split(java.io.File.pathSeparator);
+            String[] cp = WorkerCommand.classPath(loader).split(java.io.File.pathSeparator);
             assertThat(cp[0]).isEqualTo(dir.toString());
             assertThat(List.of(cp)).containsAll(List.of(System.getProperty("java.class.path")
                     .split(java.io.File.pathSeparator)));
         }
-        assertThat(ProcessManager.classPath(ClassLoader.getSystemClassLoader()))
+        assertThat(WorkerCommand.classPath(ClassLoader.getSystemClassLoader()))
                 .isEqualTo(System.getProperty("java.class.path"));
     }
 
