@@ -32,6 +32,8 @@ public final class Main {
         EXAMPLES.put("counter", Counter::create);
         EXAMPLES.put("http-hello", o -> HttpHello.create(o.host(), o.port(), o.mode(), o.settings()));
         EXAMPLES.put("websocket-chat", o -> WebSocketChat.create(o.host(), o.port(), o.mode(), o.settings()));
+        EXAMPLES.put("redis-kv", io.jswoole.examples.RedisKv::create);
+        EXAMPLES.put("redis-task", io.jswoole.examples.RedisTask::create);
     }
 
     private Main() {
@@ -78,7 +80,7 @@ public final class Main {
         System.out.println("""
                 usage: ./jswoole COMMAND
                   demo [--port P]               start the demo servers (tcp-echo, udp-echo, multi-port, counter,
-                                                http-hello, websocket-chat)
+                                                http-hello, websocket-chat, redis-kv, redis-task)
                   run NAME [flags]              run one example: %s
                       flags: --host H --port P --mode base|thread|process --set key=value (repeatable)
                   bench [flags]                 TCP echo load generator (./jswoole bench --help); also
@@ -121,6 +123,8 @@ public final class Main {
         servers.add(Counter.create(new ExampleOptions(o.host(), base + 4, o.mode(), settings)));
         servers.add(HttpHello.create(o.host(), base + 5, o.mode(), settings));
         servers.add(WebSocketChat.create(o.host(), base + 6, o.mode(), settings));
+        servers.add(io.jswoole.examples.RedisKv.create(new ExampleOptions(o.host(), base + 7, o.mode(), settings)));
+        servers.add(io.jswoole.examples.RedisTask.create(new ExampleOptions(o.host(), base + 8, o.mode(), settings)));
         List<Thread> threads = new ArrayList<>();
         var failed = new java.util.concurrent.LinkedBlockingQueue<RuntimeException>();
         for (Server s : servers) {
@@ -159,8 +163,11 @@ public final class Main {
                   counter     tcp %s:%d   try: printf 'incr a\\nincr a\\nget a\\n' | nc -q1 %s %d   (Table + Atomic)
                   http-hello  http://%s:%d/   try: curl http://%s:%d/  (also /sleep?ms=200, POST /echo, /upload)
                   websocket-chat  http://%s:%d/   open it in two browser tabs
+                  redis-kv    redis %s:%d   try: redis-cli -p %d set k v; redis-cli -p %d get k
+                  redis-task  redis %s:%d   try: redis-cli -p %d lpush queue hello   (a task worker runs it)
                 %n""", o.mode(), h, base, h, base, h, base + 1, h, base + 1, h, base + 2, h, base + 2,
-                h, base + 3, h, base + 3, h, base + 4, h, base + 4, h, base + 5, h, base + 5, h, base + 6);
+                h, base + 3, h, base + 3, h, base + 4, h, base + 4, h, base + 5, h, base + 5, h, base + 6,
+                h, base + 7, base + 7, base + 7, h, base + 8, base + 8);
         for (Thread t : threads) {
             t.join();
         }

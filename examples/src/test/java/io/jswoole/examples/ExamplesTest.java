@@ -65,4 +65,34 @@ class ExamplesTest {
             assertThat(browser.await(tab1, log, me2 + " left")).endsWith(me2 + " left");
         }
     }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    /** redis-kv's keys live in a shared Table: two worker JVMs incrementing one key lose no update. */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void redisKvWithRedisCliAndRedisBenchmark(Mode mode) throws Exception {
+        var kv = RedisKv.create(new ExampleOptions("127.0.0.1", 0, mode, Map.of("worker_num", 2)));
+        if (mode == Mode.PROCESS) {
+            kv.workerEntry(RedisKv.class, "--mode", "process", "--port", "0", "--set", "worker_num=2");
+        }
+        try (Served s = Served.start(kv)) {
+            String port = String.valueOf(s.port());
+            run("redis-cli", "-p", port, "flushall");
+            assertThat(run("redis-cli", "-p", port, "set", "k", "v", "EX", "100")).isEqualTo("OK\n");
+            assertThat(run("redis-cli", "-p", port, "mget", "k", "nothing")).isEqualTo("v\n\n");
+            assertThat(run("redis-cli", "-p", port, "ttl", "k")).matches("(100|99)\n");
+            assertThat(run("redis-cli", "-p", port, "del", "k", "nothing")).isEqualTo("1\n");
+            String bench = run("redis-benchmark", "-p", port, "-t", "set,get,incr,mset", "-n", "4000", "-c", "8",
+                    "-P", "16", "-q");
+            assertThat(bench).contains("SET", "GET", "INCR", "MSET").doesNotContainIgnoringCase("error");
+            // 4,000 increments of one key from 8 connections, spread over both workers
+            assertThat(run("redis-cli", "-p", port, "get", "counter:__rand_int__")).isEqualTo("4000\n");
+        }
+    }
 }

@@ -30,6 +30,8 @@ public final class Settings {
     private static final Map<String, String> LATER = new HashMap<>();
     private static final String HTTP_OWNER = "HttpServer / WebSocketServer (module jswoole-http); a plain Server "
             + "does not speak HTTP";
+    private static final String REDIS_OWNER = "RedisServer (module jswoole-redis); a plain Server does not speak "
+            + "the Redis protocol";
 
     static {
         server("reactor_num", Type.INT, 0, 1024);
@@ -124,7 +126,7 @@ public final class Settings {
                 "ssl_prefer_server_ciphers", "ssl_ecdh_curve", "ssl_dhparam", "ssl_verify_peer",
                 "ssl_allow_self_signed", "ssl_client_cert_file", "ssl_cafile", "ssl_capath", "ssl_verify_depth",
                 "ssl_compress", "ssl_sni_certs");
-        later("the Redis server", "open_redis_protocol");
+        later(REDIS_OWNER, "open_redis_protocol");
         later("coroutine runtime options", "hook_flags", "enable_preemptive_scheduler",
                 "enable_deadlock_check", "c_stack_size", "stack_size", "dns_cache_expire", "dns_cache_capacity",
                 "aio_core_worker_num", "aio_worker_num", "aio_max_wait_time", "aio_max_idle_time",
@@ -174,7 +176,7 @@ public final class Settings {
             return k;
         }
         String owner = LATER.get(name);
-        if (owner != null && owner.startsWith(HTTP_OWNER)) {
+        if (owner != null && (owner.equals(HTTP_OWNER) || owner.equals(REDIS_OWNER))) {
             throw new IllegalArgumentException("setting '" + name + "' belongs to " + owner);
         }
         if (owner != null) {

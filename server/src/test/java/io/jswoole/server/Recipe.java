@@ -18,6 +18,11 @@ public interface Recipe {
     /** Sets the callbacks of {@code server}; runs in the test's JVM and, in PROCESS mode, in every worker JVM. */
     void build(Server server, Probe probe);
 
+    /** The server this recipe builds, before its settings (a protocol's recipe makes its own server class). */
+    default Server create(String host, Mode mode, SockType type) {
+        return new Server(host, 0, mode, type);
+    }
+
     /**
      * A server in {@code mode} with {@code settings} (values that survive {@code String.valueOf} and
      * {@link Settings#parse}; a function setting belongs in {@link #build}), built by {@code recipe}.
@@ -29,9 +34,10 @@ public interface Recipe {
     /** {@link #server(Mode, java.util.Map, Class, Probe)} whose main port is {@code type} on {@code host}, port 0. */
     static Server server(Mode mode, String host, SockType type, java.util.Map<String, ?> settings,
             Class<? extends Recipe> recipe, Probe probe) {
-        Server s = new Server(host, 0, mode, type);
+        Recipe r = RecipeMain.instance(recipe);
+        Server s = r.create(host, mode, type);
         s.set(settings);
-        RecipeMain.instance(recipe).build(s, probe);
+        r.build(s, probe);
         if (mode == Mode.PROCESS) {
             java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(recipe.getName(),
                     probe.file().toString(), host, type.name()));

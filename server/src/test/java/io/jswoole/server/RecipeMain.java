@@ -20,13 +20,15 @@ public final class RecipeMain {
             String key = args[i].substring(0, eq);
             settings.put(key, Settings.parse(key, args[i].substring(eq + 1)));
         }
-        Server s = new Server(args[2], 0, Mode.PROCESS, SockType.valueOf(args[3]));
-        s.set(settings);
+        Recipe recipe;
         try {
-            instance(Class.forName(args[0]).asSubclass(Recipe.class)).build(s, Probe.inWorkerJvm(Path.of(args[1])));
+            recipe = instance(Class.forName(args[0]).asSubclass(Recipe.class));
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(e);
         }
+        Server s = recipe.create(args[2], Mode.PROCESS, SockType.valueOf(args[3]));
+        s.set(settings);
+        recipe.build(s, Probe.inWorkerJvm(Path.of(args[1])));
         s.start();
     }
 

@@ -1,0 +1,207 @@
+package io.jswoole.redis;
+
+import io.jswoole.log.Log;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One Redis connection, on its event loop (the master's, in PROCESS mode): numbers each command, answers the
+ * connection commands itself ({@link Builtins}) unless the application has a handler of that name, hands the
+ * others to the workers as {@link Request}s, and writes the replies in request order whatever order the workers
+ * finish in. It holds the connection's state: RESP version, name, {@code CLIENT REPLY} mode. At most
+ * {@link #MAX_IN_FLIGHT} commands wait for their replies; beyond that the connection is not read until half of
+ * them have been answered, so a client that pipelines without end, or never reads, holds bounded memory.
+ */
+final class RedisConnection extends ChannelDuplexHandler {
+    static final int MAX_IN_FLIGHT = 1024;
+    private static final AtomicLong IDS = new AtomicLong();
+
+    /** A command for a worker: the connection's id, the command's number on it and its words, the name first. */
+    record Request(long connection, long seq, List<byte[]> argv) {
+    }
+
+    /**
+     * What answers command {@code seq}: the reply (null: none), whether the connection closes after it, the RESP
+     * version that starts with it (0: unchanged), a {@code CLIENT REPLY} mode (null: unchanged), and the id of the
+     * connection it answers (0: the one it is written to), so that a late reply never reaches the next connection
+     * on the same fd.
+     */
+    record Response(long seq, Reply reply, boolean close, int protocol, String replyMode, long connection) {
+        Response(long seq, Reply reply) {
+            this(seq, reply, false, 0, null, 0);
+        }
+
+        Response(long seq, Reply reply, long connection) {
+            this(seq, reply, false, 0, null, connection);
+        }
+
+        Response(long seq, Reply reply, boolean close, int protocol, String replyMode) {
+            this(seq, reply, close, protocol, replyMode, 0);
+        }
+    }
+
+    private final RedisServer server;
+    final long id = IDS.incrementAndGet();
+    int protocol = 2;
+    String name;
+    private long nextSeq;
+    private long nextWrite;
+    private final Map<Long, Response> waiting = new HashMap<>();
+    private boolean paused;
+    private boolean replyOff;
+    private boolean skipNext;
+    private boolean closing;
+    private boolean wrote;
+
+    RedisConnection(RedisServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            return;
+        }
+        long seq = nextSeq++;
+        updateReading(ctx);
+        if (msg instanceof CommandDecoder.ProtocolError e) {
+            Log.warning("redis from " + ctx.channel().remoteAddress() + ": " + e.message()
+                    + "; closing the connection");
+            complete(ctx, new Response(seq, Reply.error(e.message()), true, 0, null));
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        List<byte[]> argv = (List<byte[]>) msg;
+        if (argv.get(0).length >= RedisServer.MAX_COMMAND_NAME) {
+            Log.warning("redis from " + ctx.channel().remoteAddress() + ": a command name of " + argv.get(0).length
+                    + " bytes (64 or more); closing the connection");
+            complete(ctx, new Response(seq, Reply.error("ERR Protocol error: command name too long"), true, 0,
+                    null));
+            return;
+        }
+        String command = new String(argv.get(0), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+        if (server.getHandler(command) != null) {
+            ctx.fireChannelRead(new Request(id, seq, argv));
+            return;
+        }
+        Response builtin = Builtins.answer(this, seq, command, argv);
+        complete(ctx, builtin != null ? builtin : new Response(seq, Reply.error("ERR unknown command '"
+                + new String(argv.get(0), StandardCharsets.UTF_8) + "'")));
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flushIfWrote(ctx);
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof Response r) {
+            complete(ctx, r);
+            promise.trySuccess();
+        } else {
+            ctx.write(msg, promise); // a raw send(fd, ...): written at once, as in Swoole
+        }
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        wrote = false;
+        ctx.flush();
+    }
+
+    private void flushIfWrote(ChannelHandlerContext ctx) {
+        if (wrote) {
+            wrote = false;
+            ctx.flush();
+        }
+    }
+
+    /** Command {@code r.seq()} is answered: writes every reply now due, in order. */
+    private void complete(ChannelHandlerContext ctx, Response r) {
+        if (r.seq() < nextWrite || closing || r.connection() != 0 && r.connection() != id) {
+            return; // already answered (a worker that died after answering), closing, or for an earlier connection
+        }
+        waiting.put(r.seq(), r);
+        Response next;
+        while (!closing && (next = waiting.remove(nextWrite)) != null) {
+            nextWrite++;
+            writeNow(ctx, next);
+        }
+        updateReading(ctx);
+    }
+
+    /**
+     * Stops reading while {@link #MAX_IN_FLIGHT} commands wait for their replies or the replies written wait for
+     * the socket (a client that does not read them); reads again once half of them are answered and the output
+     * has drained below its low watermark.
+     */
+    private void updateReading(ChannelHandlerContext ctx) {
+        long waitingReplies = nextSeq - nextWrite;
+        boolean writable = ctx.channel().isWritable();
+        if (!paused && (waitingReplies >= MAX_IN_FLIGHT || !writable)) {
+            paused = true;
+            ctx.channel().config().setAutoRead(false);
+        } else if (paused && waitingReplies < MAX_IN_FLIGHT / 2 && writable && !closing) {
+            paused = false;
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        updateReading(ctx);
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private void writeNow(ChannelHandlerContext ctx, Response r) {
+        if (r.protocol() > 0) {
+            protocol = r.protocol();
+        }
+        boolean send = r.reply() != null;
+        if (r.replyMode() != null) {
+            switch (r.replyMode()) {
+                case "on" -> replyOff = false;
+                case "off" -> {
+                    replyOff = true;
+                    send = false;
+                }
+                default -> { // skip: this reply and the next
+                    skipNext = !replyOff;
+                    send = false;
+                }
+            }
+        } else if (skipNext) {
+            skipNext = false;
+            send = false;
+        }
+        if (send && !replyOff) {
+            ByteBuf out = ctx.alloc().buffer();
+            Resp.write(r.reply(), protocol, out);
+            ctx.write(out, ctx.voidPromise());
+            wrote = true;
+        }
+        if (r.close()) {
+            closing = true;
+            waiting.clear();
+            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        waiting.clear();
+        ctx.fireChannelInactive();
+    }
+}

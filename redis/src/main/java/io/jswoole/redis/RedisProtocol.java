@@ -1,0 +1,265 @@
+package io.jswoole.redis;
+
+import io.jswoole.log.Log;
+import io.jswoole.redis.RedisConnection.Request;
+import io.jswoole.redis.RedisConnection.Response;
+import io.jswoole.server.Port;
+import io.jswoole.server.ProtocolSupport;
+import io.jswoole.server.Server;
+import io.jswoole.server.spi.FrameInput;
+import io.jswoole.server.spi.FrameOutput;
+import io.jswoole.server.spi.PortProtocol;
+import io.netty.channel.Channel;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The Redis protocol on a port: {@link CommandDecoder} and {@link RedisConnection} on the connection's event loop,
+ * the handlers in the workers. In PROCESS mode a command crosses to the worker JVM and its reply comes back typed
+ * (the master writes it in the connection's RESP version); a command that had reached a worker JVM that died is
+ * answered with an error, so the replies after it are not held back.
+ */
+final class RedisProtocol implements PortProtocol, PortProtocol.Remote {
+    /** Swoole's default {@code package_max_length}: 2 MiB. */
+    static final long DEFAULT_MAX_LENGTH = 2L << 20;
+
+    private final RedisServer server;
+    /** PROCESS master: commands given to worker JVMs and not yet answered, for {@link #workerLost}. */
+    private final Map<Key, Sent> sent = new ConcurrentHashMap<>();
+
+    private record Key(long connection, long seq) {
+    }
+
+    private record Sent(int fd, Delivery delivery) {
+    }
+
+    RedisProtocol(RedisServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public void initChannel(Channel ch, Port port) {
+        Object max = port.setting().get("package_max_length");
+        ch.pipeline().addLast(new CommandDecoder(max instanceof Number n ? n.longValue() : DEFAULT_MAX_LENGTH),
+                new RedisConnection(server));
+    }
+
+    @Override
+    public void onMessage(Server s, int fd, int reactorId, Object message) {
+        Request r = (Request) message;
+        String name = new String(r.argv().get(0), StandardCharsets.UTF_8);
+        Handler h = server.getHandler(name);
+        Reply reply;
+        try {
+            reply = h == null ? Reply.error("ERR unknown command '" + name + "'")
+                    : toReply(h.handle(fd, new Args(r.argv())));
+        } catch (RuntimeException e) {
+            Log.error("redis fd " + fd + ": the handler of " + name.toUpperCase(Locale.ROOT) + " failed", e);
+            reply = Reply.error("ERR the handler of '" + name + "' failed: " + e.getClass().getSimpleName());
+        }
+        ProtocolSupport.write(s, fd, new Response(r.seq(), reply, r.connection()));
+    }
+
+    /** A handler's return value as a reply: null for none. */
+    static Reply toReply(Object result) {
+        return switch (result) {
+            case null -> null;
+            case Reply r -> r;
+            case String s -> new Reply.Raw(s.getBytes(StandardCharsets.UTF_8));
+            case byte[] b -> new Reply.Raw(b);
+            default -> Reply.of(result);
+        };
+    }
+
+    @Override
+    public Remote remote() {
+        return this;
+    }
+
+    // ---- PROCESS mode: commands to worker JVMs, replies back
+
+    @Override
+    public void writeMessage(int fd, Object message, Delivery delivery, FrameOutput out) throws IOException {
+        Request r = (Request) message;
+        sent.put(new Key(r.connection(), r.seq()), new Sent(fd, delivery));
+        out.writeLong(r.connection());
+        out.writeLong(r.seq());
+        out.writeInt(r.argv().size());
+        for (byte[] arg : r.argv()) {
+            bytes(out, arg);
+        }
+    }
+
+    @Override
+    public Object readMessage(int fd, FrameInput in) throws IOException {
+        long connection = in.readLong();
+        long seq = in.readLong();
+        int n = in.readInt();
+        List<byte[]> argv = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            argv.add(bytes(in));
+        }
+        return new Request(connection, seq, argv);
+    }
+
+    @Override
+    public void writeReply(int fd, Object reply, FrameOutput out) throws IOException {
+        Response r = (Response) reply;
+        out.writeLong(r.connection());
+        out.writeLong(r.seq());
+        out.writeBoolean(r.reply() != null);
+        if (r.reply() != null) {
+            write(r.reply(), out);
+        }
+    }
+
+    @Override
+    public Object readReply(int fd, FrameInput in) throws IOException {
+        long connection = in.readLong();
+        long seq = in.readLong();
+        Reply reply = in.readBoolean() ? read(in) : null;
+        sent.remove(new Key(connection, seq));
+        return new Response(seq, reply, connection);
+    }
+
+    @Override
+    public Object answer(Object question) {
+        return null;
+    }
+
+    @Override
+    public void workerLost(int workerId) {
+        sent.forEach((key, s) -> {
+            if (s.delivery().workerId() == workerId && s.delivery().reached() && sent.remove(key, s)) {
+                ProtocolSupport.write(server, s.fd(), new Response(key.seq(),
+                        Reply.error("ERR the worker running this command exited"), key.connection()));
+            }
+        });
+    }
+
+    private static void bytes(FrameOutput out, byte[] b) throws IOException {
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static byte[] bytes(FrameInput in) throws IOException {
+        byte[] b = new byte[in.readInt()];
+        in.readFully(b);
+        return b;
+    }
+
+    private static void text(FrameOutput out, String s) throws IOException {
+        bytes(out, s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String text(FrameInput in) throws IOException {
+        return new String(bytes(in), StandardCharsets.UTF_8);
+    }
+
+    /** A reply, typed, for the master to write in the connection's RESP version. */
+    static void write(Reply r, FrameOutput out) throws IOException {
+        switch (r) {
+            case Reply.Status s -> {
+                out.writeByte(0);
+                text(out, s.text());
+            }
+            case Reply.Error e -> {
+                out.writeByte(1);
+                text(out, e.text());
+            }
+            case Reply.Int i -> {
+                out.writeByte(2);
+                out.writeLong(i.value());
+            }
+            case Reply.Bulk b -> {
+                out.writeByte(3);
+                bytes(out, b.bytes());
+            }
+            case Reply.Nil n -> out.writeByte(4);
+            case Reply.Array a -> items(out, 5, a.items());
+            case Reply.MapReply m -> {
+                out.writeByte(6);
+                out.writeInt(m.entries().size());
+                for (Map.Entry<Reply, Reply> e : m.entries().entrySet()) {
+                    write(e.getKey(), out);
+                    write(e.getValue(), out);
+                }
+            }
+            case Reply.SetReply s -> items(out, 7, s.items());
+            case Reply.Bool b -> {
+                out.writeByte(8);
+                out.writeBoolean(b.value());
+            }
+            case Reply.Double d -> {
+                out.writeByte(9);
+                out.writeDouble(d.value());
+            }
+            case Reply.BigNumber b -> {
+                out.writeByte(10);
+                text(out, b.value().toString());
+            }
+            case Reply.Verbatim v -> {
+                out.writeByte(11);
+                text(out, v.format());
+                text(out, v.text());
+            }
+            case Reply.Push p -> items(out, 12, p.items());
+            case Reply.Raw raw -> {
+                out.writeByte(13);
+                bytes(out, raw.bytes());
+            }
+        }
+    }
+
+    private static void items(FrameOutput out, int type, List<Reply> items) throws IOException {
+        out.writeByte(type);
+        out.writeInt(items.size());
+        for (Reply item : items) {
+            write(item, out);
+        }
+    }
+
+    static Reply read(FrameInput in) throws IOException {
+        int type = in.readByte();
+        return switch (type) {
+            case 0 -> new Reply.Status(text(in));
+            case 1 -> new Reply.Error(text(in));
+            case 2 -> new Reply.Int(in.readLong());
+            case 3 -> new Reply.Bulk(bytes(in));
+            case 4 -> Reply.NIL;
+            case 5 -> new Reply.Array(items(in));
+            case 6 -> {
+                int n = in.readInt();
+                Map<Reply, Reply> m = new LinkedHashMap<>();
+                for (int i = 0; i < n; i++) {
+                    m.put(read(in), read(in));
+                }
+                yield new Reply.MapReply(m);
+            }
+            case 7 -> new Reply.SetReply(items(in));
+            case 8 -> new Reply.Bool(in.readBoolean());
+            case 9 -> new Reply.Double(in.readDouble());
+            case 10 -> new Reply.BigNumber(new BigInteger(text(in)));
+            case 11 -> new Reply.Verbatim(text(in), text(in));
+            case 12 -> new Reply.Push(items(in));
+            case 13 -> new Reply.Raw(bytes(in));
+            default -> throw new IOException("unknown reply type " + type);
+        };
+    }
+
+    private static List<Reply> items(FrameInput in) throws IOException {
+        int n = in.readInt();
+        List<Reply> items = new ArrayList<>(Math.min(n, 1024));
+        for (int i = 0; i < n; i++) {
+            items.add(read(in));
+        }
+        return items;
+    }
+}
