@@ -9,6 +9,7 @@ import io.jswoole.server.Server;
 import io.jswoole.server.spi.FrameInput;
 import io.jswoole.server.spi.FrameOutput;
 import io.jswoole.server.spi.PortProtocol;
+import io.jswoole.server.spi.Wire;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -93,7 +94,7 @@ final class RedisProtocol implements PortProtocol, PortProtocol.Remote {
         out.writeLong(r.seq());
         out.writeInt(r.argv().size());
         for (byte[] arg : r.argv()) {
-            bytes(out, arg);
+            Wire.writeBytes(out, arg);
         }
     }
 
@@ -104,7 +105,7 @@ final class RedisProtocol implements PortProtocol, PortProtocol.Remote {
         int n = in.readInt();
         List<byte[]> argv = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            argv.add(bytes(in));
+            argv.add(Wire.readBytes(in));
         }
         return new Request(connection, seq, argv);
     }
@@ -144,35 +145,16 @@ final class RedisProtocol implements PortProtocol, PortProtocol.Remote {
         });
     }
 
-    private static void bytes(FrameOutput out, byte[] b) throws IOException {
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static byte[] bytes(FrameInput in) throws IOException {
-        byte[] b = new byte[in.readInt()];
-        in.readFully(b);
-        return b;
-    }
-
-    private static void text(FrameOutput out, String s) throws IOException {
-        bytes(out, s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String text(FrameInput in) throws IOException {
-        return new String(bytes(in), StandardCharsets.UTF_8);
-    }
-
     /** A reply, typed, for the master to write in the connection's RESP version. */
     static void write(Reply r, FrameOutput out) throws IOException {
         switch (r) {
             case Reply.Status s -> {
                 out.writeByte(0);
-                text(out, s.text());
+                Wire.writeString(out, s.text());
             }
             case Reply.Error e -> {
                 out.writeByte(1);
-                text(out, e.text());
+                Wire.writeString(out, e.text());
             }
             case Reply.Int i -> {
                 out.writeByte(2);
@@ -180,7 +162,7 @@ final class RedisProtocol implements PortProtocol, PortProtocol.Remote {
             }
             case Reply.Bulk b -> {
                 out.writeByte(3);
-                bytes(out, b.bytes());
+                Wire.writeBytes(out, b.bytes());
             }
             case Reply.Nil n -> out.writeByte(4);
             case Reply.Array a -> items(out, 5, a.items());
@@ -203,17 +185,17 @@ final class RedisProtocol implements PortProtocol, PortProtocol.Remote {
             }
             case Reply.BigNumber b -> {
                 out.writeByte(10);
-                text(out, b.value().toString());
+                Wire.writeString(out, b.value().toString());
             }
             case Reply.Verbatim v -> {
                 out.writeByte(11);
-                text(out, v.format());
-                text(out, v.text());
+                Wire.writeString(out, v.format());
+                Wire.writeString(out, v.text());
             }
             case Reply.Push p -> items(out, 12, p.items());
             case Reply.Raw raw -> {
                 out.writeByte(13);
-                bytes(out, raw.bytes());
+                Wire.writeBytes(out, raw.bytes());
             }
         }
     }
@@ -229,10 +211,10 @@ final class RedisProtocol implements PortProtocol, PortProtocol.Remote {
     static Reply read(FrameInput in) throws IOException {
         int type = in.readByte();
         return switch (type) {
-            case 0 -> new Reply.Status(text(in));
-            case 1 -> new Reply.Error(text(in));
+            case 0 -> new Reply.Status(Wire.readString(in));
+            case 1 -> new Reply.Error(Wire.readString(in));
             case 2 -> new Reply.Int(in.readLong());
-            case 3 -> new Reply.Bulk(bytes(in));
+            case 3 -> new Reply.Bulk(Wire.readBytes(in));
             case 4 -> Reply.NIL;
             case 5 -> new Reply.Array(items(in));
             case 6 -> {
@@ -246,10 +228,10 @@ final class RedisProtocol implements PortProtocol, PortProtocol.Remote {
             case 7 -> new Reply.SetReply(items(in));
             case 8 -> new Reply.Bool(in.readBoolean());
             case 9 -> new Reply.Double(in.readDouble());
-            case 10 -> new Reply.BigNumber(new BigInteger(text(in)));
-            case 11 -> new Reply.Verbatim(text(in), text(in));
+            case 10 -> new Reply.BigNumber(new BigInteger(Wire.readString(in)));
+            case 11 -> new Reply.Verbatim(Wire.readString(in), Wire.readString(in));
             case 12 -> new Reply.Push(items(in));
-            case 13 -> new Reply.Raw(bytes(in));
+            case 13 -> new Reply.Raw(Wire.readBytes(in));
             default -> throw new IOException("unknown reply type " + type);
         };
     }
