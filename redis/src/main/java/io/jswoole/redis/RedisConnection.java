@@ -19,10 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * others to the workers as {@link Request}s, and writes the replies in request order whatever order the workers
  * finish in. It holds the connection's state: RESP version, name, {@code CLIENT REPLY} mode. At most
  * {@link #MAX_IN_FLIGHT} commands wait for their replies; beyond that the connection is not read until half of
- * them have been answered, so a client that pipelines without end, or never reads, holds bounded memory.
+ * them have been answered, so a client that pipelines without end, or never reads, holds bounded memory, and
+ * many pipelining clients stay under {@code max_coroutine} (each waiting command may be a coroutine).
  */
 final class RedisConnection extends ChannelDuplexHandler {
-    static final int MAX_IN_FLIGHT = 1024;
+    static final int MAX_IN_FLIGHT = 64;
     private static final AtomicLong IDS = new AtomicLong();
 
     /** A command for a worker: the connection's id, the command's number on it and its words, the name first. */
@@ -56,11 +57,14 @@ final class RedisConnection extends ChannelDuplexHandler {
     private long nextSeq;
     private long nextWrite;
     private final Map<Long, Response> waiting = new HashMap<>();
+    /** Commands read while {@link #MAX_IN_FLIGHT} wait for replies: handled as replies go out. */
+    private final java.util.ArrayDeque<Object> held = new java.util.ArrayDeque<>();
     private boolean paused;
     private boolean replyOff;
     private boolean skipNext;
     private boolean closing;
     private boolean wrote;
+    private boolean draining;
 
     RedisConnection(RedisServer server) {
         this.server = server;
@@ -71,6 +75,16 @@ final class RedisConnection extends ChannelDuplexHandler {
         if (closing) {
             return;
         }
+        if (!held.isEmpty() || nextSeq - nextWrite >= MAX_IN_FLIGHT) {
+            // the rest of a read that brought more commands than may wait: they wait here, in order
+            held.add(msg);
+            updateReading(ctx);
+            return;
+        }
+        handle(ctx, msg);
+    }
+
+    private void handle(ChannelHandlerContext ctx, Object msg) {
         long seq = nextSeq++;
         updateReading(ctx);
         if (msg instanceof CommandDecoder.ProtocolError e) {
@@ -138,6 +152,16 @@ final class RedisConnection extends ChannelDuplexHandler {
             nextWrite++;
             writeNow(ctx, next);
         }
+        if (!draining) { // a held built-in completes inside handle(): the outer loop goes on, no recursion
+            draining = true;
+            try {
+                while (!closing && !held.isEmpty() && nextSeq - nextWrite < MAX_IN_FLIGHT) {
+                    handle(ctx, held.poll());
+                }
+            } finally {
+                draining = false;
+            }
+        }
         updateReading(ctx);
     }
 
@@ -147,15 +171,22 @@ final class RedisConnection extends ChannelDuplexHandler {
      * has drained below its low watermark.
      */
     private void updateReading(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isActive()) {
+            return; // closed: its fd may be out of epoll already
+        }
         long waitingReplies = nextSeq - nextWrite;
         boolean writable = ctx.channel().isWritable();
-        if (!paused && (waitingReplies >= MAX_IN_FLIGHT || !writable)) {
+        if (!paused && (waitingReplies >= MAX_IN_FLIGHT || !held.isEmpty() || !writable)) {
             paused = true;
-            ctx.channel().config().setAutoRead(false);
-        } else if (paused && waitingReplies < MAX_IN_FLIGHT / 2 && writable && !closing) {
+            autoRead(ctx, false);
+        } else if (paused && waitingReplies < MAX_IN_FLIGHT / 2 && held.isEmpty() && writable && !closing) {
             paused = false;
-            ctx.channel().config().setAutoRead(true);
+            autoRead(ctx, true);
         }
+    }
+
+    private static void autoRead(ChannelHandlerContext ctx, boolean on) {
+        ctx.channel().config().setAutoRead(on);
     }
 
     @Override
@@ -202,6 +233,7 @@ final class RedisConnection extends ChannelDuplexHandler {
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
         waiting.clear();
+        held.clear();
         ctx.fireChannelInactive();
     }
 }

@@ -270,6 +270,21 @@ class RedisServerTest {
         }
     }
 
+    /** 32 clients with 512-deep pipelines: each connection runs at most 64 at once, so 3,000 coroutines suffice. */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void manyDeepPipelinesStayUnderMaxCoroutine(Mode mode) throws Exception {
+        Map<String, Object> settings = new java.util.HashMap<>(ONE_WORKER);
+        settings.put("max_coroutine", 3000);
+        try (Up up = Up.start(mode, settings)) {
+            String bench = run("redis-benchmark", "-p", String.valueOf(up.port()), "-t", "set,get", "-n", "40000",
+                    "-c", "32", "-P", "512", "-q");
+            assertThat(bench).contains("SET", "GET").contains("requests per second")
+                    .doesNotContainIgnoringCase("error");
+            assertThat(up.server().stats().get("abort_count")).as(up.server().stats().toString()).isEqualTo(0L);
+        }
+    }
+
     static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < end) {

@@ -224,8 +224,9 @@ final class Intake {
             return true;
         } catch (SwooleException ex) {
             counters.abortCount.increment();
-            Log.warning("fd " + c.fd + ": " + ex.getMessage() + "; closing the connection");
-            c.close(false);
+            if (c.close(false)) { // one line per connection, not one per event refused after it
+                Log.warning("fd " + c.fd + ": " + ex.getMessage() + "; closing the connection");
+            }
             return false;
         }
     }

@@ -103,7 +103,8 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
         if (conn != null) {
             conn.closedByServer = true;
         }
-        if (cause instanceof IOException) {
+        if (cause instanceof IOException || cause instanceof java.io.UncheckedIOException) {
+            // the peer went away (Netty's epoll reports a vanished fd as an UncheckedIOException): not news
             Log.debug(who + ": " + cause.getMessage());
         } else if (cause instanceof FrameException f) {
             Log.warning(who + ": " + f.getMessage() + " (error " + f.code() + "); closing the connection");
