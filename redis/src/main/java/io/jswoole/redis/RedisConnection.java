@@ -178,15 +178,11 @@ final class RedisConnection extends ChannelDuplexHandler {
         boolean writable = ctx.channel().isWritable();
         if (!paused && (waitingReplies >= MAX_IN_FLIGHT || !held.isEmpty() || !writable)) {
             paused = true;
-            autoRead(ctx, false);
+            ctx.channel().config().setAutoRead(false);
         } else if (paused && waitingReplies < MAX_IN_FLIGHT / 2 && held.isEmpty() && writable && !closing) {
             paused = false;
-            autoRead(ctx, true);
+            ctx.channel().config().setAutoRead(true);
         }
-    }
-
-    private static void autoRead(ChannelHandlerContext ctx, boolean on) {
-        ctx.channel().config().setAutoRead(on);
     }
 
     @Override

@@ -57,6 +57,13 @@ class RedisServerTest {
 
     private static final Map<String, Object> ONE_WORKER = Map.of("worker_num", 1, "task_worker_num", 2);
 
+    /** {@link #ONE_WORKER} and one more setting. */
+    private static Map<String, Object> oneWorkerWith(String key, Object value) {
+        Map<String, Object> settings = new java.util.HashMap<>(ONE_WORKER);
+        settings.put(key, value);
+        return settings;
+    }
+
     private static String exchange(Socket c, String request, int replyBytes) throws IOException {
         c.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
         byte[] b = c.getInputStream().readNBytes(replyBytes);
@@ -199,9 +206,7 @@ class RedisServerTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void badInputClosesThatConnectionWithRedisErrorAndOthersAreServed(Mode mode) throws Exception {
-        Map<String, Object> small = new java.util.HashMap<>(ONE_WORKER);
-        small.put("package_max_length", 4096);
-        try (Up up = Up.start(mode, small); Socket other = up.connect()) {
+        try (Up up = Up.start(mode, oneWorkerWith("package_max_length", 4096)); Socket other = up.connect()) {
             expect(other, "PING\r\n", "+PONG\r\n");
             Map<String, String> cases = Map.of(
                     "*1\r\nfoo\r\n", "-ERR Protocol error: expected '$', got 'f'\r\n",
@@ -274,9 +279,7 @@ class RedisServerTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void manyDeepPipelinesStayUnderMaxCoroutine(Mode mode) throws Exception {
-        Map<String, Object> settings = new java.util.HashMap<>(ONE_WORKER);
-        settings.put("max_coroutine", 3000);
-        try (Up up = Up.start(mode, settings)) {
+        try (Up up = Up.start(mode, oneWorkerWith("max_coroutine", 3000))) {
             String bench = run("redis-benchmark", "-p", String.valueOf(up.port()), "-t", "set,get", "-n", "40000",
                     "-c", "32", "-P", "512", "-q");
             assertThat(bench).contains("SET", "GET").contains("requests per second")
