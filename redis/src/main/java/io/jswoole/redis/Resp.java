@@ -64,6 +64,16 @@ final class Resp {
                     bulk(out, v.text().getBytes(StandardCharsets.UTF_8));
                 }
             }
+            case Reply.Attribute a -> {
+                if (v3) {
+                    number(out, '|', a.attributes().size());
+                    a.attributes().forEach((k, x) -> {
+                        write(k, version, out);
+                        write(x, version, out);
+                    });
+                }
+                write(a.reply(), version, out);
+            }
             case Reply.Raw raw -> out.writeBytes(raw.bytes());
         }
     }

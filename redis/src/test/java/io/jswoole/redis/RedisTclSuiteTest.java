@@ -33,14 +33,10 @@ class RedisTclSuiteTest {
 
     /**
      * The suite's tests that this server does not run, each with the reason; given to the harness as
-     * {@code --skiptest} (its own mechanism), and the harness must report each of them as skipped.
+     * {@code --skiptest} (its own mechanism), and the harness must report each of them as skipped. None: every
+     * test of unit/protocol runs, the {@code needs:debug} ones too, as {@link TclSuiteStore} has DEBUG PROTOCOL.
      */
-    private static final List<String> SKIPPED = List.of(
-            // DEBUG PROTOCOL ATTRIB answers an attribute (RESP3 '|', metadata before a reply): Reply has no
-            // attribute type, so no handler can send one, and no client jswoole targets reads them.
-            "RESP3 attributes",
-            "RESP3 attributes readraw",
-            "RESP3 attributes on RESP2");
+    private static final List<String> SKIPPED = List.of();
 
     /** The tests of unit/protocol in redis 7.0.15 that must pass, so that one that stops running is noticed. */
     private static final List<String> EXPECTED = List.of("Handle an empty query", "Negative multibulk length",
@@ -49,7 +45,8 @@ class RedisTclSuiteTest {
             "Multi bulk request not followed by bulk arguments", "Generic wrong number of args",
             "Unbalanced number of quotes", "Protocol desync regression test #1", "Protocol desync regression test #2",
             "Protocol desync regression test #3", "raw protocol response", "raw protocol response - deferred",
-            "raw protocol response - multiline", "test big number parsing", "test bool parsing",
+            "raw protocol response - multiline", "RESP3 attributes", "RESP3 attributes readraw",
+            "RESP3 attributes on RESP2", "test big number parsing", "test bool parsing",
             "test verbatim str parsing", "test large number of args", "test argument rewriting - issue 9598",
             "Regression for a crash with blocking ops and pipelining");
 

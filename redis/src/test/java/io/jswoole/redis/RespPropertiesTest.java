@@ -2,6 +2,8 @@ package io.jswoole.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jswoole.server.spi.FrameInput;
+import io.jswoole.server.spi.FrameOutput;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.math.BigInteger;
@@ -28,11 +30,17 @@ class RespPropertiesTest {
 
     @Provide
     Arbitrary<Reply> replies() {
-        return reply(3);
+        return reply(3, false);
+    }
+
+    /** With {@link Reply.Raw} bytes among them, which only a writer passes on. */
+    @Provide
+    Arbitrary<Reply> repliesAndRaw() {
+        return reply(3, true);
     }
 
     /** Replies nested up to {@code depth} levels. */
-    private static Arbitrary<Reply> reply(int depth) {
+    private static Arbitrary<Reply> reply(int depth, boolean raw) {
         Arbitrary<String> lines = Arbitraries.strings().withCharRange(' ', '~').withCharRange('\u00a0', '\ud7ff')
                 .ofMaxLength(30);
         Arbitrary<Reply> scalars = Arbitraries.oneOf(
@@ -49,17 +57,26 @@ class RespPropertiesTest {
                         .map(Reply.BigNumber::new),
                 Arbitraries.strings().withCharRange('\u0000', '\ud7ff').ofMaxLength(30)
                         .map(t -> new Reply.Verbatim("txt", t)));
+        if (raw) {
+            scalars = Arbitraries.oneOf(scalars, Arbitraries.bytes().array(byte[].class).ofMaxSize(20)
+                    .map(Reply.Raw::new));
+        }
         if (depth == 0) {
             return scalars;
         }
-        Arbitrary<List<Reply>> items = Arbitraries.lazy(() -> reply(depth - 1)).list().ofMaxSize(4);
+        Arbitrary<List<Reply>> items = Arbitraries.lazy(() -> reply(depth - 1, raw)).list().ofMaxSize(4);
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(4, scalars),
                 net.jqwik.api.Tuple.of(1, items.map(Reply.Array::new)),
                 net.jqwik.api.Tuple.of(1, items.map(Reply.SetReply::new)),
                 net.jqwik.api.Tuple.of(1, items.map(Reply.Push::new)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.maps(reply(0), Arbitraries.lazy(() -> reply(depth - 1)))
-                        .ofMaxSize(3).map(Reply.MapReply::new)));
+                net.jqwik.api.Tuple.of(1, maps(depth, raw).map(Reply.MapReply::new)),
+                net.jqwik.api.Tuple.of(1, net.jqwik.api.Combinators.combine(maps(depth, raw),
+                        Arbitraries.lazy(() -> reply(depth - 1, raw))).as(Reply.Attribute::new)));
+    }
+
+    private static Arbitrary<Map<Reply, Reply>> maps(int depth, boolean raw) {
+        return Arbitraries.maps(reply(0, false), Arbitraries.lazy(() -> reply(depth - 1, raw))).ofMaxSize(3);
     }
 
     private static byte[] write(Reply r, int version) {
@@ -88,6 +105,18 @@ class RespPropertiesTest {
         assertThat(in.atEnd()).isTrue();
     }
 
+    /** PROCESS mode: a worker JVM's reply crosses to the master, which writes it; the same bytes as written here. */
+    @Property(seed = SEED)
+    void aReplyCrossesFromAWorkerJvmIntact(@ForAll("repliesAndRaw") Reply r) throws java.io.IOException {
+        FrameOutput out = new FrameOutput(64);
+        RedisProtocol.write(r, out);
+        FrameInput in = new FrameInput(out.toBuffer());
+        Reply crossed = RedisProtocol.read(in);
+        assertThat(in.remaining()).isZero();
+        assertThat(write(crossed, 3)).isEqualTo(write(r, 3));
+        assertThat(write(crossed, 2)).isEqualTo(write(r, 2));
+    }
+
     @Example
     void negativeZeroKeepsItsSign() { // found by resp3ReadsBackAsWritten: it was written as 0
         assertThat(new String(write(new Reply.Double(-0.0), 3), StandardCharsets.US_ASCII)).isEqualTo(",-0\r\n");
@@ -113,6 +142,7 @@ class RespPropertiesTest {
                 });
                 yield new Reply.Array(flat);
             }
+            case Reply.Attribute a -> resp2(a.reply());
             default -> r;
         };
     }
@@ -159,15 +189,18 @@ class RespPropertiesTest {
                 case '*' -> new Reply.Array(items(Integer.parseInt(line)));
                 case '~' -> new Reply.SetReply(items(Integer.parseInt(line)));
                 case '>' -> new Reply.Push(items(Integer.parseInt(line)));
-                case '%' -> {
-                    Map<Reply, Reply> m = new LinkedHashMap<>();
-                    for (int i = Integer.parseInt(line); i > 0; i--) {
-                        m.put(read(), read());
-                    }
-                    yield new Reply.MapReply(m);
-                }
+                case '%' -> new Reply.MapReply(entries(Integer.parseInt(line)));
+                case '|' -> new Reply.Attribute(entries(Integer.parseInt(line)), read());
                 default -> throw new IllegalStateException("type byte '" + (char) type + "' at " + (pos - 1));
             };
+        }
+
+        private Map<Reply, Reply> entries(int n) {
+            Map<Reply, Reply> m = new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                m.put(read(), read());
+            }
+            return m;
         }
 
         private List<Reply> items(int n) {

@@ -275,7 +275,8 @@ public final class TclSuiteStore implements Recipe {
 
     /**
      * DEBUG LOG (accepted, as the harness writes each test's name with it) and DEBUG PROTOCOL, whose replies
-     * are redis-server's (debug.c), each a {@link Reply} type (not ATTRIB and PUSH: see RedisTclSuiteTest).
+     * are redis-server's (debug.c), each a {@link Reply} type (not PUSH, whose reply is a push and then a second
+     * reply, which a handler's one return value cannot be; unit/protocol does not ask for it).
      */
     private static Reply debug(Args a) {
         String sub = a.get(0).toLowerCase(Locale.ROOT);
@@ -303,8 +304,11 @@ public final class TclSuiteStore implements Recipe {
             case "true" -> new Reply.Bool(true);
             case "false" -> new Reply.Bool(false);
             case "verbatim" -> new Reply.Verbatim("txt", "This is a verbatim\nstring");
+            case "attrib" -> new Reply.Attribute(Map.of(Reply.bulk("key-popularity"),
+                    Reply.array(Reply.bulk("key:123"), Reply.integer(90))),
+                    Reply.bulk("Some real reply following the attribute"));
             default -> Reply.error("ERR DEBUG PROTOCOL " + a.get(1) + " is not supported by this server (it has: "
-                    + "string|integer|double|bignum|null|array|set|map|verbatim|true|false)");
+                    + "string|integer|double|bignum|null|array|set|map|attrib|verbatim|true|false)");
         };
     }
 }
