@@ -65,6 +65,7 @@ fi
 # keep what the suite needs (tests/), not the server's sources
 mkdir -p "$work/keep/redis-$version"
 cp -r "$work/src/tests" "$work/keep/redis-$version/"
-rm -rf "${cache:?}/redis-$version"
-mv "$work/keep/redis-$version" "$cache/"
+# a half-written copy is replaced; a whole one that another run moved in meanwhile is kept
+[ -f "$cache/redis-$version/tests/unit/protocol.tcl" ] || rm -rf "${cache:?}/redis-$version"
+mv -T "$work/keep/redis-$version" "$cache/redis-$version" 2>/dev/null || true
 found || { echo "fetch-redis-tests: redis $version has no tests/unit/protocol.tcl" >&2; exit 1; }
