@@ -17,6 +17,8 @@ import java.util.Map;
 final class Builtins {
     /** What HELLO reports as the server: clients read the version to pick features (Redis 7.0's command set). */
     static final String VERSION = "7.0.0";
+    /** Redis's only user here, the one AUTH with just a password means. */
+    private static final byte[] DEFAULT_USER = "default".getBytes(StandardCharsets.US_ASCII);
 
     private Builtins() {
     }
@@ -56,8 +58,6 @@ final class Builtins {
         Reply failed = authenticate(c, argv.size() == 3 ? argv.get(1) : DEFAULT_USER, argv.getLast());
         return reply(seq, failed != null ? failed : Reply.OK);
     }
-
-    private static final byte[] DEFAULT_USER = "default".getBytes(StandardCharsets.US_ASCII);
 
     /**
      * Authenticates {@code c} as {@code user}: null when it succeeds, else the error. As in redis-server, the

@@ -29,8 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * }</pre>
  * Beyond Swoole: every command of a pipelined read is answered, in request order even when handlers wait or run
  * on other workers; a client may switch to RESP3 with {@code HELLO 3}; inline commands are understood; the
- * connection commands clients send (PING, ECHO, QUIT, HELLO, SELECT 0, CLIENT, COMMAND, CONFIG GET) are answered
- * unless a handler of that name is set. Bad input gets Redis's own protocol error, then the connection closes.
+ * connection commands clients send (PING, ECHO, QUIT, HELLO, AUTH, SELECT 0, CLIENT, COMMAND, CONFIG GET) are
+ * answered unless a handler of that name is set, and a password can be required ({@link #requirePass}). Bad
+ * input gets Redis's own protocol error, then the connection closes.
  */
 public class RedisServer extends Server {
     /** Swoole's {@code Redis\Server} reply types, for {@link #format}. */

@@ -76,8 +76,8 @@ public final class TclSuiteStore implements Recipe {
         command(s, "RPUSH", 2, Integer.MAX_VALUE, this::rpush);
         command(s, "DEBUG", 1, 2, TclSuiteStore::debug);
         s.setHandler("BLPOP", (fd, a) -> blpop(s, fd, a));
-        s.setHandler("MULTI", (fd, a) -> transactions.putIfAbsent(fd, new ArrayList<>()) == null ? Reply.OK
-                : Reply.error("ERR MULTI calls can not be nested"));
+        s.setHandler("MULTI", (fd, a) -> transactions.putIfAbsent(fd, Collections.synchronizedList(new ArrayList<>()))
+                == null ? Reply.OK : Reply.error("ERR MULTI calls can not be nested"));
         s.setHandler("EXEC", (fd, a) -> exec(fd));
         s.setHandler("DISCARD", (fd, a) -> transactions.remove(fd) != null ? Reply.OK
                 : Reply.error("ERR DISCARD without MULTI"));
