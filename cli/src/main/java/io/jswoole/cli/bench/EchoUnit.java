@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
  */
 final class EchoUnit implements Unit {
     private final int size;
+    private final Payload payload;
     private final boolean perRequest;
     private final boolean datagram;
 
@@ -17,6 +18,7 @@ final class EchoUnit implements Unit {
             throw new IllegalArgumentException("-l must be at least 1 for an echo unit");
         }
         this.size = config.payloadSize();
+        this.payload = new Payload(size);
         this.perRequest = perRequest;
         this.datagram = datagram;
     }
@@ -38,7 +40,7 @@ final class EchoUnit implements Unit {
 
     @Override
     public void writeRequest(ByteBuf out, long seq) {
-        Payload.write(out, seq, size);
+        payload.write(out, seq);
     }
 
     @Override
@@ -51,6 +53,6 @@ final class EchoUnit implements Unit {
         if (reply.readableBytes() != size) {
             return PROTOCOL_ERROR;
         }
-        return !verify || Payload.matches(reply, reply.readerIndex(), seq, size) ? null : CONTENT_MISMATCH;
+        return !verify || payload.matches(reply, reply.readerIndex(), seq) ? null : CONTENT_MISMATCH;
     }
 }

@@ -28,6 +28,7 @@ final class FramedUnit implements Unit {
     private final int bodyOffset;
     private final int maxLength;
     private final int size;
+    private final Payload letters;
 
     FramedUnit(UnitConfig config, boolean eof) {
         Map<String, Object> keys = new LinkedHashMap<>(config.settings());
@@ -45,6 +46,8 @@ final class FramedUnit implements Unit {
             throw new IllegalArgumentException("-l must be at least " + least + " for the " + (eof ? "eof" : "length")
                     + " unit with these settings (the packet includes its " + (eof ? "package_eof" : "header") + ")");
         }
+        int header = eof ? 0 : Math.max(bodyOffset, lengthOffset + type.size());
+        this.letters = new Payload(size - header - (eof ? delimiter.length : 0));
         if (size > maxLength) {
             throw new IllegalArgumentException("-l " + size + " is over package_max_length " + maxLength);
         }
@@ -60,14 +63,14 @@ final class FramedUnit implements Unit {
     @Override
     public void writeRequest(ByteBuf out, long seq) {
         if (eof) {
-            Payload.write(out, seq, size - delimiter.length);
+            letters.write(out, seq);
             out.writeBytes(delimiter);
             return;
         }
         int start = out.writerIndex();
         out.writeZero(Math.max(bodyOffset, lengthOffset + type.size()));
         writeLength(out, start + lengthOffset, size - bodyOffset);
-        Payload.write(out, seq, size - (out.writerIndex() - start));
+        letters.write(out, seq);
     }
 
     private void writeLength(ByteBuf out, int index, long value) {
@@ -137,7 +140,6 @@ final class FramedUnit implements Unit {
             return null;
         }
         int body = eof ? 0 : Math.max(bodyOffset, lengthOffset + type.size());
-        int letters = eof ? size - delimiter.length : size - body;
-        return Payload.matches(reply, reply.readerIndex() + body, seq, letters) ? null : CONTENT_MISMATCH;
+        return letters.matches(reply, reply.readerIndex() + body, seq) ? null : CONTENT_MISMATCH;
     }
 }

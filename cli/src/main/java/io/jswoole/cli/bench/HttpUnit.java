@@ -16,11 +16,13 @@ final class HttpUnit implements Unit {
     private static final byte[] CRLF2 = {'\r', '\n', '\r', '\n'};
     private final byte[] head;
     private final int bodySize;
+    private final Payload body;
 
     HttpUnit(UnitConfig config) {
         String method = config.method().toUpperCase(java.util.Locale.ROOT);
         boolean body = method.equals("POST") || method.equals("PUT");
         this.bodySize = body ? config.payloadSize() : 0;
+        this.body = new Payload(bodySize);
         StringBuilder sb = new StringBuilder().append(method).append(' ').append(config.path())
                 .append(" HTTP/1.1\r\nHost: ").append(config.target().authority()).append("\r\n");
         for (String h : config.headers()) {
@@ -35,7 +37,7 @@ final class HttpUnit implements Unit {
     @Override
     public void writeRequest(ByteBuf out, long seq) {
         out.writeBytes(head);
-        Payload.write(out, seq, bodySize);
+        body.write(out, seq);
     }
 
     @Override
@@ -152,7 +154,7 @@ final class HttpUnit implements Unit {
             return null;
         }
         int end = headEnd(reply, reply.readerIndex());
-        boolean same = reply.writerIndex() - end == bodySize && Payload.matches(reply, end, seq, bodySize);
+        boolean same = reply.writerIndex() - end == bodySize && body.matches(reply, end, seq);
         return same ? null : CONTENT_MISMATCH;
     }
 }

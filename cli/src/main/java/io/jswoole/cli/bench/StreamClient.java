@@ -47,9 +47,10 @@ final class StreamClient extends Client {
         open = false;
         Handler h = new Handler();
         ChannelFuture f = bootstrap.clone(loop).handler(h).connect(run.options.target().address());
-        channel = f.channel();
+        Channel ch = f.channel();
+        channel = ch;
         f.addListener(result -> {
-            if (!result.isSuccess()) {
+            if (!result.isSuccess() && ch == channel && !done) { // not closed here on purpose
                 channel = null;
                 connectFailed(Errors.ofConnect(result.cause()), this::connect);
             }

@@ -23,10 +23,12 @@ final class WebSocketUnit implements Unit {
     private final byte[] upgrade;
     private final String accept;
     private final int size;
+    private final Payload payload;
     private final int opcode;
 
     WebSocketUnit(UnitConfig config) {
         this.size = config.payloadSize();
+        this.payload = new Payload(size);
         String op = config.setting("opcode", "text");
         this.opcode = switch (op) {
             case "text" -> 1;
@@ -80,14 +82,14 @@ final class WebSocketUnit implements Unit {
         } else {
             out.writeByte(0x80 | 127).writeLong(size);
         }
-        int mask = ThreadLocalRandom.current().nextInt();
-        out.writeInt(mask);
-        int start = out.writerIndex();
-        Payload.write(out, seq, size);
-        for (int i = 0; i < size; i++) {
-            int shift = 24 - 8 * (i & 3);
-            out.setByte(start + i, out.getByte(start + i) ^ (mask >>> shift));
+        byte[] key = new byte[4];
+        ThreadLocalRandom.current().nextBytes(key);
+        out.writeBytes(key);
+        byte[] masked = payload.copy(seq);
+        for (int i = 0; i < masked.length; i++) {
+            masked[i] ^= key[i & 3];
         }
+        out.writeBytes(masked);
     }
 
     @Override
@@ -141,7 +143,7 @@ final class WebSocketUnit implements Unit {
         if (!verify) {
             return null;
         }
-        boolean same = frame.writerIndex() - body == size && Payload.matches(frame, body, seq, size);
+        boolean same = frame.writerIndex() - body == size && payload.matches(frame, body, seq);
         return same ? null : CONTENT_MISMATCH;
     }
 
