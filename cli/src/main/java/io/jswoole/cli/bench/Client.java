@@ -98,6 +98,15 @@ abstract class Client {
         return false;
     }
 
+    /** At the end of {@code -d} (for a request scheduled from then on, under -R) the client stops sending. */
+    final boolean pastDeadline(long now) {
+        long end = run.deadline;
+        if (end != 0 && (interval > 0 ? nextIntended : now) - end >= 0) {
+            stopping = true;
+        }
+        return stopping;
+    }
+
     /** Sends what the window, the budget and the schedule allow; on the loop. */
     void fill() {
         if (done) {
@@ -106,7 +115,7 @@ abstract class Client {
         if (ready()) {
             long now = System.nanoTime();
             boolean wrote = false;
-            while (waiting() < window && hasWork() && due(now)) {
+            while (waiting() < window && hasWork() && !pastDeadline(now) && due(now)) {
                 long intended = now;
                 if (interval > 0) {
                     intended = nextIntended;

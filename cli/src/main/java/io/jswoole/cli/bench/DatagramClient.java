@@ -35,6 +35,10 @@ final class DatagramClient extends Client {
         if (done) {
             return;
         }
+        if (run.aborted()) {
+            abort(Errors.CLOSED);
+            return;
+        }
         long start = System.nanoTime();
         connectStart = start;
         ChannelFuture f = bootstrap.clone(loop).handler(new Handler()).connect(run.options.target().address());

@@ -18,6 +18,8 @@ final class Run {
     final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     final int window;
     final long timeoutNanos;
+    /** The end of {@code -d} (System.nanoTime), 0 without it: nothing is sent, or scheduled, from then on. */
+    volatile long deadline;
     /** {@code --hold}: clients keep their connection open and send nothing. */
     final boolean holding;
     /** Requests of {@code -n} that clients which gave up connecting never sent. */

@@ -46,6 +46,9 @@ final class Runner {
         }
         this.start = System.nanoTime();
         this.measureStart = start + options.warmup().toNanos();
+        if (!options.duration().isZero() && !hold) {
+            run.deadline = measureStart + options.duration().toNanos();
+        }
         long interval = options.openLoop() ? Math.round(count * 1e9 / options.rate()) : 0;
         for (int i = 0; i < count; i++) {
             int l = i % loops.size();

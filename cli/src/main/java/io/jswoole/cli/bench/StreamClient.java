@@ -43,6 +43,10 @@ final class StreamClient extends Client {
         if (done) {
             return;
         }
+        if (run.aborted()) {
+            abort(Errors.CLOSED);
+            return;
+        }
         connectStart = System.nanoTime();
         open = false;
         Handler h = new Handler();
@@ -60,7 +64,8 @@ final class StreamClient extends Client {
     @Override
     void fill() {
         if (perRequest && channel == null && !done) {
-            if (hasWork() && due(System.nanoTime())) {
+            long now = System.nanoTime();
+            if (hasWork() && !pastDeadline(now) && due(now)) {
                 connect();
             } else {
                 finishIfIdle();
