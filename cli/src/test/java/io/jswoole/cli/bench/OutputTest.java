@@ -1,0 +1,119 @@
+package io.jswoole.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import io.jswoole.examples.ExampleOptions;
+import io.jswoole.examples.TcpEcho;
+import io.jswoole.server.Mode;
+import io.jswoole.server.Server;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the command prints and writes, its thresholds, --hold, and a unit of one's own. */
+class OutputTest {
+    private static Servers echo() throws InterruptedException {
+        return Servers.start(TcpEcho.create(new ExampleOptions("127.0.0.1", 0, Mode.BASE,
+                Servers.oneWorker(Map.of()))));
+    }
+
+    @Test
+    void aLiveLinePerSecondThenTheFinalBlock() throws Exception {
+        try (Servers s = echo()) {
+            Load.Output o = Load.command("-s", s.tcp(), "-c", "2", "-d", "1200ms", "--verify");
+            assertThat(o.code()).isZero();
+            assertThat(o.out()).startsWith("jswoole bench: long_tcp " + s.tcp() + ", 2 connections on 1 thread, "
+                    + "closed loop, pipeline 1, payload 64 B, 1.20 s, verifying every reply\n");
+            assertThat(o.out()).containsPattern("(?m)^   1s +[0-9,]+ req/s  errors 0  p50 .+  p99 .+  conns 2$");
+            assertThat(o.out()).containsPattern("(?m)^requests +[0-9,]+ sent = [0-9,]+ ok \\+ 0 failed, in ")
+                    .containsPattern("(?m)^throughput +[0-9,]+ req/s; sent [0-9.]+ MB/s, received [0-9.]+ MB/s$")
+                    .containsPattern("(?m)^latency +min .+  p50 .+  p90 .+  p99 .+  p99.9 .+  p99.99 .+  max .+$")
+                    .containsPattern("(?m)^connect +2: min .+$").containsPattern("(?m)^first byte +2: min .+$")
+                    .contains("errors        none\n").containsPattern("(?m)^generator cpu [0-9]+% of one core");
+        }
+    }
+
+    @Test
+    void jsonAndHgrm(@TempDir Path dir) throws Exception {
+        Path hgrm = dir.resolve("latency.hgrm");
+        try (Servers s = echo()) {
+            Load.Output o = Load.command("-s", s.tcp(), "-c", "2", "-n", "500", "--json", "--hgrm", hgrm.toString());
+            assertThat(o.code()).isZero();
+            String json = o.out().strip();
+            assertThat(json).startsWith("{\"unit\":\"long_tcp\"").endsWith("}").contains("\"sent\":500,\"ok\":500,")
+                    .contains("\"failed\":0").contains("\"latency_us\":{\"count\":500,\"min\":")
+                    .contains("\"p99.99\":").contains("\"errors\":{}").contains("\"cpu\":{\"process\":");
+            assertThat(o.err()).startsWith("jswoole bench: long_tcp");
+            String h = Files.readString(hgrm, StandardCharsets.UTF_8);
+            assertThat(h).contains("Value     Percentile TotalCount 1/(1-Percentile)").containsPattern("Total count += +500]");
+        }
+    }
+
+    @Test
+    void failIfGivesExitCode3WhenAConditionHolds() throws Exception {
+        AtomicCorrupt corrupt = new AtomicCorrupt();
+        try (Servers s = Servers.start(corrupt.server())) {
+            Load.Output bad = Load.command("-s", s.tcp(), "-c", "1", "-n", "300", "--verify", "-q", "--fail-if",
+                    "errors>0,p99>1h");
+            assertThat(bad.code()).isEqualTo(3);
+            assertThat(bad.err().strip()).isEqualTo("jswoole: --fail-if: errors 3.000 > 0");
+            Load.Output fine = Load.command("-s", s.tcp(), "-c", "1", "-n", "50", "-q", "--fail-if", "p99>1h");
+            assertThat(fine.code()).isZero();
+        }
+    }
+
+    /** Every 100th reply has a flipped byte. */
+    private static final class AtomicCorrupt {
+        private final java.util.concurrent.atomic.AtomicLong n = new java.util.concurrent.atomic.AtomicLong();
+
+        Server server() {
+            Server s = new Server("127.0.0.1", 0, Mode.BASE);
+            s.set(Servers.oneWorker(Map.of()));
+            s.onReceive((srv, fd, reactor, data) -> {
+                if (n.incrementAndGet() % 100 == 0) {
+                    data[0] ^= 1;
+                }
+                srv.send(fd, data);
+            });
+            return s;
+        }
+    }
+
+    @Test
+    void holdKeepsIdleConnectionsAndReportsTheServersRssPerConnection() throws Exception {
+        try (Servers s = echo()) {
+            Load.Output o = Load.command("-s", s.tcp(), "--hold", "50", "--pid",
+                    Long.toString(ProcessHandle.current().pid()), "-q");
+            assertThat(o.code()).isZero();
+            assertThat(o.out()).contains("holding 50 idle connections").contains("held          50 of 50 connections "
+                    + "open").containsPattern("server rss +[0-9.]+ MB before, [0-9.]+ MB with them: .+ per connection");
+            assertThat(s.server.stats().get("connection_num")).as("all closed after").isNotNull();
+        }
+    }
+
+    @Test
+    void aUnitOfOnesOwnByItsClassName() throws Exception {
+        Server pong = new Server("127.0.0.1", 0, Mode.BASE);
+        pong.set(Servers.oneWorker(Map.of("open_eof_split", true, "package_eof", "\n")));
+        pong.onReceive((srv, fd, reactor, data) -> srv.send(fd, new String(data, StandardCharsets.US_ASCII)
+                .replace("PING", "PONG")));
+        try (Servers s = Servers.start(pong)) {
+            Result r = Load.run("-f", LineUnit.class.getName(), "-s", s.tcp(), "-c", "2", "-n", "1000", "-P", "4",
+                    "--verify");
+            assertThat(r.total().ok).isEqualTo(1000);
+            assertThat(r.total().errors).isEmpty();
+        }
+    }
+
+    @Test
+    void aUnitThatDoesNotExistNamesTheBuiltInOnes() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Load.run("-f", "long_tpc"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-f long_tpc: no such unit (built in: long_tcp, short_tcp, udp, eof, length, http, "
+                        + "websocket, redis; or the name of a class implementing io.jswoole.cli.bench.Unit)");
+    }
+}
