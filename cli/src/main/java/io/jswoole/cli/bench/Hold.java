@@ -102,7 +102,8 @@ final class Hold {
         r.forEachClient(c -> c.abort(Errors.CLOSED));
         r.run.done.await(5, TimeUnit.SECONDS);
         Result res = r.finish();
-        return new Result(res.options(), res.total(), res.elapsedNanos(), res.cpu(), 0, res.clients(),
+        return new Result(res.options(), res.total(), res.elapsedNanos(), res.sendingNanos(), res.cpu(), 0,
+                res.clients(),
                 res.everConnected(), res.aborted(), held);
     }
 

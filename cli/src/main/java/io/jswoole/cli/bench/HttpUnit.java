@@ -58,7 +58,8 @@ final class HttpUnit implements Unit {
         if (status < 200 && status != 101 || status == 204 || status == 304) {
             return end - start;
         }
-        String headers = in.toString(start, end - start, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+        String headers = in.toString(start, end - start, StandardCharsets.ISO_8859_1)
+                .toLowerCase(java.util.Locale.ROOT);
         if (headers.contains("\r\ntransfer-encoding:") && headers.contains("chunked")) {
             return chunked(in, start, end);
         }

@@ -59,7 +59,8 @@ final class JsonReport {
     private JsonReport histogram(String name, Histogram h) {
         sb.append(quote(name)).append(":{\"count\":").append(h.getTotalCount());
         if (h.getTotalCount() > 0) {
-            sb.append(",\"min\":").append(num(h.getMinValue() / 1e3)).append(",\"mean\":").append(num(h.getMean() / 1e3));
+            sb.append(",\"min\":").append(num(h.getMinValue() / 1e3));
+            sb.append(",\"mean\":").append(num(h.getMean() / 1e3));
             for (double p : new double[] {50, 90, 99, 99.9, 99.99}) {
                 sb.append(",\"p").append(Report.label(p)).append("\":").append(num(h.getValueAtPercentile(p) / 1e3));
             }

@@ -20,6 +20,8 @@ final class LoopStats {
     int open;
     /** The last reply of the run (System.nanoTime), to compute the rate over the time replies came in. */
     long lastReply;
+    /** The last request sent in the measured period (System.nanoTime). */
+    long lastSent;
 
     /** Counts and histograms of one period (a second, or the whole run). */
     static final class Counts {
@@ -96,6 +98,7 @@ final class LoopStats {
         if (measuring(at)) {
             total.sent++;
             total.bytesSent += bytes;
+            lastSent = at;
         }
     }
 

@@ -50,7 +50,7 @@ final class Report {
             if (reached < 0.99) {
                 out.printf("TARGET RATE NOT REACHED: %,.0f req/s sent of the %,.0f asked (%.0f%%); %,d requests went "
                                 + "out more than 1 ms late. The corrected latency includes that wait.%n",
-                        t.sent / r.seconds(), o.rate(), reached * 100, t.late);
+                        r.sendRate(), o.rate(), reached * 100, t.late);
             } else {
                 out.printf("target rate   %,.0f req/s reached (%,d requests more than 1 ms late)%n", o.rate(), t.late);
             }

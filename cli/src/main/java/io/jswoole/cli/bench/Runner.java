@@ -143,17 +143,19 @@ final class Runner {
     Result finish() throws Exception {
         LoopStats.Counts total = new LoopStats.Counts();
         long last = measureStart;
+        long lastSent = measureStart;
         int open = 0;
         for (int l = 0; l < loops.size(); l++) {
             LoopStats s = stats.get(l);
             Object[] got = loops.get(l).submit(() -> {
                 LoopStats.Counts copy = new LoopStats.Counts();
                 copy.add(s.total);
-                return new Object[] {copy, s.lastReply, s.open};
+                return new Object[] {copy, s.lastReply, s.open, s.lastSent};
             }).get();
             total.add((LoopStats.Counts) got[0]);
             last = Math.max(last, (Long) got[1]);
             open += (Integer) got[2];
+            lastSent = Math.max(lastSent, (Long) got[3]);
         }
         long end = System.nanoTime();
         CpuMeter.Use use = cpu.end();
@@ -162,8 +164,10 @@ final class Runner {
         if (total.sent == 0) {
             elapsed = Math.max(1, end - measureStart);
         }
-        return new Result(options, total, elapsed, use, run.unsent.get(), clients.size(), run.everConnected(),
-                run.aborted(), open);
+        // the period requests were scheduled in: to the end of -d, or to the last send
+        long sending = Math.max(1, (run.deadline != 0 ? run.deadline : lastSent) - measureStart);
+        return new Result(options, total, elapsed, sending, use, run.unsent.get(), clients.size(),
+                run.everConnected(), run.aborted(), open);
     }
 
     /** The second that just ended, over every loop. */

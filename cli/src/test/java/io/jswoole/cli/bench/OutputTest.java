@@ -44,12 +44,14 @@ class OutputTest {
             Load.Output o = Load.command("-s", s.tcp(), "-c", "2", "-n", "500", "--json", "--hgrm", hgrm.toString());
             assertThat(o.code()).isZero();
             String json = o.out().strip();
-            assertThat(json).startsWith("{\"unit\":\"long_tcp\"").endsWith("}").contains("\"sent\":500,\"ok\":500,")
+            assertThat(json).startsWith("{\"unit\":\"long_tcp\"").endsWith("}")
+                    .contains("\"sent\":500,\"ok\":500,")
                     .contains("\"failed\":0").contains("\"latency_us\":{\"count\":500,\"min\":")
                     .contains("\"p99.99\":").contains("\"errors\":{}").contains("\"cpu\":{\"process\":");
             assertThat(o.err()).startsWith("jswoole bench: long_tcp");
             String h = Files.readString(hgrm, StandardCharsets.UTF_8);
-            assertThat(h).contains("Value     Percentile TotalCount 1/(1-Percentile)").containsPattern("Total count += +500]");
+            assertThat(h).contains("Value     Percentile TotalCount 1/(1-Percentile)")
+                    .containsPattern("Total count += +500]");
         }
     }
 
