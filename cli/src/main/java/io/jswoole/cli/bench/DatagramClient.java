@@ -41,7 +41,7 @@ final class DatagramClient extends Client {
         }
         long start = System.nanoTime();
         connectStart = start;
-        ChannelFuture f = bootstrap.clone(loop).handler(new Handler()).connect(run.options.target().address());
+        ChannelFuture f = bootstrap.clone(loop).handler(new Handler()).connect(run.address);
         Channel ch = f.channel();
         channel = ch;
         f.addListener(result -> {

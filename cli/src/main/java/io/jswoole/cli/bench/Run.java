@@ -17,6 +17,8 @@ final class Run {
     final Unit unit;
     final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     final int window;
+    /** The target, resolved once. */
+    final java.net.SocketAddress address;
     final long timeoutNanos;
     /** The end of {@code -d} (System.nanoTime), 0 without it: nothing is sent, or scheduled, from then on. */
     volatile long deadline;
@@ -35,6 +37,10 @@ final class Run {
         this.options = options;
         this.unit = unit;
         this.window = unit.pipelining() ? options.pipeline() : 1;
+        this.address = options.target().address();
+        if (address instanceof java.net.InetSocketAddress a && a.isUnresolved()) {
+            throw new IllegalArgumentException("-s " + options.target() + ": cannot resolve " + a.getHostString());
+        }
         this.timeoutNanos = options.timeout().toNanos();
         this.holding = holding;
         this.done = new CountDownLatch(clients);

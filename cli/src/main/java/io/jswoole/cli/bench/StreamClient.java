@@ -50,7 +50,7 @@ final class StreamClient extends Client {
         connectStart = System.nanoTime();
         open = false;
         Handler h = new Handler();
-        ChannelFuture f = bootstrap.clone(loop).handler(h).connect(run.options.target().address());
+        ChannelFuture f = bootstrap.clone(loop).handler(h).connect(run.address);
         Channel ch = f.channel();
         channel = ch;
         f.addListener(result -> {

@@ -42,7 +42,7 @@ final class Transports {
         } else {
             type = EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
         }
-        Bootstrap b = new Bootstrap().channel(type)
+        Bootstrap b = new Bootstrap().channel(type).resolver(io.netty.resolver.NoopAddressResolverGroup.INSTANCE)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .option(ChannelOption.ALLOCATOR, io.netty.buffer.PooledByteBufAllocator.DEFAULT);
         if (!target.isUnix() && !datagram) {
