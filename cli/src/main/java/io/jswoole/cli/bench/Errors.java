@@ -18,14 +18,13 @@ final class Errors {
 
     /** The class of a failed connect: {@code refused}, {@code connect timeout}, or {@code connect error}. */
     static String ofConnect(Throwable t) {
-        if (t instanceof ConnectTimeoutException) {
+        String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        if (t instanceof ConnectTimeoutException || m.contains("timed out")) {
             return "connect timeout";
         }
-        String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
-        if (t instanceof ConnectException && (m.contains("refused") || !m.contains("timed out"))) {
-            return m.contains("refused") || m.contains("no such file") ? REFUSED : "connect error";
-        }
-        return m.contains("timed out") ? "connect timeout" : "connect error";
+        // ECONNREFUSED, and ENOENT for a Unix socket path that nothing is bound to
+        boolean refused = m.contains("refused") || m.contains("no such file");
+        return t instanceof ConnectException && refused ? REFUSED : "connect error";
     }
 
     /** The class of an error on an open connection: {@code reset}, {@code refused} (UDP), or {@code io error}. */

@@ -12,6 +12,8 @@ import org.HdrHistogram.Histogram;
  * here is shared. Latencies are in nanoseconds.
  */
 final class LoopStats {
+    /** Under {@code -R}: latencies from the scheduled send are recorded too (in a closed loop they are the same). */
+    boolean openLoop;
     /** Requests sent before this instant (the end of the warm-up) are not counted. */
     long measureFrom;
     final Counts second = new Counts();
@@ -56,10 +58,12 @@ final class LoopStats {
             firstByte.add(o.firstByte);
         }
 
-        void ok(long sentAt, long intendedAt, long now) {
+        void ok(long sentAt, long intendedAt, long now, boolean openLoop) {
             ok++;
             latency.recordValue(Math.max(1, now - sentAt));
-            corrected.recordValue(Math.max(1, now - intendedAt));
+            if (openLoop) {
+                corrected.recordValue(Math.max(1, now - intendedAt));
+            }
         }
 
         void failed(String errorClass) {
@@ -119,9 +123,9 @@ final class LoopStats {
 
     /** A reply to a request sent at {@code sentAt} (scheduled for {@code intendedAt}) arrived at {@code now}. */
     void ok(long sentAt, long intendedAt, long now) {
-        second.ok(sentAt, intendedAt, now);
+        second.ok(sentAt, intendedAt, now, openLoop);
         if (measuring(sentAt)) {
-            total.ok(sentAt, intendedAt, now);
+            total.ok(sentAt, intendedAt, now, openLoop);
             lastReply = now;
         }
     }

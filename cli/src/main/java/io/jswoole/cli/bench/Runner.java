@@ -54,6 +54,7 @@ final class Runner {
             int l = i % loops.size();
             LoopStats s = stats.get(l);
             s.measureFrom = measureStart;
+            s.openLoop = options.openLoop();
             s.lastReply = measureStart;
             long budget = budgetEach >= 0 ? budgetEach
                     : options.requests() > 0 ? options.requests() / count + (i < options.requests() % count ? 1 : 0)

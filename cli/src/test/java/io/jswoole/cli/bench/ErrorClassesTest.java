@@ -29,6 +29,17 @@ class ErrorClassesTest {
     }
 
     @Test
+    void aUdpPortWithNothingListeningIsRefused() throws Exception {
+        int port;
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Result r = Load.run("-f", "udp", "-s", "udp://127.0.0.1:" + port, "-c", "1", "-n", "5");
+        assertThat(r.total().errors).containsExactly(Map.entry(Errors.REFUSED, 5L)); // ICMP port unreachable
+        assertThat(r.total().sent).isEqualTo(5).isEqualTo(r.total().failed);
+    }
+
+    @Test
     void aServerThatResetsEveryConnection() throws Exception {
         Server resets = new Server("127.0.0.1", 0, Mode.BASE);
         resets.set(Servers.oneWorker(Map.of()));
