@@ -16,7 +16,7 @@ import io.jswoole.server.Settings;
  * @param duration {@code -d}; zero without it (with neither -n nor -d, 10 s)
  * @param rate     {@code -R}: requests per second over all clients (open loop); 0 for a closed loop
  */
-public record BenchOptions(int connections, long requests, Duration duration, Target target, String unit,
+record BenchOptions(int connections, long requests, Duration duration, Target target, String unit,
                            int threads, int payload, int pipeline, double rate, boolean verify, Duration warmup,
                            Duration timeout, boolean json, String hgrm, String failIf, int hold, long pid,
                            String pidFile, boolean quiet, String unitPath, UnitConfig unitConfig) {
@@ -46,7 +46,7 @@ public record BenchOptions(int connections, long requests, Duration duration, Ta
             """;
 
     /** Parses the arguments after {@code bench}. */
-    public static BenchOptions parse(String[] args) {
+    static BenchOptions parse(String[] args) {
         Parser p = new Parser(args);
         int connections = 16;
         int threads = 1;
