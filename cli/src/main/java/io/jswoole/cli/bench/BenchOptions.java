@@ -95,7 +95,7 @@ record BenchOptions(int connections, long requests, Duration duration, Target ta
                 case "--warmup" -> warmup = p.duration(flag);
                 case "--timeout" -> timeout = p.duration(flag);
                 case "--json" -> json = true;
-                case "--hgrm" -> hgrm = p.value(flag);
+                case "--hgrm" -> hgrm = writable(p.value(flag));
                 case "--fail-if" -> failIf = Thresholds.check(p.value(flag));
                 case "--hold" -> hold = (int) p.number(flag, 1, 10_000_000, "connections");
                 case "--pid" -> pid = p.number(flag, 1, Long.MAX_VALUE, "a process id");
@@ -152,6 +152,15 @@ record BenchOptions(int connections, long requests, Duration duration, Target ta
             value = raw; // a key of a unit of one's own
         }
         settings.put(key, value);
+    }
+
+    /** A file that can be written after the run: checked now, so that the run is not lost to a typo. */
+    private static String writable(String file) {
+        java.nio.file.Path dir = java.nio.file.Path.of(file).toAbsolutePath().getParent();
+        if (dir == null || !java.nio.file.Files.isDirectory(dir) || !java.nio.file.Files.isWritable(dir)) {
+            throw new IllegalArgumentException("--hgrm " + file + ": no writable directory " + dir);
+        }
+        return file;
     }
 
     /** True with {@code -R}: requests are sent on a schedule, not when replies come back. */

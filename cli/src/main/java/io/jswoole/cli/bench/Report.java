@@ -38,6 +38,10 @@ final class Report {
     static void print(Result r, PrintStream out) {
         LoopStats.Counts t = r.total();
         BenchOptions o = r.options();
+        if (o.hold() > 0) {
+            connections(t, out); // --hold sends no requests
+            return;
+        }
         out.printf("requests      %,d sent = %,d ok + %,d failed, in %.2f s%n", t.sent, t.ok, t.failed, r.seconds());
         if (r.unsent() > 0) {
             out.printf("not sent      %,d (their clients gave up connecting after %s)%n", r.unsent(),
@@ -59,12 +63,8 @@ final class Report {
         } else {
             out.println("latency       " + percentiles(t.latency));
         }
-        out.println("connect       " + summary(t.connect));
-        out.println("first byte    " + summary(t.firstByte) + "  (from the start of the connect)");
+        connections(t, out);
         out.println("errors        " + (t.errors.isEmpty() ? "none" : classes(t.errors)));
-        if (!t.connectErrors.isEmpty()) {
-            out.println("connect errs  " + classes(t.connectErrors));
-        }
         if (t.stray > 0) {
             out.printf("stray replies %,d (answers to no request waiting; not counted as requests)%n", t.stray);
         }
@@ -72,6 +72,14 @@ final class Report {
         String warning = bottleneck(r.cpu());
         if (warning != null) {
             out.println(warning);
+        }
+    }
+
+    private static void connections(LoopStats.Counts t, PrintStream out) {
+        out.println("connect       " + summary(t.connect));
+        out.println("first byte    " + summary(t.firstByte) + "  (from the start of the connect)");
+        if (!t.connectErrors.isEmpty()) {
+            out.println("connect errs  " + classes(t.connectErrors));
         }
     }
 

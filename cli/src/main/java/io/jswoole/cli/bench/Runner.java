@@ -39,11 +39,8 @@ final class Runner {
             stats.add(new LoopStats());
         }
         this.cpu = new CpuMeter(loops);
-        for (EventLoop l : loops) {
-            // loads and initialises the channel classes, so that the first connect's time is the connect's
-            bootstrap.clone(l).handler(new io.netty.channel.ChannelInboundHandlerAdapter()).register().sync()
-                    .channel().close().sync();
-        }
+        Prewarm.run(bootstrap, loops, !options.target().isUnix() && unit.transport() == Unit.Transport.STREAM);
+        Prewarm.touch(unit);
         this.start = System.nanoTime();
         this.measureStart = start + options.warmup().toNanos();
         if (!options.duration().isZero() && !hold) {

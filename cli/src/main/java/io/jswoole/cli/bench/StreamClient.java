@@ -173,13 +173,15 @@ final class StreamClient extends Client {
                 if (n == 0) {
                     return;
                 }
-                if (n < 0 || (!handshaking && waiting() == 0)) {
-                    if (waiting() == 0) {
-                        stats.stray();
-                    }
+                if (n < 0) {
                     in.skipBytes(in.readableBytes());
                     fail(ctx, Unit.PROTOCOL_ERROR);
                     return;
+                }
+                if (!handshaking && waiting() == 0) {
+                    stats.stray(); // a whole reply to nothing: a server push (a WebSocket broadcast, RESP3 >)
+                    in.skipBytes(n);
+                    continue;
                 }
                 ByteBuf frame = in.slice(in.readerIndex(), n);
                 try {

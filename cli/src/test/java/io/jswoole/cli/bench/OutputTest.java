@@ -98,6 +98,23 @@ class OutputTest {
     }
 
     @Test
+    void holdUpgradesWebSocketsAndPassesOverWhatTheServerPushes() throws Exception {
+        io.jswoole.websocket.WebSocketServer ws = new io.jswoole.websocket.WebSocketServer("127.0.0.1", 0,
+                Mode.BASE);
+        ws.set(Servers.oneWorker(Map.of()));
+        ws.onOpen((srv, req) -> srv.push(req.fd(), "welcome"));
+        ws.onMessage((srv, f) -> { });
+        try (Servers s = Servers.start(ws)) {
+            BenchOptions o = BenchOptions.parse(new String[] {"-f", "websocket", "-s", s.tcp(), "--hold", "20"});
+            Result r = Hold.run(o, Units.create(o), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
+                    null);
+            assertThat(r.open()).as("held").isEqualTo(20);
+            assertThat(r.total().stray).as("the welcomes").isEqualTo(20);
+            assertThat(r.total().connectErrors).isEmpty();
+        }
+    }
+
+    @Test
     void aUnitOfOnesOwnByItsClassName() throws Exception {
         Server pong = new Server("127.0.0.1", 0, Mode.BASE);
         pong.set(Servers.oneWorker(Map.of("open_eof_split", true, "package_eof", "\n")));

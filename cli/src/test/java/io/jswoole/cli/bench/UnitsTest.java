@@ -118,12 +118,12 @@ class UnitsTest {
         ws.set(Servers.oneWorker(Map.of()));
         ws.onMessage((srv, f) -> srv.push(f.fd(), f.data(), f.opcode()));
         try (Servers s = Servers.start(ws)) {
-            Result r = Load.run("-f", "websocket", "-s", s.tcp(), "--path", "/echo", "-c", "4", "-n", "2000", "-P",
+            Result r = Load.run("-f", "websocket", "-s", s.tcp(), "--path", "/echo", "-c", "4", "-n", "1000", "-P",
                     "4", "--verify", "-l", "200");
-            allGood(r, 2000);
+            allGood(r, 1000);
             Result binary = Load.run("-f", "websocket", "-s", s.tcp(), "--set", "opcode=binary", "-c", "1", "-n",
-                    "20", "-l", "70000", "--verify"); // a 64-bit length
-            allGood(binary, 20);
+                    "5", "-l", "70000", "--verify"); // a 64-bit length
+            allGood(binary, 5);
         }
     }
 
