@@ -1,10 +1,12 @@
 package io.jswoole.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import io.jswoole.examples.ExampleOptions;
@@ -126,6 +128,55 @@ class OutputTest {
             assertThat(r.total().ok).isEqualTo(1000);
             assertThat(r.total().errors).isEmpty();
         }
+    }
+
+    /** The README's way: a class compiled elsewhere, named with -f and found with --unit-path. */
+    @Test
+    void aUnitOfOnesOwnFromUnitPath(@TempDir Path dir) throws Exception {
+        Path src = dir.resolve("src/demo/Upper.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, """
+                package demo;
+                import io.jswoole.cli.bench.Unit;
+                import io.netty.buffer.ByteBuf;
+                public final class Upper implements Unit {
+                    public void writeRequest(ByteBuf out, long seq) {
+                        out.writeCharSequence("hi " + seq + "\\n", java.nio.charset.StandardCharsets.US_ASCII);
+                    }
+                    public int replyLength(ByteBuf in) {
+                        int nl = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\\n');
+                        return nl < 0 ? 0 : nl - in.readerIndex() + 1;
+                    }
+                }
+                """);
+        Path classes = dir.resolve("classes");
+        StringBuilder cp = new StringBuilder();
+        for (Class<?> c : List.of(Unit.class, io.netty.buffer.ByteBuf.class, io.netty.util.ReferenceCounted.class)) {
+            cp.append(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()))
+                    .append(java.io.File.pathSeparator);
+        }
+        int rc = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp", cp.toString(), "-d",
+                classes.toString(), src.toString());
+        assertThat(rc).as("compiled").isZero();
+        try (Servers s = echo()) {
+            Load.Output o = Load.command("-f", "demo.Upper", "--unit-path", classes.toString(), "-s", s.tcp(), "-c",
+                    "2", "-n", "100", "-q");
+            assertThat(o.code()).as(o.err()).isZero();
+            assertThat(o.out()).startsWith("jswoole bench: demo.Upper ").contains("100 sent = 100 ok + 0 failed");
+        }
+    }
+
+    @Test
+    void holdReadsThePidFile(@TempDir Path dir) throws Exception {
+        Path pidFile = dir.resolve("server.pid");
+        Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+        try (Servers s = echo()) {
+            Load.Output o = Load.command("-s", s.tcp(), "--hold", "5", "--pid-file", pidFile.toString(), "-q");
+            assertThat(o.out()).contains("held          5 of 5 connections open").contains("per connection (pid "
+                    + ProcessHandle.current().pid());
+        }
+        assertThatThrownBy(() -> Load.command("--hold", "5", "--pid-file", dir.resolve("none.pid").toString()))
+                .hasMessageStartingWith("--pid-file " + dir.resolve("none.pid") + ": no such file");
     }
 
     @Test
