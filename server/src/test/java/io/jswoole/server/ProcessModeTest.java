@@ -140,6 +140,38 @@ class ProcessModeTest {
     }
 
     @Test
+    void tasksQueuedBehindASlowCallbackOfARetiringTaskWorkerReachItsReplacement() throws Exception {
+        // the task worker reaches task_max_request with the 10th task, then a pipe message holds it 3 s, longer
+        // than the 1 s it has to exit: the 10 tasks queued behind the message went to a process that is killed
+        // before it reads them. They run in the replacement (before, each failed: "its task worker died")
+        Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 1, "task_worker_num", 1,
+                "task_max_request", 10, "task_max_request_grace", 0, "max_wait_time", 1),
+                "worker_num=1", "task_worker_num=1", "task_max_request=10", "task_max_request_grace=0",
+                "max_wait_time=1");
+        try (Running r = Running.start(s); Client c = new Client(r.port())) {
+            c.socket.setSoTimeout(90_000);
+            assertThat(c.ask("retire 10 10 3000")).isEqualTo("ok=20 failed=0");
+        }
+    }
+
+    @Test
+    void largeTasksQueuedToTaskWorkersThatRecycleAreAllRun() throws Exception {
+        // 20 MiB of tasks queued at once to task workers replaced every 20 tasks, each allowed 1 s to exit
+        Server s = SharedModesTest.start(Mode.PROCESS, Map.of("worker_num", 1, "task_worker_num", 2,
+                "task_max_request", 20, "task_max_request_grace", 0, "max_wait_time", 1),
+                "worker_num=1", "task_worker_num=2", "task_max_request=20", "task_max_request_grace=0",
+                "max_wait_time=1");
+        try (Running r = Running.start(s); Client c = new Client(r.port())) {
+            c.socket.setSoTimeout(150_000);
+            String answer = c.ask("flood 320 65536");
+            String[] got = answer.split(" ");
+            assertThat(got[0]).as(answer).isEqualTo("ok=320");
+            assertThat(got[1]).as(answer).isEqualTo("failed=0");
+            assertThat(Integer.parseInt(got[2].substring(5))).as(answer).isGreaterThanOrEqualTo(320 / 20);
+        }
+    }
+
+    @Test
     void workersThatCannotStartFailStartWithTheirOwnError() {
         Server s = new Server("127.0.0.1", 0, Mode.PROCESS);
         s.set(Map.of("worker_num", 1));
