@@ -3,6 +3,7 @@ package io.jswoole.cli.bench;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 
 /**
@@ -37,6 +38,9 @@ abstract class Client {
     /** When connecting began to fail (0 while it does not), for giving up after {@code --timeout}. */
     private long failingSince;
     private int failures;
+    /** The current connection (null between connections), and whether requests can go on it. */
+    Channel channel;
+    boolean open;
 
     Client(Run run, EventLoop loop, LoopStats stats, long budget, long interval, long firstIntended) {
         this.run = run;
@@ -57,11 +61,17 @@ abstract class Client {
     abstract void start();
 
     /** Whether requests can be written now (connected, handshake done). */
-    abstract boolean ready();
+    boolean ready() {
+        return open;
+    }
 
-    abstract void write(ByteBuf request);
+    void write(ByteBuf request) {
+        channel.write(request, channel.voidPromise());
+    }
 
-    abstract void flush();
+    void flush() {
+        channel.flush();
+    }
 
     /** Closes the connection without counting anything (the run is over for this client). */
     abstract void close();

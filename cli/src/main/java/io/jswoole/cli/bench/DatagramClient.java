@@ -16,8 +16,6 @@ import io.netty.channel.socket.DatagramPacket;
  */
 final class DatagramClient extends Client {
     private final Bootstrap bootstrap;
-    private Channel channel;
-    private boolean open;
     private long connectStart;
 
     DatagramClient(Run run, Bootstrap bootstrap, EventLoop loop, LoopStats stats, long budget, long interval,
@@ -59,21 +57,6 @@ final class DatagramClient extends Client {
                 connectFailed(Errors.ofConnect(result.cause()), this::connect);
             }
         });
-    }
-
-    @Override
-    boolean ready() {
-        return open;
-    }
-
-    @Override
-    void write(ByteBuf request) {
-        channel.write(request, channel.voidPromise());
-    }
-
-    @Override
-    void flush() {
-        channel.flush();
     }
 
     @Override

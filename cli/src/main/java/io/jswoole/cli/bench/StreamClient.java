@@ -19,8 +19,6 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 final class StreamClient extends Client {
     private final Bootstrap bootstrap;
     private final boolean perRequest;
-    private Channel channel;
-    private boolean open;
     private long connectStart;
 
     StreamClient(Run run, Bootstrap bootstrap, EventLoop loop, LoopStats stats, long budget, long interval,
@@ -78,21 +76,6 @@ final class StreamClient extends Client {
     @Override
     long sendTime(long now) {
         return perRequest ? connectStart : now;
-    }
-
-    @Override
-    boolean ready() {
-        return open;
-    }
-
-    @Override
-    void write(ByteBuf request) {
-        channel.write(request, channel.voidPromise());
-    }
-
-    @Override
-    void flush() {
-        channel.flush();
     }
 
     @Override
