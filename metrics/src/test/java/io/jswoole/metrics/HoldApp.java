@@ -1,0 +1,32 @@
+package io.jswoole.metrics;
+
+import io.jswoole.server.Probe;
+import io.jswoole.server.Recipe;
+import io.jswoole.server.Server;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Echo, and a server that holds still where a test looks at it: {@code start} waits for {@link #START} (the ports
+ * listen, the server has not finished starting) and {@code beforeShutdown} for {@link #STOP} (the drain has begun).
+ * Both callbacks run in the test's JVM in every mode (PROCESS mode fires them in the master).
+ */
+public final class HoldApp implements Recipe {
+    static volatile CountDownLatch START = new CountDownLatch(0);
+    static volatile CountDownLatch STOP = new CountDownLatch(0);
+
+    @Override
+    public void build(Server s, Probe probe) {
+        s.onReceive((x, fd, rid, data) -> x.send(fd, data));
+        s.onStart(x -> await(START));
+        s.onBeforeShutdown(x -> await(STOP));
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
