@@ -10,7 +10,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.unix.DomainDatagramPacket;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
@@ -48,8 +47,13 @@ final class SystemdNotify {
         this.watchdogMicros = watchdogMicros;
         this.loop = new MultiThreadIoEventLoopGroup(1, Thread.ofPlatform().daemon().name("jswoole-systemd")
                 .factory(), EpollIoHandler.newFactory());
-        this.channel = new Bootstrap().group(loop).channel(EpollDomainDatagramChannel.class)
-                .handler(new ChannelInboundHandlerAdapter()).register().syncUninterruptibly().channel();
+        // connected to the target: Netty writes only on an active (bound or connected) datagram channel
+        var connected = new Bootstrap().group(loop).channel(EpollDomainDatagramChannel.class)
+                .handler(new ChannelInboundHandlerAdapter()).connect(target).awaitUninterruptibly();
+        if (!connected.isSuccess()) {
+            Log.warning("cannot reach systemd's NOTIFY_SOCKET " + socket + ": " + connected.cause());
+        }
+        this.channel = connected.isSuccess() ? connected.channel() : null;
     }
 
     /** The notifier {@code NOTIFY_SOCKET} asks for, or null when it is unset (or cannot be used here). */
@@ -114,7 +118,9 @@ final class SystemdNotify {
     }
 
     void close() {
-        loop.execute(channel::close);
+        if (channel != null) {
+            loop.execute(channel::close);
+        }
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 
@@ -140,11 +146,13 @@ final class SystemdNotify {
     }
 
     private void send(String message) {
-        channel.writeAndFlush(new DomainDatagramPacket(Unpooled.copiedBuffer(message, StandardCharsets.UTF_8),
-                target)).addListener(f -> {
-                    if (!f.isSuccess()) {
-                        Log.warning("cannot notify systemd at " + target.path() + ": " + f.cause());
-                    }
-                });
+        if (channel == null) {
+            return;
+        }
+        channel.writeAndFlush(Unpooled.copiedBuffer(message, StandardCharsets.UTF_8)).addListener(f -> {
+            if (!f.isSuccess()) {
+                Log.warning("cannot notify systemd at " + target.path() + ": " + f.cause());
+            }
+        });
     }
 }
