@@ -51,8 +51,8 @@ public final class ServerMetrics {
                 "events handed to the event workers (Swoole: dispatch_count)");
         statsCounter(registry, probe, "jswoole_received_requests", "requests", "request_count",
                 "requests (data events) received (Swoole: request_count)");
-        statsCounter(registry, probe, "jswoole_worker_responses", "responses", "response_count",
-                "events the event workers finished (Swoole: response_count)");
+        statsCounter(registry, probe, "jswoole_responses", "responses", "response_count",
+                "sends the event workers made to clients (Swoole: response_count)");
         statsCounter(registry, probe, "jswoole_received_bytes", "bytes", "total_recv_bytes",
                 "bytes received from clients (Swoole: total_recv_bytes)");
         statsCounter(registry, probe, "jswoole_sent_bytes", "bytes", "total_send_bytes",
@@ -84,12 +84,17 @@ public final class ServerMetrics {
         workerGauge(registry, probe, "jswoole_busy_workers", "workers",
                 "1 when the worker has an event in flight, else 0 (getWorkerStatus: BUSY or IDLE)",
                 w -> w.busy() ? 1 : 0);
-        workerCounter(registry, probe, "jswoole_worker_requests", "requests",
-                "requests this worker received (Swoole: worker_request_count)", WorkerState::requests);
-        workerCounter(registry, probe, "jswoole_worker_finished_events", "events",
-                "events this worker finished (Swoole: worker_response_count)", WorkerState::responses);
         workerCounter(registry, probe, "jswoole_worker_dispatched_events", "events",
                 "events handed to this worker (Swoole: worker_dispatch_count)", WorkerState::dispatched);
+        workerCounter(registry, probe, "jswoole_worker_responses", "responses",
+                "sends this worker made to clients (Swoole: worker_response_count)", WorkerState::responses);
+        CounterWithCallback.builder().name("jswoole_worker_finished_tasks").unit(new Unit("tasks"))
+                .help("tasks this task worker finished, for task workers of this JVM (Swoole: worker_request_count "
+                        + "of a task worker)")
+                .labelNames(WORKER).callback(cb -> probe.workers().stream()
+                        // a task worker JVM counts its own; the workers of this JVM are those with coroutine counts
+                        .filter(w -> w.task() && w.coroutines().isPresent())
+                        .forEach(w -> cb.call(w.requests(), labels(w)))).register(registry);
         workerGauge(registry, probe, "jswoole_worker_concurrent_events", "events",
                 "events this worker holds now (Swoole: worker_concurrency)", WorkerState::concurrency);
         workerOptional(registry, probe, "jswoole_worker_coroutines", "coroutines",

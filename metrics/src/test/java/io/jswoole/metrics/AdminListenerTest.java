@@ -74,14 +74,15 @@ class AdminListenerTest {
         HoldApp.START = new CountDownLatch(0);
         HoldApp.STOP = new CountDownLatch(0);
         try (Probe probe = Probe.create()) {
-            Server s = Recipe.server(mode, Map.of("worker_num", 2, "admin_server", "127.0.0.1:0"), HoldApp.class,
-                    probe);
+            Server s = Recipe.server(mode, Map.of("worker_num", 2, "task_worker_num", 1,
+                    "admin_server", "127.0.0.1:0"), HoldApp.class, probe);
             Thread t = Thread.ofPlatform().name("test-server").start(s::start);
             try {
                 assertThat(s.awaitStarted(30, TimeUnit.SECONDS)).isTrue();
                 for (int i = 0; i < 3; i++) {
                     assertThat(echo(s.port(), "ping " + i)).isEqualTo("ping " + i);
                 }
+                assertThat(echo(s.port(), "task 1")).isEqualTo("task 1");
                 String base = base(s);
                 assertThat(eventually(() -> status(base + "/health/ready") == 200)).as("ready").isTrue();
                 HttpClient http = HttpClient.newHttpClient();
@@ -94,13 +95,22 @@ class AdminListenerTest {
                 Tools.Result lint = Tools.promtool(text.body());
                 assertThat(lint.out()).as("promtool's findings").isEmpty();
                 assertThat(lint.status()).isZero();
-                assertThat(value(text.body(), "jswoole_accepted_connections_total")).isGreaterThanOrEqualTo(3);
+                assertThat(value(text.body(), "jswoole_accepted_connections_total")).isGreaterThanOrEqualTo(4);
                 assertThat(value(text.body(), "jswoole_received_bytes_total")).isGreaterThanOrEqualTo(18);
                 assertThat(value(text.body(), "jswoole_event_workers")).isEqualTo(2);
+                assertThat(value(text.body(), "jswoole_task_workers")).isEqualTo(1);
+                String task0 = "{kind=\"task\",worker=\"0\"}";
+                assertThat(value(text.body(), "jswoole_up_workers" + task0)).isEqualTo(1);
+                assertThat(value(text.body(), "jswoole_worker_resident_memory_bytes" + task0)).isPositive();
+                if (mode != Mode.PROCESS) { // a task worker JVM counts its own finished tasks
+                    assertThat(value(text.body(), "jswoole_worker_finished_tasks_total" + task0)).isEqualTo(1);
+                }
+                assertThat(value(text.body(), "jswoole_responses_total")).as("four echoes").isGreaterThanOrEqualTo(4);
                 assertThat(value(text.body(), "jswoole_ready_servers")).isEqualTo(1);
                 for (String w : new String[] {"0", "1"}) {
                     String labels = "{kind=\"event\",worker=\"" + w + "\"}";
                     assertThat(value(text.body(), "jswoole_up_workers" + labels)).isEqualTo(1);
+                    assertThat(value(text.body(), "jswoole_worker_dispatched_events_total" + labels)).isNotNegative();
                     assertThat(value(text.body(), "jswoole_worker_resident_memory_bytes" + labels)).isPositive();
                     assertThat(value(text.body(), "jswoole_worker_heap_used_bytes" + labels)).isPositive();
                     assertThat(value(text.body(), "jswoole_worker_heap_committed_bytes" + labels)).isPositive();
@@ -126,7 +136,7 @@ class AdminListenerTest {
                 }
                 assertThat(parsed.out()).contains("jswoole_accepted_connections counter connections",
                         "jswoole_received_bytes counter bytes", "jswoole_connections gauge connections",
-                        "jswoole_worker_requests counter requests", "jswoole_event_loop_pending_tasks gauge tasks");
+                        "jswoole_worker_responses counter responses", "jswoole_event_loop_pending_tasks gauge tasks");
             } finally {
                 s.shutdown();
                 assertThat(s.awaitStopped(30, TimeUnit.SECONDS)).isTrue();

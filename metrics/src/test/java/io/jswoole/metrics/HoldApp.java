@@ -7,7 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Echo, and a server that holds still where a test looks at it: {@code start} waits for {@link #START} (the ports
+ * Echo (through a task worker when asked), and a server that holds still where a test looks at it: {@code start} waits for {@link #START} (the ports
  * listen, the server has not finished starting) and {@code beforeShutdown} for {@link #STOP} (the drain has begun).
  * Both callbacks run in the test's JVM in every mode (PROCESS mode fires them in the master).
  */
@@ -17,7 +17,10 @@ public final class HoldApp implements Recipe {
 
     @Override
     public void build(Server s, Probe probe) {
-        s.onReceive((x, fd, rid, data) -> x.send(fd, data));
+        // "task ..." goes through a task worker (and comes back as the task's result), anything else is echoed
+        s.onReceive((x, fd, rid, data) -> x.send(fd, new String(data).startsWith("task ")
+                ? (String) x.taskwait(new String(data), 10) : new String(data)));
+        s.onTask((x, id, src, data) -> data);
         s.onStart(x -> await(START));
         s.onBeforeShutdown(x -> await(STOP));
     }

@@ -248,7 +248,11 @@ final class Ops implements ServerProbe {
                 ok &= answered.get(i) == pinged[i];
                 long seq = ++pinged[i];
                 int index = i;
-                w.scheduler.execute(() -> answered.set(index, seq));
+                try {
+                    w.scheduler.execute(() -> answered.set(index, seq));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    ok = false; // its carrier has stopped
+                }
             } else {
                 RemoteWorker r = engine.manager.workers[i];
                 if (r.expectExit || r.retiring) { // being replaced on purpose: the manager bounds that

@@ -31,7 +31,9 @@ public interface ServerProbe {
 
     /**
      * One worker. {@code task}: a task worker. {@code up}: its thread runs (BASE, THREAD) or its JVM said hello and
-     * is alive (PROCESS). Counters are Swoole's {@code worker_*} keys for that worker. Coroutine counts are known for
+     * is alive (PROCESS). Counters are Swoole's {@code worker_*} keys for that worker: {@code requests} the tasks a
+     * task worker finished (an event worker's requests are its {@code dispatched} events), {@code responses} its
+     * sends to clients. Coroutine counts are known for
      * workers of this JVM only; memory is the worker's JVM: its resident set (Linux {@code /proc}) and heap (this
      * JVM's {@code MemoryMXBean}, or the worker JVM's published GC counters, the ones {@code jstat} reads).
      */
