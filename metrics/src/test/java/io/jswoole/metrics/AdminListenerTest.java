@@ -145,6 +145,41 @@ class AdminListenerTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void readinessIsFalseWhileAWorkerJvmIsDownAndTrueOnceItsReplacementIsUp() throws Exception {
+        HoldApp.START = new CountDownLatch(0);
+        HoldApp.STOP = new CountDownLatch(0);
+        try (Probe probe = Probe.create()) {
+            Server s = Recipe.server(Mode.PROCESS, Map.of("worker_num", 2, "admin_server", "127.0.0.1:0"),
+                    HoldApp.class, probe);
+            Thread t = Thread.ofPlatform().name("test-server").start(s::start);
+            try {
+                assertThat(s.awaitStarted(30, TimeUnit.SECONDS)).isTrue();
+                String base = base(s);
+                assertThat(eventually(() -> status(base + "/health/ready") == 200)).as("ready").isTrue();
+                int pid = s.getWorkerPid(1);
+                java.nio.file.Path hold = HoldApp.holdFile(ProcessHandle.current().pid());
+                java.nio.file.Files.writeString(hold, "held");
+                try {
+                    new ProcessBuilder("kill", "-9", Integer.toString(pid)).start().waitFor();
+                    // the replacement waits for the hold file: worker 1 is not up
+                    assertThat(eventually(() -> status(base + "/health/ready") == 503)).as("not ready").isTrue();
+                    assertThat(Tools.curl(base + "/health/ready").out()).contains("\"state\":\"serving\"",
+                            "worker 1 is not up");
+                } finally {
+                    java.nio.file.Files.deleteIfExists(hold);
+                }
+                assertThat(eventually(() -> s.getWorkerPid(1) != pid && status(base + "/health/ready") == 200))
+                        .as("ready again with a new worker 1").isTrue();
+                assertThat(echo(s.port(), "after")).isEqualTo("after");
+            } finally {
+                s.shutdown();
+                assertThat(s.awaitStopped(30, TimeUnit.SECONDS)).isTrue();
+                t.join(10_000);
+            }
+        }
+    }
+
     private static String base(Server s) {
         InetSocketAddress a = s.adminAddress().orElseThrow();
         return "http://127.0.0.1:" + a.getPort();
