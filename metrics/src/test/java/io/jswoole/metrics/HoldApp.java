@@ -7,8 +7,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Echo (through a task worker when asked), and a server that holds still where a test looks at it: {@code start} waits for {@link #START} (the ports
- * listen, the server has not finished starting) and {@code beforeShutdown} for {@link #STOP} (the drain has begun).
+ * Echo (through a task worker when asked), and a server that holds still where a test looks at it: {@code start}
+ * waits for {@link #START} (the ports listen, the server has not finished starting) and {@code beforeShutdown} for
+ * {@link #STOP} (the drain has begun).
  * Both callbacks run in the test's JVM in every mode (PROCESS mode fires them in the master). A worker JVM started
  * while {@link #holdFile} exists waits for it to go.
  */

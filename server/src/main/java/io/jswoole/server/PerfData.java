@@ -80,8 +80,9 @@ final class PerfData {
                 break;
             }
             String name = name(b, entry + b.getInt(entry + 4));
-            if (b.get(entry + 12) == 'J' && b.getInt(entry + 8) == 0 && name.startsWith("sun.gc.generation.")
-                    && (name.startsWith("sun.gc.generation.0.space.") || name.startsWith("sun.gc.generation.1.space."))) {
+            boolean heapSpace = name.startsWith("sun.gc.generation.0.space.")
+                    || name.startsWith("sun.gc.generation.1.space.");
+            if (heapSpace && b.get(entry + 12) == 'J' && b.getInt(entry + 8) == 0) {
                 long v = b.getLong(entry + b.getInt(entry + 16));
                 if (name.endsWith(".used")) {
                     used += v;

@@ -62,15 +62,6 @@ public class Server {
     private final CountDownLatch ready = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final EventRunner events = new EventRunner(this);
-    /**
-     * What the admin listener reads of this server (stats, readiness, workers), for an application that exports
-     * it through a registry of its own ({@code ServerMetrics.register} of jswoole-metrics); empty before
-     * {@link #start()} and in a worker JVM.
-     */
-    public Optional<io.jswoole.server.spi.ServerProbe> probe() {
-        return runtime instanceof OneJvm engine ? Optional.of(engine.ops) : Optional.empty();
-    }
-
     /** What this server is in this JVM, chosen once, at start: every connection, task and worker call goes to it. */
     private volatile ModeRuntime runtime = ModeRuntime.NOT_STARTED;
 
@@ -669,6 +660,15 @@ public class Server {
      */
     public Optional<java.net.InetSocketAddress> adminAddress() {
         return runtime instanceof OneJvm engine ? engine.ops.adminAddress() : Optional.empty();
+    }
+
+    /**
+     * What the admin listener reads of this server (stats, readiness, workers), for an application that exports
+     * it through a registry of its own ({@code ServerMetrics.register} of jswoole-metrics); empty before
+     * {@link #start()} and in a worker JVM.
+     */
+    public Optional<io.jswoole.server.spi.ServerProbe> probe() {
+        return runtime instanceof OneJvm engine ? Optional.of(engine.ops) : Optional.empty();
     }
 
     /** What this server is in this JVM (see {@link ModeRuntime}); {@link ModeRuntime#NOT_STARTED} before start. */
