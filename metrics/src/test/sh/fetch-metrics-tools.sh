@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Fetches the two linters metrics/ExpositionLintTest runs over /metrics into a cache directory, unless they are
+# Fetches the tools metrics/AdminListenerTest and PrometheusScrapeTest run over /metrics into a cache directory, unless they are
 # there already, and prints that directory on the last line of stdout:
-#   DIR/usr/bin/promtool                                   Debian's prometheus (promtool check metrics)
+#   DIR/usr/bin/promtool, DIR/usr/bin/prometheus           Debian's prometheus (promtool check metrics; a real scrape)
 #   DIR/usr/lib/python3/dist-packages/prometheus_client    Debian's python3-prometheus-client (strict OpenMetrics)
 #   (with python3-decorator, which it imports; run it with PYTHONPATH=DIR/usr/lib/python3/dist-packages)
 # The packages are unpacked with dpkg -x, never installed: the prometheus service is not started, nothing outside

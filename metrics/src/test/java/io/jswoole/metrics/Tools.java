@@ -47,6 +47,11 @@ final class Tools {
         return run(text, linters().resolve("usr/bin/promtool").toString(), "check", "metrics");
     }
 
+    /** Debian's Prometheus server (unpacked with promtool). */
+    static Path prometheus() throws Exception {
+        return linters().resolve("usr/bin/prometheus");
+    }
+
     /** The strict OpenMetrics parser over {@code text}: one line per family ({@code name type unit}), or the error. */
     static Result openMetrics(String text) throws Exception {
         String script = "import sys\n"
