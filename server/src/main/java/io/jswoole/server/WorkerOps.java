@@ -132,7 +132,9 @@ interface WorkerOps {
             public boolean reload() {
                 Thread.ofPlatform().name("jswoole-reload").start(() -> {
                     Log.notice("reloading " + manager.workerNum + " workers");
+                    engine.ops.reloading();
                     manager.reload();
+                    engine.ops.reloaded();
                     Log.notice("reload done");
                 });
                 return true;
