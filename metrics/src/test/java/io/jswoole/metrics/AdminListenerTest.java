@@ -172,6 +172,16 @@ class AdminListenerTest {
                 assertThat(eventually(() -> s.getWorkerPid(1) != pid && status(base + "/health/ready") == 200))
                         .as("ready again with a new worker 1").isTrue();
                 assertThat(echo(s.port(), "after")).isEqualTo("after");
+                // a reload replaces the workers on purpose: the server stays ready while a replacement starts
+                int first = s.getWorkerPid(0);
+                java.nio.file.Files.writeString(hold, "held");
+                try {
+                    assertThat(s.reload()).isTrue();
+                    assertThat(eventually(() -> s.getWorkerPid(0) != first)).as("worker 0 being replaced").isTrue();
+                    assertThat(status(base + "/health/ready")).as("ready during a reload").isEqualTo(200);
+                } finally {
+                    java.nio.file.Files.deleteIfExists(hold);
+                }
             } finally {
                 s.shutdown();
                 assertThat(s.awaitStopped(30, TimeUnit.SECONDS)).isTrue();

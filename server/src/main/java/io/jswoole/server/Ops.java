@@ -174,12 +174,25 @@ final class Ops implements ServerProbe {
             }
         }
         for (WorkerState w : workers()) {
-            if (!w.up()) {
+            if (!w.up() && !replacedOnPurpose(w)) {
                 return new Readiness(false, "serving", (w.task() ? "task worker " : "worker ") + w.id()
                         + " is not up");
             }
         }
         return new Readiness(true, "serving", "");
+    }
+
+    /**
+     * A worker JVM being replaced on purpose (reload, max_request): its events wait for the replacement and nothing
+     * is refused, so a reload does not take the server out of a load balancer's rotation. A worker that died is
+     * not up until its replacement is.
+     */
+    private boolean replacedOnPurpose(WorkerState w) {
+        if (engine.manager == null) {
+            return false;
+        }
+        RemoteWorker r = engine.manager.workers[w.task() ? engine.workers.length + w.id() : w.id()];
+        return r.expectExit || r.retiring;
     }
 
     /** One line for systemd's STATUS=. */
