@@ -227,6 +227,10 @@ class WebSocketServerTest {
             assertThat(closeCodeAfter(sv, frame(0x82, new byte[70_000], true))).as("frame too big").isEqualTo(1009);
             byte[] twoParts = concat(frame(0x02, new byte[40_000], true), frame(0x80, new byte[40_000], true));
             assertThat(closeCodeAfter(sv, twoParts)).as("message too big").isEqualTo(1009);
+            // websocket_compression is on, but this connection did not ask for permessage-deflate: RSV1 means
+            // nothing on it (before, the frame was taken as a message)
+            assertThat(closeCodeAfter(sv, frame(0xC1, deflate("x".getBytes()), true))).as("RSV1 not negotiated")
+                    .isEqualTo(1002);
             byte[] bomb = deflate(new byte[10 << 20]);
             assertThat(bomb.length).isLessThan(65536);
             assertThat(closeCodeAfter(sv, frame(0xC2, bomb, true), "permessage-deflate")).as("deflate bomb")
