@@ -90,11 +90,11 @@ final class Ops implements ServerProbe {
 
     /** Before the ports are bound: the admin listener starts (readiness: starting). */
     void starting() {
-        Object value = server.setting().get("admin_server");
+        String value = server.config().adminServer();
         if (value == null) {
             return;
         }
-        InetSocketAddress address = adminAddress((String) value);
+        InetSocketAddress address = adminAddress(value);
         try {
             admin = adminService().orElseThrow().start(this, address);
         } catch (java.io.IOException | RuntimeException e) {

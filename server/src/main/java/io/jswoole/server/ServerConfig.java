@@ -24,7 +24,8 @@ record ServerConfig(Mode mode, int workerNum, int reactorNum, int maxConn, boole
         int logRotation, String pidFile, int heartbeatCheckInterval, boolean sendYield, long sendTimeoutNanos,
         long bufferOutputSize, boolean enableDelayReceive, int maxRequest, int maxRequestGrace, int maxWaitTime,
         boolean reloadAsync, int taskWorkerNum, int taskIpcMode, boolean taskEnableCoroutine, boolean taskObject,
-        int taskMaxRequest, int taskMaxRequestGrace, String user, String group, String chroot, boolean daemonize) {
+        int taskMaxRequest, int taskMaxRequestGrace, String user, String group, String chroot, boolean daemonize,
+        String adminServer) {
 
     /**
      * The record for {@code mode} from validated settings under canonical names (see {@link Settings}).
@@ -52,7 +53,8 @@ record ServerConfig(Mode mode, int workerNum, int reactorNum, int maxConn, boole
                 get(s, "reload_async", true), get(s, "task_worker_num", 0), get(s, "task_ipc_mode", 1),
                 taskCoroutine, taskCoroutine || get(s, "task_use_object", false), taskMaxRequest,
                 get(s, "task_max_request_grace", taskMaxRequest > 10 ? taskMaxRequest / 2 : 0),
-                (String) s.get("user"), (String) s.get("group"), (String) s.get("chroot"), get(s, "daemonize", false));
+                (String) s.get("user"), (String) s.get("group"), (String) s.get("chroot"), get(s, "daemonize", false),
+                (String) s.get("admin_server"));
         c.check(s);
         return c;
     }

@@ -20,17 +20,21 @@ class ServerConfigTest {
         assertThat(serverKeys).hasSize(ServerConfig.class.getRecordComponents().length - 1); // less the mode
         for (String key : serverKeys) {
             boolean changed = false;
+            int accepted = 0;
             for (Mode mode : Mode.values()) {
                 ServerConfig defaults = ServerConfig.of(mode, Map.of());
                 for (Object value : candidates(Settings.key(key))) {
                     try {
                         changed |= !ServerConfig.of(mode, Settings.validate(Map.of(key, value))).equals(defaults);
+                        accepted++;
                     } catch (IllegalArgumentException refused) {
                         assertThat(refused).as(mode + " refuses " + key).hasMessageContaining("'" + key + "'");
                     }
                 }
             }
-            assertThat(changed).as("setting '%s' leaves the config as it was: accepted and ignored", key).isTrue();
+            // refused by name for every value is allowed (admin_server without jswoole-metrics on this class path)
+            assertThat(accepted == 0 || changed).as("setting '%s' leaves the config as it was: accepted and ignored",
+                    key).isTrue();
         }
     }
 
@@ -42,7 +46,7 @@ class ServerConfigTest {
                     .filter(v -> v <= k.max()).distinct().mapToObj(v -> (Object) (int) v).toList();
             case SIZE -> List.of(12_345L);
             case DOUBLE -> List.of(1.5);
-            case STRING -> List.of("/tmp/jswoole-config-test");
+            case STRING -> List.of("/tmp/jswoole-config-test", "127.0.0.1:9502");
             case FUNCTION -> List.of((DispatchFunction) (server, fd, type, data) -> 0);
         };
     }
