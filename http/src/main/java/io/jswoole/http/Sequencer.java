@@ -5,6 +5,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.stream.ChunkedFile;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -79,6 +84,18 @@ final class Sequencer extends ChannelOutboundHandlerAdapter {
         }
     }
 
+    /** A file region (sendfile), or on a TLS port chunks read from the file, which TLS can encrypt. */
+    private static Object file(ChannelHandlerContext ctx, Out.FilePart f) {
+        if (ctx.pipeline().get(ChunkedWriteHandler.class) == null) {
+            return new DefaultFileRegion(f.file(), f.offset(), f.count());
+        }
+        try {
+            return new ChunkedFile(new RandomAccessFile(f.file(), "r"), f.offset(), f.count(), 16 * 1024);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void emit(ChannelHandlerContext ctx, Out o) {
         if (closed) {
             ReferenceCountUtil.release(o.msg());
@@ -91,7 +108,7 @@ final class Sequencer extends ChannelOutboundHandlerAdapter {
             }
             upgrade = r.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code();
         }
-        Object msg = o.msg() instanceof Out.FilePart f ? new DefaultFileRegion(f.file(), f.offset(), f.count()) : o.msg();
+        Object msg = o.msg() instanceof Out.FilePart f ? file(ctx, f) : o.msg();
         if (o.last() && o.close()) {
             closed = true;
             ctx.write(msg).addListener(ChannelFutureListener.CLOSE);
