@@ -9,7 +9,6 @@ import io.jswoole.server.spi.PortProtocol;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -24,7 +23,6 @@ import java.util.function.Supplier;
  */
 final class HttpProtocol implements PortProtocol {
     private static final String SEQUENCER = "http-sequencer", WS_EXT = "ws-ext", COALESCER = "http-coalescer";
-    private static final String CHUNKED = "http-chunked";
 
     private final HttpServer server;
     private final UpgradeHandler upgrades;
@@ -123,9 +121,6 @@ final class HttpProtocol implements PortProtocol {
     public void initChannel(Channel ch, Port port) {
         HttpConfig cfg = config;
         HttpConn c = new HttpConn(ch, this, websocket() && !httpOnlyPorts.contains(port.index()));
-        if (port.isSsl()) { // TLS cannot send a file region: files go as chunks read from it (Sequencer)
-            ch.pipeline().addLast(CHUNKED, new ChunkedWriteHandler());
-        }
         HttpDecoderConfig dc = new HttpDecoderConfig()
                 .setMaxInitialLineLength(cfg.maxRequestLine())
                 .setMaxHeaderSize(cfg.maxHeaderSize())

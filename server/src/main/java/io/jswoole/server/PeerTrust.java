@@ -21,15 +21,22 @@ final class PeerTrust extends X509ExtendedTrustManager {
     private final X509ExtendedTrustManager pkix;
     private final int depth;
     private final boolean allowSelfSigned;
+    private final X509Certificate[] advertised;
 
-    private PeerTrust(X509ExtendedTrustManager pkix, int depth, boolean allowSelfSigned) {
+    private PeerTrust(X509ExtendedTrustManager pkix, X509Certificate[] advertised, int depth,
+            boolean allowSelfSigned) {
         this.pkix = pkix;
+        this.advertised = advertised;
         this.depth = depth;
         this.allowSelfSigned = allowSelfSigned;
     }
 
-    /** Trusts {@code cas}, or the JDK's trust store when {@code cas} is empty; depth -1: no limit of ours. */
-    static PeerTrust of(List<X509Certificate> cas, int depth, boolean allowSelfSigned)
+    /**
+     * Trusts {@code cas}, or the JDK's trust store when {@code cas} is empty, and names {@code advertised} in its
+     * certificate requests (none: a client may send any certificate); depth -1: no limit of ours.
+     */
+    static PeerTrust of(List<X509Certificate> cas, List<X509Certificate> advertised, int depth,
+            boolean allowSelfSigned)
             throws GeneralSecurityException {
         TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         if (cas.isEmpty()) {
@@ -49,7 +56,7 @@ final class PeerTrust extends X509ExtendedTrustManager {
         }
         for (TrustManager tm : f.getTrustManagers()) {
             if (tm instanceof X509ExtendedTrustManager x) {
-                return new PeerTrust(x, depth, allowSelfSigned);
+                return new PeerTrust(x, advertised.toArray(X509Certificate[]::new), depth, allowSelfSigned);
             }
         }
         throw new GeneralSecurityException("no X.509 trust manager in the JDK");
@@ -107,7 +114,7 @@ final class PeerTrust extends X509ExtendedTrustManager {
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-        return pkix.getAcceptedIssuers();
+        return advertised.clone();
     }
 
     private void checkDepth(X509Certificate[] chain) throws CertificateException {

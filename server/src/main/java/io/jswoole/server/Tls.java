@@ -60,6 +60,7 @@ final class Tls {
     private final String[] namedGroups;
     private final ClientAuth clientAuth;
     private final List<Path> caFiles;
+    private final Path clientCa;
     private final Path caPath;
     private final int verifyDepth;
     private final boolean allowSelfSigned;
@@ -114,6 +115,7 @@ final class Tls {
                 caFiles.add(Path.of((String) s.get(k)));
             }
         }
+        this.clientCa = clientCa == null ? null : Path.of(clientCa);
         caPath = s.get("ssl_capath") == null ? null : Path.of((String) s.get("ssl_capath"));
         verifyDepth = (Integer) s.getOrDefault("ssl_verify_depth", -1);
         allowSelfSigned = (Boolean) s.getOrDefault("ssl_allow_self_signed", false);
@@ -234,7 +236,8 @@ final class Tls {
 
     /** Reads every file; {@code stamps} were taken before, so a change while reading is seen by the watcher. */
     private Loaded load(List<Stamp> stamps) throws IOException, GeneralSecurityException {
-        PeerTrust trust = clientAuth == ClientAuth.NONE ? null : PeerTrust.of(cas(), verifyDepth, allowSelfSigned);
+        PeerTrust trust = clientAuth == ClientAuth.NONE ? null
+                : PeerTrust.of(cas(), advertised(), verifyDepth, allowSelfSigned);
         X509Certificate[] mainChain = Pem.certificates(cert).toArray(X509Certificate[]::new);
         SslContext main = context(mainChain, key, trust);
         Mapping<String, SslContext> mapping = null;
@@ -277,9 +280,15 @@ final class Tls {
 
             @Override
             protected void initHandler(SslHandler handler) {
+                super.initHandler(handler); // initEngine
                 handler.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS);
             }
         };
+    }
+
+    /** The CA names a certificate request lists: those of ssl_client_cert_file only, as Swoole's OpenSSL does. */
+    private List<X509Certificate> advertised() throws IOException, GeneralSecurityException {
+        return clientCa == null ? List.of() : Pem.certificates(clientCa);
     }
 
     private List<X509Certificate> cas() throws IOException, GeneralSecurityException {

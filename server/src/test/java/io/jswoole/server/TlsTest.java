@@ -93,6 +93,7 @@ class TlsTest {
 
         TlsClient(SSLContext ctx, int port) throws Exception {
             Socket plain = Running.connect(port);
+            plain.setSoTimeout(30_000); // a JVM's first handshakes load the JDK's TLS code: slow on a busy machine
             socket = (SSLSocket) ctx.getSocketFactory().createSocket(plain, "localhost", port, true);
             socket.startHandshake();
             in = new BufferedReader(new InputStreamReader(socket.getInputStream()));
@@ -214,6 +215,7 @@ class TlsTest {
             assertThat(open.serial()).isEqualTo(before);
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger failures = new AtomicInteger(), rounds = new AtomicInteger();
+            java.util.Queue<String> why = new java.util.concurrent.ConcurrentLinkedQueue<>();
             Thread loop = Thread.ofPlatform().start(() -> {
                 while (!stop.get()) {
                     try (TlsClient c = new TlsClient(ctx, r.port())) {
@@ -222,6 +224,7 @@ class TlsTest {
                         }
                     } catch (Exception e) {
                         failures.incrementAndGet();
+                        why.add(e.toString());
                     }
                     rounds.incrementAndGet();
                 }
@@ -234,7 +237,7 @@ class TlsTest {
             eventually(() -> rounds.get() > seen + 3);
             stop.set(true);
             loop.join();
-            assertThat(failures.get()).as("handshakes failed around the reload").isZero();
+            assertThat(failures.get()).as("handshakes failed around the reload: " + why).isZero();
             try (TlsClient fresh = new TlsClient(ctx, r.port())) {
                 assertThat(fresh.serial()).isEqualTo(after);
             }
@@ -246,6 +249,47 @@ class TlsTest {
             try (TlsClient fresh = new TlsClient(ctx, r.port())) {
                 assertThat(fresh.serial()).as("a broken file keeps the last good certificate").isEqualTo(after);
             }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void verifyPeerTakesCaDirectoriesAndSelfSignedClientsWhenAllowed(Mode mode) throws Exception {
+        Path cas = dir.resolve("cas-" + mode);
+        Files.createDirectories(cas);
+        Files.copy(certs.caCert, cas.resolve("ca.pem"), StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(cas.resolve("README"), "not a certificate\n");
+        certs.selfSigned("self", "self signed");
+        Map<String, Object> s = tls("ssl_verify_peer", true, "ssl_capath", cas.toString(),
+                "ssl_allow_self_signed", true);
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, s, TlsEcho.class,
+                probe)); TlsClient signed = new TlsClient(certs.client("client"), r.port());
+                TlsClient self = new TlsClient(certs.client("self"), r.port())) {
+            assertThat(signed.ask("cert")).isEqualTo("CN=client one");
+            assertThat(self.ask("cert")).isEqualTo("CN=self signed");
+        }
+        Map<String, Object> strict = tls("ssl_verify_peer", true, "ssl_capath", cas.toString());
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, strict, TlsEcho.class,
+                probe))) {
+            assertThat(refused(certs.client("self"), r.port())).as("self-signed without the allowance").isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void ecdhCurveAndServerCipherPreferenceApply(Mode mode) throws Exception {
+        Map<String, Object> s = tls("ssl_ecdh_curve", "secp384r1", "ssl_prefer_server_ciphers", true,
+                "ssl_ciphers", "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256");
+        try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode, s, TlsEcho.class,
+                probe))) {
+            String addr = "127.0.0.1:" + r.port();
+            assertThat(TestCerts.run(dir, "", "openssl", "s_client", "-connect", addr, "-groups", "X25519"))
+                    .doesNotContain("BEGIN CERTIFICATE");
+            assertThat(TestCerts.run(dir, "", "openssl", "s_client", "-connect", addr, "-groups", "P-384"))
+                    .contains("BEGIN CERTIFICATE");
+            assertThat(TestCerts.run(dir, "", "openssl", "s_client", "-connect", addr, "-tls1_2", "-cipher",
+                    "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384"))
+                    .as("the server's order wins").contains("Cipher is ECDHE-RSA-AES256-GCM-SHA384");
         }
     }
 
@@ -326,10 +370,15 @@ class TlsTest {
         s.onReceive((x, fd, rid, d) -> x.send(fd, d));
         Port extra = s.listen("127.0.0.1", 0, SockType.TCP, SockType.SSL);
         extra.set(Map.of("ssl_cert_file", certs.cert("a").toString(), "ssl_key_file", certs.key("a").toString()));
+        Port v6 = s.listen("::1", 0, SockType.TCP6, SockType.SSL);
+        v6.set(Map.of("ssl_cert_file", certs.cert("server").toString(), "ssl_key_file",
+                certs.key("server").toString()));
         try (Running r = Running.start(s)) {
             String out = TestCerts.run(dir, "", "openssl", "s_client", "-unix", sock.toString());
             assertThat(out).contains("CN = default.test");
             assertThat(subjectServed(extra.port(), "a.test")).contains("CN = a.test");
+            assertThat(TestCerts.run(dir, "", "openssl", "s_client", "-connect", "[::1]:" + v6.port()))
+                    .contains("CN = default.test");
         }
     }
 
