@@ -46,7 +46,7 @@ public final class Main {
             switch (cmd) {
                 case "demo" -> demo(rest);
                 case "run" -> run(rest);
-                case "bench" -> io.jswoole.bench.EchoBench.main(rest);
+                case "bench" -> bench(rest);
                 case "stop" -> signal(rest, "TERM");
                 case "reload" -> signal(rest, "USR1");
                 case "stats" -> stats(rest);
@@ -70,6 +70,18 @@ public final class Main {
         }
     }
 
+    /** The load generator ({@code io.jswoole.cli.bench}); the older echo generator's command lines go to it. */
+    private static void bench(String[] args) throws Exception {
+        if (io.jswoole.cli.bench.Bench.legacy(args)) {
+            io.jswoole.bench.EchoBench.main(args);
+            return;
+        }
+        int code = io.jswoole.cli.bench.Bench.run(args, System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
     /** One line on stderr and the exit code: a CLI error is the user's to fix, not a stack trace. */
     private static void fail(int code, String message) {
         System.err.println("jswoole: " + message);
@@ -83,7 +95,9 @@ public final class Main {
                                                 http-hello, websocket-chat, redis-kv, redis-task)
                   run NAME [flags]              run one example: %s
                       flags: --host H --port P --mode base|thread|process --set key=value (repeatable)
-                  bench [flags]                 TCP echo load generator (./jswoole bench --help); also
+                  bench [flags]                 the stress tool: -f long_tcp|short_tcp|udp|eof|length|http|
+                                                websocket|redis -s tcp://host:port -c N -n N|-d D (bench --help);
+                                                the older echo generator: bench --port P --conns N ..., and
                                                 bench netty-echo, bench ws|ws-server|ws-netty-echo, bench task
                   run coroutines --count N --sleep-ms M   N coroutines sleeping M ms in Coroutine.run
                   stop --pid-file F             SIGTERM (graceful shutdown) to the server whose pid_file is F

@@ -78,6 +78,21 @@ class CliErrorsTest {
         assertThat(r.line()).isEqualTo("jswoole: expected a number, got \"many\"");
     }
 
+    @Test
+    void aBenchOptionThatIsNotANumberNamesTheOption() throws Exception {
+        Result r = cli(true, "bench", "-c", "many");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.line()).isEqualTo("jswoole: -c takes a number of connections from 1 to 1000000, got 'many'");
+    }
+
+    @Test
+    void benchHasNoHttp2UnitYet() throws Exception {
+        Result r = cli(true, "bench", "-f", "http2", "-s", "tcp://127.0.0.1:1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.line()).isEqualTo("jswoole: -f http2: jswoole has no HTTP/2 server yet, so neither has bench; "
+                + "use h2load (Debian nghttp2-client)");
+    }
+
     /** The demo starts all its servers or none: one port taken stops it, with the bind error. */
     @Test
     void demoWithOneOfItsPortsTaken() throws Exception {

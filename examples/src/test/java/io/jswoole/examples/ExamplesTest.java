@@ -1,10 +1,10 @@
 package io.jswoole.examples;
 
-import static io.jswoole.http.Served.curl;
+import static io.jswoole.server.Running.curl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.jswoole.http.Served;
+import io.jswoole.server.Running;
 import io.jswoole.server.Mode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ class ExamplesTest {
         Files.writeString(root.resolve("hello.txt"), "static hello");
         Path up = tmp.resolve("up.txt");
         Files.writeString(up, "uploaded");
-        try (Served s = Served.start(HttpHello.create("127.0.0.1", 0, Mode.BASE,
+        try (Running s = Running.start(HttpHello.create("127.0.0.1", 0, Mode.BASE,
                 Map.of("worker_num", 1, "document_root", root.toString())))) {
             assertThat(curl("-i", s.url("/"))).containsIgnoringCase("content-type: text/plain")
                     .endsWith("Hello, World!");
@@ -46,7 +46,7 @@ class ExamplesTest {
         if (mode == Mode.PROCESS) {
             chat.workerEntry(WebSocketChat.class, "127.0.0.1", "0", "process", "worker_num=2");
         }
-        try (Served s = Served.start(chat); Chromium browser = new Chromium()) {
+        try (Running s = Running.start(chat); Chromium browser = new Chromium()) {
             String log = "Array.from(document.querySelectorAll('#log p')).map(p => p.textContent).join('|')";
             String tab1 = browser.open(s.url("/"));
             assertThat(browser.await(tab1, "document.body && document.body.dataset.state", "open")).isEqualTo("open");
@@ -81,7 +81,7 @@ class ExamplesTest {
         if (mode == Mode.PROCESS) {
             kv.workerEntry(RedisKv.class, "--mode", "process", "--port", "0", "--set", "worker_num=2");
         }
-        try (Served s = Served.start(kv)) {
+        try (Running s = Running.start(kv)) {
             String port = String.valueOf(s.port());
             run("redis-cli", "-p", port, "flushall");
             assertThat(run("redis-cli", "-p", port, "set", "k", "v", "EX", "100")).isEqualTo("OK\n");

@@ -15,9 +15,21 @@ record HttpConfig(
         boolean staticHandler, Path documentRoot, List<String> staticLocations, List<String> indexFiles,
         boolean autoindex,
         long packageMaxLength, long bufferOutputSize, int maxConcurrency, int workerMaxConcurrency,
-        int maxRequestLine, int maxHeaderSize, long headerTimeoutMillis, long bodyTimeoutMillis, int maxPipeline,
-        String wsSubprotocol, boolean wsCompression, boolean wsCloseFrame, boolean wsPingFrame, boolean wsPongFrame,
+        int maxRequestLine, int maxHeaderSize, int maxHeaderCount, long headerTimeoutMillis, long bodyTimeoutMillis,
+        int maxPipeline, Set<String> extraMethods, String wsSubprotocol, boolean wsCompression, boolean wsCloseFrame, boolean wsPingFrame, boolean wsPongFrame,
         boolean wsMask) {
+
+    /**
+     * The methods served without {@code http_extra_methods}: RFC 9110's, PATCH, WebDAV's and the others of the HTTP
+     * parser Swoole's is derived from (joyent's http_parser). Methods are case-sensitive (RFC 9110 9.1): {@code get}
+     * is not {@code GET}. Another method is answered 501.
+     */
+    static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS",
+            "TRACE", "PATCH", "COPY", "LOCK", "MKCOL", "MOVE", "PROPFIND", "PROPPATCH", "SEARCH", "UNLOCK", "REPORT",
+            "MKACTIVITY", "CHECKOUT", "MERGE", "M-SEARCH", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE", "PURGE",
+            "MKCALENDAR");
+    /** A method is a token (RFC 9110 5.6.2). */
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     /** Swoole's default {@code package_max_length}: 2 MiB. */
     static final long DEFAULT_PACKAGE_MAX_LENGTH = 2L << 20;
@@ -41,6 +53,13 @@ record HttpConfig(
         @SuppressWarnings("unchecked")
         List<String> index = (List<String>) http.getOrDefault("http_index_files", List.of());
         int maxConcurrency = (Integer) http.getOrDefault("max_concurrency", Integer.MAX_VALUE);
+        @SuppressWarnings("unchecked")
+        List<String> extra = (List<String>) http.getOrDefault("http_extra_methods", List.of());
+        for (String m : extra) {
+            if (!TOKEN.matcher(m).matches()) {
+                throw new IllegalArgumentException("setting 'http_extra_methods': '" + m + "' is not a method token");
+            }
+        }
         return new HttpConfig(
                 (Boolean) http.getOrDefault("http_parse_post", true),
                 (Boolean) http.getOrDefault("http_parse_cookie", true),
@@ -61,9 +80,11 @@ record HttpConfig(
                 (Integer) http.getOrDefault("worker_max_concurrency", maxConcurrency),
                 (int) (long) (Long) http.getOrDefault("http_max_request_line", 8192L),
                 (int) (long) (Long) http.getOrDefault("http_max_header_size", 8192L),
+                (Integer) http.getOrDefault("http_max_header_count", 2000),
                 millis(http.getOrDefault("http_header_timeout", 10.0)),
                 millis(http.getOrDefault("http_body_timeout", 60.0)),
                 (Integer) http.getOrDefault("http_max_pipeline", 32),
+                Set.copyOf(extra),
                 (String) http.get("websocket_subprotocol"),
                 (Boolean) http.getOrDefault("websocket_compression", false),
                 (Boolean) http.getOrDefault("open_websocket_close_frame", false),
@@ -74,6 +95,11 @@ record HttpConfig(
 
     private static long millis(Object seconds) {
         return Math.round(((Number) seconds).doubleValue() * 1000);
+    }
+
+    /** Whether requests with {@code method} are served (else 501). */
+    boolean knownMethod(String method) {
+        return KNOWN_METHODS.contains(method) || extraMethods.contains(method);
     }
 
     /** Whether a response of this content type may be compressed ({@code http_compression_types}). */

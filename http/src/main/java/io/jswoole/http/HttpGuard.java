@@ -162,6 +162,15 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
             reject(505, "unsupported version " + v);
             return;
         }
+        if (!cfg.knownMethod(req.method().name())) {
+            reject(501, "method '" + req.method().name() + "' is not served (methods are case-sensitive; "
+                    + "http_extra_methods adds more)");
+            return;
+        }
+        if (req.headers().size() > cfg.maxHeaderCount()) {
+            reject(431, req.headers().size() + " headers, over http_max_header_count " + cfg.maxHeaderCount());
+            return;
+        }
         HeadFacts facts = HeadFacts.of(req.headers());
         String problem = smuggling(facts, v);
         if (problem != null) {

@@ -14,9 +14,11 @@ import java.util.Set;
  * {@link io.jswoole.server.Server#set}. Every key is validated when {@code set()} runs: a wrong type or an
  * out-of-range value throws an {@link IllegalArgumentException} naming the key; a key that is accepted is
  * honoured. Aliases are stored under their canonical name.
- * <p>Besides Swoole's keys there are five jswoole keys for the hardening limits: {@code http_max_request_line}
- * (bytes, 8K), {@code http_max_header_size} (bytes, 8K), {@code http_header_timeout} (seconds, 10),
- * {@code http_body_timeout} (seconds, 60) and {@code http_max_pipeline} (requests in flight per connection, 32).
+ * <p>Besides Swoole's keys there are seven jswoole keys for the hardening limits: {@code http_max_request_line}
+ * (bytes, 8K), {@code http_max_header_size} (bytes, 8K), {@code http_max_header_count} (headers, 2,000),
+ * {@code http_header_timeout} (seconds, 10), {@code http_body_timeout} (seconds, 60), {@code http_max_pipeline}
+ * (requests in flight per connection, 32) and {@code http_extra_methods} (method tokens served besides the known
+ * ones, {@link HttpConfig#KNOWN_METHODS}).
  */
 public final class HttpSettings {
     enum Type { BOOL, INT, SIZE, SECONDS, STRING, STRINGS }
@@ -55,6 +57,8 @@ public final class HttpSettings {
         http("http_header_timeout", Type.SECONDS, 0, 3600);
         http("http_body_timeout", Type.SECONDS, 0, 86_400);
         http("http_max_pipeline", Type.INT, 1, 1024);
+        http("http_max_header_count", Type.INT, 1, 1 << 20);
+        http("http_extra_methods", Type.STRINGS);
         ws("open_websocket_protocol", Type.BOOL);
         ws("websocket_subprotocol", Type.STRING);
         ws("websocket_compression", Type.BOOL);

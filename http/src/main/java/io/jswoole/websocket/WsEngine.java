@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -117,7 +116,7 @@ final class WsEngine implements UpgradeHandler {
         p.replace(DECODER, "ws-decoder", new WsFrameDecoder(dc));
         p.replace(ENCODER, "ws-encoder", new WebSocket13FrameEncoder(c.mask()));
         p.replace(GUARD, "ws-frames", new WsFrameHandler(fd, c));
-        p.addBefore("ws-frames", "ws-utf8", new Utf8FrameValidator(false));
+        p.addBefore("ws-frames", "ws-utf8", new WsFrameChecks());
         established.add(fd);
     }
 

@@ -25,8 +25,8 @@ import java.io.IOException;
 /**
  * The event-loop side of an established WebSocket, after the frame decoder ({@link WsFrameDecoder}: Netty's, which
  * already refuses unmasked frames, bad opcodes, RSV bits and oversized or fragmented control frames with 1002 and
- * frames over the cap with 1009, plus RFC 6455's close-frame checks, 1002 or 1007) and Netty's UTF-8 validator
- * (1007): reassembles fragmented messages up to {@code package_max_length} (1009 beyond), answers pings (the latest
+ * frames over the cap with 1009, plus RFC 6455's close-frame checks, 1002 or 1007), the extension decoders and
+ * {@link WsFrameChecks} (RSV bits no extension took, 1002; UTF-8, 1007): reassembles fragmented messages up to {@code package_max_length} (1009 beyond), answers pings (the latest
  * of a read batch) and close frames (with the code and reason received; an empty one with an empty one), and passes
  * messages on to the worker as {@link Frame}s.
  */

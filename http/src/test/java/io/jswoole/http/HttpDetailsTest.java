@@ -1,10 +1,14 @@
 package io.jswoole.http;
 
-import static io.jswoole.http.Served.curl;
+import static io.jswoole.server.Running.curl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jswoole.server.Mode;
+import io.jswoole.server.Probe;
+import io.jswoole.server.Recipe;
+import io.jswoole.server.Running;
+import io.jswoole.server.Server;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +30,7 @@ class HttpDetailsTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void aCookieSetByResponseCookieComesBackAsItWasSet(Mode mode) throws Exception {
-        try (Served s = Served.start(HttpApp.create(mode, tmp, Map.of()))) {
+        try (Running s = Running.start(HttpApp.create(mode, tmp, Map.of()))) {
             String set = curl("-i", s.url("/status")).lines().filter(l -> l.startsWith("Set-Cookie: session="))
                     .findFirst().orElseThrow();
             String sent = set.substring("Set-Cookie: ".length(), set.indexOf(';'));
@@ -39,7 +43,7 @@ class HttpDetailsTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void aBodyPastBufferOutputSizeIsRefusedAndTheResponseStaysOpen(Mode mode) throws Exception {
-        try (Served s = Served.start(HttpApp.create(mode, tmp, Map.of("buffer_output_size", 131072)))) {
+        try (Running s = Running.start(HttpApp.create(mode, tmp, Map.of("buffer_output_size", 131072)))) {
             assertThat(curl(s.url("/too-big?n=262144"))).isEqualTo("refused 1203");
             assertThat(curl(s.url("/too-big?n=1000"))).isEqualTo("y".repeat(1000));
             assertThat(curl(s.url("/chunk-too-big?n=262144"))).isEqualTo("small,refused 1203");
@@ -50,7 +54,7 @@ class HttpDetailsTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void headerValuesAreTrimmedRepeatedOnesSentAndReadApart(Mode mode) throws Exception {
-        try (Served s = Served.start(HttpApp.create(mode, tmp, Map.of()))) {
+        try (Running s = Running.start(HttpApp.create(mode, tmp, Map.of()))) {
             String out = curl("-i", "-H", "X-Rep: one", "-H", "X-Rep: two, three", s.url("/headers"));
             assertThat(out).contains("\r\nLink: </a.css>; rel=preload\r\nLink: </b.js>; rel=preload\r\n")
                     .contains("\r\nX-Trim: spaced\r\n")
@@ -62,7 +66,7 @@ class HttpDetailsTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void builtInErrorResponsesCapitaliseTheirHeaderNames(Mode mode) throws Exception {
-        try (Served s = Served.start(HttpApp.create(mode, tmp, Map.of("package_max_length", 1024)))) {
+        try (Running s = Running.start(HttpApp.create(mode, tmp, Map.of("package_max_length", 1024)))) {
             String tooLarge = curl("-i", "--data-binary", "x".repeat(5000), s.url("/echo"));
             assertThat(tooLarge).startsWith("HTTP/1.1 413").contains("\r\nContent-Type: text/html\r\n")
                     .contains("\r\nContent-Length: ").contains("\r\nServer: ").doesNotContain("\r\ncontent-");
@@ -72,14 +76,21 @@ class HttpDetailsTest {
         }
     }
 
-    @Test
-    void severalRangesGetMultipartByteranges() throws Exception {
+    /** Answers "handler" to what the static handler does not serve. */
+    static final class Handler implements HttpRecipe {
+        @Override
+        public void build(Server server, Probe probe) {
+            ((HttpServer) server).onRequest((req, res) -> res.end("handler"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void severalRangesGetMultipartByteranges(Mode mode) throws Exception {
         Path root = Files.createDirectories(tmp.resolve("root"));
         Files.writeString(root.resolve("f.txt"), "0123456789abcdef");
-        HttpServer server = new HttpServer("127.0.0.1", 0, Mode.BASE);
-        server.set(Map.of("worker_num", 1, "enable_static_handler", true, "document_root", root.toString()));
-        server.onRequest((req, res) -> res.end("handler"));
-        try (Served s = Served.start(server)) {
+        try (Probe probe = Probe.create(); Running s = Running.start(Recipe.server(mode, Map.of("worker_num", 1,
+                "enable_static_handler", true, "document_root", root.toString()), Handler.class, probe))) {
             String out = curl("-i", "-r", "0-1,5-6,-2", s.url("/f.txt"));
             assertThat(out).startsWith("HTTP/1.1 206");
             String boundary = out.replaceAll("(?s).*Content-Type: multipart/byteranges; boundary=(\\S+)\r\n.*", "$1");
@@ -101,9 +112,9 @@ class HttpDetailsTest {
 
     /** Requests past worker_max_concurrency wait in a queue, as in Swoole: they are not coroutines meanwhile. */
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void requestsWaitingForASlotAreNotCoroutines(Mode mode) throws Exception {
-        try (Served s = Served.start(HttpApp.create(mode, tmp, Map.of("worker_num", 1, "task_worker_num", 0,
+        try (Running s = Running.start(HttpApp.create(mode, tmp, Map.of("worker_num", 1, "task_worker_num", 0,
                 "worker_max_concurrency", 4)))) {
             // each handler, after its sleep, says how many coroutines its worker has: waiting in coroutines, the
             // requests behind the four in handlers were counted (a median of about 20 of the 40); queued, they are
@@ -122,7 +133,7 @@ class HttpDetailsTest {
     @Test
     void aReloadServesTheRequestsWaitingForASlot() throws Exception {
         HttpServer server = HttpApp.create(Mode.PROCESS, tmp, Map.of("worker_num", 1, "worker_max_concurrency", 1));
-        try (Served s = Served.start(server)) {
+        try (Running s = Running.start(server)) {
             String before = curl(s.url("/pid"));
             Thread reload = Thread.ofPlatform().start(() -> {
                 try {
@@ -135,7 +146,7 @@ class HttpDetailsTest {
             List<String> answers = concurrently(4, () -> curl("-i", s.url("/sleep?ms=400")));
             reload.join();
             assertThat(answers).allSatisfy(a -> assertThat(a).startsWith("HTTP/1.1 200").endsWith("slept=400;"));
-            assertThat(Served.eventually(() -> {
+            assertThat(Running.eventually(() -> {
                 try {
                     return !curl(s.url("/pid")).equals(before);
                 } catch (Exception e) {

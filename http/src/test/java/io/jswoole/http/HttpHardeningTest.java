@@ -2,7 +2,12 @@ package io.jswoole.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jswoole.coroutine.Coroutine;
 import io.jswoole.server.Mode;
+import io.jswoole.server.Probe;
+import io.jswoole.server.Recipe;
+import io.jswoole.server.Running;
+import io.jswoole.server.Server;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -11,56 +16,73 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Each hardening case with a raw socket: the answer (status line) and that the connection closes, and that a
- * request smuggled behind a bad one is never answered.
+ * request smuggled behind a bad one is never answered. In every mode: the checks run where the bytes arrive, and in
+ * PROCESS mode the handler runs in a worker JVM.
  */
+@ParameterizedClass
+@EnumSource(Mode.class)
 class HttpHardeningTest {
-    private static final AtomicInteger HANDLED = new AtomicInteger();
-    private static final AtomicInteger RUNNING = new AtomicInteger();
-    private static final AtomicInteger PEAK = new AtomicInteger();
-    private static Served served;
+    /** The mode of this invocation of the class (the server is started once per mode, below). */
+    @Parameter
+    Mode mode;
+    private static Probe probe;
+    private static Running served;
     @TempDir
     static Path dir;
 
-    @BeforeAll
-    static void start() throws Exception {
-        Path root = Files.createDirectories(dir.resolve("root"));
-        Files.writeString(root.resolve("index.html"), "<h1>home</h1>");
-        Files.writeString(dir.resolve("secret.txt"), "secret");
-        Files.createSymbolicLink(root.resolve("link.txt"), dir.resolve("secret.txt"));
-        HttpServer s = new HttpServer("127.0.0.1", 0, Mode.BASE);
-        s.set(Map.of("worker_num", 1, "http_header_timeout", 0.5, "http_body_timeout", 0.5, "http_max_pipeline", 4,
-                "package_max_length", 4096, "enable_static_handler", true, "document_root", root.toString(),
-                "http_index_files", "index.html", "http_max_request_line", 1024, "http_max_header_size", 2048));
-        s.onRequest((req, res) -> {
-            HANDLED.incrementAndGet();
-            PEAK.accumulateAndGet(RUNNING.incrementAndGet(), Math::max);
-            try {
-                if (req.path().equals("/slow")) {
-                    Thread.sleep(50);
+    /** Counts what it handles ("handled") and how many of its handlers run at once ("running N"). */
+    static final class Counting implements HttpRecipe {
+        private static final AtomicInteger RUNNING = new AtomicInteger();
+
+        @Override
+        public void build(Server server, Probe probe) {
+            ((HttpServer) server).onRequest((req, res) -> {
+                probe.add("handled");
+                probe.add("running " + RUNNING.incrementAndGet());
+                try {
+                    if (req.path().equals("/slow")) {
+                        Coroutine.sleep(0.05);
+                    }
+                } finally {
+                    RUNNING.decrementAndGet();
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                RUNNING.decrementAndGet();
-            }
-            res.end("handled " + req.path());
-        });
-        served = Served.start(s);
+                res.end("handled " + req.path());
+            });
+        }
     }
 
-    @AfterAll
+    @BeforeParameterizedClassInvocation
+    static void start(Mode mode) throws Exception {
+        Path root = Files.createDirectories(dir.resolve(mode.name()).resolve("root"));
+        Files.writeString(root.resolve("index.html"), "<h1>home</h1>");
+        Files.writeString(root.getParent().resolve("secret.txt"), "secret");
+        Files.createSymbolicLink(root.resolve("link.txt"), root.getParent().resolve("secret.txt"));
+        probe = Probe.create();
+        served = Running.start(Recipe.server(mode, Map.ofEntries(Map.entry("worker_num", 1),
+                Map.entry("http_header_timeout", 0.5), Map.entry("http_body_timeout", 0.5),
+                Map.entry("http_max_pipeline", 4), Map.entry("package_max_length", 4096),
+                Map.entry("enable_static_handler", true), Map.entry("document_root", root.toString()),
+                Map.entry("http_index_files", "index.html"), Map.entry("http_max_request_line", 1024),
+                Map.entry("http_max_header_size", 2048)), Counting.class, probe));
+    }
+
+    @AfterParameterizedClassInvocation
     static void stop() throws Exception {
         served.close();
+        probe.close();
     }
 
     static Stream<Arguments> badRequests() {
@@ -118,24 +140,24 @@ class HttpHardeningTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badRequests")
     void badRequestsGetOneAnswer(String what, String raw, int status) throws Exception {
-        int before = HANDLED.get();
+        long before = probe.count("handled");
         String out = served.exchangeUntilClose(raw);
         assertThat(out).as(what).startsWith("HTTP/1.1 " + status + " ");
         assertThat(out).as(what + ": closed after one answer").doesNotContain("<timeout>");
         assertThat(out.split("HTTP/1.1 ", -1)).as(what + ": exactly one response").hasSize(2);
         assertThat(out).doesNotContain("smuggled", "Exception");
-        assertThat(HANDLED.get()).as(what + ": handler not called").isEqualTo(before);
+        assertThat(probe.count("handled")).as(what + ": handler not called").isEqualTo(before);
     }
 
     @Test
     void staticFilesServeInsideTheRoot() throws Exception {
-        assertThat(Served.curl(served.url("/"))).isEqualTo("<h1>home</h1>");
-        assertThat(Served.curl("-i", "-r", "1-3", served.url("/index.html"))).startsWith("HTTP/1.1 206")
+        assertThat(Running.curl(served.url("/"))).isEqualTo("<h1>home</h1>");
+        assertThat(Running.curl("-i", "-r", "1-3", served.url("/index.html"))).startsWith("HTTP/1.1 206")
                 .contains("Content-Range: bytes 1-3/13").endsWith("h1>");
-        assertThat(Served.curl("-i", "-r", "50-60", served.url("/index.html"))).startsWith("HTTP/1.1 416");
-        String lm = Served.curl("-sI", served.url("/index.html")).lines()
+        assertThat(Running.curl("-i", "-r", "50-60", served.url("/index.html"))).startsWith("HTTP/1.1 416");
+        String lm = Running.curl("-sI", served.url("/index.html")).lines()
                 .filter(l -> l.startsWith("Last-Modified")).findFirst().orElseThrow().substring(15).trim();
-        assertThat(Served.curl("-i", "-H", "If-Modified-Since: " + lm, served.url("/index.html")))
+        assertThat(Running.curl("-i", "-H", "If-Modified-Since: " + lm, served.url("/index.html")))
                 .startsWith("HTTP/1.1 304");
     }
 
@@ -148,13 +170,13 @@ class HttpHardeningTest {
                 out.write(piece.getBytes());
                 Thread.sleep(150);
             }
-            String res = Served.readUntilClose(c);
+            String res = Running.readUntilClose(c);
             assertThat(res).startsWith("HTTP/1.1 408").doesNotContain("<timeout>");
             assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2000);
         }
         try (Socket c = served.connect()) {
             c.getOutputStream().write("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nabc".getBytes());
-            assertThat(Served.readUntilClose(c)).startsWith("HTTP/1.1 408").doesNotContain("<timeout>");
+            assertThat(Running.readUntilClose(c)).startsWith("HTTP/1.1 408").doesNotContain("<timeout>");
         }
         try (Socket c = served.connect()) {
             Thread.sleep(700);
@@ -179,7 +201,7 @@ class HttpHardeningTest {
                 out.write(piece.getBytes());
                 Thread.sleep(100);
             }
-            String res = Served.readUntilClose(c);
+            String res = Running.readUntilClose(c);
             long ms = (System.nanoTime() - started) / 1_000_000;
             assertThat(res).startsWith("HTTP/1.1 408");
             assertThat(ms).as("408 after the second head's own 0.5 s, not the first request's").isBetween(450L, 3000L);
@@ -188,7 +210,7 @@ class HttpHardeningTest {
 
     @Test
     void pipelinedRequestsAreCappedInFlightAndAnsweredInOrder() throws Exception {
-        PEAK.set(0);
+        int from = probe.events().size();
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < 40; i++) {
             sb.append("GET /slow?i=").append(i).append(" HTTP/1.1\r\nHost: a\r\n\r\n");
@@ -200,7 +222,9 @@ class HttpHardeningTest {
         }
         // handlers that wait overlap (each is a coroutine of its own, even when they share a thread until one waits),
         // up to the cap
-        assertThat(PEAK.get()).as("handlers in flight for one connection").isBetween(2, 4);
+        int peak = probe.events().subList(from, probe.events().size()).stream().filter(e -> e.startsWith("running "))
+                .mapToInt(e -> Integer.parseInt(e.substring(8))).max().orElse(0);
+        assertThat(peak).as("handlers in flight for one connection").isBetween(2, 4);
     }
 
     private static java.io.InputStream exchange(Socket c, String raw) throws java.io.IOException {

@@ -1,10 +1,11 @@
 package io.jswoole.http;
 
 import static io.jswoole.http.HttpServerTest.readUntil;
-import static io.jswoole.http.Served.curl;
+import static io.jswoole.server.Running.curl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jswoole.server.Mode;
+import io.jswoole.server.Running;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.util.Map;
@@ -24,7 +25,7 @@ class HttpProcessModeTest {
 
     @Test
     void aWorkerKilledMidRequestAnswers503AndTheConnectionServesOn() throws Exception {
-        try (Served s = Served.start(HttpApp.create(Mode.PROCESS, tmp, Map.of("worker_num", 1)))) {
+        try (Running s = Running.start(HttpApp.create(Mode.PROCESS, tmp, Map.of("worker_num", 1)))) {
             long pid = Long.parseLong(curl(s.url("/pid")));
             try (Socket c = s.connect()) {
                 c.setSoTimeout(10_000);
@@ -46,13 +47,13 @@ class HttpProcessModeTest {
 
     @Test
     void aWorkerKilledMidResponseClosesThatConnectionAfterWhatWasSent() throws Exception {
-        try (Served s = Served.start(HttpApp.create(Mode.PROCESS, tmp, Map.of("worker_num", 1)))) {
+        try (Running s = Running.start(HttpApp.create(Mode.PROCESS, tmp, Map.of("worker_num", 1)))) {
             long pid = Long.parseLong(curl(s.url("/pid")));
             try (Socket c = s.connect()) {
                 c.getOutputStream().write("GET /stall HTTP/1.1\r\nHost: a\r\n\r\n".getBytes());
                 assertThat(readUntil(c.getInputStream(), "part1,", 1)).startsWith("HTTP/1.1 200");
                 kill(pid);
-                String rest = Served.readUntilClose(c);
+                String rest = Running.readUntilClose(c);
                 assertThat(rest).as("closed, not hanging, without the end of the body")
                         .doesNotContain("<timeout>", "end");
             }
@@ -64,7 +65,7 @@ class HttpProcessModeTest {
     void requestsQueuedToAWorkerRecycledByMaxRequestAreAllServed() throws Exception {
         // one worker replaced after 20 requests (plus up to 10 of grace): 600 requests on 4 connections, 10
         // pipelined at a time; every one is answered 200 by a worker, none dropped or answered 503
-        try (Served s = Served.start(HttpApp.create(Mode.PROCESS, tmp, Map.of("worker_num", 1, "max_request", 20)))) {
+        try (Running s = Running.start(HttpApp.create(Mode.PROCESS, tmp, Map.of("worker_num", 1, "max_request", 20)))) {
             var pids = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
             var errors = new java.util.concurrent.CopyOnWriteArrayList<String>();
             Thread[] clients = new Thread[4];

@@ -1,16 +1,20 @@
 package io.jswoole.http;
 
-import static io.jswoole.http.Served.curl;
+import static io.jswoole.server.Running.curl;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jswoole.coroutine.Coroutine;
 import io.jswoole.server.Mode;
+import io.jswoole.server.Probe;
+import io.jswoole.server.Recipe;
+import io.jswoole.server.Running;
+import io.jswoole.server.Server;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -27,7 +31,7 @@ class HttpServerTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void requestFields(Mode mode) throws Exception {
-        try (Served s = Served.start(server(mode))) {
+        try (Running s = Running.start(server(mode))) {
             String out = curl("-A", "ua/1", "-H", "X-Test: yes", "-b", "k1=v1; k2=v%202",
                     s.url("/info?a=1&b=x%20y&a=2"));
             // cookie values URL-decoded, as PHP and Swoole decode them
@@ -47,14 +51,14 @@ class HttpServerTest {
     void uploadsLandInUploadTmpDirAndAreRemovedAfterTheRequest(Mode mode) throws Exception {
         Path file = tmp.resolve("up.bin");
         Files.write(file, new byte[100_000]);
-        try (Served s = Served.start(server(mode))) {
+        try (Running s = Running.start(server(mode))) {
             String out = curl("-F", "title=hello", "-F", "doc=@" + file + ";type=application/x-test",
                     s.url("/upload"));
             assertThat(out).startsWith("post={title=hello} doc:up.bin:100000:application/x-test:0 tmp=")
                     .endsWith(" exists=true");
             String tmpName = out.replaceAll(".* tmp=(\\S+) exists=true", "$1");
             assertThat(tmpName).startsWith(tmp.resolve("up").toString());
-            assertThat(Served.eventually(() -> !Files.exists(Path.of(tmpName)))).isTrue();
+            assertThat(Running.eventually(() -> !Files.exists(Path.of(tmpName)))).isTrue();
         }
     }
 
@@ -62,7 +66,7 @@ class HttpServerTest {
     @EnumSource(Mode.class)
     void responseFeatures(Mode mode) throws Exception {
         Files.writeString(tmp.resolve("f.txt"), "0123456789");
-        try (Served s = Served.start(server(mode))) {
+        try (Running s = Running.start(server(mode))) {
             String status = curl("-i", s.url("/status"));
             assertThat(status).startsWith("HTTP/1.1 418 I'm a teapot").contains("X-Custom-Header: v1")
                     // the handler sets expires to now + 3600 s; Max-Age is counted when the response is written, a
@@ -94,7 +98,7 @@ class HttpServerTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void keepAlivePipeliningInOrderAndExpectContinue(Mode mode) throws Exception {
-        try (Served s = Served.start(server(mode))) {
+        try (Running s = Running.start(server(mode))) {
             String two = curl(s.url("/info"), s.url("/info"));
             String[] fds = two.replaceAll(".*?fd=(\\d+)", "$1 ").trim().split(" ");
             assertThat(fds).hasSize(2);
@@ -115,22 +119,26 @@ class HttpServerTest {
         }
     }
 
+    /** Answers "ok", after 500 ms for /slow; each request it starts is a "running" probe entry. */
+    static final class Limits implements HttpRecipe {
+        @Override
+        public void build(Server server, Probe probe) {
+            ((HttpServer) server).onRequest((req, res) -> {
+                probe.add("running");
+                if (req.path().equals("/slow")) {
+                    Coroutine.sleep(0.5);
+                }
+                res.end("ok");
+            });
+        }
+    }
+
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void limitsAnswer413And503(Mode mode) throws Exception {
-        HttpServer h = new HttpServer("127.0.0.1", 0, mode);
-        AtomicInteger running = new AtomicInteger();
-        h.set(Map.of("worker_num", 1, "package_max_length", 1000, "max_concurrency", 1));
-        h.onRequest((req, res) -> {
-            running.incrementAndGet();
-            try {
-                Thread.sleep(req.path().equals("/slow") ? 500 : 0);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            res.end("ok");
-        });
-        try (Served s = Served.start(h)) {
+        Map<String, Object> settings = Map.of("worker_num", 1, "package_max_length", 1000, "max_concurrency", 1);
+        try (Probe probe = Probe.create(); Running s = Running.start(Recipe.server(mode, settings, Limits.class,
+                probe))) {
             assertThat(s.exchangeUntilClose("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5000\r\n\r\n"))
                     .startsWith("HTTP/1.1 413");
             Thread slow = Thread.ofPlatform().start(() -> {
@@ -140,16 +148,17 @@ class HttpServerTest {
                     throw new IllegalStateException(e);
                 }
             });
-            assertThat(Served.eventually(() -> running.get() == 1)).isTrue();
+            assertThat(Running.eventually(() -> probe.count("running") == 1)).isTrue();
             assertThat(curl("-i", s.url("/fast"))).startsWith("HTTP/1.1 503");
             slow.join();
             assertThat(curl(s.url("/fast"))).isEqualTo("ok");
         }
     }
 
-    @org.junit.jupiter.api.Test
-    void roundRobinWorkersStillAnswerInOrderAndHttp10KeepAliveIsHonoured() throws Exception {
-        try (Served s = Served.start(HttpApp.create(Mode.THREAD, tmp, Map.of("worker_num", 3, "dispatch_mode", 1)))) {
+    @ParameterizedTest // BASE: a connection's requests all run on its own reactor, there is no worker to choose
+    @EnumSource(value = Mode.class, names = {"THREAD", "PROCESS"})
+    void roundRobinWorkersStillAnswerInOrderAndHttp10KeepAliveIsHonoured(Mode mode) throws Exception {
+        try (Running s = Running.start(HttpApp.create(mode, tmp, Map.of("worker_num", 3, "dispatch_mode", 1)))) {
             try (Socket c = s.connect()) {
                 StringBuilder sb = new StringBuilder();
                 for (int ms : new int[] {120, 0, 60, 0, 30, 0}) {
@@ -163,7 +172,7 @@ class HttpServerTest {
                 c.getOutputStream().write("GET /sleep?ms=0 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n".getBytes());
                 assertThat(readUntil(c.getInputStream(), "slept=", 1)).containsIgnoringCase("connection: keep-alive");
                 c.getOutputStream().write("GET /sleep?ms=1 HTTP/1.0\r\n\r\n".getBytes());
-                String last = Served.readUntilClose(c);
+                String last = Running.readUntilClose(c);
                 assertThat(last).contains("slept=1;").doesNotContain("<timeout>");
             }
         }

@@ -3,6 +3,12 @@ package io.jswoole.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jswoole.coroutine.Coroutine;
+import io.jswoole.server.Mode;
+import io.jswoole.server.Probe;
+import io.jswoole.server.Recipe;
+import io.jswoole.server.Running;
+import io.jswoole.server.Server;
 import io.jswoole.websocket.WebSocketServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** HTTP keys are validated at set() and honoured; the rest goes to Server.set. */
 class HttpSettingsTest {
@@ -50,15 +58,22 @@ class HttpSettingsTest {
                 .isEqualTo(List.of("index.html", "index.htm"));
     }
 
-    @Test
-    void parsingSwitchesAreHonoured() throws Exception {
-        HttpServer s = new HttpServer("127.0.0.1", 0);
-        s.set(Map.of("worker_num", 1, "http_parse_post", false, "http_parse_cookie", false,
-                "http_compression", false));
-        s.onRequest((req, res) -> res.end("post=" + req.post() + " cookie=" + req.cookie() + " body="
-                + req.getContent() + " " + "x".repeat(100)));
-        try (Served sv = Served.start(s)) {
-            String out = Served.curl("-i", "--compressed", "-b", "a=1", "-d", "k=v", sv.url("/"));
+    /** Shows what parsing left of the request. */
+    static final class ShowParsed implements HttpRecipe {
+        @Override
+        public void build(Server server, Probe probe) {
+            ((HttpServer) server).onRequest((req, res) -> res.end("post=" + req.post() + " cookie=" + req.cookie()
+                    + " body=" + req.getContent() + " " + "x".repeat(100)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void parsingSwitchesAreHonoured(Mode mode) throws Exception {
+        try (Probe probe = Probe.create(); Running sv = Running.start(Recipe.server(mode, Map.of("worker_num", 1,
+                "http_parse_post", false, "http_parse_cookie", false, "http_compression", false), ShowParsed.class,
+                probe))) {
+            String out = Running.curl("-i", "--compressed", "-b", "a=1", "-d", "k=v", sv.url("/"));
             assertThat(out).contains("post={} cookie={} body=k=v").doesNotContainIgnoringCase("content-encoding");
         }
     }
@@ -66,54 +81,65 @@ class HttpSettingsTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void concurrencyUploadCompressionAndStaticOptionsAreHonoured() throws Exception {
+    /** Sleeps on /sleep, counts uploads on /up*, answers 3,000 bytes otherwise; "running N" as each starts. */
+    static final class Options implements HttpRecipe {
+        private static final AtomicInteger RUNNING = new AtomicInteger();
+
+        @Override
+        public void build(Server server, Probe probe) {
+            ((HttpServer) server).onRequest((req, res) -> {
+                probe.add("running " + RUNNING.incrementAndGet());
+                try {
+                    if (req.path().equals("/sleep")) {
+                        Coroutine.sleep(0.2);
+                    }
+                } finally {
+                    RUNNING.decrementAndGet();
+                }
+                res.header("Content-Type", req.path().equals("/html") ? "text/html" : "text/plain");
+                res.end(req.path().startsWith("/up") ? "files=" + req.files().size() : "x".repeat(3000));
+            });
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void concurrencyUploadCompressionAndStaticOptionsAreHonoured(Mode mode) throws Exception {
         Path root = Files.createDirectories(tmp.resolve("root"));
         Files.createDirectories(root.resolve("pub"));
         Files.writeString(root.resolve("pub/a.txt"), "in pub");
         Files.writeString(root.resolve("other.txt"), "outside the location");
-        AtomicInteger running = new AtomicInteger(), peak = new AtomicInteger();
-        HttpServer s = new HttpServer("127.0.0.1", 0);
-        s.set(Map.of("worker_num", 1, "worker_max_concurrency", 1, "upload_max_filesize", 1000,
-                "package_max_length", 4096, "http_compression_types", List.of("text/html"),
-                "upload_tmp_dir", tmp.resolve("up").toString(), "enable_static_handler", true,
-                "document_root", root.toString(), "static_handler_locations", List.of("/pub"),
-                "http_autoindex", true));
-        s.onRequest((req, res) -> {
-            peak.accumulateAndGet(running.incrementAndGet(), Math::max);
-            try {
-                Thread.sleep(req.path().equals("/sleep") ? 200 : 0);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                running.decrementAndGet();
-            }
-            res.header("Content-Type", req.path().equals("/html") ? "text/html" : "text/plain");
-            res.end(req.path().startsWith("/up") ? "files=" + req.files().size() : "x".repeat(3000));
-        });
-        try (Served sv = Served.start(s)) {
+        Map<String, Object> settings = Map.ofEntries(Map.entry("worker_num", 1),
+                Map.entry("worker_max_concurrency", 1), Map.entry("upload_max_filesize", 1000),
+                Map.entry("package_max_length", 4096), Map.entry("http_compression_types", "text/html"),
+                Map.entry("upload_tmp_dir", tmp.resolve("up").toString()), Map.entry("enable_static_handler", true),
+                Map.entry("document_root", root.toString()), Map.entry("static_handler_locations", "/pub"),
+                Map.entry("http_autoindex", true));
+        try (Probe probe = Probe.create(); Running sv = Running.start(Recipe.server(mode, settings, Options.class,
+                probe))) {
             Thread other = Thread.ofPlatform().start(() -> {
                 try {
-                    Served.curl(sv.url("/sleep"));
+                    Running.curl(sv.url("/sleep"));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             });
-            Served.curl(sv.url("/sleep"));
+            Running.curl(sv.url("/sleep"));
             other.join();
-            assertThat(peak.get()).as("worker_max_concurrency queues the second request").isEqualTo(1);
+            assertThat(probe.events()).as("worker_max_concurrency queues the second request")
+                    .containsOnly("running 1");
             Path small = Files.write(tmp.resolve("small.bin"), new byte[500]);
             Path big = Files.write(tmp.resolve("big.bin"), new byte[2000]);
-            assertThat(Served.curl("-F", "f=@" + small, sv.url("/up"))).isEqualTo("files=1");
-            assertThat(Served.curl("-i", "-F", "f=@" + big, sv.url("/up"))).startsWith("HTTP/1.1 413");
-            assertThat(Served.curl("-i", "--compressed", sv.url("/plain"))).doesNotContainIgnoringCase(
+            assertThat(Running.curl("-F", "f=@" + small, sv.url("/up"))).isEqualTo("files=1");
+            assertThat(Running.curl("-i", "-F", "f=@" + big, sv.url("/up"))).startsWith("HTTP/1.1 413");
+            assertThat(Running.curl("-i", "--compressed", sv.url("/plain"))).doesNotContainIgnoringCase(
                     "content-encoding");
-            assertThat(Served.curl("-i", "--compressed", sv.url("/html"))).containsIgnoringCase(
+            assertThat(Running.curl("-i", "--compressed", sv.url("/html"))).containsIgnoringCase(
                     "content-encoding: gzip");
-            assertThat(Served.curl(sv.url("/pub/"))).contains("Index of /pub/", "a.txt");
-            assertThat(Served.curl(sv.url("/pub/a.txt"))).isEqualTo("in pub");
-            assertThat(Served.curl("-i", sv.url("/pub/missing.txt"))).startsWith("HTTP/1.1 404");
-            assertThat(Served.curl(sv.url("/other.txt"))).as("outside the locations: the handler")
+            assertThat(Running.curl(sv.url("/pub/"))).contains("Index of /pub/", "a.txt");
+            assertThat(Running.curl(sv.url("/pub/a.txt"))).isEqualTo("in pub");
+            assertThat(Running.curl("-i", sv.url("/pub/missing.txt"))).startsWith("HTTP/1.1 404");
+            assertThat(Running.curl(sv.url("/other.txt"))).as("outside the locations: the handler")
                     .isEqualTo("x".repeat(3000));
         }
     }

@@ -3,6 +3,7 @@ package io.jswoole.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jswoole.server.Mode;
+import io.jswoole.server.Running;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ class HttpsTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void curlWithTheCaGetsTheAnswerAndASentFile(Mode mode) throws Exception {
-        try (Served s = Served.start(HttpsApp.create(mode, dir))) {
+        try (Running s = Running.start(HttpsApp.create(mode, dir))) {
             String base = "https://localhost:" + s.port();
             String ca = dir.resolve("ca.pem").toString();
             assertThat(curl("--cacert", ca, base + "/hello")).isEqualTo("hello over HTTP/1.1");
@@ -69,7 +70,7 @@ class HttpsTest {
 
     /**
      * curl with a minute to finish: a JVM's first TLS handshakes load and compile the JDK's TLS code, which takes
-     * seconds on a busy machine (Served.curl allows 10).
+     * seconds on a busy machine (Running.curl allows 10).
      */
     private static String curl(String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("curl", "-sS", "--max-time", "60"));

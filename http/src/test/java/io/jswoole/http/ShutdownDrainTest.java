@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jswoole.server.Mode;
+import io.jswoole.server.Running;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -26,7 +27,7 @@ class ShutdownDrainTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void aRequestInProgressWhenTheServerStopsGetsItsAnswerThenTheConnectionCloses(Mode mode) throws Exception {
-        Served s = Served.start(HttpApp.create(mode, tmp, Map.of("worker_num", 1)));
+        Running s = Running.start(HttpApp.create(mode, tmp, Map.of("worker_num", 1)));
         int port = s.port();
         try (Socket slow = s.connect(); Socket idle = s.connect()) {
             slow.setSoTimeout(10_000);
@@ -37,12 +38,12 @@ class ShutdownDrainTest {
             Thread.sleep(300); // the handler sleeps
             long t0 = System.nanoTime();
             s.server.shutdown();
-            String answer = Served.readUntilClose(slow);
+            String answer = Running.readUntilClose(slow);
             assertThat(answer).startsWith("HTTP/1.1 200").endsWith("slept=1500;");
             if (mode != Mode.PROCESS) { // a worker JVM does not see the master's shutdown when it answers
                 assertThat(answer).containsIgnoringCase("connection: close");
             }
-            assertThat(Served.readUntilClose(idle)).as("the idle keep-alive connection closes").doesNotContain("<timeout>");
+            assertThat(Running.readUntilClose(idle)).as("the idle keep-alive connection closes").doesNotContain("<timeout>");
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(8_000);
             assertThatThrownBy(() -> {
                 try (Socket late = new Socket()) {
@@ -57,7 +58,7 @@ class ShutdownDrainTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void aWebSocketClientHearsGoingAwayWhenTheServerStops(Mode mode) throws Exception {
-        Served s = Served.start(io.jswoole.websocket.WsAppAccess.create(mode));
+        Running s = Running.start(io.jswoole.websocket.WsAppAccess.create(mode));
         try {
             CompletableFuture<Integer> closed = new CompletableFuture<>();
             CompletableFuture<String> welcome = new CompletableFuture<>();

@@ -1,9 +1,9 @@
 package io.jswoole.websocket;
 
-import static io.jswoole.http.Served.curl;
+import static io.jswoole.server.Running.curl;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jswoole.http.Served;
+import io.jswoole.server.Running;
 import io.jswoole.server.Mode;
 import io.netty.util.internal.PlatformDependent;
 import java.io.InputStream;
@@ -43,7 +43,7 @@ class BareJvmTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void httpPipelinedRequestsAndWebSocketEcho(Mode mode) throws Exception {
-        try (Served s = Served.start(WsApp.create(mode))) {
+        try (Running s = Running.start(WsApp.create(mode))) {
             assertThat(curl(s.url("/hello"))).isEqualTo("plain http /hello");
             try (Socket c = s.connect()) {
                 StringBuilder batch = new StringBuilder();
@@ -89,7 +89,7 @@ class BareJvmTest {
         Path log = tmp.resolve("server.log");
         WebSocketServer server = WsApp.create(Mode.BASE);
         server.set(java.util.Map.of("log_file", log.toString()));
-        try (Served s = Served.start(server)) {
+        try (Running s = Running.start(server)) {
             assertThat(curl(s.url("/x"))).isEqualTo("plain http /x");
         }
         assertThat(Files.readString(log)).contains("server started").doesNotContain("SIGUSR2");

@@ -1,11 +1,11 @@
 package io.jswoole.websocket;
 
-import static io.jswoole.http.Served.curl;
+import static io.jswoole.server.Running.curl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jswoole.http.HttpServer;
-import io.jswoole.http.Served;
+import io.jswoole.server.Running;
 import io.jswoole.server.Mode;
 import io.jswoole.server.SockType;
 import java.io.InputStream;
@@ -22,7 +22,7 @@ class TwoPortsTest {
     @EnumSource(Mode.class)
     void aWebSocketPortAndAnHttpPortServeOneApplication(Mode mode) throws Exception {
         WebSocketServer server = TwoPortsApp.create(mode);
-        try (Served s = Served.start(server)) {
+        try (Running s = Running.start(server)) {
             int httpPort = server.ports().get(1).port();
             assertThat(httpPort).isPositive().isNotEqualTo(s.port());
             assertThat(curl(s.url("/a"))).isEqualTo("plain http /a");

@@ -5,7 +5,7 @@ import static io.jswoole.websocket.WebSocketServerTest.handshake;
 import static io.jswoole.websocket.WebSocketServerTest.readFrame;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jswoole.http.Served;
+import io.jswoole.server.Running;
 import io.jswoole.server.Mode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,7 +38,7 @@ class WebSocketCloseTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void aCloseFrameIsEchoedWithItsCodeAndReason(Mode mode, @TempDir Path dir) throws Exception {
-        try (Served s = Served.start(WsApp.create(mode, dir))) {
+        try (Running s = Running.start(WsApp.create(mode, dir))) {
             List<String> seen = new ArrayList<>();
             List<String> wanted = new ArrayList<>();
             for (int code : VALID) {
@@ -75,9 +75,10 @@ class WebSocketCloseTest {
         }
     }
 
-    @Test
-    void invalidCloseFramesAreProtocolErrors(@TempDir Path dir) throws Exception {
-        try (Served s = Served.start(WsApp.create(Mode.BASE, dir))) {
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void invalidCloseFramesAreProtocolErrors(Mode mode, @TempDir Path dir) throws Exception {
+        try (Running s = Running.start(WsApp.create(mode, dir))) {
             for (int code : INVALID) {
                 assertThat(close(s, payload(code, "r".getBytes(StandardCharsets.UTF_8))).reply).as("close code %d", code)
                         .isEqualTo(payload(WebSocket.CLOSE_PROTOCOL_ERROR, new byte[0]));
@@ -99,7 +100,7 @@ class WebSocketCloseTest {
         /** What the application's close frame for this fd carried, as {@code <code> <reason>}. */
         String seen(Path dir) throws Exception {
             Path f = dir.resolve(String.valueOf(fd));
-            assertThat(Served.eventually(() -> Files.exists(f))).as("a close frame reached the application").isTrue();
+            assertThat(Running.eventually(() -> Files.exists(f))).as("a close frame reached the application").isTrue();
             return Files.readString(f, StandardCharsets.UTF_8);
         }
     }
@@ -108,7 +109,7 @@ class WebSocketCloseTest {
      * On a new WebSocket: waits for the welcome, sends a close frame with {@code payload} and returns the payload
      * of the server's close frame, after checking the server then closes the connection.
      */
-    private static Closed close(Served s, byte[] payload) throws IOException {
+    private static Closed close(Running s, byte[] payload) throws IOException {
         try (Socket c = s.connect()) {
             handshake(c, "");
             String welcome = new String(readFrame(c.getInputStream()).payload(), StandardCharsets.UTF_8);

@@ -2,8 +2,12 @@ package io.jswoole.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jswoole.http.Served;
+import io.jswoole.http.HttpRecipe;
 import io.jswoole.server.Mode;
+import io.jswoole.server.Probe;
+import io.jswoole.server.Recipe;
+import io.jswoole.server.Running;
+import io.jswoole.server.Server;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -16,38 +20,37 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** WebSocket events, push and the protocol violations, with the JDK's client and raw sockets. */
 class WebSocketServerTest {
-    private final List<String> events = new CopyOnWriteArrayList<>();
-
-    private WebSocketServer server(Mode mode, Map<String, Object> settings) {
-        WebSocketServer s = new WebSocketServer("127.0.0.1", 0, mode);
-        s.set(settings);
-        s.onOpen((srv, req) -> events.add("open " + req.path()));
-        s.onMessage((srv, f) -> {
-            events.add("message " + f.text());
-            srv.push(f.fd(), "echo: " + f.text());
-            int fd = f.fd();
-            Thread.ofPlatform().start(() -> srv.push(fd, "pushed from a thread"));
-        });
-        s.onClose((srv, fd, r) -> events.add("close"));
-        s.onRequest((req, res) -> res.end("plain http " + req.path()));
-        return s;
+    /** Echoes and pushes; the events go to the probe, which the test reads in every mode. */
+    static class Chat implements HttpRecipe.WebSocket {
+        @Override
+        public void build(Server server, Probe probe) {
+            WebSocketServer s = (WebSocketServer) server;
+            s.onOpen((srv, req) -> probe.add("open " + req.path()));
+            s.onMessage((srv, f) -> {
+                probe.add("message " + f.text());
+                srv.push(f.fd(), "echo: " + f.text());
+                int fd = f.fd();
+                Thread.ofPlatform().start(() -> srv.push(fd, "pushed from a thread"));
+            });
+            s.onClose((srv, fd, r) -> probe.add("close"));
+            s.onRequest((req, res) -> res.end("plain http " + req.path()));
+        }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void openMessagePushCloseAndPlainRequestsOnTheSamePort(Mode mode) throws Exception {
-        try (Served s = Served.start(server(mode, Map.of("worker_num", 2)))) {
-            assertThat(Served.curl(s.url("/any"))).isEqualTo("plain http /any");
+        try (Probe probe = Probe.create();
+                Running s = Running.start(Recipe.server(mode, Map.of("worker_num", 2), Chat.class, probe))) {
+            assertThat(Running.curl(s.url("/any"))).isEqualTo("plain http /any");
             LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
             java.net.http.WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
                     .buildAsync(URI.create("ws://127.0.0.1:" + s.port() + "/chat"), listener(got))
@@ -57,8 +60,8 @@ class WebSocketServerTest {
             List<String> two = List.of(got.poll(5, TimeUnit.SECONDS), got.poll(5, TimeUnit.SECONDS));
             assertThat(two).containsExactlyInAnyOrder("echo: part1-part2", "pushed from a thread");
             ws.sendClose(1000, "bye").get(5, TimeUnit.SECONDS);
-            assertThat(Served.eventually(() -> events.stream().filter("close"::equals).count() == 2)).isTrue();
-            assertThat(events).containsSubsequence("open /chat", "message part1-part2", "close");
+            assertThat(Running.eventually(() -> probe.count("close") == 2)).isTrue();
+            assertThat(probe.events()).containsSubsequence("open /chat", "message part1-part2", "close");
         }
     }
 
@@ -66,8 +69,8 @@ class WebSocketServerTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void pushStatusPingAndDisconnectInEveryMode(Mode mode) throws Exception {
-        try (Served s = Served.start(WsApp.create(mode))) {
-            assertThat(Served.curl(s.url("/x"))).isEqualTo("plain http /x");
+        try (Running s = Running.start(WsApp.create(mode))) {
+            assertThat(Running.curl(s.url("/x"))).isEqualTo("plain http /x");
             LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
             CompletableFuture<String> closed = new CompletableFuture<>();
             CompletableFuture<String> pinged = new CompletableFuture<>();
@@ -123,10 +126,27 @@ class WebSocketServerTest {
         };
     }
 
-    @Test
-    void handshakeErrorsAndCustomHandshake() throws Exception {
-        WebSocketServer s = server(Mode.BASE, Map.of("worker_num", 1));
-        try (Served sv = Served.start(s)) {
+    /** {@link Chat} with a handshake of its own that adds a header. */
+    static final class CustomHandshake extends Chat {
+        @Override
+        public void build(Server server, Probe probe) {
+            super.build(server, probe);
+            ((WebSocketServer) server).onHandShake((req, res) -> {
+                res.status(101);
+                res.header("Upgrade", "websocket");
+                res.header("Connection", "Upgrade");
+                res.header("Sec-WebSocket-Accept", WsEngine.accept(req.header().get("sec-websocket-key")));
+                res.header("X-Custom", "yes");
+                res.end();
+            });
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void handshakeErrorsAndCustomHandshake(Mode mode) throws Exception {
+        try (Probe probe = Probe.create();
+                Running sv = Running.start(Recipe.server(mode, Map.of("worker_num", 1), Chat.class, probe))) {
             String v8 = sv.exchangeUntilClose("GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                     + "Sec-WebSocket-Version: 8\r\n\r\n");
@@ -134,20 +154,14 @@ class WebSocketServerTest {
             assertThat(sv.exchangeUntilClose("GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n")).startsWith("HTTP/1.1 400");
         }
-        WebSocketServer custom = server(Mode.BASE, Map.of("worker_num", 1));
-        custom.onHandShake((req, res) -> {
-            res.status(101);
-            res.header("Upgrade", "websocket");
-            res.header("Connection", "Upgrade");
-            res.header("Sec-WebSocket-Accept", WsEngine.accept(req.header().get("sec-websocket-key")));
-            res.header("X-Custom", "yes");
-            res.end();
-        });
-        try (Served sv = Served.start(custom); Socket c = sv.connect()) {
+        try (Probe probe = Probe.create();
+                Running sv = Running.start(Recipe.server(mode, Map.of("worker_num", 1), CustomHandshake.class,
+                        probe));
+                Socket c = sv.connect()) {
             assertThat(handshake(c, "")).contains("X-Custom: yes");
             c.getOutputStream().write(frame(0x81, "hi".getBytes(), true));
             assertThat(new String(readFrame(c.getInputStream()).payload)).isEqualTo("echo: hi");
-            assertThat(events).doesNotContain("open /");
+            assertThat(probe.events()).doesNotContain("open /");
         }
     }
 
@@ -159,7 +173,7 @@ class WebSocketServerTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void upgradeAndConnectionAreTokenLists(Mode mode) throws Exception {
-        try (Served sv = Served.start(WsApp.create(mode))) {
+        try (Running sv = Running.start(WsApp.create(mode))) {
             for (String h : List.of("Upgrade: abc, websocket, def\r\nConnection: abc, Upgrade, def\r\n",
                     "Upgrade: WebSocket\r\nConnection: keep-alive,upgrade\r\n",
                     "Upgrade: abc ,\twebsocket/13 ,WEBSOCKET\t\r\nConnection:\tUPGRADE , keep-alive\r\n",
@@ -199,11 +213,11 @@ class WebSocketServerTest {
         return sb.toString();
     }
 
-    @Test
-    void violationsCloseWithTheRightCode() throws Exception {
-        WebSocketServer s = server(Mode.BASE, Map.of("worker_num", 1, "package_max_length", 65536,
-                "websocket_compression", true));
-        try (Served sv = Served.start(s)) {
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void violationsCloseWithTheRightCode(Mode mode) throws Exception {
+        try (Probe probe = Probe.create(); Running sv = Running.start(Recipe.server(mode, Map.of("worker_num", 1,
+                "package_max_length", 65536, "websocket_compression", true), Chat.class, probe))) {
             assertThat(closeCodeAfter(sv, frame(0x81, "x".getBytes(), false))).as("unmasked").isEqualTo(1002);
             assertThat(closeCodeAfter(sv, frame(0x83, "x".getBytes(), true))).as("reserved opcode").isEqualTo(1002);
             assertThat(closeCodeAfter(sv, frame(0x80, "x".getBytes(), true))).as("continuation first")
@@ -213,6 +227,10 @@ class WebSocketServerTest {
             assertThat(closeCodeAfter(sv, frame(0x82, new byte[70_000], true))).as("frame too big").isEqualTo(1009);
             byte[] twoParts = concat(frame(0x02, new byte[40_000], true), frame(0x80, new byte[40_000], true));
             assertThat(closeCodeAfter(sv, twoParts)).as("message too big").isEqualTo(1009);
+            // websocket_compression is on, but this connection did not ask for permessage-deflate: RSV1 means
+            // nothing on it (before, the frame was taken as a message)
+            assertThat(closeCodeAfter(sv, frame(0xC1, deflate("x".getBytes()), true))).as("RSV1 not negotiated")
+                    .isEqualTo(1002);
             byte[] bomb = deflate(new byte[10 << 20]);
             assertThat(bomb.length).isLessThan(65536);
             assertThat(closeCodeAfter(sv, frame(0xC2, bomb, true), "permessage-deflate")).as("deflate bomb")
@@ -227,11 +245,11 @@ class WebSocketServerTest {
         }
     }
 
-    private static int closeCodeAfter(Served sv, byte[] frames) throws IOException {
+    private static int closeCodeAfter(Running sv, byte[] frames) throws IOException {
         return closeCodeAfter(sv, frames, "");
     }
 
-    private static int closeCodeAfter(Served sv, byte[] frames, String extensions) throws IOException {
+    private static int closeCodeAfter(Running sv, byte[] frames, String extensions) throws IOException {
         try (Socket c = sv.connect()) {
             handshake(c, extensions);
             c.getOutputStream().write(frames);

@@ -2,7 +2,7 @@ package io.jswoole.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jswoole.http.Served;
+import io.jswoole.server.Running;
 import io.jswoole.server.Mode;
 import io.jswoole.server.SockType;
 import java.io.InputStream;
@@ -69,7 +69,7 @@ class WssTest {
         s.set(Map.of("worker_num", 1, "ssl_cert_file", dir.resolve("server.pem").toString(),
                 "ssl_key_file", dir.resolve("server.key").toString()));
         s.onMessage((srv, f) -> srv.push(f.fd(), "echo: " + f.text()));
-        try (Served sv = Served.start(s)) {
+        try (Running sv = Running.start(s)) {
             LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
             java.net.http.WebSocket ws = HttpClient.newBuilder().sslContext(trustingTheCa()).build()
                     .newWebSocketBuilder().buildAsync(URI.create("wss://localhost:" + sv.port() + "/chat"),

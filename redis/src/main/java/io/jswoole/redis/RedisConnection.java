@@ -17,10 +17,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * One Redis connection, on its event loop (the master's, in PROCESS mode): numbers each command, answers the
  * connection commands itself ({@link Builtins}) unless the application has a handler of that name, hands the
  * others to the workers as {@link Request}s, and writes the replies in request order whatever order the workers
- * finish in. It holds the connection's state: RESP version, name, {@code CLIENT REPLY} mode. At most
- * {@link #MAX_IN_FLIGHT} commands wait for their replies; beyond that the connection is not read until half of
- * them have been answered, so a client that pipelines without end, or never reads, holds bounded memory, and
- * many pipelining clients stay under {@code max_coroutine} (each waiting command may be a coroutine).
+ * finish in. It holds the connection's state: RESP version, name, {@code CLIENT REPLY} mode, whether it has
+ * authenticated ({@link RedisServer#requirePass}: checked here, in request order, before a command is handed
+ * on). At most {@link #MAX_IN_FLIGHT} commands wait for their replies; beyond that the connection is not read
+ * until half of them have been answered, so a client that pipelines without end, or never reads, holds bounded
+ * memory, and many pipelining clients stay under {@code max_coroutine} (each waiting command may be a
+ * coroutine).
  */
 final class RedisConnection extends ChannelDuplexHandler {
     static final int MAX_IN_FLIGHT = 64;
@@ -50,10 +52,12 @@ final class RedisConnection extends ChannelDuplexHandler {
         }
     }
 
-    private final RedisServer server;
+    final RedisServer server;
     final long id = IDS.incrementAndGet();
     int protocol = 2;
     String name;
+    /** Whether AUTH (or HELLO ... AUTH) succeeded, for {@link RedisServer#requirePass}. */
+    boolean authenticated;
     private long nextSeq;
     private long nextWrite;
     private final Map<Long, Response> waiting = new HashMap<>();
@@ -103,7 +107,15 @@ final class RedisConnection extends ChannelDuplexHandler {
             return;
         }
         String command = new String(argv.get(0), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
-        if (server.getHandler(command) != null) {
+        // requirepass: AUTH and HELLO are the built-ins; before AUTH, QUIT is too and nothing else runs
+        boolean locked = server.requiresPass() && !authenticated;
+        boolean builtinOnly = server.requiresPass() && (command.equals("auth") || command.equals("hello"))
+                || locked && command.equals("quit");
+        if (locked && !builtinOnly) {
+            complete(ctx, new Response(seq, Reply.error("NOAUTH Authentication required.")));
+            return;
+        }
+        if (!builtinOnly && server.getHandler(command) != null) {
             ctx.fireChannelRead(new Request(id, seq, argv));
             return;
         }

@@ -166,14 +166,7 @@ final class RedisProtocol implements PortProtocol, PortProtocol.Remote {
             }
             case Reply.Nil n -> out.writeByte(4);
             case Reply.Array a -> items(out, 5, a.items());
-            case Reply.MapReply m -> {
-                out.writeByte(6);
-                out.writeInt(m.entries().size());
-                for (Map.Entry<Reply, Reply> e : m.entries().entrySet()) {
-                    write(e.getKey(), out);
-                    write(e.getValue(), out);
-                }
-            }
+            case Reply.MapReply m -> entries(out, 6, m.entries());
             case Reply.SetReply s -> items(out, 7, s.items());
             case Reply.Bool b -> {
                 out.writeByte(8);
@@ -197,6 +190,19 @@ final class RedisProtocol implements PortProtocol, PortProtocol.Remote {
                 out.writeByte(13);
                 Wire.writeBytes(out, raw.bytes());
             }
+            case Reply.Attribute a -> {
+                entries(out, 14, a.attributes());
+                write(a.reply(), out);
+            }
+        }
+    }
+
+    private static void entries(FrameOutput out, int type, Map<Reply, Reply> entries) throws IOException {
+        out.writeByte(type);
+        out.writeInt(entries.size());
+        for (Map.Entry<Reply, Reply> e : entries.entrySet()) {
+            write(e.getKey(), out);
+            write(e.getValue(), out);
         }
     }
 
@@ -217,14 +223,7 @@ final class RedisProtocol implements PortProtocol, PortProtocol.Remote {
             case 3 -> new Reply.Bulk(Wire.readBytes(in));
             case 4 -> Reply.NIL;
             case 5 -> new Reply.Array(items(in));
-            case 6 -> {
-                int n = in.readInt();
-                Map<Reply, Reply> m = new LinkedHashMap<>();
-                for (int i = 0; i < n; i++) {
-                    m.put(read(in), read(in));
-                }
-                yield new Reply.MapReply(m);
-            }
+            case 6 -> new Reply.MapReply(entries(in));
             case 7 -> new Reply.SetReply(items(in));
             case 8 -> new Reply.Bool(in.readBoolean());
             case 9 -> new Reply.Double(in.readDouble());
@@ -232,8 +231,18 @@ final class RedisProtocol implements PortProtocol, PortProtocol.Remote {
             case 11 -> new Reply.Verbatim(Wire.readString(in), Wire.readString(in));
             case 12 -> new Reply.Push(items(in));
             case 13 -> new Reply.Raw(Wire.readBytes(in));
+            case 14 -> new Reply.Attribute(entries(in), read(in));
             default -> throw new IOException("unknown reply type " + type);
         };
+    }
+
+    private static Map<Reply, Reply> entries(FrameInput in) throws IOException {
+        int n = in.readInt();
+        Map<Reply, Reply> m = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            m.put(read(in), read(in));
+        }
+        return m;
     }
 
     private static List<Reply> items(FrameInput in) throws IOException {

@@ -29,8 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * }</pre>
  * Beyond Swoole: every command of a pipelined read is answered, in request order even when handlers wait or run
  * on other workers; a client may switch to RESP3 with {@code HELLO 3}; inline commands are understood; the
- * connection commands clients send (PING, ECHO, QUIT, HELLO, SELECT 0, CLIENT, COMMAND, CONFIG GET) are answered
- * unless a handler of that name is set. Bad input gets Redis's own protocol error, then the connection closes.
+ * connection commands clients send (PING, ECHO, QUIT, HELLO, AUTH, SELECT 0, CLIENT, COMMAND, CONFIG GET) are
+ * answered unless a handler of that name is set, and a password can be required ({@link #requirePass}). Bad
+ * input gets Redis's own protocol error, then the connection closes.
  */
 public class RedisServer extends Server {
     /** Swoole's {@code Redis\Server} reply types, for {@link #format}. */
@@ -40,6 +41,8 @@ public class RedisServer extends Server {
 
     private final RedisProtocol protocol = new RedisProtocol(this);
     private final Map<String, Handler> handlers = new ConcurrentHashMap<>();
+    /** The password of {@link #requirePass}, UTF-8, or null. */
+    private volatile byte[] password;
 
     /** A Redis server in BASE mode on {@code host:port} (0 picks a free port). */
     public RedisServer(String host, int port) {
@@ -70,6 +73,37 @@ public class RedisServer extends Server {
     /** The handler of {@code command} (any case), or null. */
     public Handler getHandler(String command) {
         return handlers.get(command.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Beyond Swoole (whose {@code Redis\Server} has no AUTH): redis-server's {@code requirepass}. On every Redis
+     * port of this server, a connection must then authenticate before any other command: {@code AUTH password},
+     * {@code AUTH default password} or {@code HELLO 3 AUTH default password} (what Lettuce sends); until then
+     * every command but AUTH, HELLO and QUIT gets {@code -NOAUTH Authentication required.} and no handler runs.
+     * AUTH and HELLO are then the built-ins even when a handler has their name. The check runs on the
+     * connection's event loop in request order, so a pipelined {@code AUTH} covers the commands behind it.
+     * {@code null} turns it off; a change applies to connections not yet authenticated (as {@code CONFIG SET
+     * requirepass} in Redis). Without it, {@code AUTH} goes to a handler of that name, as in Swoole.
+     *
+     * @throws IllegalArgumentException for an empty password
+     */
+    public RedisServer requirePass(String password) {
+        if (password != null && password.isEmpty()) {
+            throw new IllegalArgumentException("an empty Redis password: pass null to turn AUTH off");
+        }
+        this.password = password == null ? null : password.getBytes(StandardCharsets.UTF_8);
+        return this;
+    }
+
+    /** Whether {@link #requirePass} is on. */
+    boolean requiresPass() {
+        return password != null;
+    }
+
+    /** Whether {@code candidate} is the password of {@link #requirePass} (in time that does not depend on it). */
+    boolean passwordMatches(byte[] candidate) {
+        byte[] p = password;
+        return p != null && java.security.MessageDigest.isEqual(p, candidate);
     }
 
     /** {@link Server#set}; {@code open_redis_protocol} is always true on the server's own port. */

@@ -12,7 +12,7 @@ import java.util.Objects;
  * A Redis reply, typed: what a {@link RedisServer} handler returns. It is written in the connection's protocol,
  * RESP2 or RESP3 (chosen by the client with {@code HELLO}); on a RESP2 connection the RESP3 types are written as
  * Redis writes them there (null as {@code $-1}, a boolean as an integer, a double or big number as a bulk string,
- * a map as a flat array, a set as an array, a push as an array).
+ * a map as a flat array, a set as an array, a push as an array; attributes are left out).
  */
 public sealed interface Reply {
     /** {@code +OK}. */
@@ -114,6 +114,17 @@ public sealed interface Reply {
     record Push(List<Reply> items) implements Reply {
         public Push {
             items = List.copyOf(items);
+        }
+    }
+
+    /**
+     * A reply with attributes: RESP3's {@code |} map of metadata about the reply (redis.io's example: a key's
+     * popularity), written before it; on a RESP2 connection only the reply is written, as Redis does.
+     */
+    record Attribute(Map<Reply, Reply> attributes, Reply reply) implements Reply {
+        public Attribute {
+            attributes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+            Objects.requireNonNull(reply);
         }
     }
 

@@ -64,17 +64,33 @@ final class Resp {
                     bulk(out, v.text().getBytes(StandardCharsets.UTF_8));
                 }
             }
+            case Reply.Attribute a -> {
+                if (v3) {
+                    number(out, '|', a.attributes().size());
+                    a.attributes().forEach((k, x) -> {
+                        write(k, version, out);
+                        write(x, version, out);
+                    });
+                }
+                write(a.reply(), version, out);
+            }
             case Reply.Raw raw -> out.writeBytes(raw.bytes());
         }
     }
 
-    /** Redis's text of a double: {@code inf}, {@code -inf}, {@code nan}, else the shortest exact decimal. */
+    /**
+     * Redis's text of a double: {@code inf}, {@code -inf}, {@code nan}, {@code -0} for negative zero (as Redis's
+     * {@code %.17g} writes it), else the shortest exact decimal.
+     */
     static String doubleText(double d) {
         if (java.lang.Double.isNaN(d)) {
             return "nan";
         }
         if (java.lang.Double.isInfinite(d)) {
             return d > 0 ? "inf" : "-inf";
+        }
+        if (d == 0) {
+            return 1 / d < 0 ? "-0" : "0";
         }
         if (d == Math.rint(d) && Math.abs(d) < 1e17) {
             return Long.toString((long) d);

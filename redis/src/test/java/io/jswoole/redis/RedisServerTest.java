@@ -29,8 +29,12 @@ class RedisServerTest {
     /** A started server; closing it shuts it down. */
     record Up(Server server, Probe probe) implements AutoCloseable {
         static Up start(Mode mode, Map<String, ?> settings) throws Exception {
+            return start(mode, settings, Kv.class);
+        }
+
+        static Up start(Mode mode, Map<String, ?> settings, Class<? extends Recipe> recipe) throws Exception {
             Probe probe = Probe.create();
-            Server s = Recipe.server(mode, settings, Kv.class, probe);
+            Server s = Recipe.server(mode, settings, recipe, probe);
             Thread.ofPlatform().name("test-redis").start(s::start);
             assertThat(s.awaitStarted(20, TimeUnit.SECONDS)).as("server started").isTrue();
             return new Up(s, probe);
@@ -55,7 +59,7 @@ class RedisServerTest {
         }
     }
 
-    private static final Map<String, Object> ONE_WORKER = Map.of("worker_num", 1, "task_worker_num", 2);
+    static final Map<String, Object> ONE_WORKER = Map.of("worker_num", 1, "task_worker_num", 2);
 
     /** {@link #ONE_WORKER} and one more setting. */
     private static Map<String, Object> oneWorkerWith(String key, Object value) {
@@ -64,20 +68,20 @@ class RedisServerTest {
         return settings;
     }
 
-    private static String exchange(Socket c, String request, int replyBytes) throws IOException {
+    static String exchange(Socket c, String request, int replyBytes) throws IOException {
         c.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
         byte[] b = c.getInputStream().readNBytes(replyBytes);
         return new String(b, StandardCharsets.UTF_8);
     }
 
     /** Sends {@code request} and reads as many bytes as {@code expected} has: they must be those. */
-    private static void expect(Socket c, String request, String expected) throws IOException {
+    static void expect(Socket c, String request, String expected) throws IOException {
         assertThat(exchange(c, request, expected.getBytes(StandardCharsets.UTF_8).length)).as(request)
                 .isEqualTo(expected);
     }
 
     /** Reads until what came ends with {@code suffix}. */
-    private static String readUntil(Socket c, String suffix) throws IOException {
+    static String readUntil(Socket c, String suffix) throws IOException {
         StringBuilder b = new StringBuilder();
         InputStream in = c.getInputStream();
         while (!b.toString().endsWith(suffix)) {
@@ -91,12 +95,12 @@ class RedisServerTest {
     }
 
     /** Reads until the peer closes; what came before. */
-    private static String readToEof(Socket c) throws IOException {
+    static String readToEof(Socket c) throws IOException {
         InputStream in = c.getInputStream();
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
 
-    private static String run(String... command) throws Exception {
+    static String run(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -39,6 +39,8 @@ import java.util.function.Consumer;
  * 11 PIPE     src:i32 message               32 PIPE_TO  dst:i32 message   (sendMessage)
  * 12 MESSAGE  port fd session reactor       33 WRITE    port:i16 fd session reply
  *            message (a port protocol's)                 (a port protocol's reply)
+ *                                           34 TASKS_RETIRED n:i32 (src:i32 id:i32) x n   (task_max_request
+ *                                              reached: these run on, the other tasks sent go to the replacement)
  * In MESSAGE and WRITE the protocol's {@code PortProtocol.Remote} writes and reads what follows the header.
  * task data, message := a {@link Values} encoding; flags: 1 = the sender awaits it itself, 2 = failed (task worker
  * died), 4 = ended without a result
@@ -54,7 +56,7 @@ final class Ipc {
     static final byte CONNECT = 1, RECEIVE = 2, CLOSE = 3, PACKET = 4, BUFFER = 5, REPLY = 6, STOP = 7,
             HALF_CLOSE = 8, TASK = 9, FINISH = 10, PIPE = 11, MESSAGE = 12;
     static final byte HELLO = 20, SEND = 21, CLOSE_FD = 22, SENDTO = 23, CONTROL = 24, CALL = 26,
-            CLOSED = 27, DONE = 28, HALF_CLOSED = 29, TASK_RESULT = 31, PIPE_TO = 32, WRITE = 33, TASK_BACK = 34;
+            CLOSED = 27, DONE = 28, HALF_CLOSED = 29, TASK_RESULT = 31, PIPE_TO = 32, WRITE = 33, TASKS_RETIRED = 34;
     /**
      * Task flags: the sender waits for the result itself (callback or taskwait); the task failed; the task ended
      * without a result (the master forgets it and tells nobody).

@@ -122,8 +122,8 @@ final class MasterLink implements Executor {
     /**
      * Before the JVM exits: writes what is queued, ends the output and waits (at most {@code millis} in all)
      * until the master has closed its end, reading whatever it still sent. A process that exits with unread
-     * input resets the socket, and the master could then lose the last frames this JVM wrote (results, tasks
-     * handed back).
+     * input resets the socket, and the master could then lose the last frames this JVM wrote (task results, the
+     * tasks a retiring task worker still runs).
      */
     void close(long millis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);

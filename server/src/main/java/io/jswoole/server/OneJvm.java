@@ -52,6 +52,8 @@ final class OneJvm implements ModeRuntime {
     private long startTime;
     private Path pidFile;
     private AdminSocket admin;
+    /** Readiness, the admin listener and systemd's notifications. */
+    final Ops ops;
 
     OneJvm(Server server, ServerConfig cfg, List<Port> ports, ServerCounters counters, EventRunner events,
             java.util.concurrent.atomic.AtomicBoolean stopping, int taskQueueLimit) {
@@ -120,6 +122,7 @@ final class OneJvm implements ModeRuntime {
             taskOps = TaskOps.local(server, tasks, localWorkers(), server::getWorkerId);
             workerOps = WorkerOps.oneJvm(server, this, localWorkers());
         }
+        ops = new Ops(server, this, stopping);
     }
 
     @Override
@@ -159,6 +162,7 @@ final class OneJvm implements ModeRuntime {
     @Override
     public void serve() {
         try {
+            ops.starting();
             for (Port p : ports) {
                 Reactor.bind(server, p, group, cfg.mode() == Mode.BASE && cfg.enableReusePort(), listeners,
                         datagramChannels);
@@ -180,6 +184,7 @@ final class OneJvm implements ModeRuntime {
                 manager.stop();
             }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            ops.close();
             throw e;
         }
         startTime = System.currentTimeMillis() / 1000;
@@ -199,6 +204,7 @@ final class OneJvm implements ModeRuntime {
                 server.handlers().workerStarted(w.scheduler, w.id);
             }
         }
+        ops.serving();
     }
 
     /**
@@ -210,6 +216,7 @@ final class OneJvm implements ModeRuntime {
     @Override
     public void stop() throws InterruptedException {
         try {
+            ops.stopping();
             idleScanner.stop();
             server.handlers().serverEvent(Handlers.Event.BEFORE_SHUTDOWN);
             for (Channel ch : listeners) {
@@ -252,6 +259,7 @@ final class OneJvm implements ModeRuntime {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
             server.handlers().serverEvent(Handlers.Event.SHUTDOWN);
         } finally {
+            ops.close();
             if (admin != null) {
                 admin.stop();
             }
@@ -304,6 +312,18 @@ final class OneJvm implements ModeRuntime {
         return null;
     }
 
+    /** The listening channels of every port (stream listeners and datagram sockets). */
+    List<Channel> boundChannels() {
+        List<Channel> all = new ArrayList<>(listeners);
+        datagramChannels.values().forEach(all::addAll);
+        return all;
+    }
+
+    /** The event loops (BASE: the workers; THREAD and PROCESS: the reactors). */
+    EventLoopGroup group() {
+        return group;
+    }
+
     /**
      * SIGUSR1: the TLS certificates read again, and a rolling restart of the worker JVMs (PROCESS; other modes have
      * none to restart).
@@ -333,7 +353,11 @@ final class OneJvm implements ModeRuntime {
     @Override
     public void reloadTaskWorkersOnSignal() {
         if (manager != null) {
-            Thread.ofPlatform().name("jswoole-reload-tasks").start(manager::reloadTaskWorkers);
+            Thread.ofPlatform().name("jswoole-reload-tasks").start(() -> {
+                ops.reloading();
+                manager.reloadTaskWorkers();
+                ops.reloaded();
+            });
         }
     }
 

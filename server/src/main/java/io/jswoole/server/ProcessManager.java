@@ -13,12 +13,15 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The manager role of PROCESS mode, inside the master JVM (Java starts processes with posix_spawn, so Swoole's
@@ -56,6 +59,8 @@ final class ProcessManager {
     /** Event workers have ids {@code [0, workerNum)}; task workers follow them. */
     final int workerNum;
     private final TaskRouting taskRouting;
+    /** The order tasks are first sent in (a retiring task worker's tasks are queued again in it). */
+    private final AtomicLong taskSeq = new AtomicLong();
     /** What the workers' connection frames and questions do; set by the server before {@link #start}. */
     MasterCommands commands;
 
@@ -237,6 +242,7 @@ final class ProcessManager {
         w.pendingCloses.clear();
         synchronized (w) {
             w.retiring = false;
+            w.generation++;
         }
         w.writer.attach(ch);
         w.ready.countDown();
@@ -297,18 +303,12 @@ final class ProcessManager {
                     finishTask(w.id, id, (byte) (flags | Ipc.TASK_FAILED), Values.encode(null));
                 }
             }
-            case Ipc.TASK_BACK -> {
-                // a task worker past task_max_request returns a task it has not started
-                int src = in.readInt();
-                int id = in.readInt();
-                byte flags = in.readByte();
-                byte[] data = Ipc.bytes(in);
-                RemoteWorker.InFlightTask t = w.tasksInFlight.remove(Ipc.taskKey(src, id));
-                w.proxy.concurrency.decrementAndGet();
-                retire(w);
-                if (t != null && !routeTask(src, t.dst(), id, flags, data)) {
-                    finishTask(src, id, (byte) (flags | Ipc.TASK_FAILED), Values.encode(null));
+            case Ipc.TASKS_RETIRED -> {
+                java.util.Set<Long> running = new java.util.HashSet<>();
+                for (int n = in.readInt(); n > 0; n--) {
+                    running.add(in.readLong());
                 }
+                reroute(w, ch, running);
             }
             case Ipc.TASK_RESULT -> {
                 int src = in.readInt();
@@ -381,19 +381,63 @@ final class ProcessManager {
             taskRouting.queueFull(Tasks.MAX_QUEUED);
             return false;
         }
-        RemoteWorker t = workers[workerNum + taskRouting.pick(dst, n,
-                i -> workers[workerNum + i].proxy.concurrency.get(), i -> workers[workerNum + i].retiring)];
+        RemoteWorker t = pickTaskWorker(dst);
         ByteBuffer frame = Ipc.frame(Ipc.TASK, out -> {
             out.writeInt(src);
             out.writeInt(id);
             out.writeByte(flags);
             Ipc.bytes(out, data);
         });
-        t.proxy.concurrency.incrementAndGet();
-        // removed by TASK_RESULT, TASK_BACK or the task worker's death
-        t.tasksInFlight.put(Ipc.taskKey(src, id), new RemoteWorker.InFlightTask(dst, flags, frame));
-        t.writer.send(frame);
+        send(t, Ipc.taskKey(src, id), dst, flags, frame);
         return true;
+    }
+
+    /** The task worker for a task to {@code dst} (-1: any), as task_ipc_mode decides. */
+    private RemoteWorker pickTaskWorker(int dst) {
+        return workers[workerNum + taskRouting.pick(dst, workers.length - workerNum,
+                i -> workers[workerNum + i].proxy.concurrency.get(), i -> workers[workerNum + i].retiring)];
+    }
+
+    /** Queues a task to task worker {@code t}, in order with its retirement ({@link #reroute}). */
+    private void send(RemoteWorker t, long key, int dst, byte flags, ByteBuffer frame) {
+        synchronized (t) {
+            t.proxy.concurrency.incrementAndGet();
+            // removed by TASK_RESULT or the task worker's death
+            t.tasksInFlight.put(key, new RemoteWorker.InFlightTask(dst, flags, frame, taskSeq.getAndIncrement(),
+                    t.nextFrameGeneration()));
+            t.writer.send(frame);
+        }
+    }
+
+    /**
+     * Task worker {@code w} reached task_max_request and starts no more tasks: each task queued to its current
+     * process that it is not {@code running} is routed again, in the order it was first sent, from the master's copy,
+     * so it does not matter how many of them the old process read before it stopped. As a new task would, it goes to
+     * a task worker that is not being replaced (to {@code w}'s replacement when it was sent to {@code w} by id).
+     */
+    private void reroute(RemoteWorker w, Channel ch, java.util.Set<Long> running) {
+        List<Map.Entry<Long, RemoteWorker.InFlightTask>> waiting = new ArrayList<>();
+        synchronized (w) {
+            if (w.channel != ch) {
+                return; // a late frame of a process already gone: lost() has dealt with its tasks
+            }
+            retire(w);
+            // queued before this process's STOP (or left by a dead one for it); those queued after reach the next
+            for (var e : w.tasksInFlight.entrySet()) {
+                if (e.getValue().generation() <= w.generation && !running.contains(e.getKey())) {
+                    waiting.add(e);
+                }
+            }
+            for (var e : waiting) {
+                w.tasksInFlight.remove(e.getKey());
+            }
+            w.proxy.concurrency.addAndGet(-waiting.size());
+        }
+        waiting.sort(Comparator.comparingLong(e -> e.getValue().seq()));
+        for (var e : waiting) {
+            RemoteWorker.InFlightTask t = e.getValue();
+            send(pickTaskWorker(t.dst()), e.getKey(), t.dst(), t.flags(), t.frame().duplicate().position(0));
+        }
     }
 
     /** {@code sendMessage}: a message from worker {@code src} (-1: the master) to worker {@code dst}. */

@@ -43,8 +43,13 @@ final class ProcessWorker implements EventSite, ModeRuntime {
     private final long maxRequest;
     private final long maxWaitNanos;
     private volatile boolean stopping;
-    /** A task worker past task_max_request: the tasks it has not started go back to the master. */
+    /**
+     * A task worker past task_max_request: it starts no task after this, and the master sends every task it holds
+     * for this JVM and that is not in {@link #running} to the replacement ({@link Ipc#TASKS_RETIRED}).
+     */
     private volatile boolean retiring;
+    /** Tasks started and not finished, by task key; the lock that orders a task's start against retirement. */
+    private final java.util.Set<Long> running = new java.util.HashSet<>();
     /** Events and tasks received and not finished: a stopping worker runs them all before it exits. */
     private final AtomicInteger pending = new AtomicInteger();
 
@@ -268,16 +273,22 @@ final class ProcessWorker implements EventSite, ModeRuntime {
                 int taskId = in.readInt();
                 byte flags = in.readByte();
                 byte[] bytes = Ipc.bytes(in);
+                if (retiring) {
+                    return; // task_max_request reached: the master sends it to the replacement
+                }
                 RemoteTask task = new RemoteTask(src, taskId, flags, new AtomicBoolean());
                 pending.incrementAndGet();
                 scheduler.dispatch(() -> {
-                    if (retiring) {
-                        giveBack(task, bytes); // task_max_request reached: another task worker runs it
+                    if (!start(task)) {
+                        pending.decrementAndGet();
                         return;
                     }
                     try {
                         runTask(task, Values.decode(bytes));
                     } finally {
+                        synchronized (running) {
+                            running.remove(Ipc.taskKey(task.src(), task.id()));
+                        }
                         finished();
                     }
                 });
@@ -341,28 +352,45 @@ final class ProcessWorker implements EventSite, ModeRuntime {
         }
         if (maxRequest > 0 && requests.sum() >= maxRequest && !stopping) {
             stopping = true;
-            retiring = taskWorker;
             Log.info((taskWorker ? "task worker #" : "worker #") + id + ": " + (taskWorker ? "task_max_request"
                     : "max_request") + " (" + maxRequest + ") reached; exiting");
+            if (taskWorker) {
+                retire();
+            }
             callAsync(Ipc.CALL_RETIRE, id);
         }
         pending.decrementAndGet();
     }
 
+    /** Starts {@code task} unless this task worker retired: then the master has sent it to the replacement. */
+    private boolean start(RemoteTask task) {
+        synchronized (running) {
+            return !retiring && running.add(Ipc.taskKey(task.src(), task.id()));
+        }
+    }
+
+    /**
+     * A task worker past task_max_request starts no more tasks and tells the master which ones it is still running:
+     * every other task sent to it, read or not, is the master's to send to the replacement, from the master's copy.
+     * No task is lost or run twice by a planned restart, however long this JVM takes to read its socket.
+     */
+    private void retire() {
+        long[] keys;
+        synchronized (running) {
+            retiring = true;
+            keys = running.stream().mapToLong(Long::longValue).toArray();
+        }
+        link.send(Ipc.frame(Ipc.TASKS_RETIRED, out -> {
+            out.writeInt(keys.length);
+            for (long k : keys) {
+                out.writeLong(k);
+            }
+        }));
+    }
+
     /** Work an event left behind ({@link Server#holdWorker}): this JVM does not exit before it is released. */
     Runnable hold() {
         return WorkerOps.held(pending);
-    }
-
-    /** A task that arrived after task_max_request was reached, returned unstarted for the master to route again. */
-    private void giveBack(RemoteTask task, byte[] data) {
-        link.send(Ipc.frame(Ipc.TASK_BACK, out -> {
-            out.writeInt(task.src());
-            out.writeInt(task.id());
-            out.writeByte(task.flags());
-            Ipc.bytes(out, data);
-        }));
-        pending.decrementAndGet(); // after the frame is queued: finish() flushes what is queued, then exits
     }
 
     /** Runs a task in this task worker JVM: a non-null return value (or finish()) sends the result back. */

@@ -38,9 +38,24 @@ final class RemoteWorker {
      */
     volatile boolean retiring;
 
-    /** A task on its way to or in this task worker: {@code dst} as asked (-1: any), its frame as queued. */
-    record InFlightTask(int dst, byte flags, ByteBuffer frame) {
+    /**
+     * Bumped by each process's HELLO (under this object's lock). A task queued with generation g reaches process g
+     * or, when that one died before reading it, a later one; g + 1 means it was queued behind process g's STOP.
+     */
+    int generation;
+
+    /**
+     * A task on its way to or in this task worker: {@code dst} as asked (-1: any), its frame as queued, its place in
+     * the order tasks were first sent, and the {@link #generation} of the process it was queued for.
+     */
+    record InFlightTask(int dst, byte flags, ByteBuffer frame, long seq, int generation) {
     }
+
+    /** The generation of the process a frame queued now reaches: after a STOP, the replacement. */
+    int nextFrameGeneration() {
+        return retiring ? generation + 1 : generation;
+    }
+
     /** Worker to fall back on (the Worker proxy the dispatcher sees). */
     Worker proxy;
 

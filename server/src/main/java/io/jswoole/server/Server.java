@@ -686,6 +686,23 @@ public class Server {
         return runtime.workers().stats();
     }
 
+    /**
+     * Where the admin listener ({@code admin_server}) listens, from just before the ports are bound until the server
+     * has stopped; empty without {@code admin_server}, before that and in a worker JVM.
+     */
+    public Optional<java.net.InetSocketAddress> adminAddress() {
+        return runtime instanceof OneJvm engine ? engine.ops.adminAddress() : Optional.empty();
+    }
+
+    /**
+     * What the admin listener reads of this server (stats, readiness, workers), for an application that exports
+     * it through a registry of its own ({@code ServerMetrics.register} of jswoole-metrics); empty before
+     * {@link #start()} and in a worker JVM.
+     */
+    public Optional<io.jswoole.server.spi.ServerProbe> probe() {
+        return runtime instanceof OneJvm engine ? Optional.of(engine.ops) : Optional.empty();
+    }
+
     /** What this server is in this JVM (see {@link ModeRuntime}); {@link ModeRuntime#NOT_STARTED} before start. */
     ModeRuntime runtime() {
         return runtime;

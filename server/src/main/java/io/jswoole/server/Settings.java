@@ -60,6 +60,7 @@ public final class Settings {
         server("log_level", Type.INT, 0, 6);
         server("log_rotation", Type.INT, 0, 4);
         server("pid_file", Type.STRING);
+        server("admin_server", Type.STRING); // host:port of /metrics and /health (module jswoole-metrics)
 
         // framing (per port); FrameSpec checks the combination when a port's settings are applied
         port("open_eof_check", Type.BOOL);
@@ -146,7 +147,7 @@ public final class Settings {
                 "name_resolver");
         later("later diagnostics work", "log_date_format", "log_date_with_microseconds", "display_errors",
                 "print_backtrace_on_error", "trace_flags", "debug_mode", "stats_file", "stats_timer_interval",
-                "admin_server", "bootstrap", "init_arguments");
+                "bootstrap", "init_arguments");
     }
 
     private Settings() {
@@ -221,6 +222,9 @@ public final class Settings {
         if (ipc != null && ((Integer) ipc == 2 || (Integer) ipc == 4)) {
             throw new IllegalArgumentException("setting 'task_ipc_mode' " + ipc + " (SysV message queue / stream) "
                     + "is not supported: jswoole has 1 (targeted) and 3 (competing)");
+        }
+        if (out.get("admin_server") instanceof String admin) {
+            Ops.adminAddress(admin);
         }
         Object dm = out.get("dispatch_mode");
         if (dm != null && ((Integer) dm == 6 || (Integer) dm == 7)) {

@@ -136,7 +136,9 @@ interface WorkerOps {
                 engine.reloadCertificates();
                 Thread.ofPlatform().name("jswoole-reload").start(() -> {
                     Log.notice("reloading " + manager.workerNum + " workers");
+                    engine.ops.reloading();
                     manager.reload();
+                    engine.ops.reloaded();
                     Log.notice("reload done");
                 });
                 return true;

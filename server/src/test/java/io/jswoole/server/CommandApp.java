@@ -22,7 +22,7 @@ public final class CommandApp {
         s.set(settings);
         s.onTask((srv, taskId, src, data) -> {
             String d = (String) data;
-            if (d.equals("whoami")) {
+            if (d.startsWith("whoami")) { // "whoami" and any padding
                 return ProcessHandle.current().pid() + " " + srv.isTaskWorker() + " " + srv.getWorkerId();
             }
             if (d.startsWith("sleep")) {
@@ -36,6 +36,10 @@ public final class CommandApp {
             srv.send(Integer.parseInt(p[1]), "finished " + p[2].toLowerCase() + "\n");
         });
         s.onPipeMessage((srv, src, message) -> {
+            if (((String) message).startsWith("sleep:")) { // "sleep:MS": holds this worker's callbacks that long
+                Coroutine.sleep(Integer.parseInt(((String) message).substring(6)) / 1000.0);
+                return;
+            }
             String[] p = ((String) message).split(":", 3); // "fd:<fd>:text"
             srv.send(Integer.parseInt(p[1]), "pipe from " + src + " to " + srv.getWorkerId() + ": " + p[2] + "\n");
         });
@@ -63,18 +67,19 @@ public final class CommandApp {
                     srv.close(fd);
                     yield null;
                 }
-                case "flood" -> { // N tasks at once to any task worker: "ok=N failed=M pids=K refused=R pending=P
+                case "flood" -> { // N tasks [of B bytes] at once to any task worker: "ok=N failed=M pids=K refused=R pending=P
                     // ms=T" once all answered or after 120 s (failed: the callback got no result, as when "its task
                     // worker died"; refused: task() returned -1; pending: no answer yet, so slow rather than lost)
                     long t0 = System.nanoTime();
                     int n = Integer.parseInt(w[1]);
+                    String task = "whoami" + (w.length > 2 ? " ".repeat(Integer.parseInt(w[2])) : "");
                     var ok = new java.util.concurrent.atomic.AtomicInteger();
                     var failed = new java.util.concurrent.atomic.AtomicInteger();
                     var refused = new java.util.concurrent.atomic.AtomicInteger();
                     var pids = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
                     var all = new java.util.concurrent.CountDownLatch(n);
                     for (int i = 0; i < n; i++) {
-                        int id = srv.task("whoami", -1, (x, taskId, result) -> {
+                        int id = srv.task(task, -1, (x, taskId, result) -> {
                             if (result instanceof String r && r.contains(" true ")) { // "pid true taskWorkerId"
                                 ok.incrementAndGet();
                                 pids.add(r.split(" ")[0]);
@@ -96,6 +101,31 @@ public final class CommandApp {
                     }
                     yield "ok=" + ok + " failed=" + failed + " pids=" + pids.size() + " refused=" + refused
                             + " pending=" + all.getCount() + " ms=" + (System.nanoTime() - t0) / 1_000_000;
+                }
+                case "retire" -> { // retire K N MS: K tasks, a pipe message that holds task worker #worker_num MS,
+                    // then N tasks; "ok=X failed=Y" once all answered (or after 60 s)
+                    int k = Integer.parseInt(w[1]);
+                    String[] rest = w[2].split(" ");
+                    int n = Integer.parseInt(rest[0]);
+                    var ok = new java.util.concurrent.atomic.AtomicInteger();
+                    var failed = new java.util.concurrent.atomic.AtomicInteger();
+                    var all = new java.util.concurrent.CountDownLatch(k + n);
+                    Callbacks.OnFinish count = (x, taskId, result) -> {
+                        (result instanceof String r && r.contains(" true ") ? ok : failed).incrementAndGet();
+                        all.countDown();
+                    };
+                    for (int i = 0; i < k + n; i++) {
+                        if (i == k) {
+                            srv.sendMessage("sleep:" + rest[1], (Integer) srv.setting().get("worker_num"));
+                        }
+                        srv.task("whoami", -1, count);
+                    }
+                    try {
+                        all.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    yield "ok=" + ok + " failed=" + failed;
                 }
                 case "closes" -> { // closes FD [reset]: the answer and error of each close asked
                     int other = Integer.parseInt(w[1]);

@@ -23,6 +23,11 @@ public interface Recipe {
         return new Server(host, 0, mode, type);
     }
 
+    /** A setting as a worker JVM reads it back from its command line (a protocol's recipe parses its own keys). */
+    default Object parse(String key, String raw) {
+        return Settings.parse(key, raw);
+    }
+
     /**
      * A server in {@code mode} with {@code settings} (values that survive {@code String.valueOf} and
      * {@link Settings#parse}; a function setting belongs in {@link #build}), built by {@code recipe}.

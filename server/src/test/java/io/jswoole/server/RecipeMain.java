@@ -14,17 +14,17 @@ public final class RecipeMain {
     }
 
     public static void main(String[] args) {
-        Map<String, Object> settings = new LinkedHashMap<>();
-        for (int i = 4; i < args.length; i++) {
-            int eq = args[i].indexOf('=');
-            String key = args[i].substring(0, eq);
-            settings.put(key, Settings.parse(key, args[i].substring(eq + 1)));
-        }
         Recipe recipe;
         try {
             recipe = instance(Class.forName(args[0]).asSubclass(Recipe.class));
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(e);
+        }
+        Map<String, Object> settings = new LinkedHashMap<>();
+        for (int i = 4; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            String key = args[i].substring(0, eq);
+            settings.put(key, recipe.parse(key, args[i].substring(eq + 1)));
         }
         Server s = recipe.create(args[2], Mode.PROCESS, SockType.valueOf(args[3]));
         s.set(settings);
