@@ -11,6 +11,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -144,6 +145,12 @@ final class HttpProtocol implements PortProtocol {
                 }
             }
         });
+    }
+
+    /** Swoole's ALPN for HTTP ports: http/1.1 (h2 comes with HTTP/2). */
+    @Override
+    public List<String> alpn() {
+        return List.of("http/1.1");
     }
 
     @Override

@@ -43,17 +43,32 @@ public class HttpServer extends Server {
     }
 
     public HttpServer(String host, int port, Mode mode) {
-        this(host, port, mode, null);
+        this(host, port, mode, SockType.TCP, 0, null);
+    }
+
+    /**
+     * An HTTP server on a stream socket; {@code flags} {@link SockType#SSL} makes it HTTPS, with the port's
+     * {@code ssl_*} settings ({@code SWOOLE_SOCK_TCP | SWOOLE_SSL}).
+     */
+    public HttpServer(String host, int port, Mode mode, SockType sockType, int flags) {
+        this(host, port, mode, sockType, flags, null);
     }
 
     /**
      * For {@code WebSocketServer}: a server whose upgrade requests go to {@code upgrades} (null: none, an
      * {@code Upgrade} header is then ignored and the request is an ordinary one).
      */
-    protected HttpServer(String host, int port, Mode mode, UpgradeHandler upgrades) {
-        super(host, port, mode, SockType.TCP);
+    protected HttpServer(String host, int port, Mode mode, SockType sockType, int flags, UpgradeHandler upgrades) {
+        super(host, port, mode, requireStream(sockType), flags);
         protocol = new HttpProtocol(this, upgrades);
         ProtocolSupport.use(ports().get(0), protocol);
+    }
+
+    private static SockType requireStream(SockType type) {
+        if (!type.isStream()) {
+            throw new IllegalArgumentException("HTTP needs a stream socket, not " + type);
+        }
+        return type;
     }
 
     /**

@@ -5,6 +5,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultFileRegion;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.ssl.SslHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -79,6 +86,36 @@ final class Sequencer extends ChannelOutboundHandlerAdapter {
         }
     }
 
+    /**
+     * A file part on a TLS connection: its bytes read into buffers of 64 KiB and written in order (the whole part
+     * is queued at once, as Swoole queues a file it cannot sendfile over SSL into the connection's buffer).
+     */
+    private static void writeFileBytes(ChannelHandlerContext ctx, Out.FilePart f) {
+        try (FileChannel fc = FileChannel.open(f.file().toPath(), StandardOpenOption.READ)) {
+            long pos = f.offset(), end = f.offset() + f.count();
+            while (pos < end) {
+                int n = (int) Math.min(64 * 1024, end - pos);
+                ByteBuf b = ctx.alloc().directBuffer(n);
+                try {
+                    int got = b.writeBytes(fc, pos, n);
+                    if (got <= 0) {
+                        b.release();
+                        throw new IOException(f.file() + " is shorter than the response says");
+                    }
+                    pos += got;
+                } catch (IOException | RuntimeException e) {
+                    if (b.refCnt() > 0) {
+                        b.release();
+                    }
+                    throw e;
+                }
+                ctx.write(b, ctx.voidPromise());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void emit(ChannelHandlerContext ctx, Out o) {
         if (closed) {
             ReferenceCountUtil.release(o.msg());
@@ -91,7 +128,13 @@ final class Sequencer extends ChannelOutboundHandlerAdapter {
             }
             upgrade = r.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code();
         }
-        Object msg = o.msg() instanceof Out.FilePart f ? new DefaultFileRegion(f.file(), f.offset(), f.count()) : o.msg();
+        Object msg = o.msg();
+        if (msg instanceof Out.FilePart f && ctx.pipeline().get(SslHandler.class) != null) {
+            writeFileBytes(ctx, f); // TLS cannot send a file region: its bytes, read here, go instead
+            msg = Unpooled.EMPTY_BUFFER;
+        } else if (msg instanceof Out.FilePart f) {
+            msg = new DefaultFileRegion(f.file(), f.offset(), f.count());
+        }
         if (o.last() && o.close()) {
             closed = true;
             ctx.write(msg).addListener(ChannelFutureListener.CLOSE);

@@ -10,6 +10,7 @@ import io.jswoole.server.Callbacks;
 import io.jswoole.server.Mode;
 import io.jswoole.server.ProtocolSupport;
 import io.jswoole.server.Server;
+import io.jswoole.server.SockType;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -73,11 +74,16 @@ public class WebSocketServer extends HttpServer {
     }
 
     public WebSocketServer(String host, int port, Mode mode) {
-        this(host, port, mode, new WsEngine());
+        this(host, port, mode, SockType.TCP, 0);
     }
 
-    private WebSocketServer(String host, int port, Mode mode, WsEngine engine) {
-        super(host, port, mode, engine);
+    /** A WebSocket server on a stream socket; {@code flags} {@link SockType#SSL} makes it {@code wss://}. */
+    public WebSocketServer(String host, int port, Mode mode, SockType sockType, int flags) {
+        this(host, port, mode, sockType, flags, new WsEngine());
+    }
+
+    private WebSocketServer(String host, int port, Mode mode, SockType sockType, int flags, WsEngine engine) {
+        super(host, port, mode, sockType, flags, engine);
         this.engine = engine;
         engine.attach(this);
         super.onClose(this::closed);

@@ -2,15 +2,18 @@ package io.jswoole.server;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code getClientInfo(fd)}: what the server knows about one connection, with Swoole's fields. Times are Unix
- * seconds (with fractions for the {@code last_*} fields), as Swoole reports them.
+ * seconds (with fractions for the {@code last_*} fields), as Swoole reports them. {@code sslClientCert}: the
+ * certificate a client of a TLS port presented, as PEM ({@code ssl_client_cert}, present only then).
  */
 public record ClientInfo(
         int serverPort, int serverFd, int socketFd, int socketType, int remotePort, String remoteIp, int reactorId,
         long connectTime, double lastTime, double lastRecvTime, double lastSendTime, double lastDispatchTime,
-        int closeErrno, long recvQueuedBytes, long sendQueuedBytes, long uid, int workerId) {
+        int closeErrno, long recvQueuedBytes, long sendQueuedBytes, long uid, int workerId,
+        Optional<String> sslClientCert) {
 
     /** The inverse of {@link #toMap()} (a worker JVM receives the master's answer as a map). */
     static ClientInfo fromMap(Map<?, ?> m) {
@@ -20,7 +23,7 @@ public record ClientInfo(
                 (Double) m.get("last_time"), (Double) m.get("last_recv_time"), (Double) m.get("last_send_time"),
                 (Double) m.get("last_dispatch_time"), (Integer) m.get("close_errno"),
                 (Long) m.get("recv_queued_bytes"), (Long) m.get("send_queued_bytes"), (Long) m.get("uid"),
-                (Integer) m.get("worker_id"));
+                (Integer) m.get("worker_id"), Optional.ofNullable((String) m.get("ssl_client_cert")));
     }
 
     /** The same fields under Swoole's names ({@code server_port}, {@code remote_ip}, ...). */
@@ -43,6 +46,7 @@ public record ClientInfo(
         m.put("send_queued_bytes", sendQueuedBytes);
         m.put("uid", uid);
         m.put("worker_id", workerId);
+        sslClientCert.ifPresent(pem -> m.put("ssl_client_cert", pem));
         return m;
     }
 }

@@ -69,6 +69,7 @@ final class OneJvm implements ModeRuntime {
         }
         for (Port p : ports) {
             p.resolve(cfg.heartbeatCheckInterval());
+            p.tls = Tls.of(p);
         }
         Mode mode = cfg.mode();
         int workerNum = cfg.workerNum();
@@ -188,6 +189,11 @@ final class OneJvm implements ModeRuntime {
         }
         startTime = System.currentTimeMillis() / 1000;
         idleScanner.start(cfg.heartbeatCheckInterval());
+        for (Port p : ports) {
+            if (p.tls != null) {
+                p.tls.watch(group);
+            }
+        }
         Signals.register(server, manager != null && cfg.taskWorkerNum() > 0);
         Log.info("server started: " + cfg.mode() + " mode, " + workers.length + " workers, " + Transport.name()
                 + ", " + describePorts());
@@ -318,12 +324,29 @@ final class OneJvm implements ModeRuntime {
         return group;
     }
 
-    /** SIGUSR1: a rolling restart of the worker JVMs (PROCESS; other modes have none to restart). */
+    /**
+     * SIGUSR1: the TLS certificates read again, and a rolling restart of the worker JVMs (PROCESS; other modes have
+     * none to restart).
+     */
     @Override
     public void reloadOnSignal() {
         if (manager != null) {
-            workerOps.reload();
+            workerOps.reload(); // the certificates first, then the workers
+        } else {
+            reloadCertificates();
         }
+    }
+
+    /** Reads every TLS port's files again ({@link Tls#reload}); false when no port has TLS. */
+    boolean reloadCertificates() {
+        boolean any = false;
+        for (Port p : ports) {
+            if (p.tls != null) {
+                p.tls.reload();
+                any = true;
+            }
+        }
+        return any;
     }
 
     /** SIGUSR2: a rolling restart of the task worker JVMs only. */
@@ -383,6 +406,9 @@ final class OneJvm implements ModeRuntime {
         m.put("task_queue_bytes", 0);
         m.put("task_idle_worker_num", tasks != null ? tasks.idle() : manager != null ? manager.idleTaskWorkers() : 0);
         m.put("tasking_num", tasking);
+        if (ports.stream().anyMatch(p -> p.tls != null)) {
+            m.put("ssl_provider", Tls.provider());
+        }
         m.put("coroutine_num", coroutines);
         m.put("coroutine_peek_num", peak);
         return m;

@@ -21,6 +21,8 @@ public final class Port {
     final int index;
     final String host;
     final SockType type;
+    /** Made with {@link SockType#SSL}: the port speaks TLS. */
+    final boolean ssl;
     volatile int port;
     final Map<String, Object> settings = new LinkedHashMap<>();
     /** This port's framing (none by default: each read is one receive). */
@@ -37,15 +39,18 @@ public final class Port {
     long socketBufferSize;
     int highWatermark;
     int lowWatermark;
+    /** The TLS of an SSL port, made at start in the JVM that owns the sockets; null otherwise. */
+    volatile Tls tls;
     /** The protocol that handles this port's connections (HTTP...), or null for receive events. */
     volatile io.jswoole.server.spi.PortProtocol protocol;
 
-    Port(Server server, int index, String host, int port, SockType type) {
+    Port(Server server, int index, String host, int port, SockType type, boolean ssl) {
         this.server = server;
         this.index = index;
         this.host = host;
         this.port = port;
         this.type = type;
+        this.ssl = ssl;
     }
 
     /**
@@ -129,6 +134,11 @@ public final class Port {
 
     public SockType type() {
         return type;
+    }
+
+    /** Whether this port was made with {@link SockType#SSL} (it speaks TLS). */
+    public boolean isSsl() {
+        return ssl;
     }
 
     /** Swoole's {@code server_socket} of packets from this port: an id unique within the server. */

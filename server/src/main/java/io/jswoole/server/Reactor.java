@@ -94,6 +94,9 @@ final class Reactor {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (port.tls != null) {
+                            port.tls.initChannel(ch);
+                        }
                         if (port.protocol != null) {
                             port.protocol.initChannel(ch, port);
                         } else if (port.frame.isFramed()) {

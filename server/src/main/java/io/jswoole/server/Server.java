@@ -81,17 +81,34 @@ public class Server {
      * @param port a port number, 0 for any free port (ignored for Unix sockets)
      */
     public Server(String host, int port, Mode mode, SockType sockType) {
-        this.mode = Objects.requireNonNull(mode);
-        ports.add(newPort(host, port, sockType));
+        this(host, port, mode, sockType, 0);
     }
 
-    private Port newPort(String host, int port, SockType type) {
+    /**
+     * @param flags {@link SockType#SSL} for TLS ({@code SWOOLE_SOCK_TCP | SWOOLE_SSL}), or 0
+     * @throws IllegalArgumentException for a flag other than SSL, or SSL on a datagram socket
+     */
+    public Server(String host, int port, Mode mode, SockType sockType, int flags) {
+        this.mode = Objects.requireNonNull(mode);
+        ports.add(newPort(host, port, sockType, flags));
+    }
+
+    private Port newPort(String host, int port, SockType type, int flags) {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(type, "sockType");
         if (!type.isUnix() && (port < 0 || port > 65535)) {
             throw new SwooleException(ErrorCode.SERVER_INVALID_LISTEN_PORT, "invalid port " + port);
         }
-        return new Port(this, ports.size(), host, type.isUnix() ? 0 : port, type);
+        if ((flags & ~SockType.SSL) != 0) {
+            throw new IllegalArgumentException("unknown socket flags " + (flags & ~SockType.SSL)
+                    + " (SockType.SSL is the one flag)");
+        }
+        boolean ssl = flags == SockType.SSL;
+        if (ssl && !type.isStream()) {
+            throw new IllegalArgumentException("SockType.SSL on " + type + ": jswoole has no DTLS; TLS needs a "
+                    + "stream socket (TCP, TCP6, UNIX_STREAM)");
+        }
+        return new Port(this, ports.size(), host, type.isUnix() ? 0 : port, type, ssl);
     }
 
     // ------------------------------------------------------------------ configuration
@@ -144,8 +161,18 @@ public class Server {
      * @throws IllegalStateException after {@link #start()}
      */
     public Port addListener(String host, int port, SockType type) {
+        return addListener(host, port, type, 0);
+    }
+
+    /**
+     * A listening port with socket flags: {@link SockType#SSL} for TLS ({@code SWOOLE_SOCK_TCP | SWOOLE_SSL}).
+     *
+     * @throws IllegalArgumentException for a flag other than SSL, or SSL on a datagram socket
+     * @throws IllegalStateException    after {@link #start()}
+     */
+    public Port addListener(String host, int port, SockType type, int flags) {
         checkNotStarted("addListener");
-        Port p = newPort(host, port, type);
+        Port p = newPort(host, port, type, flags);
         ports.add(p);
         return p;
     }
@@ -153,6 +180,11 @@ public class Server {
     /** Alias of {@link #addListener}. */
     public Port listen(String host, int port, SockType type) {
         return addListener(host, port, type);
+    }
+
+    /** Alias of {@link #addListener(String, int, SockType, int)}. */
+    public Port listen(String host, int port, SockType type, int flags) {
+        return addListener(host, port, type, flags);
     }
 
     /** Every port, the main one first. */

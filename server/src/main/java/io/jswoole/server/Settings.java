@@ -20,7 +20,7 @@ public final class Settings {
     /** Where a key may be set: the server only, or a port (the server forwards port keys to its main port). */
     enum Scope { SERVER, PORT }
 
-    enum Type { INT, BOOL, STRING, SIZE, DOUBLE, FUNCTION }
+    enum Type { INT, BOOL, STRING, SIZE, DOUBLE, FUNCTION, SNI_CERTS }
 
     record Key(String name, Type type, long min, long max, Scope scope, Class<?> function) {
     }
@@ -28,6 +28,11 @@ public final class Settings {
     private static final Map<String, Key> KEYS = new HashMap<>();
     private static final Map<String, String> ALIASES = new HashMap<>();
     private static final Map<String, String> LATER = new HashMap<>();
+    /** Swoole keys jswoole refuses for good, with the reason. */
+    private static final Map<String, String> REFUSED = Map.of(
+            "ssl_dhparam", "the JDK's TLS negotiates the RFC 7919 FFDHE groups itself and cannot load a DH "
+                    + "parameter file (ECDHE is preferred anyway); leave the key out",
+            "ssl_method", "was removed in Swoole 4.5.4; use ssl_protocols");
     private static final String HTTP_OWNER = "HttpServer / WebSocketServer (module jswoole-http); a plain Server "
             + "does not speak HTTP";
     private static final String REDIS_OWNER = "RedisServer (module jswoole-redis); a plain Server does not speak "
@@ -123,10 +128,18 @@ public final class Settings {
                 "open_websocket_ping_frame", "open_websocket_pong_frame", "websocket_mask",
                 "http2_header_table_size", "http2_enable_push", "http2_max_concurrent_streams",
                 "http2_init_window_size", "http2_max_frame_size", "http2_max_header_list_size", "http2_max_headers");
-        later("SSL/TLS", "ssl_cert_file", "ssl_key_file", "ssl_protocols", "ssl_ciphers",
-                "ssl_prefer_server_ciphers", "ssl_ecdh_curve", "ssl_dhparam", "ssl_verify_peer",
-                "ssl_allow_self_signed", "ssl_client_cert_file", "ssl_cafile", "ssl_capath", "ssl_verify_depth",
-                "ssl_compress", "ssl_sni_certs");
+        // TLS on ports created with SockType.SSL (Tls checks the combination at start)
+        for (String k : new String[] {"ssl_cert_file", "ssl_key_file", "ssl_ciphers", "ssl_ecdh_curve",
+                "ssl_client_cert_file", "ssl_cafile", "ssl_capath"}) {
+            port(k, Type.STRING);
+        }
+        port("ssl_protocols", Type.INT, 0, SslProtocol.ALL | SslProtocol.DTLS);
+        port("ssl_prefer_server_ciphers", Type.BOOL);
+        port("ssl_verify_peer", Type.BOOL);
+        port("ssl_allow_self_signed", Type.BOOL);
+        port("ssl_verify_depth", Type.INT, 0, 100);
+        port("ssl_compress", Type.BOOL);
+        port("ssl_sni_certs", Type.SNI_CERTS);
         later(REDIS_OWNER, "open_redis_protocol");
         later("coroutine runtime options", "hook_flags", "enable_preemptive_scheduler",
                 "enable_deadlock_check", "c_stack_size", "stack_size", "dns_cache_expire", "dns_cache_capacity",
@@ -175,6 +188,10 @@ public final class Settings {
         Key k = KEYS.get(ALIASES.getOrDefault(name, name));
         if (k != null) {
             return k;
+        }
+        String refused = REFUSED.get(name);
+        if (refused != null) {
+            throw new IllegalArgumentException("setting '" + name + "' is refused: " + refused);
         }
         String owner = LATER.get(name);
         if (owner != null && (owner.equals(HTTP_OWNER) || owner.equals(REDIS_OWNER))) {
@@ -228,6 +245,7 @@ public final class Settings {
             case STRING -> unescape(raw);
             case FUNCTION -> throw new IllegalArgumentException("setting '" + name + "' takes a Java function; "
                     + "set it in code");
+            case SNI_CERTS -> throw new IllegalArgumentException("setting '" + name + "' takes a map; set it in code");
             default -> convert(k, name, raw);
         };
     }
@@ -242,6 +260,7 @@ public final class Settings {
             case SIZE -> SettingValues.toSize(given, v, k.min, k.max);
             case DOUBLE -> SettingValues.toDouble(given, v, k.min, k.max);
             case STRING -> SettingValues.toText(given, v);
+            case SNI_CERTS -> Tls.sniCerts(given, v);
             case FUNCTION -> {
                 if (!k.function.isInstance(v)) {
                     throw bad(given, "must be a " + k.function.getSimpleName() + ", got "
@@ -293,6 +312,7 @@ public final class Settings {
         List<String> all = new ArrayList<>(KEYS.keySet());
         all.addAll(ALIASES.keySet());
         all.addAll(LATER.keySet());
+        all.addAll(REFUSED.keySet());
         String best = null;
         int bestD = Math.max(3, name.length() / 3) + 1;
         for (String c : all) {

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.io.IOException;
 
 /**
@@ -18,14 +19,23 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
     private Connection conn;
     /** The receive time was stamped for the current read (a read may bring many protocol messages). */
     private boolean stamped;
+    /** A TLS handshake failed: logged once, the connection closing. */
+    private boolean handshakeFailed;
 
     StreamHandler(Intake intake, Port port) {
         this.intake = intake;
         this.port = port;
     }
 
+    /** A TLS port: the connection is accepted (and {@code connect} fires) once the handshake has succeeded. */
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        if (port.tls == null) {
+            accept(ctx);
+        }
+    }
+
+    private void accept(ChannelHandlerContext ctx) {
         conn = intake.accepted(port, ctx.channel());
         if (conn == null) {
             ctx.close();
@@ -70,6 +80,17 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
     /** The peer shut its output down (a half-close, as {@code nc -q1} does): answer what it sent, then close. */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent hs && conn == null && !handshakeFailed) {
+            if (hs.isSuccess()) {
+                accept(ctx);
+            } else {
+                handshakeFailed = true; // the one line for this connection; SslHandler's exception follows
+                Log.notice("TLS handshake from " + ctx.channel().remoteAddress() + " failed, closing: "
+                        + Tls.reason(hs.cause()));
+                ctx.close();
+            }
+            return;
+        }
         if (evt instanceof ChannelInputShutdownEvent && conn != null) {
             intake.inputShutdown(conn);
         }
@@ -99,6 +120,15 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (port.tls != null && conn == null) { // before the handshake ended: the completion event tells
+            if (!handshakeFailed) {
+                handshakeFailed = true;
+                Log.notice("TLS handshake from " + ctx.channel().remoteAddress() + " failed, closing: "
+                        + Tls.reason(cause));
+            }
+            ctx.close();
+            return;
+        }
         String who = (conn == null ? "" : "fd " + conn.fd + " ") + "from " + ctx.channel().remoteAddress();
         if (conn != null) {
             conn.closedByServer = true;

@@ -100,6 +100,9 @@ interface WorkerOps {
         return new InThisJvm(server, engine) {
             @Override
             public boolean reload() {
+                if (engine.reloadCertificates()) {
+                    return true; // the workers stay: they are threads of this JVM
+                }
                 Log.warning("reload() needs Mode.PROCESS (workers of BASE and THREAD mode live in this JVM)");
                 return LastError.fail(ErrorCode.OPERATION_NOT_SUPPORT);
             }
@@ -130,6 +133,7 @@ interface WorkerOps {
         return new InThisJvm(server, engine) {
             @Override
             public boolean reload() {
+                engine.reloadCertificates();
                 Thread.ofPlatform().name("jswoole-reload").start(() -> {
                     Log.notice("reloading " + manager.workerNum + " workers");
                     engine.ops.reloading();

@@ -48,6 +48,7 @@ class ServerConfigTest {
             case DOUBLE -> List.of(1.5);
             case STRING -> List.of("/tmp/jswoole-config-test", "127.0.0.1:9502");
             case FUNCTION -> List.of((DispatchFunction) (server, fd, type, data) -> 0);
+            case SNI_CERTS -> List.of(Map.of("a.test", Map.of("ssl_cert_file", "c.pem", "ssl_key_file", "k.pem")));
         };
     }
 

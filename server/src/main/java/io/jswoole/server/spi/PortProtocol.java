@@ -35,6 +35,14 @@ public interface PortProtocol {
         channel.config().setAutoRead(false);
     }
 
+    /**
+     * The ALPN protocols a TLS port with this protocol offers, in preference order (HTTP: {@code http/1.1});
+     * empty: no ALPN, as Swoole does for non-HTTP ports.
+     */
+    default java.util.List<String> alpn() {
+        return java.util.List.of();
+    }
+
     /** How this protocol crosses to worker JVMs (PROCESS mode); null when it runs in one JVM only. */
     default Remote remote() {
         return null;

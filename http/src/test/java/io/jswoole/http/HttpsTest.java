@@ -1,0 +1,89 @@
+package io.jswoole.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jswoole.server.Mode;
+import io.jswoole.server.Running;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** {@code https://} on an HttpServer made with {@code SockType.SSL}, in every mode, with curl and openssl. */
+class HttpsTest {
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void certificatesAndAFile() throws Exception {
+        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days",
+                "2", "-subj", "/CN=https test CA", "-keyout", "ca.key", "-out", "ca.pem");
+        Files.writeString(dir.resolve("san.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
+        run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "server.key",
+                "-out", "server.csr");
+        run("openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-days", "2", "-extfile", "san.ext", "-out", "server.pem");
+        byte[] big = new byte[3 << 20];
+        new Random(19).nextBytes(big);
+        Files.write(dir.resolve("big.bin"), big);
+    }
+
+    private static String run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(List.of(cmd) + " did not finish");
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void curlWithTheCaGetsTheAnswerAndASentFile(Mode mode) throws Exception {
+        try (Running s = Running.start(HttpsApp.create(mode, dir))) {
+            String base = "https://localhost:" + s.port();
+            String ca = dir.resolve("ca.pem").toString();
+            assertThat(curl("--cacert", ca, base + "/hello")).isEqualTo("hello over HTTP/1.1");
+            Path got = dir.resolve("got-" + mode);
+            curl("--cacert", ca, "-o", got.toString(), base + "/file");
+            assertThat(sha256(got)).as("sendfile over TLS").isEqualTo(sha256(dir.resolve("big.bin")));
+            String alpn = run("openssl", "s_client", "-connect", "127.0.0.1:" + s.port(), "-alpn", "h2,http/1.1");
+            assertThat(alpn).contains("ALPN protocol: http/1.1");
+            Process plain = new ProcessBuilder("curl", "-sS", "--max-time", "60", "http://127.0.0.1:" + s.port()
+                    + "/hello").redirectErrorStream(true).start();
+            plain.getInputStream().readAllBytes();
+            assertThat(plain.waitFor(15, TimeUnit.SECONDS)).isTrue();
+            assertThat(plain.exitValue()).as("plain HTTP on the TLS port fails").isNotZero();
+            assertThat(curl("--cacert", ca, base + "/hello")).isEqualTo("hello over HTTP/1.1");
+        }
+    }
+
+    /**
+     * curl with a minute to finish: a JVM's first TLS handshakes load and compile the JDK's TLS code, which takes
+     * seconds on a busy machine (Running.curl allows 10).
+     */
+    private static String curl(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("curl", "-sS", "--max-time", "60"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        String err = new String(p.getErrorStream().readAllBytes());
+        assertThat(p.waitFor(70, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(cmd + ": " + err).isZero();
+        return out;
+    }
+
+    private static String sha256(Path f) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+    }
+}

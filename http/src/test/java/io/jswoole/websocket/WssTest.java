@@ -1,0 +1,90 @@
+package io.jswoole.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jswoole.server.Running;
+import io.jswoole.server.Mode;
+import io.jswoole.server.SockType;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** {@code wss://}: a WebSocketServer made with {@code SockType.SSL}, reached by the JDK's client. */
+class WssTest {
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days",
+                "2", "-subj", "/CN=wss test CA", "-keyout", "ca.key", "-out", "ca.pem");
+        Files.writeString(dir.resolve("san.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
+        run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "server.key",
+                "-out", "server.csr");
+        run("openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-days", "2", "-extfile", "san.ext", "-out", "server.pem");
+    }
+
+    private static void run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(List.of(cmd).toString()).isZero();
+    }
+
+    private static SSLContext trustingTheCa() throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        try (InputStream in = Files.newInputStream(dir.resolve("ca.pem"))) {
+            ks.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    void messagesTravelOverWss(Mode mode) throws Exception {
+        WebSocketServer s = new WebSocketServer("127.0.0.1", 0, mode, SockType.TCP, SockType.SSL);
+        s.set(Map.of("worker_num", 1, "ssl_cert_file", dir.resolve("server.pem").toString(),
+                "ssl_key_file", dir.resolve("server.key").toString()));
+        s.onMessage((srv, f) -> srv.push(f.fd(), "echo: " + f.text()));
+        try (Running sv = Running.start(s)) {
+            LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
+            java.net.http.WebSocket ws = HttpClient.newBuilder().sslContext(trustingTheCa()).build()
+                    .newWebSocketBuilder().buildAsync(URI.create("wss://localhost:" + sv.port() + "/chat"),
+                            new java.net.http.WebSocket.Listener() {
+                                @Override
+                                public CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data,
+                                        boolean last) {
+                                    got.add(data.toString());
+                                    w.request(1);
+                                    return CompletableFuture.completedFuture(null);
+                                }
+                            }).get(60, TimeUnit.SECONDS);
+            ws.sendText("over tls", true).get(60, TimeUnit.SECONDS);
+            assertThat(got.poll(60, TimeUnit.SECONDS)).isEqualTo("echo: over tls");
+            ws.sendClose(1000, "bye").get(60, TimeUnit.SECONDS);
+        }
+    }
+}
