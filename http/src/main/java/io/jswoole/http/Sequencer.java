@@ -87,38 +87,97 @@ final class Sequencer extends ChannelOutboundHandlerAdapter {
     }
 
     /**
-     * A file part on a TLS connection: its bytes read into buffers of 64 KiB and written in order (the whole part
-     * is queued at once, as Swoole queues a file it cannot sendfile over SSL into the connection's buffer).
+     * A file part on a TLS connection, which cannot send a file region: its bytes go in 64 KiB buffers, the next one
+     * read when the last has been written, so a connection holds one buffer of the file however large it is and
+     * however slowly its client reads. What comes after the part waits in {@link #afterFile} meanwhile.
      */
-    private static void writeFileBytes(ChannelHandlerContext ctx, Out.FilePart f) {
-        try (FileChannel fc = FileChannel.open(f.file().toPath(), StandardOpenOption.READ)) {
-            long pos = f.offset(), end = f.offset() + f.count();
-            while (pos < end) {
-                int n = (int) Math.min(64 * 1024, end - pos);
-                ByteBuf b = ctx.alloc().directBuffer(n);
-                try {
-                    int got = b.writeBytes(fc, pos, n);
-                    if (got <= 0) {
-                        b.release();
-                        throw new IOException(f.file() + " is shorter than the response says");
-                    }
-                    pos += got;
-                } catch (IOException | RuntimeException e) {
-                    if (b.refCnt() > 0) {
-                        b.release();
-                    }
-                    throw e;
-                }
-                ctx.write(b, ctx.voidPromise());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private final class FileStream {
+        private static final int CHUNK = 64 * 1024;
+        private final ChannelHandlerContext ctx;
+        private final Out out;
+        private final FileChannel fc;
+        private long pos;
+        private final long end;
+
+        FileStream(ChannelHandlerContext ctx, Out out, Out.FilePart f) throws IOException {
+            this.ctx = ctx;
+            this.out = out;
+            this.fc = FileChannel.open(f.file().toPath(), StandardOpenOption.READ);
+            this.pos = f.offset();
+            this.end = f.offset() + f.count();
         }
+
+        void writeNext() {
+            if (pos >= end) {
+                done(true);
+                return;
+            }
+            int n = (int) Math.min(CHUNK, end - pos);
+            ByteBuf b = ctx.alloc().directBuffer(n);
+            try {
+                int got = b.writeBytes(fc, pos, n);
+                if (got <= 0) {
+                    throw new IOException("the file is shorter than the response says");
+                }
+                pos += got;
+            } catch (IOException e) {
+                b.release();
+                io.jswoole.log.Log.warning("http fd " + conn.fd + ": sending a file failed: " + e.getMessage());
+                done(false);
+                ctx.close();
+                return;
+            }
+            ctx.writeAndFlush(b).addListener(f -> {
+                if (f.isSuccess()) {
+                    writeNext();
+                } else {
+                    done(false);
+                }
+            });
+        }
+
+        private void done(boolean whole) {
+            try {
+                fc.close();
+            } catch (IOException e) {
+                // read-only: nothing was lost
+            }
+            file = null;
+            if (!whole) {
+                closed = true;
+                releaseWaiting();
+                return;
+            }
+            Out o = new Out(out.seq(), Unpooled.EMPTY_BUFFER, out.last(), out.close());
+            emit(ctx, o);
+            Out next;
+            while (file == null && !closed && (next = afterFile.poll()) != null) {
+                emit(ctx, next);
+            }
+            ctx.flush();
+        }
+    }
+
+    /** The file part being written over TLS, if any; {@link #afterFile} holds what follows it. */
+    private FileStream file;
+    private final ArrayDeque<Out> afterFile = new ArrayDeque<>();
+
+    private void releaseWaiting() {
+        afterFile.forEach(x -> ReferenceCountUtil.release(x.msg()));
+        afterFile.clear();
+        for (ArrayDeque<Out> q : held.values()) {
+            q.forEach(x -> ReferenceCountUtil.release(x.msg()));
+        }
+        held.clear();
     }
 
     private void emit(ChannelHandlerContext ctx, Out o) {
         if (closed) {
             ReferenceCountUtil.release(o.msg());
+            return;
+        }
+        if (file != null) {
+            afterFile.add(o);
             return;
         }
         boolean upgrade = false;
@@ -130,8 +189,14 @@ final class Sequencer extends ChannelOutboundHandlerAdapter {
         }
         Object msg = o.msg();
         if (msg instanceof Out.FilePart f && ctx.pipeline().get(SslHandler.class) != null) {
-            writeFileBytes(ctx, f); // TLS cannot send a file region: its bytes, read here, go instead
-            msg = Unpooled.EMPTY_BUFFER;
+            try {
+                file = new FileStream(ctx, o, f);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            ctx.flush(); // what came before goes first
+            file.writeNext();
+            return;
         } else if (msg instanceof Out.FilePart f) {
             msg = new DefaultFileRegion(f.file(), f.offset(), f.count());
         }
@@ -139,10 +204,7 @@ final class Sequencer extends ChannelOutboundHandlerAdapter {
             closed = true;
             ctx.write(msg).addListener(ChannelFutureListener.CLOSE);
             ctx.flush();
-            for (ArrayDeque<Out> q : held.values()) {
-                q.forEach(x -> ReferenceCountUtil.release(x.msg()));
-            }
-            held.clear();
+            releaseWaiting();
             return;
         }
         // the extension handshaker of permessage-deflate listens on the 101's promise

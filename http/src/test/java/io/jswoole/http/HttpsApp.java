@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The HTTPS application of {@link HttpsTest}, in every mode: {@code /hello} answers text, {@code /file} sends
- * {@code big.bin} with {@code sendfile}; in PROCESS mode the worker JVMs run {@link #main}.
+ * {@code big.bin} with {@code sendfile} ({@code /huge}: {@code huge.bin}); in PROCESS mode the worker JVMs run {@link #main}.
  */
 public final class HttpsApp {
     private HttpsApp() {
@@ -21,6 +21,7 @@ public final class HttpsApp {
             switch (req.path()) {
                 case "/hello" -> res.end("hello over " + req.server().get("server_protocol"));
                 case "/file" -> res.sendfile(dir.resolve("big.bin").toString());
+                case "/huge" -> res.sendfile(dir.resolve("huge.bin").toString());
                 default -> {
                     res.status(404);
                     res.end();

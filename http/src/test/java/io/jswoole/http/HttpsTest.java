@@ -69,6 +69,64 @@ class HttpsTest {
     }
 
     /**
+     * A 48 MiB file to a TLS client that reads nothing for a while: the connection holds a buffer of it, not all of
+     * it (the whole file was read into buffers at once before). In this JVM (BASE), where the allocator is seen.
+     */
+    @org.junit.jupiter.api.Test
+    void aLargeFileToAClientThatDoesNotReadIsNotReadIntoMemory() throws Exception {
+        long size = 48L << 20;
+        try (var f = java.nio.channels.FileChannel.open(dir.resolve("huge.bin"), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            f.write(java.nio.ByteBuffer.wrap(new byte[] {1}), size - 1);
+        }
+        var metric = ((io.netty.buffer.ByteBufAllocatorMetricProvider) io.netty.buffer.ByteBufAllocator.DEFAULT)
+                .metric();
+        try (Running s = Running.start(HttpsApp.create(Mode.BASE, dir))) {
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            try (var in = Files.newInputStream(dir.resolve("ca.pem"))) {
+                trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificate(in));
+            }
+            var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory
+                    .getDefaultAlgorithm());
+            tmf.init(trust);
+            var tls = javax.net.ssl.SSLContext.getInstance("TLS");
+            tls.init(null, tmf.getTrustManagers(), null);
+            long before = metric.usedDirectMemory();
+            try (var c = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket()) {
+                c.setReceiveBufferSize(8192);
+                c.connect(new java.net.InetSocketAddress("127.0.0.1", s.port()), 5000);
+                c.setSoTimeout(30_000);
+                c.getOutputStream().write("GET /huge HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes());
+                c.getOutputStream().flush();
+                Thread.sleep(2000); // not reading: the server's writes stop at the socket's buffers
+                long held = metric.usedDirectMemory() - before;
+                assertThat(held).as("direct memory held while the client does not read").isLessThan(16L << 20);
+                var is = c.getInputStream();
+                byte[] buf = new byte[1 << 16];
+                long got = 0;
+                String head = null;
+                StringBuilder h = new StringBuilder();
+                int b;
+                while ((b = is.read()) >= 0) { // the head, byte by byte
+                    h.append((char) b);
+                    if (h.toString().endsWith("\r\n\r\n")) {
+                        head = h.toString();
+                        break;
+                    }
+                }
+                assertThat(head).startsWith("HTTP/1.1 200").contains("Content-Length: " + size);
+                int n;
+                while (got < size && (n = is.read(buf)) > 0) {
+                    got += n;
+                }
+                assertThat(got).as("the whole file, after the pause").isEqualTo(size);
+            }
+        }
+    }
+
+    /**
      * curl with a minute to finish: a JVM's first TLS handshakes load and compile the JDK's TLS code, which takes
      * seconds on a busy machine (Running.curl allows 10).
      */
