@@ -2,8 +2,12 @@ package io.jswoole.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jswoole.server.Running;
+import io.jswoole.http.HttpRecipe;
 import io.jswoole.server.Mode;
+import io.jswoole.server.Probe;
+import io.jswoole.server.Recipe;
+import io.jswoole.server.Running;
+import io.jswoole.server.Server;
 import io.jswoole.server.SockType;
 import java.io.InputStream;
 import java.net.URI;
@@ -62,14 +66,25 @@ class WssTest {
         return ctx;
     }
 
+    /** An echo on a TLS WebSocket port, built in each worker JVM too. */
+    static final class Echo implements HttpRecipe.WebSocket {
+        @Override
+        public Server create(String host, Mode mode, SockType type) {
+            return new WebSocketServer(host, 0, mode, SockType.TCP, SockType.SSL);
+        }
+
+        @Override
+        public void build(Server server, Probe probe) {
+            ((WebSocketServer) server).onMessage((srv, f) -> srv.push(f.fd(), "echo: " + f.text()));
+        }
+    }
+
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void messagesTravelOverWss(Mode mode) throws Exception {
-        WebSocketServer s = new WebSocketServer("127.0.0.1", 0, mode, SockType.TCP, SockType.SSL);
-        s.set(Map.of("worker_num", 1, "ssl_cert_file", dir.resolve("server.pem").toString(),
-                "ssl_key_file", dir.resolve("server.key").toString()));
-        s.onMessage((srv, f) -> srv.push(f.fd(), "echo: " + f.text()));
-        try (Running sv = Running.start(s)) {
+        try (Probe probe = Probe.create(); Running sv = Running.start(Recipe.server(mode, Map.of("worker_num", 1,
+                "ssl_cert_file", dir.resolve("server.pem").toString(), "ssl_key_file",
+                dir.resolve("server.key").toString()), Echo.class, probe))) {
             LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
             java.net.http.WebSocket ws = HttpClient.newBuilder().sslContext(trustingTheCa()).build()
                     .newWebSocketBuilder().buildAsync(URI.create("wss://localhost:" + sv.port() + "/chat"),
