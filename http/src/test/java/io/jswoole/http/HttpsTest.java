@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jswoole.server.Mode;
 import io.jswoole.server.Running;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -24,27 +23,14 @@ class HttpsTest {
 
     @BeforeAll
     static void certificatesAndAFile() throws Exception {
-        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days",
-                "2", "-subj", "/CN=https test CA", "-keyout", "ca.key", "-out", "ca.pem");
-        Files.writeString(dir.resolve("san.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-        run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "server.key",
-                "-out", "server.csr");
-        run("openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                "-days", "2", "-extfile", "san.ext", "-out", "server.pem");
+        TestCa.create(dir);
         byte[] big = new byte[3 << 20];
         new Random(19).nextBytes(big);
         Files.write(dir.resolve("big.bin"), big);
     }
 
     private static String run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(90, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(List.of(cmd) + " did not finish");
-        }
-        return out;
+        return TestCa.run(dir, cmd);
     }
 
     @ParameterizedTest
@@ -82,17 +68,7 @@ class HttpsTest {
         var metric = ((io.netty.buffer.ByteBufAllocatorMetricProvider) io.netty.buffer.ByteBufAllocator.DEFAULT)
                 .metric();
         try (Running s = Running.start(HttpsApp.create(Mode.BASE, dir))) {
-            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            try (var in = Files.newInputStream(dir.resolve("ca.pem"))) {
-                trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
-                        .generateCertificate(in));
-            }
-            var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory
-                    .getDefaultAlgorithm());
-            tmf.init(trust);
-            var tls = javax.net.ssl.SSLContext.getInstance("TLS");
-            tls.init(null, tmf.getTrustManagers(), null);
+            var tls = TestCa.trusting(dir);
             long before = metric.usedDirectMemory();
             try (var c = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket()) {
                 c.setReceiveBufferSize(8192);

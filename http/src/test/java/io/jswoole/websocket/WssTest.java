@@ -3,27 +3,21 @@ package io.jswoole.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jswoole.http.HttpRecipe;
+import io.jswoole.http.TestCa;
 import io.jswoole.server.Mode;
 import io.jswoole.server.Probe;
 import io.jswoole.server.Recipe;
 import io.jswoole.server.Running;
 import io.jswoole.server.Server;
 import io.jswoole.server.SockType;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,34 +30,7 @@ class WssTest {
 
     @BeforeAll
     static void certificates() throws Exception {
-        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days",
-                "2", "-subj", "/CN=wss test CA", "-keyout", "ca.key", "-out", "ca.pem");
-        Files.writeString(dir.resolve("san.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-        run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "server.key",
-                "-out", "server.csr");
-        run("openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                "-days", "2", "-extfile", "san.ext", "-out", "server.pem");
-    }
-
-    private static void run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(List.of(cmd).toString()).isZero();
-    }
-
-    private static SSLContext trustingTheCa() throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        try (InputStream in = Files.newInputStream(dir.resolve("ca.pem"))) {
-            ks.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
+        TestCa.create(dir);
     }
 
     /** An echo on a TLS WebSocket port, built in each worker JVM too. */
@@ -86,7 +53,7 @@ class WssTest {
                 "ssl_cert_file", dir.resolve("server.pem").toString(), "ssl_key_file",
                 dir.resolve("server.key").toString()), Echo.class, probe))) {
             LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
-            java.net.http.WebSocket ws = HttpClient.newBuilder().sslContext(trustingTheCa()).build()
+            java.net.http.WebSocket ws = HttpClient.newBuilder().sslContext(TestCa.trusting(dir)).build()
                     .newWebSocketBuilder().buildAsync(URI.create("wss://localhost:" + sv.port() + "/chat"),
                             new java.net.http.WebSocket.Listener() {
                                 @Override
