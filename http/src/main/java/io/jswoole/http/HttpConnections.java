@@ -1,6 +1,6 @@
 package io.jswoole.http;
 
-import io.jswoole.server.ProtocolSupport;
+import io.jswoole.server.spi.ProtocolSupport;
 import java.util.List;
 
 /**

@@ -3,7 +3,7 @@ package io.jswoole.http;
 import io.jswoole.coroutine.Scheduler;
 import io.jswoole.log.Log;
 import io.jswoole.server.Port;
-import io.jswoole.server.ProtocolSupport;
+import io.jswoole.server.spi.ProtocolSupport;
 import io.jswoole.server.Server;
 import io.jswoole.server.spi.PortProtocol;
 import io.netty.channel.Channel;

@@ -1,7 +1,7 @@
 package io.jswoole.http;
 
 import io.jswoole.log.Log;
-import io.jswoole.server.ProtocolSupport;
+import io.jswoole.server.spi.ProtocolSupport;
 import io.jswoole.server.spi.FrameInput;
 import io.jswoole.server.spi.FrameOutput;
 import io.jswoole.server.spi.PortProtocol;

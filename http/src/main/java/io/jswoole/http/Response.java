@@ -3,7 +3,7 @@ package io.jswoole.http;
 import io.jswoole.ErrorCode;
 import io.jswoole.LastError;
 import io.jswoole.log.Log;
-import io.jswoole.server.ProtocolSupport;
+import io.jswoole.server.spi.ProtocolSupport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;

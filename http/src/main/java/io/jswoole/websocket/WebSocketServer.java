@@ -8,7 +8,7 @@ import io.jswoole.http.Response;
 import io.jswoole.log.Log;
 import io.jswoole.server.Callbacks;
 import io.jswoole.server.Mode;
-import io.jswoole.server.ProtocolSupport;
+import io.jswoole.server.spi.ProtocolSupport;
 import io.jswoole.server.Server;
 import io.jswoole.server.SockType;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;

@@ -4,7 +4,7 @@ import io.jswoole.log.Log;
 import io.jswoole.redis.RedisConnection.Request;
 import io.jswoole.redis.RedisConnection.Response;
 import io.jswoole.server.Port;
-import io.jswoole.server.ProtocolSupport;
+import io.jswoole.server.spi.ProtocolSupport;
 import io.jswoole.server.Server;
 import io.jswoole.server.spi.FrameInput;
 import io.jswoole.server.spi.FrameOutput;

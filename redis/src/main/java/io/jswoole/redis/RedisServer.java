@@ -2,7 +2,7 @@ package io.jswoole.redis;
 
 import io.jswoole.server.Mode;
 import io.jswoole.server.Port;
-import io.jswoole.server.ProtocolSupport;
+import io.jswoole.server.spi.ProtocolSupport;
 import io.jswoole.server.Server;
 import io.jswoole.server.SockType;
 import io.netty.buffer.ByteBuf;

@@ -26,7 +26,7 @@ final class EventRunner {
                 EventGate gate = site.gate(e.fd());
                 try {
                     if (gate != null) {
-                        server.port(e.port()).connectCallback().handle(server, e.fd(), e.reactorId());
+                        server.ports().get(e.port()).connectCallback().handle(server, e.fd(), e.reactorId());
                     }
                 } catch (RuntimeException ex) {
                     Log.error("connect callback failed (fd " + e.fd() + ")", ex);
@@ -50,7 +50,7 @@ final class EventRunner {
                         return;
                     }
                     requests.increment();
-                    server.port(e.port()).receiveCallback().handle(server, e.fd(), e.reactorId(), e.data());
+                    server.ports().get(e.port()).receiveCallback().handle(server, e.fd(), e.reactorId(), e.data());
                 } catch (RuntimeException ex) {
                     Log.error("receive callback failed (fd " + e.fd() + ")", ex);
                 } finally {
@@ -68,7 +68,7 @@ final class EventRunner {
                         gate.awaitConnected();
                     }
                     requests.increment();
-                    server.port(e.port()).protocol.onMessage(server, e.fd(), e.reactorId(), e.message());
+                    server.ports().get(e.port()).protocol.onMessage(server, e.fd(), e.reactorId(), e.message());
                 } catch (RuntimeException ex) {
                     Log.error("protocol handler failed (fd " + e.fd() + ")", ex);
                 } finally {
@@ -77,7 +77,7 @@ final class EventRunner {
                 }
             }
             case WorkerEvent.Buffer e -> {
-                Port p = server.port(e.port());
+                Port p = server.ports().get(e.port());
                 Callbacks.OnBuffer cb = e.full() ? p.bufferFullCallback() : p.bufferEmptyCallback();
                 try {
                     if (cb != null) {
@@ -96,7 +96,7 @@ final class EventRunner {
                     if (mayWait) {
                         gate.awaitIdle();
                     }
-                    Callbacks.OnConnection cb = server.port(e.port()).closeCallback();
+                    Callbacks.OnConnection cb = server.ports().get(e.port()).closeCallback();
                     if (server.config().deliversConnectClose() && cb != null) {
                         cb.handle(server, e.fd(), e.reactorId());
                     }
@@ -109,7 +109,7 @@ final class EventRunner {
             case WorkerEvent.Packet e -> {
                 try {
                     requests.increment();
-                    server.port(e.port()).packetCallback().handle(server, e.data(), e.info());
+                    server.ports().get(e.port()).packetCallback().handle(server, e.data(), e.info());
                 } catch (RuntimeException ex) {
                     Log.error("packet callback failed (from " + e.info().address() + ")", ex);
                 }

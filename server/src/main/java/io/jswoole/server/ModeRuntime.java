@@ -35,6 +35,16 @@ interface ModeRuntime {
         return null;
     }
 
+    /** Where the admin listener listens, in a JVM that owns the sockets and has one. */
+    default java.util.Optional<java.net.InetSocketAddress> adminAddress() {
+        return java.util.Optional.empty();
+    }
+
+    /** What the admin listener reads of the server, in a JVM that owns the sockets. */
+    default java.util.Optional<io.jswoole.server.spi.ServerProbe> probe() {
+        return java.util.Optional.empty();
+    }
+
     /** SIGUSR1: a rolling restart of the worker JVMs (only a PROCESS master has them). */
     default void reloadOnSignal() {
     }

@@ -4,6 +4,10 @@ import io.jswoole.ErrorCode;
 import io.jswoole.SwooleException;
 import io.jswoole.coroutine.Scheduler;
 import io.jswoole.log.Log;
+import io.jswoole.server.os.AdminSocket;
+import io.jswoole.server.os.Daemon;
+import io.jswoole.server.os.Privileges;
+import io.jswoole.server.os.Signals;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -65,7 +69,7 @@ final class OneJvm implements ModeRuntime {
             Privileges.validate(cfg.chroot(), cfg.user(), cfg.group());
         }
         if (cfg.daemonize() && !Daemon.detached()) { // this JVM ends here; its detached copy serves
-            Daemon.relaunch(server.entryClass, server.entryArgs, cfg.logFile());
+            Daemon.relaunch(server.entry.className(), server.entry.args(), cfg.logFile());
         }
         for (Port p : ports) {
             p.resolve(cfg.heartbeatCheckInterval());
@@ -194,7 +198,8 @@ final class OneJvm implements ModeRuntime {
                 p.tls.watch(group);
             }
         }
-        Signals.register(server, manager != null && cfg.taskWorkerNum() > 0);
+        Signals.register(server, new Signals.Target(server::shutdown, this::reloadOnSignal, this::reloadTaskWorkersOnSignal),
+                manager != null && cfg.taskWorkerNum() > 0);
         Log.info("server started: " + cfg.mode() + " mode, " + workers.length + " workers, " + Transport.name()
                 + ", " + describePorts());
         server.handlers().serverEvent(Handlers.Event.START);
@@ -328,6 +333,16 @@ final class OneJvm implements ModeRuntime {
      * SIGUSR1: the TLS certificates read again, and a rolling restart of the worker JVMs (PROCESS; other modes have
      * none to restart).
      */
+    @Override
+    public java.util.Optional<java.net.InetSocketAddress> adminAddress() {
+        return ops.adminAddress();
+    }
+
+    @Override
+    public java.util.Optional<io.jswoole.server.spi.ServerProbe> probe() {
+        return java.util.Optional.of(ops);
+    }
+
     @Override
     public void reloadOnSignal() {
         if (manager != null) {

@@ -3,6 +3,8 @@ package io.jswoole.server;
 import io.jswoole.ErrorCode;
 import io.jswoole.SwooleException;
 import io.jswoole.log.Log;
+import io.jswoole.server.os.PerfData;
+import io.jswoole.server.os.SystemdNotify;
 import io.jswoole.server.spi.AdminService;
 import io.jswoole.server.spi.ServerProbe;
 import io.netty.channel.Channel;
@@ -52,7 +54,22 @@ final class Ops implements ServerProbe {
         pinged = new long[n];
         answered = new AtomicLongArray(n);
         finishedBefore = new long[n];
-        systemd = SystemdNotify.fromEnvironment(this);
+        systemd = SystemdNotify.fromEnvironment(new SystemdNotify.Source() {
+            @Override
+            public boolean ready() {
+                return readiness().ready();
+            }
+
+            @Override
+            public String status() {
+                return Ops.this.status();
+            }
+
+            @Override
+            public boolean workersAnswer() {
+                return Ops.this.workersAnswer();
+            }
+        });
     }
 
     /**

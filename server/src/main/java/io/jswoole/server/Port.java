@@ -1,5 +1,7 @@
 package io.jswoole.server;
 
+import io.jswoole.ErrorCode;
+import io.jswoole.SwooleException;
 import io.jswoole.protocol.frame.FrameSpec;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -78,6 +80,29 @@ public final class Port {
         frame = FrameSpec.from(merged);
         settings.clear();
         settings.putAll(merged);
+    }
+
+    /**
+     * A new port of {@code server} at position {@code index}, its arguments checked.
+     *
+     * @throws IllegalArgumentException for a flag other than SSL, or SSL on a datagram socket
+     */
+    static Port of(Server server, int index, String host, int port, SockType type, int flags) {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(type, "sockType");
+        if (!type.isUnix() && (port < 0 || port > 65535)) {
+            throw new SwooleException(ErrorCode.SERVER_INVALID_LISTEN_PORT, "invalid port " + port);
+        }
+        if ((flags & ~SockType.SSL) != 0) {
+            throw new IllegalArgumentException("unknown socket flags " + (flags & ~SockType.SSL)
+                    + " (SockType.SSL is the one flag)");
+        }
+        boolean ssl = flags == SockType.SSL;
+        if (ssl && !type.isStream()) {
+            throw new IllegalArgumentException("SockType.SSL on " + type + ": jswoole has no DTLS; TLS needs a "
+                    + "stream socket (TCP, TCP6, UNIX_STREAM)");
+        }
+        return new Port(server, index, host, type.isUnix() ? 0 : port, type, ssl);
     }
 
     /** This port's position among the server's ports: 0 for the one the server was made with. */
@@ -200,7 +225,7 @@ public final class Port {
         return v != null ? v : fallback;
     }
 
-    /** The first of {@code ports} with a protocol (PROCESS mode allows one, on any number of ports), or null. */
+    /** The first of {@code ports} with a protocol, or null. */
     static Port firstWithProtocol(List<Port> ports) {
         for (Port p : ports) {
             if (p.protocol != null) {

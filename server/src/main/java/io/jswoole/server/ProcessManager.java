@@ -117,9 +117,9 @@ final class ProcessManager {
         listener = bound.channel();
         // only the workers may connect: owner-only (workers connect before they drop to 'user')
         Files.setPosixFilePermissions(socketPath, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        command = new WorkerCommand(workerNum, server.entryClass, server.entryArgs, server.entryLoader,
+        command = new WorkerCommand(workerNum, server.entry.className(), server.entry.args(), server.entry.loader(),
                 server.config().isolated());
-        if (server.entryClass == null && Server.class.getClassLoader() != ClassLoader.getSystemClassLoader()) {
+        if (server.entry.className() == null && Server.class.getClassLoader() != ClassLoader.getSystemClassLoader()) {
             throw new IllegalStateException("PROCESS mode starts its worker JVMs with this JVM's command line, but "
                     + "jswoole was loaded by " + Server.class.getClassLoader() + " (mvn exec:java, an IDE's or an "
                     + "application server's class loader), so that command line does not run this program: call "

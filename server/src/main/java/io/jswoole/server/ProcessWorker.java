@@ -4,6 +4,7 @@ import io.jswoole.ErrorCode;
 import io.jswoole.LastError;
 import io.jswoole.coroutine.Scheduler;
 import io.jswoole.log.Log;
+import io.jswoole.server.os.Privileges;
 import io.jswoole.server.spi.FrameInput;
 import java.io.IOException;
 import java.util.Map;
@@ -216,7 +217,7 @@ final class ProcessWorker implements EventSite, ModeRuntime {
                 int fd = in.readInt();
                 connections.knowSession(port, fd, in.readLong());
                 int reactor = in.readInt();
-                Object message = server.port(port).protocol.remote().readMessage(fd, in);
+                Object message = server.ports().get(port).protocol.remote().readMessage(fd, in);
                 receiving.merge(fd, 1, Integer::sum);
                 if (gated) {
                     gates.computeIfAbsent(fd, k -> EventGate.connected()).receiveQueued();

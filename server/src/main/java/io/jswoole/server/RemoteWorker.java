@@ -103,7 +103,7 @@ final class RemoteWorker {
             case WorkerEvent.Message m -> {
                 Sent sent = new Sent(id, writer);
                 try {
-                    PortProtocol.Remote remote = server.port(m.port()).protocol.remote();
+                    PortProtocol.Remote remote = server.ports().get(m.port()).protocol.remote();
                     ByteBuffer frame = Ipc.frame(Ipc.MESSAGE, out -> {
                         out.writeShort(m.port());
                         out.writeInt(m.fd());

@@ -5,6 +5,8 @@ import io.jswoole.LastError;
 import io.jswoole.SwooleException;
 import io.jswoole.coroutine.Scheduler;
 import io.jswoole.log.Log;
+import io.jswoole.server.os.Signals;
+import io.jswoole.server.spi.ProtocolSupport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,6 +42,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code receive} has finished; then the fd is free for a new connection.
  */
 public class Server {
+    static {
+        ProtocolSupport.install(new ProtocolBridge());
+    }
 
     final Mode mode;
     private final List<Port> ports = new ArrayList<>();
@@ -50,10 +55,7 @@ public class Server {
     /** The most tasks waiting or running at once (tests lower it to reach the limit quickly). */
     int taskQueueLimit = Tasks.MAX_QUEUED;
     /** PROCESS mode: the worker JVMs' entry point, when the command line cannot be re-run. */
-    String entryClass;
-    List<String> entryArgs = List.of();
-    /** The loader of the entry class: its class path is the worker JVMs'. */
-    ClassLoader entryLoader;
+    WorkerEntry entry = WorkerEntry.COMMAND_LINE;
 
     private volatile boolean started;
     /** The settings of this start, typed and checked; null before it. */
@@ -90,25 +92,7 @@ public class Server {
      */
     public Server(String host, int port, Mode mode, SockType sockType, int flags) {
         this.mode = Objects.requireNonNull(mode);
-        ports.add(newPort(host, port, sockType, flags));
-    }
-
-    private Port newPort(String host, int port, SockType type, int flags) {
-        Objects.requireNonNull(host, "host");
-        Objects.requireNonNull(type, "sockType");
-        if (!type.isUnix() && (port < 0 || port > 65535)) {
-            throw new SwooleException(ErrorCode.SERVER_INVALID_LISTEN_PORT, "invalid port " + port);
-        }
-        if ((flags & ~SockType.SSL) != 0) {
-            throw new IllegalArgumentException("unknown socket flags " + (flags & ~SockType.SSL)
-                    + " (SockType.SSL is the one flag)");
-        }
-        boolean ssl = flags == SockType.SSL;
-        if (ssl && !type.isStream()) {
-            throw new IllegalArgumentException("SockType.SSL on " + type + ": jswoole has no DTLS; TLS needs a "
-                    + "stream socket (TCP, TCP6, UNIX_STREAM)");
-        }
-        return new Port(this, ports.size(), host, type.isUnix() ? 0 : port, type, ssl);
+        ports.add(Port.of(this, ports.size(), host, port, sockType, flags));
     }
 
     // ------------------------------------------------------------------ configuration
@@ -123,14 +107,8 @@ public class Server {
     public Server set(Map<String, ?> values) {
         checkNotStarted("set");
         Map<String, Object> v = Settings.validate(values);
-        Map<String, Object> portKeys = new LinkedHashMap<>();
-        Map<String, Object> serverKeys = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : v.entrySet()) {
-            boolean port = Settings.key(e.getKey()).scope() == Settings.Scope.PORT;
-            (port ? portKeys : serverKeys).put(e.getKey(), e.getValue());
-        }
-        ports.get(0).apply(portKeys);
-        settings.putAll(serverKeys);
+        ports.get(0).apply(Settings.ofScope(v, Settings.Scope.PORT));
+        settings.putAll(Settings.ofScope(v, Settings.Scope.SERVER));
         return this;
     }
 
@@ -172,7 +150,7 @@ public class Server {
      */
     public Port addListener(String host, int port, SockType type, int flags) {
         checkNotStarted("addListener");
-        Port p = newPort(host, port, type, flags);
+        Port p = Port.of(this, ports.size(), host, port, type, flags);
         ports.add(p);
         return p;
     }
@@ -244,9 +222,7 @@ public class Server {
      */
     public Server workerEntry(Class<?> mainClass, String... args) {
         checkNotStarted("workerEntry");
-        entryClass = mainClass.getName();
-        entryLoader = mainClass.getClassLoader();
-        entryArgs = List.of(args);
+        entry = new WorkerEntry(mainClass.getName(), List.of(args), mainClass.getClassLoader());
         return this;
     }
 
@@ -439,11 +415,6 @@ public class Server {
     public int getWorkerPid() {
         return (int) ProcessHandle.current().pid();
     }
-
-    Port port(int index) {
-        return ports.get(index);
-    }
-
 
     // ------------------------------------------------------------------ methods for callbacks
 
@@ -691,7 +662,7 @@ public class Server {
      * has stopped; empty without {@code admin_server}, before that and in a worker JVM.
      */
     public Optional<java.net.InetSocketAddress> adminAddress() {
-        return runtime instanceof OneJvm engine ? engine.ops.adminAddress() : Optional.empty();
+        return runtime.adminAddress();
     }
 
     /**
@@ -700,7 +671,7 @@ public class Server {
      * {@link #start()} and in a worker JVM.
      */
     public Optional<io.jswoole.server.spi.ServerProbe> probe() {
-        return runtime instanceof OneJvm engine ? Optional.of(engine.ops) : Optional.empty();
+        return runtime.probe();
     }
 
     /** What this server is in this JVM (see {@link ModeRuntime}); {@link ModeRuntime#NOT_STARTED} before start. */

@@ -184,6 +184,17 @@ public final class Settings {
         return Collections.unmodifiableSet(KEYS.keySet());
     }
 
+    /** The entries of validated {@code settings} whose keys have {@code scope}, in their order. */
+    static Map<String, Object> ofScope(Map<String, Object> settings, Scope scope) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        settings.forEach((k, v) -> {
+            if (key(k).scope() == scope) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
     static Key key(String name) {
         Key k = KEYS.get(ALIASES.getOrDefault(name, name));
         if (k != null) {

@@ -1,6 +1,7 @@
 package io.jswoole.server;
 
 import io.jswoole.log.Log;
+import io.jswoole.server.os.Privileges;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

@@ -61,7 +61,7 @@ final class WorkerJvmConnections implements ConnectionOps {
     /** The port of {@code fd}: the one its events came from, else the first with a protocol. */
     Port portOf(int fd) {
         Integer index = ports.get(fd);
-        return index != null ? server.port(index) : Port.firstWithProtocol(server.ports());
+        return index != null ? server.ports().get(index) : Port.firstWithProtocol(server.ports());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.jswoole.server;
 
+import io.jswoole.server.os.SystemdNotifyTest;
 import java.util.Map;
 
 /**

@@ -11,7 +11,7 @@ import java.io.IOException;
  * <p>The server still owns the connections: fds, {@code max_conn}, the event gate, dispatch to workers, close.
  * The protocol adds its codecs to each new connection's pipeline; every message those codecs produce is handed
  * to a worker (as {@code receive} data would be) and passed to {@link #onMessage} there, in a coroutine. Replies
- * go back through {@link io.jswoole.server.ProtocolSupport#write}.
+ * go back through {@link ProtocolSupport#write}.
  * <p>In PROCESS mode the codecs run in the master and {@link #onMessage} in a worker JVM: the protocol's
  * {@link Remote} carries messages and replies across. A protocol without one runs in BASE and THREAD mode only.
  */

@@ -1,7 +1,10 @@
-package io.jswoole.server;
+package io.jswoole.server.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jswoole.server.Mode;
+import io.jswoole.server.NotifyApp;
+import io.jswoole.server.Running;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -36,7 +39,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * collects what a server in another JVM sends, through start, watchdog, a reload (PROCESS mode, the one with workers
  * to reload) and SIGTERM.
  */
-class SystemdNotifyTest {
+public class SystemdNotifyTest {
     @TempDir
     Path tmp;
 

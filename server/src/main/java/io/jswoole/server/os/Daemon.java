@@ -1,4 +1,4 @@
-package io.jswoole.server;
+package io.jswoole.server.os;
 
 import io.jswoole.ErrorCode;
 import io.jswoole.SwooleException;
@@ -6,14 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code daemonize} for a JVM, which cannot fork. */
-final class Daemon {
+public final class Daemon {
     static final String ENV_DAEMON = "JSWOOLE_DAEMON";
 
     private Daemon() {
     }
 
     /** True in the detached copy. */
-    static boolean detached() {
+    public static boolean detached() {
         return System.getenv(ENV_DAEMON) != null;
     }
 
@@ -22,7 +22,7 @@ final class Daemon {
      * /dev/null, stdout and stderr to {@code log_file} or /dev/null), and this foreground JVM exits with status 0.
      * The detached copy runs {@code main} again and serves (it writes {@code pid_file}).
      */
-    static void relaunch(String entryClass, List<String> entryArgs, String log) {
+    public static void relaunch(String entryClass, List<String> entryArgs, String log) {
         List<String> cmd = new ArrayList<>(List.of("setsid"));
         cmd.add(ProcessHandle.current().info().command().orElseThrow());
         if (entryClass != null) {

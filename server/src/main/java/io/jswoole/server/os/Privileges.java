@@ -1,4 +1,4 @@
-package io.jswoole.server;
+package io.jswoole.server.os;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -22,7 +22,7 @@ import java.util.List;
  * the classes of class-path directories (loaded, not initialised) and the time-zone rules. Files the application
  * opens later resolve inside the new root, as in Swoole.
  */
-final class Privileges {
+public final class Privileges {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(
@@ -39,7 +39,7 @@ final class Privileges {
      * Applies the settings to this JVM (a worker or task worker of PROCESS mode). Throws with the failing step
      * when one fails: a worker that cannot drop its privileges must not run.
      */
-    static void apply(String chroot, String user, String group) {
+    public static void apply(String chroot, String user, String group) {
         if (chroot == null && user == null && group == null) {
             return;
         }
@@ -76,7 +76,7 @@ final class Privileges {
      * In the master at start(): the settings can work (the master is root, the user, group and directory
      * exist), else an {@link IllegalArgumentException} naming the key.
      */
-    static void validate(String chroot, String user, String group) {
+    public static void validate(String chroot, String user, String group) {
         if (chroot == null && user == null && group == null) {
             return;
         }

@@ -1,4 +1,4 @@
-package io.jswoole.server;
+package io.jswoole.server.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

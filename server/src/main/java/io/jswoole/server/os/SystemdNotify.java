@@ -1,4 +1,4 @@
-package io.jswoole.server;
+package io.jswoole.server.os;
 
 import io.jswoole.log.Log;
 import io.netty.bootstrap.Bootstrap;
@@ -20,17 +20,29 @@ import java.util.concurrent.TimeUnit;
  * with {@code Type=notify}): {@code READY=1} once every port listens and every worker is up, {@code RELOADING=1} with
  * {@code MONOTONIC_USEC=} and then {@code READY=1} around a reload, {@code STOPPING=1} when the graceful stop begins,
  * {@code STATUS=} with live counts, and {@code WATCHDOG=1} every {@code WATCHDOG_USEC}/2 while every worker answers
- * ({@link Ops#workersAnswer}): a stuck worker stops the pings and systemd restarts the service.
+ * ({@link Source#workersAnswer}): a stuck worker stops the pings and systemd restarts the service.
  * <p>The JDK has no Unix datagram sockets, so this sends through Netty's {@link EpollDomainDatagramChannel}, on one
  * event loop of its own that also runs the periodic STATUS and WATCHDOG: every message leaves from that thread, in the
  * order the server's life produced them. Without epoll (not Linux) the variable is ignored with a warning.
  */
-final class SystemdNotify {
+public final class SystemdNotify {
     /** STATUS= is refreshed this often when systemd runs no watchdog. */
     private static final long STATUS_PERIOD_MICROS = 2_000_000;
     private static final long READY_POLL_MILLIS = 20;
 
-    private final Ops ops;
+    /** What the notifications say: the server's state, as its operations side sees it. */
+    public interface Source {
+        /** Ready to serve (systemd's READY=1). */
+        boolean ready();
+
+        /** One line for STATUS=. */
+        String status();
+
+        /** Every worker answered since the last check (a watchdog ping is owed). */
+        boolean workersAnswer();
+    }
+
+    private final Source ops;
     private final DomainSocketAddress target;
     private final long watchdogMicros;
     private final EventLoopGroup loop;
@@ -40,7 +52,7 @@ final class SystemdNotify {
     private boolean readyOwed;
     private boolean stopped;
 
-    private SystemdNotify(Ops ops, String socket, long watchdogMicros) {
+    private SystemdNotify(Source ops, String socket, long watchdogMicros) {
         this.ops = ops;
         // an abstract socket (@name) is a name that starts with NUL
         this.target = new DomainSocketAddress(socket.startsWith("@") ? "\0" + socket.substring(1) : socket);
@@ -57,7 +69,7 @@ final class SystemdNotify {
     }
 
     /** The notifier {@code NOTIFY_SOCKET} asks for, or null when it is unset (or cannot be used here). */
-    static SystemdNotify fromEnvironment(Ops ops) {
+    public static SystemdNotify fromEnvironment(Source ops) {
         String socket = System.getenv("NOTIFY_SOCKET");
         if (socket == null || socket.isEmpty()) {
             return null;
@@ -84,7 +96,7 @@ final class SystemdNotify {
         }
     }
 
-    void serving() {
+    public void serving() {
         loop.execute(() -> {
             readyOwed = true;
             pollReady();
@@ -93,21 +105,21 @@ final class SystemdNotify {
         });
     }
 
-    void reloading() {
+    public void reloading() {
         loop.execute(() -> {
             readyOwed = false;
             send("RELOADING=1\nMONOTONIC_USEC=" + System.nanoTime() / 1000 + "\nSTATUS=reloading the workers");
         });
     }
 
-    void reloaded() {
+    public void reloaded() {
         loop.execute(() -> {
             readyOwed = true;
             pollReady();
         });
     }
 
-    void stopping() {
+    public void stopping() {
         loop.execute(() -> {
             stopped = true;
             if (ticks != null) {
@@ -117,7 +129,7 @@ final class SystemdNotify {
         });
     }
 
-    void close() {
+    public void close() {
         if (channel != null) {
             loop.execute(channel::close);
         }
@@ -129,7 +141,7 @@ final class SystemdNotify {
         if (!readyOwed || stopped) {
             return;
         }
-        if (ops.readiness().ready()) {
+        if (ops.ready()) {
             readyOwed = false;
             send("READY=1\nSTATUS=" + ops.status());
         } else {

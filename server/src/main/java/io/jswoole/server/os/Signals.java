@@ -1,10 +1,10 @@
-package io.jswoole.server;
+package io.jswoole.server.os;
 
 import io.jswoole.log.Log;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The process signals a server answers, as Swoole's master does: SIGTERM and SIGINT shut every server of this JVM
@@ -14,24 +14,28 @@ import java.util.function.Consumer;
  * task workers at every JFR sample. Only a server with task worker JVMs, the one thing SIGUSR2 is for, says so in a
  * warning.)
  */
-final class Signals {
+public final class Signals {
     private static final AtomicBoolean INSTALLED = new AtomicBoolean();
     private static final AtomicBoolean USR2 = new AtomicBoolean();
-    private static final Set<Server> RUNNING = ConcurrentHashMap.newKeySet();
+    private static final Map<Object, Target> RUNNING = new ConcurrentHashMap<>();
 
     private Signals() {
     }
 
+    /** What a signal does to one running server. */
+    public record Target(Runnable shutdown, Runnable reload, Runnable reloadTaskWorkers) {
+    }
+
     /**
-     * {@code server} serves now; the handlers are installed with the first one, SIGUSR2's with the first that has
-     * task worker JVMs ({@code taskWorkerJvms}).
+     * {@code server} serves now, and signals do to it what {@code target} says; the handlers are installed with the
+     * first one, SIGUSR2's with the first that has task worker JVMs ({@code taskWorkerJvms}).
      */
-    static void register(Server server, boolean taskWorkerJvms) {
-        RUNNING.add(server);
+    public static void register(Object server, Target target, boolean taskWorkerJvms) {
+        RUNNING.put(server, target);
         if (INSTALLED.compareAndSet(false, true)) {
-            on("TERM", "shutting down", Server::shutdown);
-            on("INT", "shutting down", Server::shutdown);
-            on("USR1", "reloading the workers", s -> s.runtime().reloadOnSignal());
+            on("TERM", "shutting down", Target::shutdown);
+            on("INT", "shutting down", Target::shutdown);
+            on("USR1", "reloading the workers", Target::reload);
         }
         if (taskWorkerJvms && USR2.compareAndSet(false, true)) {
             String sr = System.getenv("_JAVA_SR_SIGNUM");
@@ -40,23 +44,23 @@ final class Signals {
                         + "task workers (start the JVM with the environment variable _JAVA_SR_SIGNUM=39, as "
                         + "./jswoole does; reload() and ./jswoole reload still work)");
             } else {
-                on("USR2", "reloading the task workers", s -> s.runtime().reloadTaskWorkersOnSignal());
+                on("USR2", "reloading the task workers", Target::reloadTaskWorkers);
             }
         }
     }
 
     /** {@code server} has stopped; true when no server of this JVM is left serving. */
-    static boolean unregister(Server server) {
+    public static boolean unregister(Object server) {
         RUNNING.remove(server);
         return RUNNING.isEmpty();
     }
 
-    private static void on(String name, String what, Consumer<Server> action) {
+    private static void on(String name, String what, Function<Target, Runnable> action) {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
                 Log.notice("received SIG" + name + ", " + what);
-                for (Server s : RUNNING) {
-                    action.accept(s);
+                for (Target t : RUNNING.values()) {
+                    action.apply(t).run();
                 }
             });
         } catch (IllegalArgumentException e) {

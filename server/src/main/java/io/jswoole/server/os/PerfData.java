@@ -1,4 +1,4 @@
-package io.jswoole.server;
+package io.jswoole.server.os;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,18 +24,18 @@ import java.nio.file.StandardOpenOption;
  * The heap is the generations' spaces: {@code sun.gc.generation.0.space.*} (eden, survivors) and
  * {@code sun.gc.generation.1.space.*} (old), each with {@code used} and {@code capacity} (committed) in bytes.
  */
-final class PerfData {
+public final class PerfData {
     private static final int MAGIC = 0xcafec0c0;
     private static final int PROLOGUE = 32;
 
-    record Heap(long used, long committed) {
+    public record Heap(long used, long committed) {
     }
 
     private PerfData() {
     }
 
     /** The heap of JVM {@code pid}, or null when it publishes no counters (or is gone). */
-    static Heap heap(long pid) {
+    public static Heap heap(long pid) {
         Path file = find(pid);
         if (file == null) {
             return null;

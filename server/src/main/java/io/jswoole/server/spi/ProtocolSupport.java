@@ -1,24 +1,56 @@
-package io.jswoole.server;
+package io.jswoole.server.spi;
 
-import io.jswoole.server.spi.PortProtocol;
+import io.jswoole.server.Port;
+import io.jswoole.server.Server;
 
 /**
  * What jswoole's protocol modules (HTTP, WebSocket, Redis) need from the engine beyond the public API. Not for
- * applications.
+ * applications. The engine installs its side ({@link Bridge}) when {@link Server} is initialised, as the JDK's
+ * shared secrets do: a protocol module reaches the engine through this class and never through its internals.
  */
 public final class ProtocolSupport {
+    /** The engine's side of each operation below. */
+    public interface Bridge {
+        void use(Port port, PortProtocol protocol);
+
+        PortProtocol protocol(Port port);
+
+        boolean write(Server server, int fd, Object message);
+
+        Runnable hold(Server server);
+
+        boolean workerJvm(Server server);
+
+        boolean inWorkerProcess(Server server);
+
+        Object call(Server server, int fd, Object question);
+
+        Port port(Server server, int fd);
+    }
+
+    private static volatile Bridge bridge;
+
     private ProtocolSupport() {
+    }
+
+    /** Called once, by the engine's {@link Server} class; a second call fails. */
+    public static void install(Bridge engine) {
+        synchronized (ProtocolSupport.class) {
+            if (bridge != null) {
+                throw new IllegalStateException("the engine's bridge is installed already");
+            }
+            bridge = engine;
+        }
     }
 
     /** Makes {@code protocol} handle the connections of {@code port} (before {@link Server#start()}). */
     public static void use(Port port, PortProtocol protocol) {
-        port.server.checkNotStarted("ProtocolSupport.use");
-        port.protocol = protocol;
+        bridge.use(port, protocol);
     }
 
     /** The protocol of {@code port}, or null when its connections get receive events. */
     public static PortProtocol protocol(Port port) {
-        return port.protocol;
+        return bridge.protocol(port);
     }
 
     /**
@@ -28,7 +60,7 @@ public final class ProtocolSupport {
      * protocol's {@code Remote} writes it); true once it is on its way.
      */
     public static boolean write(Server server, int fd, Object message) {
-        return server.runtime().connections().write(fd, message);
+        return bridge.write(server, fd, message);
     }
 
     /**
@@ -37,7 +69,7 @@ public final class ProtocolSupport {
      * The worker is not stopped, reloaded or recycled before it runs.
      */
     public static Runnable hold(Server server) {
-        return server.holdWorker();
+        return bridge.hold(server);
     }
 
     /**
@@ -45,12 +77,12 @@ public final class ProtocolSupport {
      * master); known before {@code start()}, for protocols that choose their implementation once.
      */
     public static boolean workerJvm(Server server) {
-        return server.mode() == Mode.PROCESS && ProcessWorker.inWorkerProcess();
+        return bridge.workerJvm(server);
     }
 
     /** Whether this JVM is a worker JVM of PROCESS mode (connections live in the master). */
     public static boolean inWorkerProcess(Server server) {
-        return server.runtime() instanceof ProcessWorker;
+        return bridge.inWorkerProcess(server);
     }
 
     /**
@@ -60,17 +92,11 @@ public final class ProtocolSupport {
      * it answers at once.
      */
     public static Object call(Server server, int fd, Object question) {
-        if (server.runtime() instanceof ProcessWorker remote) {
-            return remote.call(Ipc.CALL_PROTOCOL, java.util.List.of(remote.portOf(fd).index, question));
-        }
-        Port port = port(server, fd);
-        return (port != null && port.protocol != null ? port : Port.firstWithProtocol(server.ports())).protocol
-                .remote().answer(question);
+        return bridge.call(server, fd, question);
     }
 
     /** The port a connection came in on, or null when the fd does not exist. */
     public static Port port(Server server, int fd) {
-        Connection c = server.runtime().connection(fd);
-        return c == null ? null : c.port;
+        return bridge.port(server, fd);
     }
 }

@@ -1,6 +1,7 @@
-package io.jswoole.server;
+package io.jswoole.server.os;
 
 import io.jswoole.log.Log;
+import io.jswoole.server.Server;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -18,17 +19,17 @@ import java.util.Map;
  * {@code F.sock} (owner-only) with its {@link Server#stats()} as one JSON object, then closes. The socket is
  * removed with the pid file.
  */
-final class AdminSocket {
+public final class AdminSocket {
     private final Server server;
     private final Path path;
     private ServerSocketChannel listener;
 
-    AdminSocket(Server server, Path pidFile) {
+    public AdminSocket(Server server, Path pidFile) {
         this.server = server;
         this.path = Path.of(pidFile + ".sock");
     }
 
-    void start() {
+    public void start() {
         try {
             Files.deleteIfExists(path);
             listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -53,7 +54,7 @@ final class AdminSocket {
         }
     }
 
-    void stop() {
+    public void stop() {
         try {
             if (listener != null) {
                 listener.close();
