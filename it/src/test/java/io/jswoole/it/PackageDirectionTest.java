@@ -105,11 +105,21 @@ class PackageDirectionTest {
     }
 
     @Test
-    void theOperatingSystemPackageIsALeaf() {
-        // os: signals, daemonizing, privileges, systemd, the admin socket; it names the API (Server) and nothing else
-        // of the engine, so the engine's structure can change under it
-        assertEquals(List.of(), violations(p -> p.equals(SERVER + ".os"),
-                (p, to) -> engineInternal(to) && !to.equals(p)));
+    void theLeavesNameOnlyTheApi() {
+        // os (signals, daemonizing, privileges, systemd, the admin socket) and tls name the API and nothing else of
+        // the engine, so the engine's structure can change under them
+        for (String leaf : List.of("os", "tls")) {
+            assertEquals(List.of(), violations(p -> p.equals(SERVER + "." + leaf),
+                    (p, to) -> engineInternal(to) && !to.equals(p)), leaf);
+        }
+    }
+
+    @Test
+    void onlyTheModePackageNamesTheProcessPackage() {
+        // the reactors, dispatch, workers, task workers and settings work the same whether a worker is a JVM or not:
+        // a worker JVM is a Worker.Remote to them, and only the mode package chooses to build the PROCESS side
+        assertEquals(List.of(), violations(p -> inServer(p) && !p.equals(SERVER + ".mode")
+                && !p.equals(SERVER + ".process") && !p.equals(SERVER), (p, to) -> to.equals(SERVER + ".process")));
     }
 
     @Test

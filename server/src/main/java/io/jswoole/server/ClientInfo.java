@@ -16,7 +16,7 @@ public record ClientInfo(
         Optional<String> sslClientCert) {
 
     /** The inverse of {@link #toMap()} (a worker JVM receives the master's answer as a map). */
-    static ClientInfo fromMap(Map<?, ?> m) {
+    public static ClientInfo fromMap(Map<?, ?> m) {
         return new ClientInfo((Integer) m.get("server_port"), (Integer) m.get("server_fd"),
                 (Integer) m.get("socket_fd"), (Integer) m.get("socket_type"), (Integer) m.get("remote_port"),
                 (String) m.get("remote_ip"), (Integer) m.get("reactor_id"), (Long) m.get("connect_time"),

@@ -2,15 +2,18 @@ package io.jswoole.server;
 
 import io.jswoole.coroutine.Scheduler;
 import io.jswoole.log.Log;
+import io.jswoole.server.config.ServerConfig;
+import io.jswoole.server.worker.EventHandlers;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The callbacks of a {@link Server} that are not a port's (server, worker, task and pipe events), and the one way
  * the engine fires them: a callback runs in the worker's scheduler where it has one, and a server callback that
  * throws is logged, never thrown into the engine. {@link Server}'s {@code on*} methods set the fields.
  */
-final class Handlers {
+final class Handlers implements EventHandlers {
     private final Server server;
     /** The connection callbacks of ports that have none of their own. */
     Callbacks.OnConnection onConnect, onClose;
@@ -24,6 +27,8 @@ final class Handlers {
     Callbacks.OnTaskObject onTaskObject;
     Callbacks.OnFinish onFinish;
     Callbacks.OnPipeMessage onPipeMessage;
+    /** {@code task_enable_coroutine} or {@code task_use_object}: the task callback gets a {@link Task}. */
+    private boolean taskObject;
 
     Handlers(Server server) {
         this.server = server;
@@ -31,6 +36,7 @@ final class Handlers {
 
     /** The task callback that the settings need is set. */
     void validate(ServerConfig cfg) {
+        taskObject = cfg.taskObject();
         if (cfg.taskWorkerNum() > 0 && (cfg.taskObject() ? onTaskObject == null : onTask == null)) {
             throw new IllegalStateException("task_worker_num is " + cfg.taskWorkerNum() + ": onTask is required"
                     + (cfg.taskObject() ? ", taking a Task (task_enable_coroutine / task_use_object)" : ""));
@@ -38,14 +44,16 @@ final class Handlers {
     }
 
     /** In a worker JVM: fires workerStart in its scheduler. */
-    void workerStarted(Scheduler scheduler, int id) {
+    @Override
+    public void workerStarted(Scheduler scheduler, int id) {
         if (onWorkerStart != null) {
             scheduler.dispatch(() -> onWorkerStart.handle(server, id));
         }
     }
 
     /** In a worker JVM that is exiting: fires workerStop (at most 3 s) and clears the worker's timers. */
-    void workerStopped(Scheduler scheduler, int id) {
+    @Override
+    public void workerStopped(Scheduler scheduler, int id) {
         if (onWorkerStop != null) {
             CountDownLatch done = new CountDownLatch(1);
             scheduler.dispatch(() -> {
@@ -65,7 +73,8 @@ final class Handlers {
     }
 
     /** In the master: a worker JVM exited abnormally. */
-    void workerError(int id, long pid, int exitCode, int signal) {
+    @Override
+    public void workerError(int id, long pid, int exitCode, int signal) {
         if (onWorkerError != null) {
             try {
                 onWorkerError.handle(server, id, (int) pid, exitCode, signal);
@@ -76,9 +85,8 @@ final class Handlers {
     }
 
     /** Events of the server as a whole. */
-    enum Event { START, MANAGER_START, BEFORE_SHUTDOWN, MANAGER_STOP, SHUTDOWN }
-
-    void serverEvent(Event e) {
+    @Override
+    public void serverEvent(ServerEvent e) {
         fire(switch (e) {
             case START -> onStart;
             case MANAGER_START -> onManagerStart;
@@ -89,7 +97,8 @@ final class Handlers {
     }
 
     /** A worker of this JVM stops: fires {@code workerStop} in it and waits, at most until {@code deadline}. */
-    void workerStopping(Scheduler scheduler, int id, long deadline) throws InterruptedException {
+    @Override
+    public void workerStopping(Scheduler scheduler, int id, long deadline) throws InterruptedException {
         if (onWorkerStop != null) {
             runIn(scheduler, () -> onWorkerStop.handle(server, id), deadline);
         }
@@ -100,7 +109,8 @@ final class Handlers {
      * in it (again every 100 ms, as Swoole fires it at each round of an event loop that is not empty: the place to
      * clear timers and close clients), until nothing is left or {@code deadline}.
      */
-    void workerExiting(Scheduler scheduler, int id, long deadline) throws InterruptedException {
+    @Override
+    public void workerExiting(Scheduler scheduler, int id, long deadline) throws InterruptedException {
         while (hasWork(scheduler) && System.nanoTime() < deadline) {
             if (onWorkerExit != null) {
                 runIn(scheduler, () -> onWorkerExit.handle(server, id), deadline);
@@ -139,20 +149,12 @@ final class Handlers {
         }
     }
 
-    Callbacks.OnPipeMessage pipeMessageCallback() {
-        return onPipeMessage;
-    }
 
-    Callbacks.OnTask taskCallback() {
-        return onTask;
-    }
 
-    Callbacks.OnTaskObject taskObjectCallback() {
-        return onTaskObject;
-    }
 
     /** In a worker JVM: a message from {@code sendMessage}; the {@code pipeMessage} event, in its scheduler. */
-    void pipeMessage(Scheduler scheduler, int src, Object message) {
+    @Override
+    public void pipeMessage(Scheduler scheduler, int src, Object message) {
         if (onPipeMessage == null) {
             Log.warning("a pipe message from worker " + src + " arrived, but there is no pipeMessage callback");
             return;
@@ -164,12 +166,27 @@ final class Handlers {
      * A task sent without its own callback finished: the {@code finish} event, in {@code scheduler} (the sender's
      * worker; null: the caller's).
      */
-    void finish(Scheduler scheduler, int taskId, Object result) {
+    @Override
+    public void finish(Scheduler scheduler, int taskId, Object result) {
         if (onFinish == null) {
             Log.warning("task #" + taskId + " finished, but there is no finish callback (onFinish)");
             return;
         }
         (scheduler != null ? scheduler : Scheduler.current()).dispatch(() -> onFinish.handle(server, taskId, result));
+    }
+
+    @Override
+    public boolean handlesPipeMessages() {
+        return onPipeMessage != null;
+    }
+
+    @Override
+    public Object task(int id, int src, Object data, double dispatchTime, Predicate<Object> finish) throws Exception {
+        if (taskObject) {
+            onTaskObject.handle(server, new Task(id, src, data, dispatchTime, finish));
+            return null;
+        }
+        return onTask.handle(server, id, src, data);
     }
 
     /** {@link Server#on}: the event name without "on", any case; the callback must have the event's shape. */

@@ -3,6 +3,9 @@ package io.jswoole.server;
 import io.jswoole.ErrorCode;
 import io.jswoole.SwooleException;
 import io.jswoole.protocol.frame.FrameSpec;
+import io.jswoole.server.config.PortConfig;
+import io.jswoole.server.spi.PortProtocol;
+import io.jswoole.server.tls.Tls;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,16 +38,12 @@ public final class Port {
     Callbacks.OnPacket onPacket;
     Callbacks.OnBuffer onBufferFull;
     Callbacks.OnBuffer onBufferEmpty;
-    // resolved at start from the settings (see resolve)
-    long idleNanos;
-    long maxIdleNanos;
-    long socketBufferSize;
-    int highWatermark;
-    int lowWatermark;
+    /** The settings as the engine uses them, resolved at start; null before. */
+    volatile PortConfig config;
     /** The TLS of an SSL port, made at start in the JVM that owns the sockets; null otherwise. */
     volatile Tls tls;
     /** The protocol that handles this port's connections (HTTP...), or null for receive events. */
-    volatile io.jswoole.server.spi.PortProtocol protocol;
+    volatile PortProtocol protocol;
 
     Port(Server server, int index, String host, int port, SockType type, boolean ssl) {
         this.server = server;
@@ -167,59 +166,46 @@ public final class Port {
     }
 
     /** Swoole's {@code server_socket} of packets from this port: an id unique within the server. */
+    /** The server this port belongs to. */
+    public Server server() {
+        return server;
+    }
+
+    /** The protocol that serves this port's connections (HTTP, WebSocket, Redis...), or null for receive events. */
+    public PortProtocol protocol() {
+        return protocol;
+    }
+
     public int sock() {
         return index;
     }
 
-    Callbacks.OnConnection connectCallback() {
+    public Callbacks.OnConnection connectCallback() {
         return onConnect != null ? onConnect : server.handlers().onConnect;
     }
 
-    Callbacks.OnReceive receiveCallback() {
+    public Callbacks.OnReceive receiveCallback() {
         return onReceive != null ? onReceive : server.handlers().onReceive;
     }
 
-    Callbacks.OnConnection closeCallback() {
+    public Callbacks.OnConnection closeCallback() {
         return onClose != null ? onClose : server.handlers().onClose;
     }
 
-    Callbacks.OnBuffer bufferFullCallback() {
+    public Callbacks.OnBuffer bufferFullCallback() {
         return onBufferFull != null ? onBufferFull : server.handlers().onBufferFull;
     }
 
-    Callbacks.OnBuffer bufferEmptyCallback() {
+    public Callbacks.OnBuffer bufferEmptyCallback() {
         return onBufferEmpty != null ? onBufferEmpty : server.handlers().onBufferEmpty;
     }
 
-    /**
-     * Turns the settings into the numbers the reactor uses: heartbeat_idle_time (2 x heartbeat_check_interval
-     * when only the interval is set), max_idle_time, socket_buffer_size (8 MiB) and the watermarks
-     * (high: 0.8 x socket_buffer_size, low: 0).
-     */
-    void resolve(int heartbeatInterval) {
-        int idle = setting("heartbeat_idle_time", heartbeatInterval * 2);
-        idleNanos = idle * 1_000_000_000L;
-        maxIdleNanos = (long) (setting("max_idle_time", 0.0) * 1e9);
-        socketBufferSize = setting("socket_buffer_size", 8L << 20);
-        long high = setting("buffer_high_watermark", (long) (socketBufferSize * 0.8));
-        long low = setting("buffer_low_watermark", 0L);
-        if (low > high) {
-            throw new IllegalArgumentException("setting 'buffer_low_watermark' (" + low
-                    + ") must not be above buffer_high_watermark (" + high + ")");
-        }
-        if (high > socketBufferSize) {
-            throw new IllegalArgumentException("setting 'buffer_high_watermark' (" + high
-                    + ") must not be above socket_buffer_size (" + socketBufferSize + ")");
-        }
-        highWatermark = (int) Math.max(high, 1);
-        lowWatermark = (int) low;
-    }
 
-    Callbacks.OnPacket packetCallback() {
+    public Callbacks.OnPacket packetCallback() {
         return onPacket != null ? onPacket : server.handlers().onPacket;
     }
 
-    <T> T setting(String key, T fallback) {
+    public <T> T setting(String key, T fallback) {
         @SuppressWarnings("unchecked")
         T v = (T) settings.get(key);
         return v != null ? v : fallback;

@@ -1,5 +1,8 @@
 package io.jswoole.server;
 
+import io.jswoole.server.process.Ipc;
+import io.jswoole.server.process.ProcessWorker;
+import io.jswoole.server.reactor.Connection;
 import io.jswoole.server.spi.PortProtocol;
 import io.jswoole.server.spi.ProtocolSupport;
 

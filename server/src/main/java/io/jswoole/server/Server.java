@@ -5,8 +5,16 @@ import io.jswoole.LastError;
 import io.jswoole.SwooleException;
 import io.jswoole.coroutine.Scheduler;
 import io.jswoole.log.Log;
+import io.jswoole.server.config.ServerConfig;
+import io.jswoole.server.mode.ConnectionOps;
+import io.jswoole.server.mode.ModeRuntime;
+import io.jswoole.server.mode.ServerAccess;
 import io.jswoole.server.os.Signals;
+import io.jswoole.server.process.WorkerEntry;
+import io.jswoole.server.reactor.ServerCounters;
 import io.jswoole.server.spi.ProtocolSupport;
+import io.jswoole.server.task.Tasks;
+import io.jswoole.server.worker.EventRunner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,6 +52,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public class Server {
     static {
         ProtocolSupport.install(new ProtocolBridge());
+        ServerAccess.install(new EngineBridge());
     }
 
     final Mode mode;

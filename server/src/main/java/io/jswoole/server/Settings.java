@@ -1,5 +1,10 @@
 package io.jswoole.server;
 
+import io.jswoole.protocol.frame.PackageLengthFunction;
+import io.jswoole.server.mode.Ops;
+import io.jswoole.server.reactor.Connection;
+import io.jswoole.server.tls.SslProtocol;
+import io.jswoole.server.tls.Tls;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -7,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import io.jswoole.protocol.frame.PackageLengthFunction;
 
 /**
  * Swoole's setting keys: validation and parsing for {@link Server#set} and {@link Port#set}.

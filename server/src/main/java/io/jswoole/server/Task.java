@@ -1,45 +1,49 @@
 package io.jswoole.server;
 
+import java.util.function.Predicate;
+
 /**
  * A task as {@code task_enable_coroutine} hands it to the {@code task} callback: its id, the worker that sent it,
  * its data, and {@link #finish} to send the result back.
  */
 public final class Task {
-    final Tasks.Job job;
-    private final Tasks tasks;
+    private final int id;
+    private final int workerId;
+    private final Object data;
+    private final double dispatchTime;
+    private final Predicate<Object> finish;
 
-    Task(Tasks tasks, Tasks.Job job) {
-        this.tasks = tasks;
-        this.job = job;
+    Task(int id, int workerId, Object data, double dispatchTime, Predicate<Object> finish) {
+        this.id = id;
+        this.workerId = workerId;
+        this.data = data;
+        this.dispatchTime = dispatchTime;
+        this.finish = finish;
     }
 
     public int id() {
-        return job.id();
+        return id;
     }
 
     /** The worker that sent the task ({@code worker_id}). */
     public int workerId() {
-        return job.srcWorker();
+        return workerId;
     }
 
     public Object data() {
-        return job.data();
+        return data;
     }
 
     /** When the task was dispatched (Unix seconds). */
     public double dispatchTime() {
-        return job.dispatchTime();
+        return dispatchTime;
     }
 
-    /** Sends {@code result} back to the sender ({@code finish} or its callback, or {@code taskwait}). */
+    /**
+     * Sends {@code result} back to the sender ({@code finish} or its callback, or {@code taskwait}); false when the
+     * task was finished already.
+     */
     public boolean finish(Object result) {
-        if (tasks == null) { // a task worker JVM: the job's reply sends the result to the master
-            if (!job.finished.compareAndSet(false, true)) {
-                return false;
-            }
-            job.reply.accept(result);
-            return true;
-        }
-        return tasks.finish(job, result);
+        return finish.test(result);
     }
 }

@@ -1,9 +1,9 @@
 /**
- * jswoole's server: the API applications use ({@link io.jswoole.server.Server}, {@link io.jswoole.server.Port},
- * {@link io.jswoole.server.Mode}, {@link io.jswoole.server.SockType}, the callbacks, the settings) and, package-private,
- * the engine that runs it: the mode chosen once at {@code start()} ({@code ModeRuntime}), the reactor side, dispatch,
- * workers and task workers, and the PROCESS master and worker JVMs. Only the public types are the API; the
- * sub-package {@link io.jswoole.server.spi} is for protocol modules, {@link io.jswoole.server.os} is internal.
- * {@code PackageDirectionTest} (module it) checks that no other module names anything else of the engine.
+ * jswoole's server API, what applications use: {@link io.jswoole.server.Server}, {@link io.jswoole.server.Port},
+ * {@link io.jswoole.server.Mode}, {@link io.jswoole.server.SockType}, the callbacks, the settings, the task and
+ * client info types. The engine lives in internal sub-packages (config, mode, reactor, dispatch, worker, task,
+ * process, tls, os) and reaches the state the API objects keep for it only through {@code mode.ServerAccess};
+ * {@link io.jswoole.server.spi} is for protocol modules. {@code PackageDirectionTest} (module it) checks that no
+ * other module names the internal packages, and the direction of imports between them.
  */
 package io.jswoole.server;

@@ -3,6 +3,8 @@ package io.jswoole.server;
 import static io.jswoole.server.Running.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jswoole.server.reactor.Connection;
+import io.jswoole.server.reactor.ConnectionTable;
 import java.io.InputStream;
 import java.net.Socket;
 import java.util.ArrayList;

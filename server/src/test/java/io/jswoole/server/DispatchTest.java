@@ -3,6 +3,7 @@ package io.jswoole.server;
 import static io.jswoole.server.Running.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jswoole.server.dispatch.Dispatcher;
 import java.net.Socket;
 import java.util.HashMap;
 import java.util.List;

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jswoole.ErrorCode;
 import io.jswoole.LastError;
+import io.jswoole.server.reactor.Connection;
 import io.jswoole.timer.Timer;
 import java.net.Socket;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;

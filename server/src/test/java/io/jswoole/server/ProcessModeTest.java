@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jswoole.server.SharedModesTest.Client;
+import io.jswoole.server.process.WorkerCommand;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

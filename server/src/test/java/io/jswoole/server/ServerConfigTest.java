@@ -1,5 +1,6 @@
 package io.jswoole.server;
 
+import io.jswoole.server.config.ServerConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -19,9 +19,9 @@ import javax.net.ssl.TrustManagerFactory;
  * as subject alternative names), self-signed ones, and JDK contexts that trust the CA or present a client
  * certificate.
  */
-final class TestCerts {
+public final class TestCerts {
     final Path dir;
-    final Path caCert;
+    public final Path caCert;
     final Path caKey;
 
     private TestCerts(Path dir) {
@@ -31,7 +31,7 @@ final class TestCerts {
     }
 
     /** A new CA in {@code dir}. */
-    static TestCerts in(Path dir) throws Exception {
+    public static TestCerts in(Path dir) throws Exception {
         TestCerts t = new TestCerts(dir);
         openssl(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days",
                 "2", "-subj", "/CN=jswoole test CA", "-keyout", t.caKey.toString(), "-out", t.caCert.toString());
@@ -39,7 +39,7 @@ final class TestCerts {
     }
 
     /** A leaf {@code name}.pem / {@code name}.key signed by the CA, for {@code dnsNames}; returns the cert path. */
-    Path leaf(String name, String cn, String... dnsNames) throws Exception {
+    public Path leaf(String name, String cn, String... dnsNames) throws Exception {
         Path key = dir.resolve(name + ".key");
         Path csr = dir.resolve(name + ".csr");
         Path cert = dir.resolve(name + ".pem");
@@ -58,23 +58,23 @@ final class TestCerts {
     }
 
     /** A self-signed {@code name}.pem / {@code name}.key. */
-    Path selfSigned(String name, String cn) throws Exception {
+    public Path selfSigned(String name, String cn) throws Exception {
         Path cert = dir.resolve(name + ".pem");
         openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=" + cn,
                 "-keyout", dir.resolve(name + ".key").toString(), "-out", cert.toString());
         return cert;
     }
 
-    Path key(String name) {
+    public Path key(String name) {
         return dir.resolve(name + ".key");
     }
 
-    Path cert(String name) {
+    public Path cert(String name) {
         return dir.resolve(name + ".pem");
     }
 
     /** The serial number of {@code cert}, in lower-case hex as the server logs it. */
-    static String serial(Path cert) throws Exception {
+    public static String serial(Path cert) throws Exception {
         try (InputStream in = Files.newInputStream(cert)) {
             return ((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in))
                     .getSerialNumber().toString(16);
@@ -82,7 +82,7 @@ final class TestCerts {
     }
 
     /** A client context that trusts the CA, and presents certificate {@code clientName} when not null. */
-    SSLContext client(String clientName) throws Exception {
+    public SSLContext client(String clientName) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(caCert)) {
@@ -113,7 +113,7 @@ final class TestCerts {
     }
 
     /** Runs a command with {@code stdin} (null: none), returning stdout and stderr together. */
-    static String run(Path dir, String stdin, String... cmd) throws Exception {
+    public static String run(Path dir, String stdin, String... cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
         if (stdin != null) {
             p.getOutputStream().write(stdin.getBytes());

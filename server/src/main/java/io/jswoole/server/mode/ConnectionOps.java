@@ -1,0 +1,109 @@
+package io.jswoole.server.mode;
+
+import io.jswoole.server.ClientInfo;
+import io.jswoole.server.Server;
+import io.jswoole.server.process.WorkerJvmConnections;
+import io.jswoole.server.reactor.LocalConnections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What callbacks can do to connections, wherever they run: {@link LocalConnections} over the connection table
+ * (BASE, THREAD and the PROCESS master), {@link WorkerJvmConnections} through the master (a PROCESS worker JVM), and
+ * {@link #NOT_STARTED} before {@code start()}. {@link Server} picks one when it starts and delegates to it, so no
+ * method of the facade asks which mode or JVM it is in.
+ */
+public interface ConnectionOps {
+    boolean send(int fd, byte[] data);
+
+    boolean sendto(String ip, int port, byte[] data, int serverSocket);
+
+    boolean close(int fd, boolean reset);
+
+    boolean control(int fd, Control op);
+
+    boolean bind(int fd, long uid);
+
+    boolean exists(int fd);
+
+    Optional<ClientInfo> info(int fd);
+
+    List<Integer> list(int startFd, int count);
+
+    Set<Integer> fds();
+
+    List<Integer> heartbeat(boolean closeIdle);
+
+    /**
+     * A port protocol's message for {@code fd} (a ByteBuf or what the port's encoders take; ownership passes), queued
+     * behind what was sent before; false, and the message released, when the connection is gone.
+     */
+    boolean write(int fd, Object message);
+
+    /** {@code pause}, {@code resume} (and {@code confirm}), {@code protect} and its undoing. */
+    enum Control { PAUSE, RESUME, PROTECT, UNPROTECT }
+
+    private static boolean noSuchSession() {
+        return io.jswoole.LastError.fail(io.jswoole.ErrorCode.SESSION_NOT_EXIST);
+    }
+
+    /** Before {@code start()}: no connection exists. */
+    ConnectionOps NOT_STARTED = new ConnectionOps() {
+        @Override
+        public boolean send(int fd, byte[] data) {
+            return noSuchSession();
+        }
+
+        @Override
+        public boolean sendto(String ip, int port, byte[] data, int serverSocket) {
+            return io.jswoole.LastError.fail(io.jswoole.ErrorCode.INVALID_PARAMS);
+        }
+
+        @Override
+        public boolean close(int fd, boolean reset) {
+            return noSuchSession();
+        }
+
+        @Override
+        public boolean control(int fd, Control op) {
+            return noSuchSession();
+        }
+
+        @Override
+        public boolean bind(int fd, long uid) {
+            return noSuchSession();
+        }
+
+        @Override
+        public boolean exists(int fd) {
+            return false;
+        }
+
+        @Override
+        public Optional<ClientInfo> info(int fd) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<Integer> list(int startFd, int count) {
+            return List.of();
+        }
+
+        @Override
+        public Set<Integer> fds() {
+            return Set.of();
+        }
+
+        @Override
+        public List<Integer> heartbeat(boolean closeIdle) {
+            return List.of();
+        }
+
+        @Override
+        public boolean write(int fd, Object message) {
+            io.netty.util.ReferenceCountUtil.release(message);
+            return noSuchSession();
+        }
+    };
+}

@@ -1,0 +1,488 @@
+package io.jswoole.server.mode;
+
+import io.jswoole.ErrorCode;
+import io.jswoole.SwooleException;
+import io.jswoole.coroutine.Scheduler;
+import io.jswoole.log.Log;
+import io.jswoole.server.Mode;
+import io.jswoole.server.Port;
+import io.jswoole.server.Server;
+import io.jswoole.server.config.ServerConfig;
+import io.jswoole.server.dispatch.Dispatcher;
+import io.jswoole.server.os.AdminSocket;
+import io.jswoole.server.os.Daemon;
+import io.jswoole.server.os.Privileges;
+import io.jswoole.server.os.Signals;
+import io.jswoole.server.process.MasterCommands;
+import io.jswoole.server.process.ProcessManager;
+import io.jswoole.server.process.RemoteWorker;
+import io.jswoole.server.reactor.Connection;
+import io.jswoole.server.reactor.ConnectionTable;
+import io.jswoole.server.reactor.IdleScanner;
+import io.jswoole.server.reactor.Intake;
+import io.jswoole.server.reactor.LocalConnections;
+import io.jswoole.server.reactor.Reactor;
+import io.jswoole.server.reactor.ServerCounters;
+import io.jswoole.server.reactor.Transport;
+import io.jswoole.server.task.TaskOps;
+import io.jswoole.server.task.Tasks;
+import io.jswoole.server.tls.Tls;
+import io.jswoole.server.worker.EventHandlers;
+import io.jswoole.server.worker.EventRunner;
+import io.jswoole.server.worker.Worker;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine of a JVM that owns the sockets: BASE, THREAD and the master of PROCESS mode. Built once by
+ * {@link Server#start}, it holds what that start made (the connection table, the event loops, the workers, the
+ * task workers or the manager of worker JVMs) and knows how to serve and how to stop.
+ * <ul>
+ *   <li>BASE: each worker is an event loop that accepts and serves its own connections; its coroutines run on it.
+ *   <li>THREAD: {@code reactor_num} event loops own the connections; each worker is a serial scheduler.
+ *   <li>PROCESS master: the same reactors; each worker is a {@link RemoteWorker}, a worker JVM that the
+ *       {@link ProcessManager} starts and supervises, and {@link MasterCommands} carries out what they ask.
+ * </ul>
+ * Construction creates no socket and no thread that serves; {@link #serve} binds and starts.
+ */
+public final class OneJvm implements ModeRuntime {
+    private final Server server;
+    private final ServerConfig cfg;
+    private final List<Port> ports;
+    final ConnectionTable table;
+    /** The event workers, in id order. */
+    final Worker[] workers;
+    /** Task workers in this JVM (BASE, THREAD with task_worker_num), or null. */
+    final Tasks tasks;
+    /** The manager of the worker JVMs (the PROCESS master), or null. */
+    final ProcessManager manager;
+    public final Intake intake;
+    final LocalConnections connections;
+    final TaskOps taskOps;
+    final WorkerOps workerOps;
+    private final EventLoopGroup group;
+    private final Map<EventLoop, Integer> loopIds = new IdentityHashMap<>();
+    private final List<Channel> listeners = new ArrayList<>();
+    private final Map<Integer, List<Channel>> datagramChannels = new LinkedHashMap<>();
+    private final IdleScanner idleScanner;
+    private final ServerCounters counters;
+    private long startTime;
+    private Path pidFile;
+    private AdminSocket admin;
+    /** Readiness, the admin listener and systemd's notifications. */
+    final Ops ops;
+
+    OneJvm(Server server, ServerConfig cfg, List<Port> ports, ServerCounters counters, EventRunner events,
+            java.util.concurrent.atomic.AtomicBoolean stopping, int taskQueueLimit) {
+        this.server = server;
+        this.cfg = cfg;
+        this.ports = ports;
+        this.counters = counters;
+        if (cfg.isolated()) { // the worker JVMs will change root or user: check that they can, before anything runs
+            Privileges.validate(cfg.chroot(), cfg.user(), cfg.group());
+        }
+        if (cfg.daemonize() && !Daemon.detached()) { // this JVM ends here; its detached copy serves
+            Daemon.relaunch(ServerAccess.entry(server).className(), ServerAccess.entry(server).args(), cfg.logFile());
+        }
+        for (Port p : ports) {
+            ServerAccess.resolve(p, cfg.heartbeatCheckInterval());
+            ServerAccess.tls(p, Tls.of(p));
+        }
+        Mode mode = cfg.mode();
+        int workerNum = cfg.workerNum();
+        table = new ConnectionTable(cfg.startSessionId(), cfg.maxConn());
+        idleScanner = new IdleScanner(ports, table);
+        connections = new LocalConnections(this, table, ports, datagramChannels, idleScanner,
+                cfg.bufferOutputSize(), cfg.sendYield(), cfg.sendTimeoutNanos(), counters.totalSendBytes);
+        workers = new Worker[workerNum];
+        manager = mode == Mode.PROCESS ? new ProcessManager(server, workerNum, cfg.taskWorkerNum(), cfg.taskIpcMode(),
+                cfg.maxWaitTime()) : null;
+        Worker.Handler local = (worker, e) -> intake().handle(worker, e);
+        if (mode == Mode.BASE) {
+            group = Transport.group(workerNum, "jswoole-worker");
+            int i = 0;
+            for (var exec : group) {
+                EventLoop loop = (EventLoop) exec;
+                loopIds.put(loop, i);
+                workers[i] = new Worker(i, scheduler(Scheduler.on("jswoole-worker-" + i, loop)), local);
+                i++;
+            }
+        } else {
+            group = Transport.group(cfg.reactorNum(), "jswoole-reactor");
+            int i = 0;
+            for (var exec : group) {
+                loopIds.put((EventLoop) exec, i++);
+            }
+            for (int w = 0; w < workerNum; w++) {
+                workers[w] = manager != null ? new Worker(w, manager.workers[w])
+                        : new Worker(w, scheduler(Scheduler.serial("jswoole-worker-" + w)), local);
+            }
+            if (manager != null) {
+                for (int w = 0; w < manager.workers.length; w++) { // task workers: counters only
+                    manager.workers[w].proxy = w < workerNum ? workers[w] : new Worker(w, manager.workers[w]);
+                }
+            }
+        }
+        Dispatcher dispatcher = new Dispatcher(server, workers, cfg.dispatchMode(), cfg.dispatchFunc(),
+                mode == Mode.BASE);
+        intake = new Intake(table, workers, dispatcher, loopIds,
+                cfg.deliversConnectClose(), manager != null,
+                cfg.maxConn(), stopping, counters, events);
+        tasks = cfg.taskWorkerNum() > 0 && manager == null ? new Tasks(ServerAccess.handlers(server),
+                cfg.taskWorkerNum(), workers, cfg.taskIpcMode(), cfg.taskEnableCoroutine(), cfg.maxCoroutine(),
+                taskQueueLimit)
+                : null;
+        if (manager != null) {
+            taskOps = manager.taskOps();
+            workerOps = WorkerOps.master(server, this, manager);
+            manager.commands = new MasterCommands(table, connections, workerOps, ports, this::stats);
+        } else {
+            taskOps = TaskOps.local(server, tasks, localWorkers(), server::getWorkerId);
+            workerOps = WorkerOps.oneJvm(server, this, localWorkers());
+        }
+        ops = new Ops(server, this, stopping);
+    }
+
+    @Override
+    public ConnectionOps connections() {
+        return connections;
+    }
+
+    @Override
+    public TaskOps tasks() {
+        return taskOps;
+    }
+
+    @Override
+    public WorkerOps workers() {
+        return workerOps;
+    }
+
+    @Override
+    public Connection connection(int fd) {
+        return table.get(fd);
+    }
+
+    private Scheduler scheduler(Scheduler s) {
+        return s.enableCoroutine(cfg.enableCoroutine()).maxCoroutine(cfg.maxCoroutine());
+    }
+
+    @Override
+    public Intake intake() {
+        return intake;
+    }
+
+    /**
+     * Binds every port, starts the worker JVMs (PROCESS), writes the pid file and fires {@code start},
+     * {@code managerStart} and {@code workerStart}. On failure everything made so far is released and the
+     * exception thrown.
+     */
+    @Override
+    public void serve() {
+        try {
+            ops.starting();
+            for (Port p : ports) {
+                Reactor.bind(server, p, group, cfg.mode() == Mode.BASE && cfg.enableReusePort(), listeners,
+                        datagramChannels);
+            }
+            if (manager != null) {
+                try {
+                    manager.start(group);
+                } catch (java.io.IOException | RuntimeException e) {
+                    throw new SwooleException(ErrorCode.SERVER_INVALID_REQUEST, "cannot start the workers: "
+                            + e.getMessage(), e);
+                }
+            }
+            writePidFile();
+        } catch (RuntimeException e) {
+            for (Channel ch : listeners) {
+                ch.close();
+            }
+            if (manager != null) {
+                manager.stop();
+            }
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            ops.close();
+            throw e;
+        }
+        startTime = System.currentTimeMillis() / 1000;
+        idleScanner.start(cfg.heartbeatCheckInterval());
+        for (Port p : ports) {
+            if (ServerAccess.tls(p) != null) {
+                ServerAccess.tls(p).watch(group);
+            }
+        }
+        Signals.register(server, new Signals.Target(server::shutdown, this::reloadOnSignal, this::reloadTaskWorkersOnSignal),
+                manager != null && cfg.taskWorkerNum() > 0);
+        Log.info("server started: " + cfg.mode() + " mode, " + workers.length + " workers, " + Transport.name()
+                + ", " + describePorts());
+        ServerAccess.handlers(server).serverEvent(EventHandlers.ServerEvent.START);
+        ServerAccess.handlers(server).serverEvent(EventHandlers.ServerEvent.MANAGER_START);
+        for (Worker w : localWorkers()) {
+            if (w.scheduler != null) {
+                ServerAccess.handlers(server).workerStarted(w.scheduler, w.id);
+            }
+        }
+        ops.serving();
+    }
+
+    /**
+     * The graceful stop: {@code beforeShutdown}, listeners closed, connections drained (nothing new is read, what
+     * the workers hold finishes within {@code max_wait_time} and its answers are queued), every connection closed
+     * after its output, the workers stopped ({@code workerExit}, {@code workerStop}), {@code managerStop}, the event
+     * loops, {@code shutdown}.
+     */
+    @Override
+    public void stop() throws InterruptedException {
+        try {
+            ops.stopping();
+            idleScanner.stop();
+            ServerAccess.handlers(server).serverEvent(EventHandlers.ServerEvent.BEFORE_SHUTDOWN);
+            for (Channel ch : listeners) {
+                ch.close().awaitUninterruptibly();
+            }
+            for (Port p : ports) {
+                if (p.type().isUnix()) {
+                    Reactor.unlinkSocket(p.host());
+                }
+            }
+            long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(cfg.maxWaitTime());
+            for (Connection c : table.all()) {
+                if (c.channel != null) {
+                    c.stopReading();
+                }
+            }
+            while (!eventWorkersIdle() && System.nanoTime() < drainEnd) {
+                Thread.sleep(5);
+            }
+            for (Connection c : table.all()) {
+                if (c.channel != null) {
+                    c.close(false);
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (table.size() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            if (manager != null) {
+                manager.stop(); // each worker JVM ran workerExit and workerStop itself
+            }
+            for (Worker w : localWorkers()) {
+                if (w.scheduler != null) {
+                    ServerAccess.handlers(server).workerExiting(w.scheduler, w.id, deadline);
+                    ServerAccess.handlers(server).workerStopping(w.scheduler, w.id, deadline + TimeUnit.SECONDS.toNanos(1));
+                    w.scheduler.close();
+                }
+            }
+            ServerAccess.handlers(server).serverEvent(EventHandlers.ServerEvent.MANAGER_STOP);
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+            ServerAccess.handlers(server).serverEvent(EventHandlers.ServerEvent.SHUTDOWN);
+        } finally {
+            ops.close();
+            if (admin != null) {
+                admin.stop();
+            }
+            if (pidFile != null) {
+                try {
+                    Files.deleteIfExists(pidFile);
+                } catch (java.io.IOException e) {
+                    Log.warning("cannot remove pid_file " + pidFile + ": " + e);
+                }
+            }
+        }
+    }
+
+    /** No event handed to a worker (a thread or a worker JVM) is still running or waiting to run. */
+    private boolean eventWorkersIdle() {
+        for (Worker w : workers) {
+            if (!w.idle()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The event workers, then the task workers, of this JVM. */
+    List<Worker> localWorkers() {
+        List<Worker> all = new ArrayList<>(List.of(workers));
+        if (tasks != null) {
+            all.addAll(List.of(tasks.workers));
+        }
+        return all;
+    }
+
+    /** The worker whose scheduler runs the caller, or null. */
+    public Worker currentWorker() {
+        Scheduler s = Scheduler.currentOrNull();
+        if (s != null) {
+            for (Worker w : workers) {
+                if (w.scheduler == s) {
+                    return w;
+                }
+            }
+            if (tasks != null) {
+                for (Worker w : tasks.workers) {
+                    if (w.scheduler == s) {
+                        return w;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The listening channels of every port (stream listeners and datagram sockets). */
+    List<Channel> boundChannels() {
+        List<Channel> all = new ArrayList<>(listeners);
+        datagramChannels.values().forEach(all::addAll);
+        return all;
+    }
+
+    /** The event loops (BASE: the workers; THREAD and PROCESS: the reactors). */
+    EventLoopGroup group() {
+        return group;
+    }
+
+    /**
+     * SIGUSR1: the TLS certificates read again, and a rolling restart of the worker JVMs (PROCESS; other modes have
+     * none to restart).
+     */
+    @Override
+    public java.util.Optional<java.net.InetSocketAddress> adminAddress() {
+        return ops.adminAddress();
+    }
+
+    @Override
+    public java.util.Optional<io.jswoole.server.spi.ServerProbe> probe() {
+        return java.util.Optional.of(ops);
+    }
+
+    @Override
+    public void reloadOnSignal() {
+        if (manager != null) {
+            workerOps.reload(); // the certificates first, then the workers
+        } else {
+            reloadCertificates();
+        }
+    }
+
+    /** Reads every TLS port's files again ({@link Tls#reload}); false when no port has TLS. */
+    boolean reloadCertificates() {
+        boolean any = false;
+        for (Port p : ports) {
+            if (ServerAccess.tls(p) != null) {
+                ServerAccess.tls(p).reload();
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    /** SIGUSR2: a rolling restart of the task worker JVMs only. */
+    @Override
+    public void reloadTaskWorkersOnSignal() {
+        if (manager != null) {
+            Thread.ofPlatform().name("jswoole-reload-tasks").start(() -> {
+                ops.reloading();
+                manager.reloadTaskWorkers();
+                ops.reloaded();
+            });
+        }
+    }
+
+    /** {@code stats()} with the {@code worker_*} figures of {@code me} (none: null). */
+    Map<String, Object> stats(Worker me) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        int idle = 0, coroutines = 0, peak = 0, concurrency = 0;
+        long dispatched = 0, responses = 0;
+        for (Worker w : workers) {
+            idle += w.idle() ? 1 : 0;
+            concurrency += w.concurrency.get();
+            dispatched += w.dispatchCount.sum();
+            responses += w.responseCount.sum();
+        }
+        if (me != null && me.scheduler != null) { // a worker JVM counts its own coroutines
+            coroutines = me.scheduler.coroutineNum();
+            peak = me.scheduler.coroutinePeak();
+        }
+        List<Integer> fds = table.list(0, Integer.MAX_VALUE);
+        m.put("start_time", startTime);
+        m.put("connection_num", fds.size());
+        m.put("abort_count", counters.abortCount.sum());
+        m.put("accept_count", counters.acceptCount.sum());
+        m.put("close_count", counters.closeCount.sum());
+        m.put("worker_num", workers.length);
+        m.put("task_worker_num", cfg.taskWorkerNum());
+        m.put("user_worker_num", 0);
+        m.put("idle_worker_num", idle);
+        m.put("dispatch_count", dispatched);
+        m.put("request_count", counters.requestCount.sum());
+        m.put("response_count", responses);
+        m.put("total_recv_bytes", counters.totalRecvBytes.sum());
+        m.put("total_send_bytes", counters.totalSendBytes.sum());
+        m.put("pipe_packet_msg_id", 0L);
+        m.put("concurrency", concurrency);
+        m.put("session_round", table.round());
+        m.put("min_fd", fds.isEmpty() ? 0 : fds.get(0));
+        m.put("max_fd", fds.isEmpty() ? 0 : fds.get(fds.size() - 1));
+        m.put("worker_request_count", me == null ? 0 : me.requestCount.sum());
+        m.put("worker_response_count", me == null ? 0 : me.responseCount.sum());
+        m.put("worker_dispatch_count", me == null ? 0 : me.dispatchCount.sum());
+        m.put("worker_concurrency", me == null ? 0 : me.concurrency.get());
+        // the task workers are threads here (tasks), or worker JVMs (the manager's), or none
+        int tasking = tasks != null ? tasks.queued() : manager != null ? manager.tasksInFlight() : 0;
+        m.put("task_queue_num", tasking);
+        m.put("task_queue_bytes", 0);
+        m.put("task_idle_worker_num", tasks != null ? tasks.idle() : manager != null ? manager.idleTaskWorkers() : 0);
+        m.put("tasking_num", tasking);
+        if (ports.stream().anyMatch(p -> ServerAccess.tls(p) != null)) {
+            m.put("ssl_provider", Tls.provider());
+        }
+        m.put("coroutine_num", coroutines);
+        m.put("coroutine_peek_num", peak);
+        return m;
+    }
+
+    private void writePidFile() {
+        String f = cfg.pidFile();
+        if (f == null) {
+            return;
+        }
+        Path path = Path.of(f);
+        try {
+            if (path.getParent() != null) {
+                Files.createDirectories(path.getParent());
+            }
+            // written whole or not at all: a reader (jswoole stop, a supervisor) never sees it empty
+            Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+            Files.writeString(tmp, Long.toString(ProcessHandle.current().pid()));
+            Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            pidFile = path;
+            admin = new AdminSocket(server, path);
+            admin.start();
+        } catch (java.io.IOException e) {
+            throw new SwooleException(ErrorCode.INVALID_PARAMS, "cannot write pid_file " + f + ": " + e, e);
+        }
+    }
+
+    private String describePorts() {
+        StringBuilder sb = new StringBuilder();
+        for (Port p : ports) {
+            sb.append(sb.isEmpty() ? "" : ", ").append(p.type()).append(' ').append(p.host());
+            if (!p.type().isUnix()) {
+                sb.append(':').append(p.port());
+            }
+        }
+        return sb.toString();
+    }
+}

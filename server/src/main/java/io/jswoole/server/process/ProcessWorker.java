@@ -1,0 +1,619 @@
+package io.jswoole.server.process;
+
+import io.jswoole.ErrorCode;
+import io.jswoole.LastError;
+import io.jswoole.coroutine.Scheduler;
+import io.jswoole.log.Log;
+import io.jswoole.server.PacketInfo;
+import io.jswoole.server.Port;
+import io.jswoole.server.Server;
+import io.jswoole.server.Task;
+import io.jswoole.server.config.ServerConfig;
+import io.jswoole.server.mode.ConnectionOps;
+import io.jswoole.server.mode.ModeRuntime;
+import io.jswoole.server.mode.ServerAccess;
+import io.jswoole.server.mode.WorkerOps;
+import io.jswoole.server.os.Privileges;
+import io.jswoole.server.spi.FrameInput;
+import io.jswoole.server.task.TaskOps;
+import io.jswoole.server.task.Tasks;
+import io.jswoole.server.worker.EventGate;
+import io.jswoole.server.worker.EventSite;
+import io.jswoole.server.worker.WorkerEvent;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A worker JVM of PROCESS mode: {@code Server.start()} in a process the manager started runs this instead of
+ * binding. It connects to the master, says HELLO, and runs the events the master sends with the same worker-side
+ * code as THREAD mode, on one serial scheduler. The server's connection methods ({@code send}, {@code close},
+ * {@code getClientInfo}...) become frames to the master; those that answer something wait for the reply, parking
+ * only the calling coroutine.
+ */
+public final class ProcessWorker implements EventSite, ModeRuntime {
+    private static final EventGate OPEN = EventGate.open();
+
+    public final int id;
+    private final Server server;
+    final Scheduler scheduler;
+    /** The socket to the master (and, with coroutines on, the carrier of the scheduler). */
+    final MasterLink link;
+    private final LongAdder requests = new LongAdder();
+    /** Per-fd event order, kept only when connect and close events are delivered. */
+    private final Map<Integer, EventGate> gates = new ConcurrentHashMap<>();
+    /** Receive events queued or running, by fd (for a peer's half-close). */
+    private final Map<Integer, Integer> receiving = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<Object>> calls = new ConcurrentHashMap<>();
+    private final AtomicLong callIds = new AtomicLong();
+    private final AtomicInteger done = new AtomicInteger();
+    private final AtomicBoolean doneScheduled = new AtomicBoolean();
+    private final boolean gated;
+    private final long maxRequest;
+    private final long maxWaitNanos;
+    private volatile boolean stopping;
+    /**
+     * A task worker past task_max_request: it starts no task after this, and the master sends every task it holds
+     * for this JVM and that is not in {@link #running} to the replacement ({@link Ipc#TASKS_RETIRED}).
+     */
+    private volatile boolean retiring;
+    /** Tasks started and not finished, by task key; the lock that orders a task's start against retirement. */
+    private final java.util.Set<Long> running = new java.util.HashSet<>();
+    /** Events and tasks received and not finished: a stopping worker runs them all before it exits. */
+    private final AtomicInteger pending = new AtomicInteger();
+
+    /** True in a task worker JVM. */
+    public final boolean taskWorker;
+    private final WorkerJvmConnections connections;
+    private final TaskOps tasks;
+    private final WorkerOps workers;
+    /** {@code buffer_output_size}: the largest single send. */
+    private final boolean taskObject;
+    /** Tasks this worker sent, by id, whose result its sender awaits itself (callback or taskwait). */
+    private final Map<Integer, java.util.function.Consumer<Object>> pendingTasks = new ConcurrentHashMap<>();
+    private final AtomicInteger taskIds = new AtomicInteger();
+    /** The task being run (task worker JVMs). */
+    private static final ScopedValue<RemoteTask> CURRENT_TASK = ScopedValue.newInstance();
+
+    /** A task received from the master: who sent it, and whether it finished. */
+    private record RemoteTask(int src, int id, byte flags, AtomicBoolean finished) {
+    }
+
+    /**
+     * {@code link} reads and writes the master's socket; {@code scheduler} runs the callbacks, on the link's
+     * thread too unless coroutines are off (then on a thread of its own, so a callback that waits for the master
+     * cannot stop the thread that would read the answer).
+     */
+    ProcessWorker(Server server, int id, MasterLink link, Scheduler scheduler, boolean gated, long maxRequest,
+            long maxWaitNanos, boolean taskWorker, boolean taskObject, long bufferOutputSize) {
+        this.link = link;
+        this.taskWorker = taskWorker;
+        this.taskObject = taskObject;
+        this.maxWaitNanos = maxWaitNanos;
+        this.server = server;
+        this.id = id;
+        this.scheduler = scheduler;
+        this.gated = gated;
+        this.maxRequest = maxRequest;
+        this.connections = new WorkerJvmConnections(this, server, bufferOutputSize);
+        this.tasks = taskOps(this);
+        this.workers = WorkerOps.workerJvm(this, scheduler);
+    }
+
+    /**
+     * The worker of this JVM, which the manager started: its id and role come from the environment, its limits from
+     * {@code cfg}. One thread reads and writes the master's socket; it carries the coroutines too, unless they are
+     * off (then callbacks run on a thread of their own and may wait for the master without stopping the link).
+     */
+    public static ProcessWorker create(Server server, ServerConfig cfg) {
+        int id = workerIdFromEnv();
+        boolean taskRole = inTaskProcess();
+        boolean coroutines = taskRole ? cfg.taskEnableCoroutine() : cfg.enableCoroutine();
+        String name = "jswoole-worker-" + id;
+        MasterLink link;
+        try {
+            link = new MasterLink(name + "-link");
+        } catch (IOException e) {
+            Log.error("worker #" + id + ": " + e.getMessage());
+            Runtime.getRuntime().halt(1);
+            throw new IllegalStateException(e);
+        }
+        Scheduler scheduler = (coroutines ? Scheduler.on(name, link) : Scheduler.serial(name))
+                .enableCoroutine(coroutines)
+                .maxCoroutine(cfg.maxCoroutine());
+        int maxRequest = taskRole ? cfg.taskMaxRequest() : cfg.maxRequest();
+        int grace = taskRole ? cfg.taskMaxRequestGrace() : cfg.maxRequestGrace();
+        long limit = maxRequest <= 0 ? 0 : maxRequest + (grace > 0 ? java.util.concurrent.ThreadLocalRandom.current()
+                .nextInt(grace + 1) : 0);
+        // reload_async=false: a worker told to stop does not wait for its running coroutines
+        long maxWait = cfg.reloadAsync() ? TimeUnit.SECONDS.toNanos(cfg.maxWaitTime()) : 0;
+        return new ProcessWorker(server, id, link, scheduler, cfg.deliversConnectClose(), limit, maxWait, taskRole, cfg.taskObject(),
+                cfg.bufferOutputSize());
+    }
+
+    @Override
+    public ConnectionOps connections() {
+        return connections;
+    }
+
+    @Override
+    public TaskOps tasks() {
+        return tasks;
+    }
+
+    @Override
+    public WorkerOps workers() {
+        return workers;
+    }
+
+    /** Nothing to do here: the master stops the worker JVMs. */
+    @Override
+    public void stop() {
+    }
+
+    /** {@link #run}; a worker that cannot reach the master exits at once. */
+    @Override
+    public void serve() {
+        try {
+            run();
+        } catch (IOException e) {
+            Log.error("worker #" + id + ": cannot reach the master: " + e.getMessage());
+            Runtime.getRuntime().halt(1);
+        }
+    }
+
+    /** True in a JVM the manager started as a worker or a task worker. */
+    public static boolean inWorkerProcess() {
+        return "worker".equals(System.getenv(ProcessManager.ENV_ROLE)) || inTaskProcess();
+    }
+
+    static boolean inTaskProcess() {
+        return "task".equals(System.getenv(ProcessManager.ENV_ROLE));
+    }
+
+    static int workerIdFromEnv() {
+        return Integer.parseInt(System.getenv(ProcessManager.ENV_ID));
+    }
+
+    /** Connects, says HELLO, fires workerStart and serves until the master says STOP or goes away. */
+    void run() throws IOException {
+        link.connect(System.getenv(ProcessManager.ENV_SOCKET), this::frame);
+        try {
+            ServerConfig cfg = ServerAccess.config(server);
+            Privileges.apply(cfg.chroot(), cfg.user(), cfg.group());
+        } catch (RuntimeException e) {
+            Log.error("worker #" + id + ": cannot drop privileges: " + e.getMessage());
+            Runtime.getRuntime().halt(1);
+        }
+        link.send(Ipc.frame(Ipc.HELLO, out -> {
+            out.writeInt(id);
+            out.writeLong(ProcessHandle.current().pid());
+        }));
+        ServerAccess.handlers(server).workerStarted(scheduler, id);
+        link.awaitClosed();
+        if (!stopping) {
+            Log.notice("worker #" + id + ": the master is gone; exiting");
+            finish();
+        }
+    }
+
+    private void frame(byte type, FrameInput in) throws IOException {
+        switch (type) {
+            case Ipc.CONNECT -> {
+                int port = in.readShort();
+                int fd = in.readInt();
+                connections.knowSession(port, fd, in.readLong());
+                if (gated) {
+                    gates.put(fd, new EventGate());
+                }
+                run(new WorkerEvent.Connect(port, fd, in.readInt()));
+            }
+            case Ipc.RECEIVE -> {
+                int port = in.readShort();
+                int fd = in.readInt();
+                connections.knowSession(port, fd, in.readLong());
+                int reactor = in.readInt();
+                receiving.merge(fd, 1, Integer::sum);
+                if (gated) {
+                    // the connect may have gone to another worker (dispatch by uid...): then nothing to wait for
+                    gates.computeIfAbsent(fd, k -> EventGate.connected()).receiveQueued();
+                }
+                run(new WorkerEvent.Receive(port, fd, reactor, Ipc.bytes(in)));
+            }
+            case Ipc.MESSAGE -> {
+                int port = in.readShort();
+                int fd = in.readInt();
+                connections.knowSession(port, fd, in.readLong());
+                int reactor = in.readInt();
+                Object message = server.ports().get(port).protocol().remote().readMessage(fd, in);
+                receiving.merge(fd, 1, Integer::sum);
+                if (gated) {
+                    gates.computeIfAbsent(fd, k -> EventGate.connected()).receiveQueued();
+                }
+                run(new WorkerEvent.Message(port, fd, reactor, message, null));
+            }
+            case Ipc.CLOSE -> {
+                int port = in.readShort();
+                int fd = in.readInt();
+                connections.knowSession(port, fd, in.readLong());
+                if (gated) {
+                    gates.computeIfAbsent(fd, k -> EventGate.connected());
+                }
+                run(new WorkerEvent.Close(port, fd, in.readInt()));
+            }
+            case Ipc.BUFFER -> {
+                int port = in.readShort();
+                int fd = in.readInt();
+                in.readLong();
+                run(new WorkerEvent.Buffer(port, fd, in.readBoolean()));
+            }
+            case Ipc.PACKET -> {
+                int port = in.readShort();
+                String address = Ipc.str(in);
+                int rport = in.readInt();
+                int sport = in.readInt();
+                double time = in.readDouble();
+                run(new WorkerEvent.Packet(port, Ipc.bytes(in), new PacketInfo(address, rport, port, sport, time)));
+            }
+            case Ipc.REPLY -> {
+                long callId = in.readLong();
+                CompletableFuture<Object> f = calls.remove(callId);
+                Object v = Values.read(in);
+                if (f != null) {
+                    f.complete(v);
+                }
+            }
+            case Ipc.HALF_CLOSE -> {
+                int fd = in.readInt();
+                long session = in.readLong();
+                // runs after the receives before it have finished, then lets the master close
+                scheduler.dispatch(() -> {
+                    while (scheduler.coroutineEnabled() && receiving.containsKey(fd)) {
+                        io.jswoole.coroutine.Coroutine.sleep(0.001);
+                    }
+                    link.send(Ipc.frame(Ipc.HALF_CLOSED, out -> {
+                        out.writeInt(fd);
+                        out.writeLong(session);
+                    }));
+                });
+            }
+            case Ipc.TASK -> {
+                int src = in.readInt();
+                int taskId = in.readInt();
+                byte flags = in.readByte();
+                byte[] bytes = Ipc.bytes(in);
+                if (retiring) {
+                    return; // task_max_request reached: the master sends it to the replacement
+                }
+                RemoteTask task = new RemoteTask(src, taskId, flags, new AtomicBoolean());
+                pending.incrementAndGet();
+                scheduler.dispatch(() -> {
+                    if (!start(task)) {
+                        pending.decrementAndGet();
+                        return;
+                    }
+                    try {
+                        runTask(task, Values.decode(bytes));
+                    } finally {
+                        synchronized (running) {
+                            running.remove(Ipc.taskKey(task.src(), task.id()));
+                        }
+                        finished();
+                    }
+                });
+            }
+            case Ipc.FINISH -> {
+                int taskId = in.readInt();
+                byte flags = in.readByte();
+                Object data = Values.decode(Ipc.bytes(in));
+                Object result = (flags & Ipc.TASK_FAILED) != 0 ? Tasks.FAILED : data;
+                java.util.function.Consumer<Object> reply = pendingTasks.remove(taskId);
+                if (reply != null) {
+                    reply.accept(result);
+                } else if (result == Tasks.FAILED) {
+                    Log.warning("task #" + taskId + " failed: its task worker died");
+                } else {
+                    ServerAccess.handlers(server).finish(scheduler, taskId, result);
+                }
+            }
+            case Ipc.PIPE -> {
+                int src = in.readInt();
+                Object message = Values.decode(Ipc.bytes(in));
+                ServerAccess.handlers(server).pipeMessage(scheduler, src, message);
+            }
+            case Ipc.STOP -> {
+                // the master sends nothing after STOP: finish what runs, then exit
+                stopping = true;
+                Thread.ofPlatform().name("jswoole-worker-stop").start(this::finish);
+            }
+            default -> throw new IOException("unknown frame type " + type);
+        }
+    }
+
+    private void run(WorkerEvent e) {
+        pending.incrementAndGet();
+        scheduler.dispatch(() -> {
+            try {
+                ServerAccess.events(server).run(this, scheduler, requests, e);
+            } finally {
+                int fd = switch (e) {
+                    case WorkerEvent.Receive r -> r.fd();
+                    case WorkerEvent.Message m -> m.fd();
+                    default -> -1;
+                };
+                if (fd >= 0) {
+                    receiving.computeIfPresent(fd, (k, n) -> n == 1 ? null : n - 1);
+                }
+                finished();
+            }
+        });
+    }
+
+    /** Counts a finished event; one DONE frame per round of the carrier reports them all. */
+    private void finished() {
+        done.incrementAndGet();
+        if (doneScheduled.compareAndSet(false, true)) {
+            scheduler.execute(() -> {
+                doneScheduled.set(false);
+                int n = done.getAndSet(0);
+                link.send(Ipc.frame(Ipc.DONE, out -> out.writeInt(n)));
+            });
+        }
+        if (maxRequest > 0 && requests.sum() >= maxRequest && !stopping) {
+            stopping = true;
+            Log.info((taskWorker ? "task worker #" : "worker #") + id + ": " + (taskWorker ? "task_max_request"
+                    : "max_request") + " (" + maxRequest + ") reached; exiting");
+            if (taskWorker) {
+                retire();
+            }
+            callAsync(Ipc.CALL_RETIRE, id);
+        }
+        pending.decrementAndGet();
+    }
+
+    /** Starts {@code task} unless this task worker retired: then the master has sent it to the replacement. */
+    private boolean start(RemoteTask task) {
+        synchronized (running) {
+            return !retiring && running.add(Ipc.taskKey(task.src(), task.id()));
+        }
+    }
+
+    /**
+     * A task worker past task_max_request starts no more tasks and tells the master which ones it is still running:
+     * every other task sent to it, read or not, is the master's to send to the replacement, from the master's copy.
+     * No task is lost or run twice by a planned restart, however long this JVM takes to read its socket.
+     */
+    private void retire() {
+        long[] keys;
+        synchronized (running) {
+            retiring = true;
+            keys = running.stream().mapToLong(Long::longValue).toArray();
+        }
+        link.send(Ipc.frame(Ipc.TASKS_RETIRED, out -> {
+            out.writeInt(keys.length);
+            for (long k : keys) {
+                out.writeLong(k);
+            }
+        }));
+    }
+
+    /** Work an event left behind ({@link Server#holdWorker}): this JVM does not exit before it is released. */
+    public Runnable hold() {
+        return WorkerOps.held(pending);
+    }
+
+    /** Runs a task in this task worker JVM: a non-null return value (or finish()) sends the result back. */
+    private void runTask(RemoteTask task, Object data) {
+        try {
+            Object result = ScopedValue.where(CURRENT_TASK, task).call(() -> ServerAccess.handlers(server).task(task.id(), task.src(), data,
+                    System.currentTimeMillis() / 1000.0, r -> finish(task, r)));
+            if (result != null) {
+                finish(task, result);
+            }
+        } catch (Exception e) {
+            Log.error("task #" + task.id() + " from worker " + task.src() + " failed", e);
+        } finally {
+            requests.increment(); // task_max_request counts tasks
+            if (!task.finished().get()) {
+                ended(task); // no result: the master stops tracking it
+            }
+        }
+    }
+
+    /** {@code finish(data)} in the task callback. */
+    public boolean finishCurrent(Object result) {
+        if (!CURRENT_TASK.isBound()) {
+            Log.warning("finish() outside a task callback");
+            return LastError.fail(ErrorCode.WRONG_OPERATION);
+        }
+        return finish(CURRENT_TASK.get(), result);
+    }
+
+    /** Tells the master the task ended without a result (finish() may still come later for a Task object). */
+    private void ended(RemoteTask task) {
+        link.send(Ipc.frame(Ipc.TASK_RESULT, out -> {
+            out.writeInt(task.src());
+            out.writeInt(task.id());
+            out.writeByte(task.flags() | Ipc.TASK_NONE);
+            Ipc.bytes(out, new byte[0]);
+        }));
+    }
+
+    private boolean finish(RemoteTask task, Object result) {
+        if (!task.finished().compareAndSet(false, true)) {
+            return LastError.fail(ErrorCode.WRONG_OPERATION);
+        }
+        byte[] data = Values.encode(result);
+        link.send(Ipc.frame(Ipc.TASK_RESULT, out -> {
+            out.writeInt(task.src());
+            out.writeInt(task.id());
+            out.writeByte(task.flags());
+            Ipc.bytes(out, data);
+        }));
+        return true;
+    }
+
+    /**
+     * Sends a task through the master ({@code dst}: a task worker index, -1 for the least busy); the result comes
+     * to {@code reply}, or to the finish event when it is null. The data must be a {@link Values} type.
+     */
+    public int task(Object data, int dst, java.util.function.Consumer<Object> reply) {
+        byte[] bytes;
+        try {
+            bytes = Values.encode(data);
+        } catch (IllegalArgumentException e) {
+            Log.warning("task(): " + e.getMessage());
+            LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
+            return -1;
+        }
+        int taskId = taskIds.getAndIncrement();
+        byte flags = reply == null ? 0 : Ipc.TASK_REPLY;
+        if (reply != null) {
+            pendingTasks.put(taskId, reply);
+        }
+        link.send(Ipc.frame(Ipc.TASK, out -> {
+            out.writeInt(dst);
+            out.writeInt(taskId);
+            out.writeByte(flags);
+            Ipc.bytes(out, bytes);
+        }));
+        return taskId;
+    }
+
+    /** {@code sendMessage} from this worker JVM, through the master. */
+    public boolean sendMessage(Object message, int dst) {
+        byte[] bytes;
+        try {
+            bytes = Values.encode(message);
+        } catch (IllegalArgumentException e) {
+            Log.warning("sendMessage(): " + e.getMessage());
+            return LastError.fail(ErrorCode.INVALID_PARAMS);
+        }
+        if (dst == id) {
+            return LastError.fail(ErrorCode.INVALID_PARAMS);
+        }
+        link.send(Ipc.frame(Ipc.PIPE_TO, out -> {
+            out.writeInt(dst);
+            Ipc.bytes(out, bytes);
+        }));
+        return true;
+    }
+
+    /**
+     * After STOP (or the master's death): lets the events it holds finish, fires workerExit while coroutines or
+     * timers are left (at most max_wait_time in all), then workerStop, and exits.
+     */
+    private void finish() {
+        long deadline = System.nanoTime() + maxWaitNanos;
+        try {
+            while (pending.get() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            ServerAccess.handlers(server).workerExiting(scheduler, id, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ServerAccess.handlers(server).workerStopped(scheduler, id);
+        link.close(2_000);
+        Runtime.getRuntime().halt(0);
+    }
+
+    // ---- EventSite
+
+    @Override
+    public EventGate gate(int fd) {
+        return gated ? gates.get(fd) : OPEN;
+    }
+
+    @Override
+    public boolean socketClosed(int fd) {
+        return false;
+    }
+
+    @Override
+    public void closeHandled(int fd) {
+        long session = connections.forget(fd);
+        gates.remove(fd);
+        link.send(Ipc.frame(Ipc.CLOSED, out -> {
+            out.writeInt(fd);
+            out.writeLong(session);
+        }));
+    }
+
+    /** The port of {@code fd} as this worker knows it (its events name it), else the first with a protocol. */
+    public Port portOf(int fd) {
+        return connections.portOf(fd);
+    }
+
+    /** Tells the master something without waiting for its answer. */
+    void callAsync(byte op, Object args) {
+        link.send(Ipc.frame(Ipc.CALL, out -> {
+            out.writeLong(0);
+            out.writeByte(op);
+            Values.write(out, args);
+        }));
+    }
+
+    /** Asks the master and waits for the answer (at most 10 s); parks only the calling coroutine. */
+    public Object call(byte op, Object args) {
+        if (link.inLoop()) {
+            // the answer is read on this very thread: waiting here would never end
+            Log.error("worker #" + id + ": a call to the master from the event loop itself, outside a coroutine,"
+                    + " cannot wait for its answer; make it from a coroutine");
+            LastError.set(ErrorCode.WRONG_OPERATION);
+            return null;
+        }
+        long callId = callIds.incrementAndGet();
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        calls.put(callId, f);
+        link.send(Ipc.frame(Ipc.CALL, out -> {
+            out.writeLong(callId);
+            out.writeByte(op);
+            Values.write(out, args);
+        }));
+        try {
+            return f.get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            calls.remove(callId);
+            LastError.set(ErrorCode.CO_TIMEDOUT);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return null;
+        }
+    }
+
+
+    /** A PROCESS worker JVM: everything through the master. */
+    private static TaskOps taskOps(ProcessWorker link) {
+        return new TaskOps() {
+            @Override
+            public Tasks.Sender sender() {
+                return link::task;
+            }
+
+            @Override
+            public boolean finish(Object result) {
+                return link.finishCurrent(result);
+            }
+
+            @Override
+            public boolean isTaskWorker() {
+                return link.taskWorker;
+            }
+
+            @Override
+            public boolean sendMessage(Object message, int dst) {
+                return link.sendMessage(message, dst);
+            }
+        };
+    }
+}

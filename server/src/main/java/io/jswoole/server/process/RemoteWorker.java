@@ -1,0 +1,165 @@
+package io.jswoole.server.process;
+
+import io.jswoole.server.Server;
+import io.jswoole.server.mode.ServerAccess;
+import io.jswoole.server.reactor.Connection;
+import io.jswoole.server.spi.PortProtocol;
+import io.jswoole.server.worker.Worker;
+import io.jswoole.server.worker.WorkerEvent;
+import io.netty.channel.Channel;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The master's end of one worker JVM (PROCESS mode): events become {@link Ipc} frames in a queue that the
+ * worker socket's event loop writes. While the worker is being replaced (crash, reload, max_request) the queue
+ * keeps filling and the replacement receives it: a connection's next data reaches the new worker.
+ */
+public final class RemoteWorker implements Worker.Remote {
+    final int id;
+    final Ipc.Writer writer;
+    private final Server server;
+    public volatile Process process;
+    public volatile long pid;
+    volatile long startedNanos;
+    /** The current process's socket (on one of the master's reactors), null while there is none. */
+    public volatile Channel channel;
+    /** The current process's standard error, passed on to ours; its last lines tell why it could not start. */
+    volatile StderrTail stderr;
+    /** Counted down when the current process said HELLO. */
+    public volatile CountDownLatch ready = new CountDownLatch(1);
+    /** Set while the manager replaces the process on purpose (reload, stop): its exit is not an error. */
+    public volatile boolean expectExit;
+    /** Close events sent to the current process and not yet reported handled: session by fd. */
+    final Map<Integer, Long> pendingCloses = new ConcurrentHashMap<>();
+    /** Tasks sent to this task worker and not finished, by (src, id) key. */
+    final Map<Long, InFlightTask> tasksInFlight = new ConcurrentHashMap<>();
+    /**
+     * Set once STOP has been queued for the current process (reload, stop, max_request): what is queued after it
+     * waits for the replacement, and tasks for any task worker go elsewhere. Cleared by the replacement's HELLO.
+     */
+    public volatile boolean retiring;
+
+    /**
+     * Bumped by each process's HELLO (under this object's lock). A task queued with generation g reaches process g
+     * or, when that one died before reading it, a later one; g + 1 means it was queued behind process g's STOP.
+     */
+    int generation;
+
+    /**
+     * A task on its way to or in this task worker: {@code dst} as asked (-1: any), its frame as queued, its place in
+     * the order tasks were first sent, and the {@link #generation} of the process it was queued for.
+     */
+    record InFlightTask(int dst, byte flags, ByteBuffer frame, long seq, int generation) {
+    }
+
+    /** The generation of the process a frame queued now reaches: after a STOP, the replacement. */
+    int nextFrameGeneration() {
+        return retiring ? generation + 1 : generation;
+    }
+
+    /** Worker to fall back on (the Worker proxy the dispatcher sees). */
+    public Worker proxy;
+
+    RemoteWorker(int id, Server server) {
+        this.id = id;
+        this.server = server;
+        this.writer = new Ipc.Writer();
+    }
+
+    /** Encodes {@code e} as a frame for this worker. */
+    @Override
+    public void deliver(WorkerEvent e) {
+        switch (e) {
+            case WorkerEvent.Connect c -> writer.send(Ipc.frame(Ipc.CONNECT, out -> {
+                out.writeShort(c.port());
+                out.writeInt(c.fd());
+                out.writeLong(session(c.fd()));
+                out.writeInt(c.reactorId());
+            }));
+            case WorkerEvent.Receive r -> writer.send(Ipc.receive(r.port(), r.fd(), session(r.fd()), r.reactorId(),
+                    r.data()));
+            case WorkerEvent.Close c -> {
+                long session = session(c.fd());
+                pendingCloses.put(c.fd(), session);
+                writer.send(Ipc.frame(Ipc.CLOSE, out -> {
+                    out.writeShort(c.port());
+                    out.writeInt(c.fd());
+                    out.writeLong(session);
+                    out.writeInt(c.reactorId());
+                }));
+            }
+            case WorkerEvent.Buffer b -> writer.send(Ipc.frame(Ipc.BUFFER, out -> {
+                out.writeShort(b.port());
+                out.writeInt(b.fd());
+                out.writeLong(session(b.fd()));
+                out.writeBoolean(b.full());
+            }));
+            case WorkerEvent.Packet p -> writer.send(Ipc.frame(Ipc.PACKET, out -> {
+                out.writeShort(p.port());
+                Ipc.str(out, p.info().address());
+                out.writeInt(p.info().port());
+                out.writeInt(p.info().serverPort());
+                out.writeDouble(p.info().dispatchTime());
+                Ipc.bytes(out, p.data());
+            }));
+            case WorkerEvent.Message m -> {
+                Sent sent = new Sent(id, writer);
+                try {
+                    PortProtocol.Remote remote = server.ports().get(m.port()).protocol().remote();
+                    ByteBuffer frame = Ipc.frame(Ipc.MESSAGE, out -> {
+                        out.writeShort(m.port());
+                        out.writeInt(m.fd());
+                        out.writeLong(session(m.fd()));
+                        out.writeInt(m.reactorId());
+                        remote.writeMessage(m.fd(), m.message(), sent, out);
+                    });
+                    sent.frame = frame;
+                    writer.send(frame);
+                } finally {
+                    ReferenceCountUtil.release(m.message());
+                }
+            }
+        }
+    }
+
+    /** A protocol message sent to this worker: reached once its frame was written whole to the worker's JVM. */
+    private static final class Sent implements PortProtocol.Delivery {
+        private final int workerId;
+        private final Ipc.Writer writer;
+        volatile ByteBuffer frame;
+
+        Sent(int workerId, Ipc.Writer writer) {
+            this.workerId = workerId;
+            this.writer = writer;
+        }
+
+        @Override
+        public int workerId() {
+            return workerId;
+        }
+
+        @Override
+        public boolean reached() {
+            ByteBuffer f = frame;
+            return f != null && writer.reached(f);
+        }
+    }
+
+    /** The peer of {@code fd} half-closed: the worker answers HALF_CLOSED once the receives before it have run. */
+    @Override
+    public void halfClose(int fd, long session) {
+        writer.send(Ipc.frame(Ipc.HALF_CLOSE, out -> {
+            out.writeInt(fd);
+            out.writeLong(session);
+        }));
+    }
+
+    private long session(int fd) {
+        Connection c = ServerAccess.runtime(server).connection(fd);
+        return c == null ? 0 : c.session;
+    }
+}
