@@ -3,7 +3,7 @@ package io.jswoole.server;
 import io.jswoole.protocol.frame.PackageLengthFunction;
 import io.jswoole.server.mode.Ops;
 import io.jswoole.server.reactor.Connection;
-import io.jswoole.server.tls.SslProtocol;
+import io.jswoole.tls.SslProtocol;
 import io.jswoole.server.tls.Tls;
 import java.util.ArrayList;
 import java.util.Collections;

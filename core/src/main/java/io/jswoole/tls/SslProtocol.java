@@ -1,4 +1,4 @@
-package io.jswoole.server.tls;
+package io.jswoole.tls;
 
 /**
  * The bits of {@code ssl_protocols}, with Swoole's values ({@code SWOOLE_SSL_TLSv1_2}...). 0, the default, means

@@ -1,4 +1,4 @@
-package io.jswoole.server.tls;
+package io.jswoole.tls;
 
 import java.net.Socket;
 import java.security.GeneralSecurityException;
@@ -17,7 +17,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * paths), plus what OpenSSL adds: {@code ssl_verify_depth} (at most depth + 1 certificates below the trust
  * anchor) and {@code ssl_allow_self_signed} (a lone self-signed certificate passes, if it is within its dates).
  */
-final class PeerTrust extends X509ExtendedTrustManager {
+public final class PeerTrust extends X509ExtendedTrustManager {
     private final X509ExtendedTrustManager pkix;
     private final int depth;
     private final boolean allowSelfSigned;
@@ -35,7 +35,7 @@ final class PeerTrust extends X509ExtendedTrustManager {
      * Trusts {@code cas}, or the JDK's trust store when {@code cas} is empty, and names {@code advertised} in its
      * certificate requests (none: a client may send any certificate); depth -1: no limit of ours.
      */
-    static PeerTrust of(List<X509Certificate> cas, List<X509Certificate> advertised, int depth,
+    public static PeerTrust of(List<X509Certificate> cas, List<X509Certificate> advertised, int depth,
             boolean allowSelfSigned)
             throws GeneralSecurityException {
         TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
