@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  * enable (NULL, anonymous, export, RC4, DES, CAMELLIA, PSK...) select nothing, so {@code !aNULL:!MD5} is harmless;
  * a name jswoole does not know is refused, and so is a list that selects no suite.
  */
-final class Ciphers {
+public final class Ciphers {
     /** One JSSE suite, in OpenSSL's terms. */
     record Suite(String jsse, String openssl, String kx, String auth, String enc, int bits, String mac, boolean v13) {
     }
@@ -40,7 +40,7 @@ final class Ciphers {
      *
      * @throws IllegalArgumentException naming {@code ssl_ciphers} and the item it cannot honour
      */
-    static List<String> select(String expr, List<String> enabled) {
+    public static List<String> select(String expr, List<String> enabled) {
         List<Suite> all = new ArrayList<>();
         for (String name : enabled) {
             Suite s = parse(name);

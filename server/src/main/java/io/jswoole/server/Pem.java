@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * PKCS#8 ({@code BEGIN PRIVATE KEY}: RSA, EC, Ed25519) or PKCS#1 ({@code BEGIN RSA PRIVATE KEY}). Encrypted keys
  * and SEC1 EC keys ({@code BEGIN EC PRIVATE KEY}) are refused with the command that converts them.
  */
-final class Pem {
+public final class Pem {
     private static final Pattern KEY = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END \\1PRIVATE KEY-----");
     /** DER of PKCS#8's header for an rsaEncryption key, before the PKCS#1 body's OCTET STRING. */
@@ -37,7 +37,7 @@ final class Pem {
     }
 
     /** Every certificate in {@code file}, in file order (a chain: the leaf first). */
-    static List<X509Certificate> certificates(Path file) throws IOException, CertificateException {
+    public static List<X509Certificate> certificates(Path file) throws IOException, CertificateException {
         try (InputStream in = Files.newInputStream(file)) {
             List<X509Certificate> out = new ArrayList<>();
             for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
@@ -51,7 +51,7 @@ final class Pem {
     }
 
     /** The private key in {@code file}. */
-    static PrivateKey privateKey(Path file) throws IOException, GeneralSecurityException {
+    public static PrivateKey privateKey(Path file) throws IOException, GeneralSecurityException {
         String text = Files.readString(file, StandardCharsets.US_ASCII);
         Matcher m = KEY.matcher(text);
         if (!m.find()) {
@@ -79,7 +79,7 @@ final class Pem {
     }
 
     /** Throws when {@code key} is not the private half of {@code cert}'s public key (OpenSSL's check_private_key). */
-    static void checkPair(PrivateKey key, X509Certificate cert, Path keyFile) throws GeneralSecurityException {
+    public static void checkPair(PrivateKey key, X509Certificate cert, Path keyFile) throws GeneralSecurityException {
         PublicKey pub = cert.getPublicKey();
         if (!pub.getAlgorithm().equals(key.getAlgorithm())) {
             throw new GeneralSecurityException(keyFile + " holds a " + key.getAlgorithm() + " key; the certificate's "
@@ -108,8 +108,35 @@ final class Pem {
         }
     }
 
+    /**
+     * The CA certificates of {@code files} (bundles) and of the directory {@code dir} (OpenSSL's capath; null for
+     * none): every certificate of every regular file in it, files without one (hash links, CRLs) skipped.
+     */
+    public static List<X509Certificate> authorities(List<Path> files, Path dir)
+            throws IOException, GeneralSecurityException {
+        List<X509Certificate> out = new ArrayList<>();
+        for (Path f : files) {
+            out.addAll(certificates(f));
+        }
+        if (dir != null) {
+            try (var list = Files.list(dir)) {
+                for (Path f : list.filter(Files::isRegularFile).sorted().toList()) {
+                    try {
+                        out.addAll(certificates(f));
+                    } catch (GeneralSecurityException e) {
+                        // OpenSSL's capath holds hash links and CRLs too: a file without a certificate is not one
+                    }
+                }
+            }
+            if (out.isEmpty()) {
+                throw new GeneralSecurityException("ssl_capath " + dir + " holds no certificate");
+            }
+        }
+        return out;
+    }
+
     /** The PEM text of {@code cert}, as {@code openssl x509} writes it. */
-    static String encode(X509Certificate cert) {
+    public static String encode(X509Certificate cert) {
         try {
             String b64 = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(cert.getEncoded());
             return "-----BEGIN CERTIFICATE-----\n" + b64 + "\n-----END CERTIFICATE-----\n";

@@ -12,7 +12,7 @@ import javax.net.ssl.SSLParameters;
  * Swoole's {@code ssl_protocols} bitmask and {@code ssl_ecdh_curve} in the JDK's names, against what this JDK
  * enables (its {@code java.security} decides: a stock JDK 25 enables TLSv1.3 and TLSv1.2 only).
  */
-final class TlsParameters {
+public final class TlsParameters {
     /** OpenSSL's curve names ({@code SSL_CTX_set1_curves_list}) to the JDK's named groups. */
     private static final Map<String, String> CURVES = Map.ofEntries(
             Map.entry("prime256v1", "secp256r1"), Map.entry("secp256r1", "secp256r1"),
@@ -34,7 +34,7 @@ final class TlsParameters {
     }
 
     /** The cipher suites this JDK enables, in its order of preference. */
-    static List<String> enabledSuites() {
+    public static List<String> enabledSuites() {
         return List.of(defaults().getCipherSuites());
     }
 
@@ -43,7 +43,7 @@ final class TlsParameters {
      *
      * @throws IllegalArgumentException naming {@code ssl_protocols} for a protocol this JDK does not enable
      */
-    static String[] protocols(int mask) {
+    public static String[] protocols(int mask) {
         List<String> enabled = List.of(defaults().getProtocols());
         if (mask == 0) {
             return enabled.toArray(String[]::new);
