@@ -230,6 +230,27 @@ class ClientTlsTest {
     }
 
     @Test
+    void framingTimeoutsAndCloseWorkOverTls() throws Exception {
+        try (SServer s = rev("server")) {
+            Coroutine.run(() -> {
+                Client c = tls(Map.of("ssl_cafile", file("ca.pem"), "open_eof_split", true, "package_eof", "\n"));
+                assertThat(c.connect("127.0.0.1", s.port(), 10)).isTrue();
+                assertThat(c.recv(0.2)).as("nothing sent yet").isNull();
+                assertThat(c.errCode()).isEqualTo(Client.ETIMEDOUT);
+                c.send("one\ntwo\n");
+                assertThat(new String(c.recv(10), StandardCharsets.UTF_8)).isEqualTo("eno\n");
+                assertThat(new String(c.recv(10), StandardCharsets.UTF_8)).isEqualTo("owt\n");
+                assertThat(c.recv(0.2)).isNull(); // a read left pending on the TLS socket
+                long t0 = System.nanoTime();
+                c.close();
+                assertThat((System.nanoTime() - t0) / 1e9).as("close with a read pending").isLessThan(2);
+                assertThat(c.isConnected()).isFalse();
+                assertThat(c.send("x")).isEqualTo(-1);
+            });
+        }
+    }
+
+    @Test
     void aServerThatNeverAnswersTheHandshakeTimesOut() throws Exception {
         try (ServerSocket ss = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
             Thread.ofVirtual().start(() -> {
