@@ -155,6 +155,27 @@ class HttpsClientTest {
     }
 
     @Test
+    void aSelfSignedServerIsRefusedUnlessAllowedOrTrusted() throws Exception {
+        try (SServer s = new SServer(dir, "-cert", "self.pem", "-key", "self.key", "-www")) {
+            Coroutine.run(() -> {
+                try (HttpClient c = new HttpClient("127.0.0.1", s.port(), true)) {
+                    assertThat(c.get("/")).isFalse();
+                    assertThat(c.errCode()).isEqualTo(Client.SSL_VERIFY_FAILED);
+                }
+                for (Map<String, ?> trust : java.util.List.of(Map.of("ssl_allow_self_signed", true),
+                        Map.of("ssl_cafile", file("self.pem")))) {
+                    try (HttpClient c = new HttpClient("127.0.0.1", s.port(), true)) {
+                        c.set(trust);
+                        c.set(Map.of("keep_alive", false));
+                        assertThat(c.get("/")).as(trust + ": " + c.errMsg()).isTrue();
+                        assertThat(c.getStatusCode()).isEqualTo(200);
+                    }
+                }
+            });
+        }
+    }
+
+    @Test
     void aClientCertificateOpensTheMutualTlsServer() {
         Coroutine.run(() -> {
             try (HttpClient c = https(mtls, Map.of("ssl_cafile", file("ca.pem"), "ssl_cert_file",
@@ -162,15 +183,18 @@ class HttpsClientTest {
                 assertThat(c.get("/port")).as(c.errCode() + " " + c.errMsg()).isTrue();
                 assertThat(c.getStatusCode()).isEqualTo(200);
             }
+            // TLSv1.3: the server judges the certificate after the client has sent its request, and its alert can be
+            // lost to the reset of a close with that request unread: then the client sees a broken connection
             try (HttpClient c = https(mtls, Map.of("ssl_cafile", file("ca.pem")))) {
                 assertThat(c.get("/port")).isFalse();
                 assertThat(c.getStatusCode()).isLessThan(0);
-                assertThat(c.errCode()).as(c.errMsg()).isEqualTo(Client.SSL_HANDSHAKE_FAILED);
+                assertThat(c.errCode()).as(c.errMsg()).isIn(Client.SSL_HANDSHAKE_FAILED, Client.ECONNREFUSED);
             }
             try (HttpClient c = https(mtls, Map.of("ssl_cafile", file("ca.pem"), "ssl_cert_file", file("self.pem"),
                     "ssl_key_file", file("self.key")))) {
                 assertThat(c.get("/port")).as("a certificate the server's CA did not sign").isFalse();
-                assertThat(c.errCode()).as(c.errMsg()).isEqualTo(Client.SSL_HANDSHAKE_FAILED);
+                assertThat(c.getStatusCode()).isLessThan(0);
+                assertThat(c.errCode()).as(c.errMsg()).isIn(Client.SSL_HANDSHAKE_FAILED, Client.ECONNREFUSED);
             }
         });
     }

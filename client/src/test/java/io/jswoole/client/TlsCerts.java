@@ -53,15 +53,20 @@ final class TlsCerts {
         }
     }
 
-    /** {@code openssl s_server} on 127.0.0.1 and a free port, with {@code args}; killed on close. */
+    /** {@code openssl s_server} on 127.0.0.1 (or another address) and a free port, with {@code args}; killed on close. */
     static final class SServer implements AutoCloseable {
         private final Process process;
         private final int port;
         private final StringBuilder log = new StringBuilder();
 
         SServer(Path dir, String... args) throws Exception {
-            List<String> cmd = new ArrayList<>(List.of("openssl", "s_server", "-accept", "127.0.0.1:0"));
-            cmd.addAll(List.of(args));
+            this(dir, "127.0.0.1:0", List.of(args));
+        }
+
+        /** s_server on {@code accept} (such as {@code [::1]:0}). */
+        SServer(Path dir, String accept, List<String> args) throws Exception {
+            List<String> cmd = new ArrayList<>(List.of("openssl", "s_server", "-accept", accept));
+            cmd.addAll(args);
             process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
             CompletableFuture<Integer> bound = new CompletableFuture<>();
             Thread.ofPlatform().daemon().start(() -> {
