@@ -249,6 +249,39 @@ class ClientTlsTest {
         }
     }
 
+    /**
+     * jswoole's own TLS port: SNI picks {@code a.pem} from {@code ssl_sni_certs}, and with
+     * {@code ssl_client_cert_file} the server sees the client's certificate in {@code getClientInfo}.
+     */
+    @Test
+    void aJswooleTlsServerSeesTheClientsCertificate() throws Exception {
+        io.jswoole.server.Server server = new io.jswoole.server.Server("127.0.0.1", 0,
+                io.jswoole.server.Mode.BASE, io.jswoole.server.SockType.TCP, io.jswoole.server.SockType.SSL);
+        server.set(Map.of("worker_num", 1, "ssl_cert_file", file("server.pem"), "ssl_key_file", file("server.key"),
+                "ssl_client_cert_file", file("ca.pem"), "ssl_sni_certs", Map.of("a.test", Map.of("ssl_cert_file",
+                        file("a.pem"), "ssl_key_file", file("a.key")))));
+        server.onReceive((x, fd, rid, data) -> x.send(fd, x.getClientInfo(fd)
+                .flatMap(io.jswoole.server.ClientInfo::sslClientCert).map(pem -> pem.contains(pemBody("client.pem"))
+                        ? "client cert\n" : "other cert\n").orElse("no cert\n")));
+        try (io.jswoole.server.Running r = io.jswoole.server.Running.start(server)) {
+            Coroutine.run(() -> {
+                Client c = tls(Map.of("ssl_cafile", file("ca.pem"), "ssl_cert_file", file("client.pem"),
+                        "ssl_key_file", file("client.key")));
+                assertThat(c.connect("127.0.0.1", r.port(), 10)).as(c.errMsg()).isTrue();
+                assertThat(c.getPeerCert()).contains(pemBody("server.pem"));
+                c.send("who\n");
+                assertThat(new String(c.recv(10), StandardCharsets.UTF_8)).isEqualTo("client cert\n");
+                c.close();
+                Client anonymous = tls(Map.of("ssl_cafile", file("ca.pem"), "ssl_host_name", "a.test"));
+                assertThat(anonymous.connect("127.0.0.1", r.port(), 10)).as(anonymous.errMsg()).isTrue();
+                assertThat(anonymous.getPeerCert()).as("SNI a.test").contains(pemBody("a.pem"));
+                anonymous.send("who\n");
+                assertThat(new String(anonymous.recv(10), StandardCharsets.UTF_8)).isEqualTo("no cert\n");
+                anonymous.close();
+            });
+        }
+    }
+
     @Test
     void framingTimeoutsAndCloseWorkOverTls() throws Exception {
         try (SServer s = rev("server")) {
