@@ -75,6 +75,8 @@ public final class Client implements AutoCloseable {
     private final Type type;
     private final boolean ssl;
     private ClientTls tls;
+    private String peerHost;
+    private int peerPort;
     private final Map<String, Object> settings = new HashMap<>();
     private FrameSpec frame = FrameSpec.none();
     private Packetizer packets;
@@ -107,7 +109,8 @@ public final class Client implements AutoCloseable {
 
     /**
      * Settings: framing keys of {@link FrameSpec}, {@code timeout}, {@code connect_timeout}, {@code read_timeout},
-     * and on a TLS client the {@code ssl_*} keys of {@link ClientTls} (files read now).
+     * and on a TCP client the {@code ssl_*} keys of {@link ClientTls} (files read now), for {@link #SSL} or
+     * {@link #enableSSL}.
      *
      * @throws IllegalArgumentException naming a setting that is refused or does not load
      */
@@ -115,7 +118,9 @@ public final class Client implements AutoCloseable {
         Map<String, Object> merged = new HashMap<>(settings);
         merged.putAll(options);
         frame = FrameSpec.from(merged);
-        tls = ClientTls.of(merged, ssl, null, "a " + type + " client");
+        boolean tcp = type == Type.TCP || type == Type.TCP6;
+        boolean sslKeys = merged.keySet().stream().anyMatch(k -> k.startsWith("ssl_"));
+        tls = ClientTls.of(merged, ssl || tcp && sslKeys, null, "a " + type + " client");
         settings.clear();
         settings.putAll(merged);
         return true;
@@ -145,7 +150,7 @@ public final class Client implements AutoCloseable {
         if (ssl && tls == null) {
             tls = ClientTls.of(Map.of(), true, null, "a " + type + " client");
         }
-        ClientTls t = tls;
+        ClientTls t = ssl ? tls : null; // a plain client's ssl_* settings wait for enableSSL
         try {
             SocketAddress addr = switch (type) {
                 case UNIX_STREAM, UNIX_DGRAM -> UnixDomainSocketAddress.of(host);
@@ -182,6 +187,8 @@ public final class Client implements AutoCloseable {
                 return failFrom(e);
             }
             channel = (ByteChannel) opened;
+            peerHost = host;
+            peerPort = port;
             connected = true;
             packets = frame.isFramed() ? new Packetizer(frame) : null;
             errCode = 0;
@@ -190,6 +197,54 @@ public final class Client implements AutoCloseable {
         } catch (IOException | IllegalArgumentException e) {
             return fail(EIO, e.getMessage());
         }
+    }
+
+    /** {@link #enableSSL(double)} within the {@code connect_timeout} setting (default 2 s). */
+    public boolean enableSSL() {
+        return enableSSL(setting("connect_timeout", 2));
+    }
+
+    /**
+     * {@code enableSSL}: starts TLS on a plain TCP connection already open (STARTTLS: after the protocol's own
+     * "switch to TLS" exchange), with the {@code ssl_*} settings, verifying as a {@link #SSL} client does. Plaintext
+     * read before it and not yet returned by {@code recv} is dropped, so a peer cannot slip data in ahead of the
+     * handshake. False with {@link #errCode()} when the handshake fails (the connection is then closed), when TLS is
+     * on already, or while a timed-out {@code recv} still has a read pending (it would take the handshake's bytes).
+     */
+    public boolean enableSSL(double timeout) {
+        if (!isConnected() || !(channel instanceof SocketChannel s)) {
+            return fail(channel instanceof TlsChannel ? EIO : ENOTCONN, channel instanceof TlsChannel
+                    ? "TLS is on already" : "not a connected TCP client");
+        }
+        if (pendingRead != null) {
+            return fail(EIO, "a read is pending (a recv timed out or was canceled): it would take the handshake's "
+                    + "bytes; recv until it completes first");
+        }
+        if (tls == null) {
+            tls = ClientTls.of(Map.of(), true, null, "a " + type + " client");
+        }
+        ClientTls t = tls;
+        String host = peerHost;
+        int port = peerPort;
+        Completion<Object> done = new Completion<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                done.complete(new TlsChannel(s, handshake(t, s, host, port)));
+            } catch (IOException | RuntimeException e) {
+                done.fail(e);
+            }
+        });
+        try {
+            channel = (ByteChannel) done.await(timeout);
+        } catch (RuntimeException e) {
+            close();
+            return failFrom(e);
+        }
+        if (packets != null) {
+            packets.close();
+            packets = new Packetizer(frame);
+        }
+        return true;
     }
 
     /** The TLS handshake on a connected channel: SNI and the name checked are ssl_host_name, else the host. */

@@ -75,8 +75,8 @@ final class ClientTls {
         }
         if (!ssl) {
             if (!keys.isEmpty()) {
-                throw new IllegalArgumentException("setting '" + keys.getFirst() + "' needs TLS: " + what
-                        + " is plain (make it with SSL)");
+                throw new IllegalArgumentException("setting '" + keys.getFirst() + "' needs TLS, which " + what
+                        + " does not have (TLS: Client.SSL or enableSSL on TCP and TCP6, HttpClient with ssl, wss://)");
             }
             return null;
         }
