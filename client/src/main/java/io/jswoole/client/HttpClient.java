@@ -101,7 +101,6 @@ public final class HttpClient implements AutoCloseable {
         }
     }
 
-
     public void setHeaders(Map<String, String> headers) {
         this.headers = Map.copyOf(headers);
     }
