@@ -4,6 +4,8 @@ import io.jswoole.ErrorCode;
 import io.jswoole.SwooleException;
 import io.jswoole.coroutine.Completion;
 import io.jswoole.protocol.frame.FrameSpec;
+import io.jswoole.server.Pem;
+import io.jswoole.server.SockType;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -14,9 +16,13 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSocket;
 
 /**
  * {@code Swoole\Coroutine\Client}: a TCP, UDP or Unix-socket client with a blocking-style API. Every call parks
@@ -37,6 +43,10 @@ import java.util.concurrent.CompletionException;
  * by the very decoders of the server, so {@link #recv} returns exactly one packet. Timeouts: {@code timeout},
  * {@code connect_timeout}, {@code read_timeout} (defaults for calls without one). A timed-out or canceled
  * {@code recv} leaves the connection usable: the read keeps going and its data goes to the next {@code recv}.
+ * <p>TLS: {@code new Client(Client.Type.TCP, Client.SSL)} (Swoole's {@code SWOOLE_SOCK_TCP | SWOOLE_SSL}) connects,
+ * then handshakes within the connect timeout, and verifies the server (chain and host name) unless
+ * {@code ssl_verify_peer} is false; the keys are {@link ClientTls}'s. A certificate that does not verify fails
+ * {@code connect} with {@link #SSL_VERIFY_FAILED}, any other TLS failure with {@link #SSL_HANDSHAKE_FAILED}.
  */
 public final class Client implements AutoCloseable {
     /** Socket types: Swoole's {@code SWOOLE_SOCK_TCP}, {@code _TCP6}, {@code _UDP}, {@code _UDP6}, {@code _UNIX_*}. */
@@ -53,10 +63,20 @@ public final class Client implements AutoCloseable {
     public static final int ECANCELED = 125;
     public static final int EPIPE = 32;
     public static final int EIO = 5;
+    /** Swoole's {@code SWOOLE_ERROR_SSL_VERIFY_FAILED}: the server's certificate or host name did not verify. */
+    public static final int SSL_VERIFY_FAILED = ClientTls.SSL_VERIFY_FAILED;
+    /** Swoole's {@code SWOOLE_ERROR_SSL_HANDSHAKE_FAILED}: another TLS failure (an alert, no common protocol). */
+    public static final int SSL_HANDSHAKE_FAILED = ClientTls.SSL_HANDSHAKE_FAILED;
+    /** Swoole's {@code SWOOLE_SSL} flag ({@link SockType#SSL}): {@code new Client(Type.TCP, Client.SSL)}. */
+    public static final int SSL = SockType.SSL;
 
     private static final int READ_SIZE = 65536;
 
     private final Type type;
+    private final boolean ssl;
+    private ClientTls tls;
+    private String peerHost;
+    private int peerPort;
     private final Map<String, Object> settings = new HashMap<>();
     private FrameSpec frame = FrameSpec.none();
     private Packetizer packets;
@@ -67,14 +87,40 @@ public final class Client implements AutoCloseable {
     private String errMsg = "";
 
     public Client(Type type) {
-        this.type = type;
+        this(type, 0);
     }
 
-    /** Settings: framing keys of {@link FrameSpec} and {@code timeout}, {@code connect_timeout}, {@code read_timeout}. */
+    /**
+     * A client of {@code type} with Swoole's flags: {@link #SSL} for TLS, on {@link Type#TCP} and
+     * {@link Type#TCP6} (UDP would need DTLS, and TLS over Unix sockets is not done yet: both are refused).
+     */
+    public Client(Type type, int flags) {
+        if ((flags & ~SSL) != 0) {
+            throw new IllegalArgumentException("unknown client flags " + Integer.toHexString(flags & ~SSL)
+                    + ": the one flag is Client.SSL");
+        }
+        this.type = type;
+        this.ssl = (flags & SSL) != 0;
+        if (ssl && type != Type.TCP && type != Type.TCP6) {
+            throw new IllegalArgumentException("Client.SSL works on TCP and TCP6 clients, not " + type
+                    + (type == Type.UNIX_STREAM ? " (TLS over Unix sockets is not done yet)" : " (DTLS is not done)"));
+        }
+    }
+
+    /**
+     * Settings: framing keys of {@link FrameSpec}, {@code timeout}, {@code connect_timeout}, {@code read_timeout},
+     * and on a TCP client the {@code ssl_*} keys of {@link ClientTls} (files read now), for {@link #SSL} or
+     * {@link #enableSSL}.
+     *
+     * @throws IllegalArgumentException naming a setting that is refused or does not load
+     */
     public boolean set(Map<String, ?> options) {
         Map<String, Object> merged = new HashMap<>(settings);
         merged.putAll(options);
         frame = FrameSpec.from(merged);
+        boolean tcp = type == Type.TCP || type == Type.TCP6;
+        boolean sslKeys = merged.keySet().stream().anyMatch(k -> k.startsWith("ssl_"));
+        tls = ClientTls.of(merged, ssl || tcp && sslKeys, null, "a " + type + " client");
         settings.clear();
         settings.putAll(merged);
         return true;
@@ -101,6 +147,10 @@ public final class Client implements AutoCloseable {
         if (connected) {
             return fail(EIO, "already connected");
         }
+        if (ssl && tls == null) {
+            tls = ClientTls.of(Map.of(), true, null, "a " + type + " client");
+        }
+        ClientTls t = ssl ? tls : null; // a plain client's ssl_* settings wait for enableSSL
         try {
             SocketAddress addr = switch (type) {
                 case UNIX_STREAM, UNIX_DGRAM -> UnixDomainSocketAddress.of(host);
@@ -117,21 +167,28 @@ public final class Client implements AutoCloseable {
                 try {
                     if (ch instanceof SocketChannel s) {
                         s.connect(addr);
+                        if (t != null) {
+                            done.complete(new TlsChannel(s, handshake(t, s, host, port)));
+                            return;
+                        }
                     } else {
                         ((DatagramChannel) ch).connect(addr);
                     }
-                    done.complete(Boolean.TRUE);
+                    done.complete(ch);
                 } catch (IOException | RuntimeException e) {
                     done.fail(e);
                 }
             });
+            Object opened;
             try {
-                done.await(timeout);
+                opened = done.await(timeout);
             } catch (RuntimeException e) {
                 ch.close();
                 return failFrom(e);
             }
-            channel = ch;
+            channel = (ByteChannel) opened;
+            peerHost = host;
+            peerPort = port;
             connected = true;
             packets = frame.isFramed() ? new Packetizer(frame) : null;
             errCode = 0;
@@ -140,6 +197,63 @@ public final class Client implements AutoCloseable {
         } catch (IOException | IllegalArgumentException e) {
             return fail(EIO, e.getMessage());
         }
+    }
+
+    /** {@link #enableSSL(double)} within the {@code connect_timeout} setting (default 2 s). */
+    public boolean enableSSL() {
+        return enableSSL(setting("connect_timeout", 2));
+    }
+
+    /**
+     * {@code enableSSL}: starts TLS on a plain TCP connection already open (STARTTLS: after the protocol's own
+     * "switch to TLS" exchange), with the {@code ssl_*} settings, verifying as a {@link #SSL} client does. Plaintext
+     * read before it and not yet returned by {@code recv} is dropped, so a peer cannot slip data in ahead of the
+     * handshake. False with {@link #errCode()} when the handshake fails (the connection is then closed), when TLS is
+     * on already, or while a timed-out {@code recv} still has a read pending (it would take the handshake's bytes).
+     */
+    public boolean enableSSL(double timeout) {
+        if (!isConnected() || !(channel instanceof SocketChannel s)) {
+            return fail(channel instanceof TlsChannel ? EIO : ENOTCONN, channel instanceof TlsChannel
+                    ? "TLS is on already" : "not a connected TCP client");
+        }
+        if (pendingRead != null) {
+            return fail(EIO, "a read is pending (a recv timed out or was canceled): it would take the handshake's "
+                    + "bytes; recv until it completes first");
+        }
+        if (tls == null) {
+            tls = ClientTls.of(Map.of(), true, null, "a " + type + " client");
+        }
+        ClientTls t = tls;
+        String host = peerHost;
+        int port = peerPort;
+        Completion<Object> done = new Completion<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                done.complete(new TlsChannel(s, handshake(t, s, host, port)));
+            } catch (IOException | RuntimeException e) {
+                done.fail(e);
+            }
+        });
+        try {
+            channel = (ByteChannel) done.await(timeout);
+        } catch (RuntimeException e) {
+            close();
+            return failFrom(e);
+        }
+        if (packets != null) {
+            packets.close();
+            packets = new Packetizer(frame);
+        }
+        return true;
+    }
+
+    /** The TLS handshake on a connected channel: SNI and the name checked are ssl_host_name, else the host. */
+    private static SSLSocket handshake(ClientTls t, SocketChannel s, String host, int port) throws IOException {
+        String name = t.hostName() != null ? t.hostName() : host;
+        SSLSocket socket = (SSLSocket) t.context().getSocketFactory().createSocket(s.socket(), name, port, true);
+        socket.setSSLParameters(t.parameters(name));
+        socket.startHandshake();
+        return socket;
     }
 
     /** Sends all of {@code data}; the number of bytes sent, or -1 ({@link #errCode()}). */
@@ -155,7 +269,8 @@ public final class Client implements AutoCloseable {
             }
             return data.length;
         } catch (IOException e) {
-            fail(EPIPE, String.valueOf(e.getMessage()));
+            int code = ClientTls.code(e);
+            fail(code != 0 ? code : EPIPE, code != 0 ? ClientTls.message(code, e) : String.valueOf(e.getMessage()));
             return -1;
         }
     }
@@ -263,7 +378,9 @@ public final class Client implements AutoCloseable {
             return r;
         } catch (CompletionException e) {
             pendingRead = null;
-            fail(ECONNRESET, String.valueOf(e.getCause().getMessage()));
+            int code = ClientTls.code(e.getCause());
+            fail(code != 0 ? code : ECONNRESET, code != 0 ? ClientTls.message(code, e.getCause())
+                    : String.valueOf(e.getCause().getMessage()));
             return null;
         } catch (SwooleException e) {
             failFrom(e);
@@ -301,7 +418,24 @@ public final class Client implements AutoCloseable {
         return address(false);
     }
 
+    /**
+     * {@code getPeerCert}: the server's certificate as PEM, on a TLS connection; null when plain, not connected,
+     * or the server sent none.
+     */
+    public String getPeerCert() {
+        if (!(channel instanceof TlsChannel t)) {
+            return null;
+        }
+        try {
+            Certificate[] certs = t.socket().getSession().getPeerCertificates();
+            return certs.length > 0 && certs[0] instanceof X509Certificate x ? Pem.encode(x) : null;
+        } catch (SSLPeerUnverifiedException e) {
+            return null;
+        }
+    }
+
     private String address(boolean local) {
+        ByteChannel channel = this.channel instanceof TlsChannel t ? t.raw() : this.channel;
         try {
             SocketAddress a = channel instanceof SocketChannel s ? (local ? s.getLocalAddress() : s.getRemoteAddress())
                     : channel instanceof DatagramChannel d ? (local ? d.getLocalAddress() : d.getRemoteAddress())
@@ -355,6 +489,10 @@ public final class Client implements AutoCloseable {
                     : fail(ETIMEDOUT, "Connection timed out");
         }
         Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+        int code = ClientTls.code(cause);
+        if (code != 0) {
+            return fail(code, ClientTls.message(code, cause));
+        }
         String m = String.valueOf(cause.getMessage());
         return fail(m.contains("refused") ? ECONNREFUSED : EIO, m);
     }

@@ -2,6 +2,7 @@ package io.jswoole.client;
 
 import io.jswoole.SwooleException;
 import io.jswoole.coroutine.Completion;
+import io.jswoole.server.Pem;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -11,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +21,8 @@ import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
  * {@code Swoole\Coroutine\Http\Client}: an HTTP/1.1 client for one host, with Swoole's stateful API (set the
@@ -34,8 +39,14 @@ import java.util.concurrent.CompletionException;
  * Status codes on failure, as Swoole: -1 connection failed, -2 request timed out, -3 connection reset (also for a
  * canceled request, with {@link #errCode()} {@link Client#ECANCELED}). Settings: {@code timeout} (seconds, default
  * 5), {@code keep_alive} (default true: consecutive requests reuse one connection).
+ * <p>TLS ({@code ssl} true): the server's chain and host name are verified unless {@code ssl_verify_peer} is
+ * false, with the {@code ssl_*} keys of {@link ClientTls}; the name checked is {@code ssl_host_name}, else the
+ * host. A certificate that does not verify gives status -1 and {@link Client#SSL_VERIFY_FAILED}, another TLS
+ * failure {@link Client#SSL_HANDSHAKE_FAILED}, with the reason in {@link #errMsg()}.
  */
 public final class HttpClient implements AutoCloseable {
+    private final String host;
+    private final boolean ssl;
     private final String base;
     private final String wsBase;
     private final Map<String, Object> settings = new LinkedHashMap<>();
@@ -47,6 +58,9 @@ public final class HttpClient implements AutoCloseable {
     private Multipart multipart;
     private int statusCode;
     private int errCode;
+    private String errMsg = "";
+    private ClientTls tls;
+    private SSLSession session;
     private byte[] body = new byte[0];
     private Map<String, List<String>> responseHeaders = Map.of();
     private WebSocketClient ws;
@@ -57,14 +71,34 @@ public final class HttpClient implements AutoCloseable {
 
     /** A client for {@code host:port}, over TLS when {@code ssl}. */
     public HttpClient(String host, int port, boolean ssl) {
+        this.host = host;
+        this.ssl = ssl;
         String h = host.contains(":") ? "[" + host + "]" : host;
         this.base = (ssl ? "https://" : "http://") + h + ":" + port;
         this.wsBase = (ssl ? "wss://" : "ws://") + h + ":" + port;
     }
 
-    /** Settings: {@code timeout}, {@code keep_alive}. */
+    /**
+     * Settings: {@code timeout}, {@code keep_alive}, and with {@code ssl} the {@code ssl_*} keys of
+     * {@link ClientTls} (files read now; the next request opens new connections with them).
+     *
+     * @throws IllegalArgumentException naming a TLS setting that is refused or does not load
+     */
     public void set(Map<String, ?> options) {
+        if (options.keySet().stream().noneMatch(k -> k.startsWith("ssl_"))) {
+            settings.putAll(options);
+            return;
+        }
+        Map<String, Object> merged = new LinkedHashMap<>(settings);
+        merged.putAll(options);
+        ClientTls next = ClientTls.of(merged, ssl, ClientTls.nameFor(merged, host, "HttpClient " + base),
+                "HttpClient " + base);
         settings.putAll(options);
+        tls = next;
+        if (jdk != null) {
+            jdk.close();
+            jdk = null;
+        }
     }
 
     public void setHeaders(Map<String, String> headers) {
@@ -190,6 +224,7 @@ public final class HttpClient implements AutoCloseable {
             }
         } catch (IOException e) {
             errCode = Client.EIO;
+            errMsg = String.valueOf(e.getMessage());
             statusCode = -1;
             return false;
         } finally {
@@ -216,18 +251,29 @@ public final class HttpClient implements AutoCloseable {
                 f.cancel(true);
                 boolean canceled = e.error() == io.jswoole.ErrorCode.CO_CANCELED;
                 errCode = canceled ? Client.ECANCELED : Client.ETIMEDOUT;
+                errMsg = canceled ? "Operation canceled" : "Connection timed out";
                 statusCode = canceled ? -3 : -2;
                 return false;
             }
             statusCode = r.statusCode();
             body = r.body();
             responseHeaders = r.headers().map();
+            session = r.sslSession().orElse(null);
             errCode = 0;
+            errMsg = "";
             return true;
         } catch (CompletionException e) {
             Throwable cause = e.getCause() instanceof CompletionException ce ? ce.getCause() : e.getCause();
+            int tlsCode = ClientTls.code(cause);
+            if (tlsCode != 0) {
+                errCode = tlsCode;
+                errMsg = ClientTls.message(tlsCode, cause);
+                statusCode = -1;
+                return false;
+            }
             boolean timedOut = cause instanceof java.net.http.HttpTimeoutException;
             errCode = timedOut ? Client.ETIMEDOUT : Client.ECONNREFUSED;
+            errMsg = String.valueOf(cause.getMessage());
             statusCode = timedOut ? -2 : cause instanceof java.net.ConnectException ? -1 : -3;
             return false;
         } finally {
@@ -244,9 +290,17 @@ public final class HttpClient implements AutoCloseable {
         return jdk;
     }
 
-    private static java.net.http.HttpClient newJdk() {
-        return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
-                .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+    private java.net.http.HttpClient newJdk() {
+        var b = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .followRedirects(java.net.http.HttpClient.Redirect.NEVER);
+        if (ssl) {
+            if (tls == null) {
+                tls = ClientTls.of(Map.of(), true, host, "HttpClient " + base);
+            }
+            // SNI: the JDK sends the URI's host name, and for an IP address the one configured here
+            b.sslContext(tls.context()).sslParameters(tls.parameters(tls.hostName()));
+        }
+        return b.build();
     }
 
     private static Map<String, String> merged(Map<String, String> m, String k, String v) {
@@ -265,6 +319,7 @@ public final class HttpClient implements AutoCloseable {
         boolean ok = ws.open(URI.create(wsBase + path), headers, timeout);
         statusCode = ws.statusCode();
         errCode = ws.errCode();
+        errMsg = ws.errMsg();
         return ok;
     }
 
@@ -314,9 +369,27 @@ public final class HttpClient implements AutoCloseable {
         return out;
     }
 
-    /** The last error: 0, or errno style as {@link Client}. */
+    /** The last error: 0, or errno style as {@link Client}, or a TLS code ({@link Client#SSL_VERIFY_FAILED}). */
     public int errCode() {
         return errCode;
+    }
+
+    /** Text of the last error; empty after a response. */
+    public String errMsg() {
+        return errMsg;
+    }
+
+    /** {@code getPeerCert}: the server's certificate of the last response as PEM; null over plain HTTP. */
+    public String getPeerCert() {
+        if (session == null) {
+            return null;
+        }
+        try {
+            Certificate[] certs = session.getPeerCertificates();
+            return certs.length > 0 && certs[0] instanceof X509Certificate x ? Pem.encode(x) : null;
+        } catch (SSLPeerUnverifiedException e) {
+            return null;
+        }
     }
 
     /** Closes the WebSocket (if upgraded) and the pooled connections. */

@@ -22,6 +22,8 @@ import java.util.concurrent.CompletionStage;
  * pings; this class turns its callbacks into frames that {@link #recv} returns one by one, parking only the
  * calling coroutine. Fragmented messages are reassembled. Obtain one from {@link #connect} or
  * {@link io.jswoole.client.HttpClient#upgrade}.
+ * <p>{@code wss://}: the server is verified (chain and host name) as by {@link io.jswoole.client.HttpClient},
+ * with the {@code ssl_*} keys of {@link ClientTls} passed to {@link #connect(String, Map, double, Map)}.
  */
 public final class WebSocketClient implements AutoCloseable {
     public static final int OPCODE_TEXT = 1;
@@ -43,6 +45,7 @@ public final class WebSocketClient implements AutoCloseable {
     private final boolean ownHttp;
     private WebSocket ws;
     private int errCode;
+    private String errMsg = "";
     private int statusCode;
 
     WebSocketClient(java.net.http.HttpClient http, boolean ownHttp) {
@@ -56,9 +59,27 @@ public final class WebSocketClient implements AutoCloseable {
      * @return the client; check {@link #isConnected()}, {@link #errCode()} and {@link #statusCode()}
      */
     public static WebSocketClient connect(String url, Map<String, String> headers, double timeout) {
-        var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-        WebSocketClient c = new WebSocketClient(http, true);
-        c.open(URI.create(url), headers, timeout);
+        return connect(url, headers, timeout, Map.of());
+    }
+
+    /**
+     * {@link #connect(String, Map, double)} with TLS settings for {@code wss://} ({@code ssl_verify_peer},
+     * {@code ssl_host_name}, {@code ssl_cafile}... as {@link io.jswoole.client.HttpClient}).
+     *
+     * @throws IllegalArgumentException naming a setting that is refused or does not load (any for {@code ws://})
+     */
+    public static WebSocketClient connect(String url, Map<String, String> headers, double timeout,
+            Map<String, ?> settings) {
+        URI uri = URI.create(url);
+        boolean secure = "wss".equalsIgnoreCase(uri.getScheme());
+        String name = ClientTls.nameFor(settings, uri.getHost(), url);
+        ClientTls tls = ClientTls.of(settings, secure, name, url);
+        var b = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1);
+        if (secure) {
+            b.sslContext(tls.context()).sslParameters(tls.parameters(tls.hostName()));
+        }
+        WebSocketClient c = new WebSocketClient(b.build(), true);
+        c.open(uri, headers, timeout);
         return c;
     }
 
@@ -73,11 +94,14 @@ public final class WebSocketClient implements AutoCloseable {
             statusCode = 101;
             return true;
         } catch (CompletionException e) {
-            errCode = Client.ECONNREFUSED;
+            int tls = ClientTls.code(e.getCause());
+            errCode = tls != 0 ? tls : Client.ECONNREFUSED;
+            errMsg = tls != 0 ? ClientTls.message(tls, e.getCause()) : String.valueOf(e.getCause().getMessage());
             statusCode = e.getCause() instanceof WebSocketHandshakeException h ? h.getResponse().statusCode() : -1;
             return false;
         } catch (SwooleException e) {
             errCode = Client.ETIMEDOUT;
+            errMsg = "Connection timed out";
             statusCode = -1;
             return false;
         }
@@ -168,6 +192,11 @@ public final class WebSocketClient implements AutoCloseable {
     /** The last error (errno style, as {@link Client}). */
     public int errCode() {
         return errCode;
+    }
+
+    /** Text of the last connect error ({@link Client#SSL_VERIFY_FAILED}'s reason...); empty when none. */
+    public String errMsg() {
+        return errMsg;
     }
 
     /** 101 after a successful handshake, the server's status when it refused, -1 when unreachable. */

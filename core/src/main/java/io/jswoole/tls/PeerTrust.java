@@ -12,10 +12,10 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * How a TLS port verifies client certificates: the JDK's PKIX check against the CAs of {@code ssl_client_cert_file},
- * {@code ssl_cafile} and {@code ssl_capath} (the JDK's own trust store when none is given, as OpenSSL's default
- * paths), plus what OpenSSL adds: {@code ssl_verify_depth} (at most depth + 1 certificates below the trust
- * anchor) and {@code ssl_allow_self_signed} (a lone self-signed certificate passes, if it is within its dates).
+ * How a TLS port verifies client certificates, and a coroutine client its server's: the JDK's PKIX check against
+ * the CAs of {@code ssl_client_cert_file}, {@code ssl_cafile} and {@code ssl_capath} (the JDK's own trust store when
+ * none is given, as OpenSSL's default paths), plus what OpenSSL adds: {@code ssl_verify_depth} (at most depth + 1
+ * certificates below the trust anchor) and {@code ssl_allow_self_signed} (a lone self-signed certificate passes, if it is within its dates).
  */
 public final class PeerTrust extends X509ExtendedTrustManager {
     private final X509ExtendedTrustManager pkix;
@@ -97,21 +97,25 @@ public final class PeerTrust extends X509ExtendedTrustManager {
         checkClientTrusted(chain, authType, (Socket) null);
     }
 
+    /**
+     * A server's chain, with the same checks as a client's. The host name is the caller's to check: the JDK's
+     * endpoint identification is not applied here (it would accept the connected address when the name fails).
+     */
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
-        pkix.checkServerTrusted(chain, authType, engine);
+        checkServerTrusted(chain, authType);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
             throws CertificateException {
-        pkix.checkServerTrusted(chain, authType, socket);
+        checkServerTrusted(chain, authType);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        pkix.checkServerTrusted(chain, authType);
+        checkClient(chain, () -> pkix.checkServerTrusted(chain, authType));
     }
 
     @Override

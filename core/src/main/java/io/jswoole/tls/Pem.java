@@ -108,6 +108,33 @@ public final class Pem {
         }
     }
 
+    /**
+     * The CA certificates of {@code files} (bundles) and of the directory {@code dir} (OpenSSL's capath; null for
+     * none): every certificate of every regular file in it, files without one (hash links, CRLs) skipped.
+     */
+    public static List<X509Certificate> authorities(List<Path> files, Path dir)
+            throws IOException, GeneralSecurityException {
+        List<X509Certificate> out = new ArrayList<>();
+        for (Path f : files) {
+            out.addAll(certificates(f));
+        }
+        if (dir != null) {
+            try (var list = Files.list(dir)) {
+                for (Path f : list.filter(Files::isRegularFile).sorted().toList()) {
+                    try {
+                        out.addAll(certificates(f));
+                    } catch (GeneralSecurityException e) {
+                        // OpenSSL's capath holds hash links and CRLs too: a file without a certificate is not one
+                    }
+                }
+            }
+            if (out.isEmpty()) {
+                throw new GeneralSecurityException("ssl_capath " + dir + " holds no certificate");
+            }
+        }
+        return out;
+    }
+
     /** The PEM text of {@code cert}, as {@code openssl x509} writes it. */
     public static String encode(X509Certificate cert) {
         try {

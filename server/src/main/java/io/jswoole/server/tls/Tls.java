@@ -299,25 +299,7 @@ public final class Tls {
     }
 
     private List<X509Certificate> cas() throws IOException, GeneralSecurityException {
-        List<X509Certificate> out = new ArrayList<>();
-        for (Path f : caFiles) {
-            out.addAll(Pem.certificates(f));
-        }
-        if (caPath != null) {
-            try (var files = Files.list(caPath)) {
-                for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                    try {
-                        out.addAll(Pem.certificates(f));
-                    } catch (GeneralSecurityException e) {
-                        // OpenSSL's capath holds hash links and CRLs too: a file without a certificate is not one
-                    }
-                }
-            }
-            if (out.isEmpty()) {
-                throw new GeneralSecurityException("ssl_capath " + caPath + " holds no certificate");
-            }
-        }
-        return out;
+        return Pem.authorities(caFiles, caPath);
     }
 
     private List<Stamp> stamps() {
