@@ -4,8 +4,7 @@ import io.jswoole.ErrorCode;
 import io.jswoole.SwooleException;
 import io.jswoole.coroutine.Completion;
 import io.jswoole.protocol.frame.FrameSpec;
-import io.jswoole.server.Pem;
-import io.jswoole.server.SockType;
+import io.jswoole.tls.Pem;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -67,8 +66,11 @@ public final class Client implements AutoCloseable {
     public static final int SSL_VERIFY_FAILED = ClientTls.SSL_VERIFY_FAILED;
     /** Swoole's {@code SWOOLE_ERROR_SSL_HANDSHAKE_FAILED}: another TLS failure (an alert, no common protocol). */
     public static final int SSL_HANDSHAKE_FAILED = ClientTls.SSL_HANDSHAKE_FAILED;
-    /** Swoole's {@code SWOOLE_SSL} flag ({@link SockType#SSL}): {@code new Client(Type.TCP, Client.SSL)}. */
-    public static final int SSL = SockType.SSL;
+    /**
+     * Swoole's {@code SWOOLE_SSL} flag, the value of the server's {@code SockType.SSL}:
+     * {@code new Client(Type.TCP, Client.SSL)}.
+     */
+    public static final int SSL = 1 << 9;
 
     private static final int READ_SIZE = 65536;
 

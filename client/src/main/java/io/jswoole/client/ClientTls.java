@@ -1,9 +1,9 @@
 package io.jswoole.client;
 
-import io.jswoole.server.Ciphers;
-import io.jswoole.server.PeerTrust;
-import io.jswoole.server.Pem;
-import io.jswoole.server.TlsParameters;
+import io.jswoole.tls.Ciphers;
+import io.jswoole.tls.PeerTrust;
+import io.jswoole.tls.Pem;
+import io.jswoole.tls.TlsParameters;
 import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.Socket;

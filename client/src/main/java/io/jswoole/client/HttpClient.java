@@ -2,7 +2,7 @@ package io.jswoole.client;
 
 import io.jswoole.SwooleException;
 import io.jswoole.coroutine.Completion;
-import io.jswoole.server.Pem;
+import io.jswoole.tls.Pem;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jswoole.client.TlsCerts.SServer;
 import io.jswoole.coroutine.Coroutine;
-import io.jswoole.server.SslProtocol;
+import io.jswoole.tls.SslProtocol;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -67,6 +67,12 @@ class ClientTlsTest {
         assertThat(c.errCode()).as(c.errMsg()).isEqualTo(code);
         assertThat(c.errMsg()).contains(why);
         assertThat(c.isConnected()).isFalse();
+    }
+
+    @Test
+    void theSslFlagIsSwoolesAndTheServers() {
+        // the client does not depend on the server at run time, so its copy of SWOOLE_SSL is checked here
+        assertThat(Client.SSL).isEqualTo(io.jswoole.server.SockType.SSL).isEqualTo(512);
     }
 
     @Test
@@ -307,8 +313,8 @@ class ClientTlsTest {
     private static javax.net.ssl.SSLContext serverContext() throws Exception {
         java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        ks.setKeyEntry("server", io.jswoole.server.Pem.privateKey(dir.resolve("server.key")), new char[0],
-                io.jswoole.server.Pem.certificates(dir.resolve("server.pem")).toArray(new java.security.cert.Certificate[0]));
+        ks.setKeyEntry("server", io.jswoole.tls.Pem.privateKey(dir.resolve("server.key")), new char[0],
+                io.jswoole.tls.Pem.certificates(dir.resolve("server.pem")).toArray(new java.security.cert.Certificate[0]));
         javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
         kmf.init(ks, new char[0]);
         javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jswoole.http.TestCa;
-import io.jswoole.server.Pem;
+import io.jswoole.tls.Pem;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import org.junit.jupiter.api.BeforeAll;
