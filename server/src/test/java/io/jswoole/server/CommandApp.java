@@ -7,10 +7,13 @@ import java.util.Map;
  * A line-protocol server that exercises the Server API, for tests that must behave the same in THREAD and
  * PROCESS mode. In PROCESS mode the worker JVMs run {@link #main}, which builds the same server.
  * Commands (one per line): {@code echo X}, {@code fd}, {@code pid}, {@code worker}, {@code info}, {@code exists FD},
- * {@code list}, {@code close}, {@code send FD X}, {@code big N} (N bytes, then close), {@code closes FD graceful,reset}, {@code flood N} (N tasks at once), {@code stats}, {@code sleep MS}, {@code crash}, {@code task X} (taskwait), {@code async X}
+ * {@code list}, {@code close}, {@code send FD X}, {@code big N} (N bytes, then close), {@code closes FD graceful,reset}, {@code flood N} (N tasks at once), {@code stats}, {@code sleep MS}, {@code crash}, {@code grow MB}, {@code task X} (taskwait), {@code async X}
  * (task + finish event), {@code multi} (taskWaitMulti), {@code pipe WORKER X} (sendMessage), {@code shutdown}.
  */
 public final class CommandApp {
+    /** What {@code grow} keeps alive. */
+    private static final java.util.List<byte[]> HELD = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private CommandApp() {
     }
 
@@ -149,6 +152,15 @@ public final class CommandApp {
                     yield "slept on " + srv.getWorkerId();
                 }
                 case "crash" -> throw new IllegalStateException("crash requested by the test");
+                case "grow" -> { // grow MB: this JVM keeps MB more mebibytes, every page touched
+                    int mb = Integer.parseInt(w[1]);
+                    for (int i = 0; i < mb; i++) {
+                        byte[] chunk = new byte[1 << 20];
+                        java.util.Arrays.fill(chunk, (byte) 1);
+                        HELD.add(chunk);
+                    }
+                    yield Integer.toString(mb);
+                }
                 case "task" -> String.valueOf(srv.taskwait(line.substring(5), 5));
                 case "taskto" -> String.valueOf(srv.taskwait(w[2], 5, Integer.parseInt(w[1]))); // taskto DST DATA
                 case "async" -> {

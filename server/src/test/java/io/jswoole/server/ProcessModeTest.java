@@ -139,6 +139,30 @@ class ProcessModeTest {
         }
     }
 
+    @Test
+    void aWorkerJvmOverMaxMemoryIsReplacedBetweenRequestsWithNoneLost() throws Exception {
+        // max_memory 400 MiB (issue 23): the worker JVM keeps 600 MiB more; within a few seconds the manager replaces
+        // it as a reload does, while this client keeps asking: every answer arrives, on the same connection, and
+        // the answers then come from a new worker JVM
+        Server s = processServer(Map.of("worker_num", 1, "max_memory", "400M"));
+        try (Running r = Running.start(s); Client c = new Client(r.port())) {
+            c.socket.setSoTimeout(30_000);
+            String first = c.ask("pid");
+            assertThat(c.ask("grow 600")).isEqualTo("600");
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            String now = first;
+            int asked = 0;
+            while (now.equals(first) && System.nanoTime() < end) {
+                assertThat(c.ask("echo n" + asked)).isEqualTo("n" + asked);
+                asked++;
+                Thread.sleep(20);
+                now = c.ask("pid");
+            }
+            assertThat(now).as("the pid answering after " + asked + " requests").isNotEqualTo(first);
+            assertThat(c.ask("echo after")).isEqualTo("after");
+        }
+    }
+
     /** A PROCESS-mode {@link CommandApp} whose worker JVMs get {@code settings} too. */
     private static Server processServer(Map<String, Object> settings) {
         return SharedModesTest.start(Mode.PROCESS, settings, settings.entrySet().stream()

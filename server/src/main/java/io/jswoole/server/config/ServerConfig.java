@@ -32,7 +32,7 @@ public record ServerConfig(Mode mode, int workerNum, int reactorNum, int maxConn
         long bufferOutputSize, boolean enableDelayReceive, int maxRequest, int maxRequestGrace, int maxWaitTime,
         boolean reloadAsync, int taskWorkerNum, int taskIpcMode, boolean taskEnableCoroutine, boolean taskObject,
         int taskMaxRequest, int taskMaxRequestGrace, String user, String group, String chroot, boolean daemonize,
-        String adminServer) {
+        String adminServer, long maxMemory) {
 
     /**
      * The record for {@code mode} from validated settings under canonical names (see {@link Settings}).
@@ -61,7 +61,7 @@ public record ServerConfig(Mode mode, int workerNum, int reactorNum, int maxConn
                 taskCoroutine, taskCoroutine || get(s, "task_use_object", false), taskMaxRequest,
                 get(s, "task_max_request_grace", taskMaxRequest > 10 ? taskMaxRequest / 2 : 0),
                 (String) s.get("user"), (String) s.get("group"), (String) s.get("chroot"), get(s, "daemonize", false),
-                (String) s.get("admin_server"));
+                (String) s.get("admin_server"), get(s, "max_memory", 0L));
         c.check(s);
         return c;
     }
@@ -88,6 +88,11 @@ public record ServerConfig(Mode mode, int workerNum, int reactorNum, int maxConn
                             + "replaced: it needs Mode.PROCESS (the workers of BASE and THREAD mode are threads of "
                             + "this JVM, which are never recycled or reloaded)");
                 }
+            }
+            if (s.containsKey("max_memory")) {
+                throw new IllegalArgumentException("setting 'max_memory' replaces a worker JVM whose memory grows past "
+                        + "it: it needs Mode.PROCESS (the workers of BASE and THREAD mode are threads of this JVM, which "
+                        + "share its heap and are never replaced)");
             }
             for (String key : new String[] {"user", "group", "chroot"}) {
                 if (s.containsKey(key)) {

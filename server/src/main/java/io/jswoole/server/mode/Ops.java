@@ -5,6 +5,7 @@ import io.jswoole.SwooleException;
 import io.jswoole.log.Log;
 import io.jswoole.server.Server;
 import io.jswoole.server.os.PerfData;
+import io.jswoole.server.os.Rss;
 import io.jswoole.server.os.SystemdNotify;
 import io.jswoole.server.process.RemoteWorker;
 import io.jswoole.server.spi.AdminService;
@@ -241,7 +242,7 @@ public final class Ops implements ServerProbe {
                 out.add(new WorkerState(id, task, pid, serving && !w.scheduler.isClosed(), !w.idle(),
                         w.requestCount.sum(), w.responseCount.sum(), w.dispatchCount.sum(), w.concurrency.get(),
                         OptionalInt.of(w.scheduler.coroutineNum()), OptionalInt.of(w.scheduler.coroutinePeak()),
-                        residentBytes(pid), OptionalLong.of(heap.getUsed()), OptionalLong.of(heap.getCommitted())));
+                        Rss.of(pid), OptionalLong.of(heap.getUsed()), OptionalLong.of(heap.getCommitted())));
             } else {
                 RemoteWorker r = engine.manager.workers[i];
                 Process p = r.process;
@@ -250,7 +251,7 @@ public final class Ops implements ServerProbe {
                 PerfData.Heap heap = up ? PerfData.heap(pid) : null;
                 out.add(new WorkerState(id, task, pid, up, !w.idle(), w.requestCount.sum(), w.responseCount.sum(),
                         w.dispatchCount.sum(), w.concurrency.get(), OptionalInt.empty(), OptionalInt.empty(),
-                        up ? residentBytes(pid) : OptionalLong.empty(),
+                        up ? Rss.of(pid) : OptionalLong.empty(),
                         heap == null ? OptionalLong.empty() : OptionalLong.of(heap.used()),
                         heap == null ? OptionalLong.empty() : OptionalLong.of(heap.committed())));
             }
@@ -311,20 +312,5 @@ public final class Ops implements ServerProbe {
             all.add(r.proxy);
         }
         return all;
-    }
-
-    /** VmRSS of {@code pid} from /proc (Linux); empty elsewhere or when the process is gone. */
-    static OptionalLong residentBytes(long pid) {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    String kb = line.substring(6).trim();
-                    return OptionalLong.of(Long.parseLong(kb.substring(0, kb.indexOf(' '))) * 1024);
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            return OptionalLong.empty();
-        }
-        return OptionalLong.empty();
     }
 }

@@ -6,6 +6,7 @@ import io.jswoole.log.Log;
 import io.jswoole.server.Server;
 import io.jswoole.server.SockType;
 import io.jswoole.server.mode.ServerAccess;
+import io.jswoole.server.os.Rss;
 import io.jswoole.server.reactor.Transport;
 import io.jswoole.server.spi.FrameInput;
 import io.jswoole.server.task.TaskOps;
@@ -70,6 +71,8 @@ public final class ProcessManager {
     private final TaskRouting taskRouting;
     /** The order tasks are first sent in (a retiring task worker's tasks are queued again in it). */
     private final AtomicLong taskSeq = new AtomicLong();
+    /** Worker JVMs replaced for {@code max_memory}. */
+    public final java.util.concurrent.atomic.LongAdder memoryRestarts = new java.util.concurrent.atomic.LongAdder();
     /** What the workers' connection frames and questions do; set by the server before {@link #start}. */
     public MasterCommands commands;
 
@@ -126,9 +129,10 @@ public final class ProcessManager {
         listener = bound.channel();
         // only the workers may connect: owner-only (workers connect before they drop to 'user')
         Files.setPosixFilePermissions(socketPath, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        command = new WorkerCommand(workerNum, ServerAccess.entry(server).className(), ServerAccess.entry(server).args(), ServerAccess.entry(server).loader(),
+        WorkerEntry entry = ServerAccess.entry(server);
+        command = new WorkerCommand(workerNum, entry.className(), entry.args(), entry.loader(),
                 ServerAccess.config(server).isolated());
-        if (ServerAccess.entry(server).className() == null && Server.class.getClassLoader() != ClassLoader.getSystemClassLoader()) {
+        if (entry.className() == null && Server.class.getClassLoader() != ClassLoader.getSystemClassLoader()) {
             throw new IllegalStateException("PROCESS mode starts its worker JVMs with this JVM's command line, but "
                     + "jswoole was loaded by " + Server.class.getClassLoader() + " (mvn exec:java, an IDE's or an "
                     + "application server's class loader), so that command line does not run this program: call "
@@ -156,6 +160,37 @@ public final class ProcessManager {
             throw new IllegalStateException("interrupted while starting workers", e);
         }
         started = true;
+        long maxMemory = ServerAccess.config(server).maxMemory();
+        if (maxMemory > 0) {
+            timer.scheduleWithFixedDelay(() -> checkMemory(maxMemory), 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Checks made in a row over {@code max_memory} before a worker JVM is replaced (a passing peak is not). */
+    static final int MEMORY_STRIKES = 3;
+
+    /**
+     * {@code max_memory}, every second: a worker JVM whose resident memory stayed above the limit for
+     * {@link #MEMORY_STRIKES} checks in a row is replaced as a reload replaces it (it takes no new events, finishes
+     * the ones it has within {@code max_wait_time}, then exits, and its successor serves), never mid-request.
+     */
+    private void checkMemory(long maxMemory) {
+        for (RemoteWorker w : workers) {
+            Process p = w.process;
+            if (p == null || w.retiring || w.ready.getCount() > 0 || stopping) {
+                w.memoryStrikes = 0;
+                continue;
+            }
+            long rss = Rss.of(p.pid()).orElse(0);
+            if (rss <= maxMemory) {
+                w.memoryStrikes = 0;
+            } else if (++w.memoryStrikes == MEMORY_STRIKES) {
+                Log.warning("worker #" + w.id + " (pid " + p.pid() + ") uses " + (rss >> 20) + " MiB, over max_memory ("
+                        + (maxMemory >> 20) + " MiB) for " + MEMORY_STRIKES + " s: replacing it");
+                memoryRestarts.increment();
+                Thread.ofPlatform().name("jswoole-memory-restart-" + w.id).start(() -> restart(w));
+            }
+        }
     }
 
     private void spawn(RemoteWorker w) {

@@ -42,6 +42,8 @@ public final class RemoteWorker implements Worker.Remote {
      * waits for the replacement, and tasks for any task worker go elsewhere. Cleared by the replacement's HELLO.
      */
     public volatile boolean retiring;
+    /** {@code max_memory} checks in a row this process was over the limit (the manager's timer only). */
+    int memoryStrikes;
 
     /**
      * Bumped by each process's HELLO (under this object's lock). A task queued with generation g reaches process g
