@@ -70,6 +70,40 @@ class AdminListenerTest {
 
     @ParameterizedTest
     @EnumSource(Mode.class)
+    void withADrainDelayTheServerIsNotReadyButServesNewConnectionsUntilItEnds(Mode mode) throws Exception {
+        // drain_delay (issue 23): SIGTERM or shutdown() turns readiness to 503 at once, then the server goes on
+        // accepting and serving for the delay (a load balancer still sending to it is answered), then stops
+        HoldApp.START = new CountDownLatch(0);
+        HoldApp.STOP = new CountDownLatch(0);
+        try (Probe probe = Probe.create()) {
+            Server s = Recipe.server(mode, Map.of("worker_num", 2, "admin_server", "127.0.0.1:0", "drain_delay", 3),
+                    HoldApp.class, probe);
+            Thread t = Thread.ofPlatform().name("test-server").start(s::start);
+            try {
+                assertThat(s.awaitStarted(30, TimeUnit.SECONDS)).isTrue();
+                String base = base(s);
+                assertThat(eventually(() -> status(base + "/health/ready") == 200)).as("ready").isTrue();
+                long t0 = System.nanoTime();
+                s.shutdown();
+                assertThat(eventually(() -> status(base + "/health/ready") == 503)).as("not ready").isTrue();
+                assertThat(Tools.curl(base + "/health/ready").out()).contains("\"state\":\"draining\"");
+                // a connection made after readiness turned, within the delay, is served
+                assertThat(echo(s.port(), "still here")).isEqualTo("still here");
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("served within the delay")
+                        .isLessThan(3_000);
+                assertThat(s.awaitStopped(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("stopped after the delay")
+                        .isGreaterThanOrEqualTo(3_000);
+            } finally {
+                s.shutdown();
+                assertThat(s.awaitStopped(30, TimeUnit.SECONDS)).isTrue();
+                t.join(10_000);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
     void metricsPassPromtoolAndTheStrictOpenMetricsParser(Mode mode) throws Exception {
         HoldApp.START = new CountDownLatch(0);
         HoldApp.STOP = new CountDownLatch(0);

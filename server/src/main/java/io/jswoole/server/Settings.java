@@ -118,6 +118,7 @@ public final class Settings {
         server("chroot", Type.STRING);
         server("daemonize", Type.BOOL);
         server("max_memory", Type.SIZE, 0, Long.MAX_VALUE);
+        server("drain_delay", Type.DOUBLE, 0, 3600);
         server("task_max_request", Type.INT, 0, Integer.MAX_VALUE);
         server("task_max_request_grace", Type.INT, 0, Integer.MAX_VALUE);
         later("the rest of the process model", "task_tmpdir", "message_queue_key",

@@ -32,7 +32,7 @@ public record ServerConfig(Mode mode, int workerNum, int reactorNum, int maxConn
         long bufferOutputSize, boolean enableDelayReceive, int maxRequest, int maxRequestGrace, int maxWaitTime,
         boolean reloadAsync, int taskWorkerNum, int taskIpcMode, boolean taskEnableCoroutine, boolean taskObject,
         int taskMaxRequest, int taskMaxRequestGrace, String user, String group, String chroot, boolean daemonize,
-        String adminServer, long maxMemory) {
+        String adminServer, long maxMemory, long drainDelayNanos) {
 
     /**
      * The record for {@code mode} from validated settings under canonical names (see {@link Settings}).
@@ -61,7 +61,8 @@ public record ServerConfig(Mode mode, int workerNum, int reactorNum, int maxConn
                 taskCoroutine, taskCoroutine || get(s, "task_use_object", false), taskMaxRequest,
                 get(s, "task_max_request_grace", taskMaxRequest > 10 ? taskMaxRequest / 2 : 0),
                 (String) s.get("user"), (String) s.get("group"), (String) s.get("chroot"), get(s, "daemonize", false),
-                (String) s.get("admin_server"), get(s, "max_memory", 0L));
+                (String) s.get("admin_server"), get(s, "max_memory", 0L),
+                (long) (get(s, "drain_delay", 0.0) * 1e9));
         c.check(s);
         return c;
     }

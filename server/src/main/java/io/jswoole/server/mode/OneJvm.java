@@ -136,7 +136,7 @@ public final class OneJvm implements ModeRuntime {
                 mode == Mode.BASE);
         intake = new Intake(table, workers, dispatcher, loopIds,
                 cfg.deliversConnectClose(), manager != null,
-                cfg.maxConn(), stopping, counters, events);
+                cfg.maxConn(), counters, events);
         tasks = cfg.taskWorkerNum() > 0 && manager == null ? new Tasks(ServerAccess.handlers(server),
                 cfg.taskWorkerNum(), workers, cfg.taskIpcMode(), cfg.taskEnableCoroutine(), cfg.maxCoroutine(),
                 taskQueueLimit)
@@ -245,6 +245,11 @@ public final class OneJvm implements ModeRuntime {
     public void stop() throws InterruptedException {
         try {
             ops.stopping();
+            if (cfg.drainDelayNanos() > 0) { // readiness is 503 now: serve on until load balancers have seen it
+                Log.info("draining: not ready; serving " + cfg.drainDelayNanos() / 1e9 + " s more (drain_delay)");
+                TimeUnit.NANOSECONDS.sleep(cfg.drainDelayNanos());
+            }
+            intake.refuseConnections();
             idleScanner.stop();
             ServerAccess.handlers(server).serverEvent(EventHandlers.ServerEvent.BEFORE_SHUTDOWN);
             for (Channel ch : listeners) {

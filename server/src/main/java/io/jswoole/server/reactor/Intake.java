@@ -18,7 +18,6 @@ import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The reactor side of this JVM (BASE, THREAD, the PROCESS master): turns what the event loops see on the sockets
@@ -37,13 +36,14 @@ public final class Intake {
     private final boolean deliverConnectClose;
     private final boolean workerJvms;
     private final int maxConn;
-    private final AtomicBoolean stopping;
+    /** Set when the graceful stop closes the listeners (after any drain_delay): connections accepted late are refused. */
+    private volatile boolean refusing;
     private final ServerCounters counters;
     private final EventRunner events;
 
     public Intake(ConnectionTable table, Worker[] workers, Dispatcher dispatcher, Map<EventLoop, Integer> loopIds,
-            boolean deliverConnectClose, boolean workerJvms, int maxConn, AtomicBoolean stopping,
-            ServerCounters counters, EventRunner events) {
+            boolean deliverConnectClose, boolean workerJvms, int maxConn, ServerCounters counters,
+            EventRunner events) {
         this.table = table;
         this.workers = workers;
         this.dispatcher = dispatcher;
@@ -51,15 +51,19 @@ public final class Intake {
         this.deliverConnectClose = deliverConnectClose;
         this.workerJvms = workerJvms;
         this.maxConn = maxConn;
-        this.stopping = stopping;
         this.counters = counters;
         this.events = events;
+    }
+
+    /** From now on, accepted connections are refused (the graceful stop is closing the listeners). */
+    public void refuseConnections() {
+        refusing = true;
     }
 
     /** A stream connection was accepted on {@code ch}; returns its Connection, or null to refuse it. */
     Connection accepted(Port port, Channel ch) {
         counters.acceptCount.increment();
-        if (stopping.get()) {
+        if (refusing) {
             return null;
         }
         int fd = table.allocate();
