@@ -46,6 +46,21 @@ public final class WorkerCommand {
      * {@code chroot}, {@code group} and {@code user} are applied by the worker itself ({@link Privileges}).
      */
     List<String> line(int id) {
+        return line(id, id < workerNum ? "jswoole: worker #" + id : "jswoole: task #" + (id - workerNum));
+    }
+
+    /**
+     * The command line of another JVM started as worker JVMs are (the same java, flags and class path, a class-data
+     * archive of its own per {@code mainClass} and {@code slot}), running {@code mainClass} with {@code args} and
+     * named {@code title} in {@code ps}: {@code io.jswoole.process} starts its child processes with it. One JVM at
+     * a time may use a {@code slot} (it writes that slot's archive when it exits).
+     */
+    public static List<String> childJvm(String title, int slot, Class<?> mainClass, List<String> args,
+            ClassLoader loader) {
+        return new WorkerCommand(0, mainClass.getName(), args, loader, false).line(slot, title);
+    }
+
+    private List<String> line(int id, String title) {
         String java = ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>();
@@ -53,7 +68,7 @@ public final class WorkerCommand {
             cmd.add(BASH);
             cmd.add("-c");
             cmd.add("exec -a \"$0\" \"$@\"");
-            cmd.add(id < workerNum ? "jswoole: worker #" + id : "jswoole: task #" + (id - workerNum));
+            cmd.add(title);
         }
         cmd.add(java);
         cmd.addAll(sharedArchive(id));
