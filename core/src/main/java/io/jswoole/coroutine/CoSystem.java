@@ -3,7 +3,6 @@ package io.jswoole.coroutine;
 import io.jswoole.ErrorCode;
 import io.jswoole.SwooleException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -21,11 +20,12 @@ import java.util.concurrent.Future;
 
 /**
  * {@code Swoole\Coroutine\System}, named {@code CoSystem} so that it does not hide {@link java.lang.System}.
- * <p>File reads and writes, DNS resolution and child processes block in native code, which would pin the carrier
- * and stall every coroutine of the scheduler. Like Swoole's AIO threads, they run here on a small pool of platform
- * threads ({@code jswoole-aio}, 4 or the core count) while only the calling coroutine parks; it can be
+ * <p>File reads and writes and DNS resolution block in native code, which would pin the carrier and stall every
+ * coroutine of the scheduler. Like Swoole's AIO threads, they run here on a small pool of platform threads
+ * ({@code jswoole-aio}, 4 or the core count) while only the calling coroutine parks; {@link #exec} waits for its
+ * command on a virtual thread of the JDK's scheduler instead, so any number can run at once. Each call can be
  * {@linkplain Coroutine#cancel canceled}, and such a wait never counts as a deadlock. Outside a coroutine the call
- * simply runs on the caller.
+ * simply runs on (or blocks) the caller.
  * <p>Errors: I/O errors are thrown as {@link IOException}s; a cancel or timeout as a {@link SwooleException} with
  * {@link ErrorCode#CO_CANCELED} or {@link ErrorCode#CO_TIMEDOUT}.
  */
@@ -35,8 +35,17 @@ public final class CoSystem {
     /** Swoole's {@code AF_INET6}. */
     public static final int AF_INET6 = 10;
 
-    /** What {@link #exec} returns: Swoole's {@code ['code', 'signal', 'output']}. */
-    public record ExecResult(int code, int signal, String output) {
+    /** {@link #exec}'s default output cap: 16 MiB (past it the command is killed and the output truncated). */
+    public static final int EXEC_MAX_OUTPUT = 16 * 1024 * 1024;
+
+    /**
+     * What {@link #exec} returns: Swoole's {@code ['code', 'signal', 'output']}, and whether the command was killed
+     * for its time limit ({@code timedOut}) or for printing past the cap ({@code truncated}).
+     */
+    public record ExecResult(int code, int signal, String output, boolean timedOut, boolean truncated) {
+        public ExecResult(int code, int signal, String output) {
+            this(code, signal, output, false, false);
+        }
     }
 
     private static final ExecutorService POOL = Executors.newFixedThreadPool(
@@ -124,28 +133,31 @@ public final class CoSystem {
 
     /**
      * {@code exec}: runs {@code command} with {@code /bin/sh -c} and returns its exit code and output (standard
-     * output, plus standard error when {@code withErrorStream}). A process killed by signal N reports
-     * {@code signal} N and {@code code} -1.
+     * output, plus standard error when {@code withErrorStream}; otherwise standard error is this JVM's, as in
+     * Swoole). A process killed by signal N reports {@code signal} N and {@code code} -1. No time limit, and an
+     * output cap of {@link #EXEC_MAX_OUTPUT} bytes.
      */
     public static ExecResult exec(String command, boolean withErrorStream) throws IOException {
-        return io(() -> {
-            Process p = new ProcessBuilder("/bin/sh", "-c", command).redirectErrorStream(withErrorStream)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            if (!withErrorStream) {
-                p.getErrorStream().close();
-            }
-            String out;
-            try (InputStream in = p.getInputStream()) {
-                out = new String(in.readAllBytes());
-            }
-            int status = p.waitFor();
-            return status > 128 ? new ExecResult(-1, status - 128, out) : new ExecResult(status, 0, out);
-        }, -1);
+        return exec(command, withErrorStream, -1, EXEC_MAX_OUTPUT);
     }
 
     /** {@code exec(command)} without standard error. */
     public static ExecResult exec(String command) throws IOException {
         return exec(command, false);
+    }
+
+    /**
+     * {@code exec} with a time limit and an output cap (Node's {@code timeout} and {@code maxBuffer}; Swoole has
+     * neither). The command runs in a process group of its own; when it takes longer than {@code timeout}
+     * seconds (negative: no limit) or prints more than {@code maxBytes}, the whole group is killed with SIGKILL and
+     * the result says so ({@link ExecResult#timedOut}, {@link ExecResult#truncated}) with the output read until
+     * then (at most {@code maxBytes}). A {@linkplain Coroutine#cancel canceled} coroutine kills the group too, then
+     * gets a {@link SwooleException} with {@link ErrorCode#CO_CANCELED}. Parks only the calling coroutine (outside
+     * one, blocks the caller); any number may run at once.
+     */
+    public static ExecResult exec(String command, boolean withErrorStream, double timeout, int maxBytes)
+            throws IOException {
+        return Exec.run(command, withErrorStream, timeout, maxBytes);
     }
 
     /**
