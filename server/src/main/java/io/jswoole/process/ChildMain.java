@@ -18,6 +18,7 @@ import java.util.List;
  */
 final class ChildMain {
     static final String MODE_PROCESS = "process";
+    static final String MODE_POOL = "pool";
 
     private ChildMain() {
     }
@@ -37,6 +38,9 @@ final class ChildMain {
                 }
                 call(entry, self);
                 System.out.flush();
+            } else if (MODE_POOL.equals(args[1])) {
+                pipe = new Pipe(Launcher.connect(args[0]), Process.PIPE_TYPE_DGRAM);
+                PoolWorker.run(pipe, java.util.Arrays.copyOfRange(args, 2, args.length));
             } else {
                 throw new IllegalArgumentException("unknown child mode " + args[1]);
             }

@@ -123,6 +123,25 @@ public final class Process {
         this.title = "jswoole: process " + entry.owner().getSimpleName() + "." + entry.method();
     }
 
+    /**
+     * A pool worker as seen from the pool's parent ({@code handle} and {@code pipe} set: {@link #write} is a Message
+     * to it) or from the worker itself (both null: its pid only).
+     */
+    private Process(java.lang.Process handle, Pipe pipe) {
+        this.entry = null;
+        this.redirect = false;
+        this.pipeType = pipe == null ? PIPE_TYPE_NONE : PIPE_TYPE_DGRAM;
+        this.inChild = handle == null;
+        this.child = handle;
+        this.pipe = pipe;
+        this.pid = handle == null ? ProcessHandle.current().pid() : handle.pid();
+        this.title = null;
+    }
+
+    static Process poolWorker(java.lang.Process handle, Pipe pipe) {
+        return new Process(handle, pipe);
+    }
+
     /** The child's own Process object ({@link ChildMain}). */
     static Process inChild(Entry entry, boolean redirect, int pipeType, Pipe pipe) {
         Process p = new Process(entry, redirect, pipeType, true);
@@ -149,8 +168,9 @@ public final class Process {
      * 0.5 s); returns the child's pid. Its exit is reported by {@link #wait(boolean)}.
      */
     public long start() throws IOException {
-        if (inChild) {
-            throw new IllegalStateException("start() is for the parent; this is the child's own process");
+        if (inChild || entry == null) {
+            throw new IllegalStateException(entry == null ? "a pool's workers are started by the pool"
+                    : "start() is for the parent; this is the child's own process");
         }
         synchronized (this) {
             if (child != null) {
@@ -216,7 +236,8 @@ public final class Process {
     private Pipe pipe() {
         Pipe p = pipe;
         if (p == null) {
-            throw new IllegalStateException(pipeType == PIPE_TYPE_NONE ? "this process has no pipe (pipe type 0)"
+            throw new IllegalStateException(entry == null ? "a pool worker talks through Pool.sendMessage"
+                    : pipeType == PIPE_TYPE_NONE ? "this process has no pipe (pipe type 0)"
                     : "the process is not started");
         }
         return p;
@@ -261,7 +282,7 @@ public final class Process {
      * prints; otherwise it has the child's standard streams. Does not return (unless it cannot start the program).
      */
     public void exec(String path, List<String> args) throws IOException {
-        if (!inChild) {
+        if (!inChild || entry == null) {
             throw new IllegalStateException("exec() replaces the child: call it in the child's entry point");
         }
         ChildMain.exec(this, redirect ? pipe : null, path, args);

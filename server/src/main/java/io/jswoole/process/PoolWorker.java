@@ -1,0 +1,117 @@
+package io.jswoole.process;
+
+import io.jswoole.coroutine.Coroutine;
+import io.jswoole.log.Log;
+import java.io.IOException;
+
+/**
+ * A {@link Pool} worker inside its JVM: makes the {@link Pool.Worker}, fires {@code onWorkerStart}, then (with
+ * {@link Pool#IPC_UNIXSOCK}) one {@code onMessage} per message from the pipe, one at a time, then
+ * {@code onWorkerStop}, and exits 0.
+ * <p>SIGTERM (the pool stopping or reloading) makes {@link #running()} false: the message loop ends after the
+ * message being handled (a worker waiting for one stops at once), and an {@code onWorkerStart} of IPC_NONE is
+ * expected to return when it sees it. A worker whose parent has gone (its pipe ends) stops the same way, so no
+ * worker outlives its pool. An event that throws is logged; one from {@code onWorkerStart} ends the worker with
+ * status 255 (the pool restarts it).
+ */
+final class PoolWorker {
+    private final Pipe pipe;
+    private volatile boolean running = true;
+    private volatile boolean busy;
+
+    private PoolWorker(Pipe pipe) {
+        this.pipe = pipe;
+    }
+
+    /** Arguments: worker class, worker id, worker_num, ipc type, enable_coroutine, max_package_size. */
+    static void run(Pipe pipe, String[] args) throws Exception {
+        Class<? extends Pool.Worker> cls = Class.forName(args[0]).asSubclass(Pool.Worker.class);
+        int id = Integer.parseInt(args[1]);
+        int num = Integer.parseInt(args[2]);
+        int ipc = Integer.parseInt(args[3]);
+        boolean coroutine = Boolean.parseBoolean(args[4]);
+        int maxPackage = Integer.parseInt(args[5]);
+        PoolWorker w = new PoolWorker(pipe);
+        Pool pool = new Pool(num, ipc, cls, id, w);
+        Pool.Worker worker = Pool.constructor(cls).newInstance();
+        Sig.handle(Sig.SIGTERM, s -> w.stop());
+        if (ipc == Pool.IPC_NONE) {
+            // nothing reads the pipe but this watch: its end means the pool's JVM is gone
+            Thread.ofPlatform().daemon().name("jswoole-pool-parent").start(() -> {
+                try {
+                    while (pipe.read(1 << 16) != null) {
+                        // IPC_NONE: the pool sends nothing
+                    }
+                } catch (IOException e) {
+                    // ended
+                }
+                w.stop();
+            });
+        }
+        int[] status = {0};
+        Runnable body = () -> status[0] = w.loop(pool, worker, id, ipc, maxPackage);
+        if (coroutine) {
+            Coroutine.run(body);
+        } else {
+            body.run();
+        }
+        System.out.flush();
+        System.exit(status[0]);
+    }
+
+    private int loop(Pool pool, Pool.Worker worker, int id, int ipc, int maxPackage) {
+        try {
+            worker.onWorkerStart(pool, id);
+        } catch (Throwable t) {
+            Log.error("pool worker #" + id + ": onWorkerStart threw", t);
+            return 255;
+        }
+        if (ipc == Pool.IPC_UNIXSOCK) {
+            while (running) {
+                byte[] m;
+                try {
+                    m = pipe.read(maxPackage);
+                } catch (IOException e) {
+                    break;
+                }
+                if (m == null) {
+                    break;
+                }
+                busy = true;
+                try {
+                    worker.onMessage(pool, m);
+                } catch (Throwable t) {
+                    Log.error("pool worker #" + id + ": onMessage threw", t);
+                } finally {
+                    busy = false;
+                }
+            }
+        }
+        try {
+            worker.onWorkerStop(pool, id);
+        } catch (Throwable t) {
+            Log.error("pool worker #" + id + ": onWorkerStop threw", t);
+        }
+        return 0;
+    }
+
+    /** SIGTERM or the parent gone: the loop ends after the message being handled; a waiting read ends now. */
+    private void stop() {
+        running = false;
+        if (!busy) {
+            try {
+                pipe.channel().shutdownInput();
+            } catch (IOException e) {
+                // closed already
+            }
+        }
+    }
+
+    boolean running() {
+        return running;
+    }
+
+    Pipe pipe() {
+        return pipe;
+    }
+}

@@ -1,0 +1,250 @@
+package io.jswoole.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A {@link Pool} of real worker JVMs: messages, respawn after kill -9, SIGTERM that waits, SIGKILL after it. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class PoolTest {
+    /** Where the workers write what happens to them (their parent is this JVM, so they find it). */
+    static Path logDir(long parentPid) {
+        return Path.of(System.getProperty("java.io.tmpdir"), "jswoole-pooltest-" + parentPid);
+    }
+
+    /** The worker: logs its events to {@code w<ID>.log}. */
+    public static final class Jobs implements Pool.Worker {
+        private Path log;
+        private Path events;
+        private int id;
+
+        @Override
+        public void onWorkerStart(Pool pool, int workerId) throws IOException {
+            Path dir = logDir(ProcessHandle.current().parent().orElseThrow().pid());
+            log = dir.resolve("w" + workerId + ".log");
+            events = dir.resolve("events.log");
+            id = workerId;
+            append("start " + ProcessHandle.current().pid());
+        }
+
+        @Override
+        public void onMessage(Pool pool, byte[] data) throws Exception {
+            String m = new String(data, StandardCharsets.UTF_8);
+            if (m.startsWith("slow:")) {
+                append("begin " + m);
+                Thread.sleep(Long.parseLong(m.substring(5)));
+                append("done " + m);
+            } else if (m.startsWith("fwd:")) {
+                String[] p = m.split(":", 3);
+                pool.sendMessage(("got " + p[2]).getBytes(StandardCharsets.UTF_8), Integer.parseInt(p[1]));
+            } else {
+                append("msg " + m);
+            }
+        }
+
+        @Override
+        public void onWorkerStop(Pool pool, int workerId) throws IOException {
+            append("stop " + ProcessHandle.current().pid());
+        }
+
+        private void append(String line) throws IOException {
+            Files.writeString(log, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            // one file for all workers, in the order things happened (O_APPEND: each line lands whole)
+            Files.writeString(events, id + " " + line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+    }
+
+    private final Path dir = logDir(ProcessHandle.current().pid());
+    private Thread runner;
+    private Pool running;
+
+    @BeforeEach
+    void clean() throws IOException {
+        deleteDir();
+        Files.createDirectories(dir);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (running != null) {
+            running.shutdown();
+            runner.join(30_000);
+        }
+        deleteDir();
+    }
+
+    private void deleteDir() throws IOException {
+        if (Files.exists(dir)) {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    private Pool startPool(Pool pool, AtomicBoolean cleanStop) throws InterruptedException {
+        CountDownLatch up = new CountDownLatch(1);
+        pool.onStart(p -> up.countDown());
+        running = pool;
+        runner = Thread.ofPlatform().start(() -> {
+            try {
+                cleanStop.set(pool.start());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(up.await(60, TimeUnit.SECONDS), "every worker started");
+        return pool;
+    }
+
+    private String log(int id) {
+        try {
+            return Files.readString(dir.resolve("w" + id + ".log"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void await(String what, BooleanSupplier cond) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!cond.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void messagesParentageAndRespawnAfterKillMinus9() throws Exception {
+        AtomicBoolean clean = new AtomicBoolean();
+        Pool pool = startPool(new Pool(3, Pool.IPC_UNIXSOCK, Jobs.class), clean);
+        long self = ProcessHandle.current().pid();
+        for (int i = 0; i < 3; i++) {
+            long pid = pool.getProcess(i).pid();
+            int id = i;
+            await("worker " + i + " started", () -> log(id).contains("start " + pid + "\n"));
+            assertTrue(Files.readString(Path.of("/proc/" + pid + "/cmdline")).startsWith("jswoole: pool worker #"
+                    + i + "\0"));
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            assertEquals(self, Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]));
+            assertTrue(pool.sendMessage(("hello-" + i).getBytes(StandardCharsets.UTF_8), i));
+            await("worker " + i + " got its message", () -> log(id).contains("msg hello-" + id + "\n"));
+        }
+        // worker 0 sends to worker 2 through the pool's JVM
+        pool.sendMessage("fwd:2:from zero".getBytes(StandardCharsets.UTF_8), 0);
+        await("the forwarded message", () -> log(2).contains("msg got from zero\n"));
+
+        long old = pool.getProcess(1).pid();
+        assertEquals(0, new ProcessBuilder("kill", "-9", Long.toString(old)).start().waitFor());
+        await("worker 1 replaced", () -> pool.getProcess(1).pid() != old);
+        long fresh = pool.getProcess(1).pid();
+        await("the new worker 1 started", () -> log(1).contains("start " + fresh + "\n"));
+        assertFalse(log(1).contains("stop " + old), "a killed worker runs no onWorkerStop");
+        assertTrue(pool.sendMessage("after".getBytes(StandardCharsets.UTF_8), 1));
+        await("the new worker 1 serves", () -> log(1).contains("msg after\n"));
+
+        List<Long> pids = List.of(pool.getProcess(0).pid(), fresh, pool.getProcess(2).pid());
+        pool.shutdown();
+        runner.join(30_000);
+        running = null;
+        assertTrue(clean.get());
+        for (int i = 0; i < 3; i++) {
+            assertTrue(log(i).endsWith("stop " + pids.get(i) + "\n"), log(i));
+            assertFalse(ProcessHandle.of(pids.get(i)).map(ProcessHandle::isAlive).orElse(false));
+        }
+    }
+
+    @Test
+    void sigtermWaitsForTheJobBeingHandled() throws Exception {
+        AtomicBoolean clean = new AtomicBoolean();
+        AtomicBoolean shutdownEvent = new AtomicBoolean();
+        Pool pool = new Pool(1, Pool.IPC_UNIXSOCK, Jobs.class).set(Map.of("max_wait_time", 20));
+        pool.onShutdown(p -> shutdownEvent.set(true));
+        startPool(pool, clean);
+        long pid = pool.getProcess(0).pid();
+        pool.sendMessage("slow:1500".getBytes(StandardCharsets.UTF_8), 0);
+        await("the job began", () -> log(0).contains("begin slow:1500\n"));
+        long t0 = System.nanoTime();
+        assertTrue(Process.kill(ProcessHandle.current().pid(), 15), "SIGTERM to the pool's own JVM");
+        runner.join(30_000);
+        running = null;
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(clean.get());
+        assertTrue(shutdownEvent.get());
+        assertEquals("start " + pid + "\nbegin slow:1500\ndone slow:1500\nstop " + pid + "\n", log(0));
+        assertTrue(ms >= 1000 && ms < 20_000, ms + " ms");
+    }
+
+    @Test
+    void aWorkerStillBusyAfterMaxWaitTimeIsKilled() throws Exception {
+        AtomicBoolean clean = new AtomicBoolean();
+        Pool pool = startPool(new Pool(1, Pool.IPC_UNIXSOCK, Jobs.class).set(Map.of("max_wait_time", 0.5)), clean);
+        long pid = pool.getProcess(0).pid();
+        java.lang.Process handle = pool.getProcess(0).handle();
+        pool.sendMessage("slow:60000".getBytes(StandardCharsets.UTF_8), 0);
+        await("the job began", () -> log(0).contains("begin slow:60000\n"));
+        long t0 = System.nanoTime();
+        pool.shutdown();
+        runner.join(30_000);
+        running = null;
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms >= 400 && ms < 10_000, ms + " ms");
+        assertFalse(handle.isAlive());
+        assertEquals(new Process.Exit(pid, 0, 9), Exits.of(pid, handle.exitValue()), "killed with SIGKILL");
+        assertFalse(log(0).contains("done"));
+    }
+
+    @Test
+    void sigusr1RestartsTheWorkersOneByOne() throws Exception {
+        AtomicBoolean clean = new AtomicBoolean();
+        Pool pool = startPool(new Pool(2, Pool.IPC_UNIXSOCK, Jobs.class), clean);
+        long a = pool.getProcess(0).pid();
+        long b = pool.getProcess(1).pid();
+        await("both started", () -> log(0).contains("start " + a) && log(1).contains("start " + b));
+        assertTrue(Process.kill(ProcessHandle.current().pid(), 10), "SIGUSR1 to the pool's own JVM");
+        await("both replaced", () -> pool.getProcess(0).pid() != a && pool.getProcess(1).pid() != b);
+        long a2 = pool.getProcess(0).pid();
+        long b2 = pool.getProcess(1).pid();
+        await("the new ones started", () -> log(0).contains("start " + a2) && log(1).contains("start " + b2));
+        assertEquals("start " + a + "\nstop " + a + "\nstart " + a2 + "\n", log(0), "stopped gracefully, then replaced");
+        String one = log(1);
+        assertTrue(one.startsWith("start " + b + "\nstop " + b + "\nstart " + b2 + "\n"), one);
+        // one by one: worker 1 was stopped only after worker 0 had stopped (and its successor had connected, which
+        // is before its onWorkerStart logs anything)
+        String events = Files.readString(dir.resolve("events.log"));
+        assertTrue(events.indexOf("0 stop " + a + "\n") < events.indexOf("1 stop " + b + "\n"), events);
+        assertFalse(ProcessHandle.of(a).map(ProcessHandle::isAlive).orElse(false));
+    }
+
+    @Test
+    void settingsAndArgumentsAreChecked() {
+        Pool pool = new Pool(2, Pool.IPC_NONE, Jobs.class);
+        var e = assertThrows(IllegalArgumentException.class, () -> pool.set(Map.of("max_wiat_time", 1)));
+        assertTrue(e.getMessage().contains("max_wiat_time"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> pool.set(Map.of("max_wait_time", -1)));
+        assertThrows(IllegalArgumentException.class, () -> pool.set(Map.of("max_package_size", 0)));
+        assertThrows(IllegalArgumentException.class, () -> pool.set(Map.of("enable_coroutine", "yes")));
+        assertThrows(IllegalArgumentException.class, () -> new Pool(0, Pool.IPC_NONE, Jobs.class));
+        assertThrows(IllegalArgumentException.class, () -> new Pool(1, 2, Jobs.class));
+        assertThrows(IllegalStateException.class, () -> pool.sendMessage(new byte[1], 0), "IPC_NONE");
+        assertThrows(IllegalArgumentException.class, () -> pool.getProcess(2));
+    }
+}
