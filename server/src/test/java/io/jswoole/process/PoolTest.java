@@ -29,6 +29,61 @@ class PoolTest {
         return Path.of(System.getProperty("java.io.tmpdir"), "jswoole-pooltest-" + parentPid);
     }
 
+    /**
+     * The test's directory: that of the closest ancestor that made one (the test JVM is the worker's parent, or its
+     * grandparent when the pool runs in a child JVM of its own).
+     */
+    static Path findLogDir() {
+        for (var p = ProcessHandle.current().parent(); p.isPresent(); p = p.get().parent()) {
+            if (Files.isDirectory(logDir(p.get().pid()))) {
+                return logDir(p.get().pid());
+            }
+        }
+        throw new IllegalStateException("no jswoole-pooltest directory of any ancestor");
+    }
+
+    /**
+     * A pool's own JVM (so that SIGTERM and SIGUSR1 can go to it, not to the test JVM whose signals a server test
+     * may hold): reads "WORKERS MAX_WAIT", starts the pool, answers "pids" and "send ID TEXT" on its pipe while the
+     * pool runs, and writes "stopped CLEAN SHUTDOWN_EVENT" once start() has returned.
+     */
+    public static void poolMain(Process self) throws Exception {
+        String[] conf = new String(self.read(), StandardCharsets.UTF_8).split(" ");
+        AtomicBoolean shutdownEvent = new AtomicBoolean();
+        Pool pool = new Pool(Integer.parseInt(conf[0]), Pool.IPC_UNIXSOCK, Jobs.class)
+                .set(Map.of("max_wait_time", Double.parseDouble(conf[1])));
+        pool.onStart(p -> reply(self, "up"));
+        pool.onShutdown(p -> shutdownEvent.set(true));
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                for (byte[] m; (m = self.read()) != null; ) {
+                    String[] cmd = new String(m, StandardCharsets.UTF_8).split(" ", 3);
+                    if (cmd[0].equals("pids")) {
+                        StringBuilder b = new StringBuilder();
+                        for (int i = 0; i < pool.workerNum(); i++) {
+                            b.append(i == 0 ? "" : " ").append(pool.getProcess(i).pid());
+                        }
+                        reply(self, b.toString());
+                    } else {
+                        pool.sendMessage(cmd[2].getBytes(StandardCharsets.UTF_8), Integer.parseInt(cmd[1]));
+                    }
+                }
+            } catch (IOException e) {
+                // the test has gone
+            }
+        });
+        boolean clean = pool.start();
+        self.write("stopped " + clean + " " + shutdownEvent.get());
+    }
+
+    private static void reply(Process self, String s) {
+        try {
+            self.write(s);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The worker: logs its events to {@code w<ID>.log}. */
     public static final class Jobs implements Pool.Worker {
         private Path log;
@@ -37,7 +92,7 @@ class PoolTest {
 
         @Override
         public void onWorkerStart(Pool pool, int workerId) throws IOException {
-            Path dir = logDir(ProcessHandle.current().parent().orElseThrow().pid());
+            Path dir = findLogDir();
             log = dir.resolve("w" + workerId + ".log");
             events = dir.resolve("events.log");
             id = workerId;
@@ -74,6 +129,7 @@ class PoolTest {
     private final Path dir = logDir(ProcessHandle.current().pid());
     private Thread runner;
     private Pool running;
+    private Process poolJvm;
 
     @BeforeEach
     void clean() throws IOException {
@@ -86,6 +142,12 @@ class PoolTest {
         if (running != null) {
             running.shutdown();
             runner.join(30_000);
+        }
+        if (poolJvm != null && poolJvm.handle().isAlive()) {
+            poolJvm.handle().destroyForcibly(); // its workers see their pipes end and stop
+        }
+        while (Process.wait(true) != null) {
+            // take the pool JVM's exit: Process.wait reports it (ProcessTest expects only its own)
         }
         deleteDir();
     }
@@ -172,25 +234,40 @@ class PoolTest {
         }
     }
 
+    /** A pool in a JVM of its own (see {@link #poolMain}). */
+    private Process poolJvm(int workers, double maxWait) throws Exception {
+        Process p = new Process(PoolTest.class, "poolMain");
+        poolJvm = p;
+        p.start();
+        p.write(workers + " " + maxWait);
+        assertEquals("up", str(p.read()));
+        return p;
+    }
+
+    private static long[] pids(Process poolJvm) throws IOException {
+        poolJvm.write("pids");
+        return java.util.Arrays.stream(str(poolJvm.read()).split(" ")).mapToLong(Long::parseLong).toArray();
+    }
+
+    private static String str(byte[] b) {
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+
     @Test
     void sigtermWaitsForTheJobBeingHandled() throws Exception {
-        AtomicBoolean clean = new AtomicBoolean();
-        AtomicBoolean shutdownEvent = new AtomicBoolean();
-        Pool pool = new Pool(1, Pool.IPC_UNIXSOCK, Jobs.class).set(Map.of("max_wait_time", 20));
-        pool.onShutdown(p -> shutdownEvent.set(true));
-        startPool(pool, clean);
-        long pid = pool.getProcess(0).pid();
-        pool.sendMessage("slow:1500".getBytes(StandardCharsets.UTF_8), 0);
+        Process poolJvm = poolJvm(1, 20);
+        long pid = pids(poolJvm)[0];
+        poolJvm.write("send 0 slow:1500");
         await("the job began", () -> log(0).contains("begin slow:1500\n"));
         long t0 = System.nanoTime();
-        assertTrue(Process.kill(ProcessHandle.current().pid(), 15), "SIGTERM to the pool's own JVM");
-        runner.join(30_000);
-        running = null;
+        assertTrue(Process.kill(poolJvm.pid(), 15), "SIGTERM to the pool's JVM");
+        assertEquals("stopped true true", str(poolJvm.read()), "start() returned, after onShutdown");
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertTrue(clean.get());
-        assertTrue(shutdownEvent.get());
         assertEquals("start " + pid + "\nbegin slow:1500\ndone slow:1500\nstop " + pid + "\n", log(0));
         assertTrue(ms >= 1000 && ms < 20_000, ms + " ms");
+        assertTrue(poolJvm.handle().waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, poolJvm.handle().exitValue());
+        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
     }
 
     @Test
@@ -214,24 +291,36 @@ class PoolTest {
 
     @Test
     void sigusr1RestartsTheWorkersOneByOne() throws Exception {
-        AtomicBoolean clean = new AtomicBoolean();
-        Pool pool = startPool(new Pool(2, Pool.IPC_UNIXSOCK, Jobs.class), clean);
-        long a = pool.getProcess(0).pid();
-        long b = pool.getProcess(1).pid();
+        Process poolJvm = poolJvm(2, 10);
+        long[] before = pids(poolJvm);
+        long a = before[0];
+        long b = before[1];
         await("both started", () -> log(0).contains("start " + a) && log(1).contains("start " + b));
-        assertTrue(Process.kill(ProcessHandle.current().pid(), 10), "SIGUSR1 to the pool's own JVM");
-        await("both replaced", () -> pool.getProcess(0).pid() != a && pool.getProcess(1).pid() != b);
-        long a2 = pool.getProcess(0).pid();
-        long b2 = pool.getProcess(1).pid();
-        await("the new ones started", () -> log(0).contains("start " + a2) && log(1).contains("start " + b2));
-        assertEquals("start " + a + "\nstop " + a + "\nstart " + a2 + "\n", log(0), "stopped gracefully, then replaced");
-        String one = log(1);
-        assertTrue(one.startsWith("start " + b + "\nstop " + b + "\nstart " + b2 + "\n"), one);
+        assertTrue(Process.kill(poolJvm.pid(), 10), "SIGUSR1 to the pool's JVM");
+        long[] after = new long[2];
+        await("both replaced", () -> {
+            try {
+                long[] now = pids(poolJvm);
+                after[0] = now[0];
+                after[1] = now[1];
+                return now[0] != a && now[1] != b;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        await("the new ones started", () -> log(0).contains("start " + after[0])
+                && log(1).contains("start " + after[1]));
+        assertEquals("start " + a + "\nstop " + a + "\nstart " + after[0] + "\n", log(0),
+                "stopped gracefully, then replaced");
+        assertEquals("start " + b + "\nstop " + b + "\nstart " + after[1] + "\n", log(1));
         // one by one: worker 1 was stopped only after worker 0 had stopped (and its successor had connected, which
         // is before its onWorkerStart logs anything)
         String events = Files.readString(dir.resolve("events.log"));
         assertTrue(events.indexOf("0 stop " + a + "\n") < events.indexOf("1 stop " + b + "\n"), events);
         assertFalse(ProcessHandle.of(a).map(ProcessHandle::isAlive).orElse(false));
+        assertTrue(Process.kill(poolJvm.pid(), 15));
+        assertEquals("stopped true true", str(poolJvm.read()));
+        assertTrue(poolJvm.handle().waitFor(30, TimeUnit.SECONDS));
     }
 
     @Test
