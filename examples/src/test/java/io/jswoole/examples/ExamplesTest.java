@@ -37,6 +37,21 @@ class ExamplesTest {
         }
     }
 
+    @Test
+    void processPipe() throws Exception {
+        Files.writeString(tmp.resolve("one.txt"), "1");
+        Files.writeString(tmp.resolve("two.txt"), "2");
+        var buf = new java.io.ByteArrayOutputStream();
+        var exit = ProcessPipe.run(tmp.toString(), new java.io.PrintStream(buf, true, "UTF-8"));
+        String out = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(out).containsPattern("child (\\d+) got 'hello' \\(5 chars\\)\n")
+                .contains("got 'from the parent' (15 chars)\n", "got 'bye' (3 chars)\n")
+                .containsPattern("child exited: Exit\\[pid=\\d+, code=0, signal=0\\]")
+                .contains("ls -1 " + tmp + ":\none.txt\ntwo.txt\nls exited: ");
+        assertThat(exit.code()).isZero();
+        assertThat(exit.signal()).isZero();
+    }
+
     /** In PROCESS mode the two tabs' sockets go to two worker JVMs (fd mod 2): the broadcast crosses them. */
     @ParameterizedTest
     @EnumSource(value = Mode.class, names = {"THREAD", "PROCESS"})
