@@ -10,7 +10,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link java.lang.Process#onExit()} puts its exit here.
  */
 final class Exits {
+    /**
+     * Exits kept for {@link #take}: like zombies, they wait until someone asks. A program that never asks keeps at
+     * most this many (the oldest go first, with one log line).
+     */
+    static final int MAX_KEPT = 65_536;
     private static final LinkedBlockingQueue<Process.Exit> DONE = new LinkedBlockingQueue<>();
+    private static final java.util.concurrent.atomic.AtomicBoolean DROP_LOGGED = new java.util.concurrent.atomic.AtomicBoolean();
     /** Children started and not yet reported by {@link #take}. */
     private static final AtomicInteger UNREPORTED = new AtomicInteger();
 
@@ -20,7 +26,16 @@ final class Exits {
     /** {@code child} was started: its exit will be reported. */
     static void watch(java.lang.Process child) {
         UNREPORTED.incrementAndGet();
-        child.onExit().thenAccept(p -> DONE.add(of(p.pid(), p.exitValue())));
+        child.onExit().thenAccept(p -> {
+            DONE.add(of(p.pid(), p.exitValue()));
+            while (DONE.size() > MAX_KEPT && DONE.poll() != null) {
+                UNREPORTED.decrementAndGet();
+                if (DROP_LOGGED.compareAndSet(false, true)) {
+                    io.jswoole.log.Log.warning("Process.wait: more than " + MAX_KEPT + " child exits were never "
+                            + "asked for; the oldest are dropped");
+                }
+            }
+        });
     }
 
     /**

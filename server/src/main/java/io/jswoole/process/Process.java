@@ -245,9 +245,10 @@ public final class Process {
 
     /**
      * {@code name}: before {@link #start}, the child's title in {@code ps} and {@code /proc/PID/cmdline} (its
-     * {@code argv[0]}, set by the launcher). A running JVM cannot rewrite its {@code argv}, so in a started
-     * process (or the child itself) this renames the process's {@code comm} instead ({@code /proc/PID/comm},
-     * what {@code ps -o comm}, {@code top} and {@code pkill} match), cut to 15 bytes by the kernel.
+     * {@code argv[0]}, set by the launcher). A running JVM cannot rewrite its {@code argv}, so in the child this
+     * renames the process's {@code comm} instead ({@code /proc/PID/comm}, what {@code ps -o comm}, {@code top} and
+     * {@code pkill} match), cut to 15 bytes by the kernel. The kernel lets only a process itself change its
+     * {@code comm}: after {@code start()} the parent gets false.
      *
      * @return false when the name could not be set
      */

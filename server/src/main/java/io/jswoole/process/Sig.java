@@ -68,10 +68,14 @@ final class Sig {
         Scheduler scheduler = Scheduler.currentOrNull();
         sun.misc.SignalHandler ours = s -> {
             if (scheduler != null) {
-                scheduler.go(() -> run(handler, sig));
-            } else {
-                run(handler, sig);
+                try {
+                    scheduler.go(() -> run(handler, sig));
+                    return;
+                } catch (RuntimeException e) {
+                    // the scheduler is closed or full: run it here rather than lose the signal
+                }
             }
+            run(handler, sig);
         };
         sun.misc.SignalHandler prev;
         try {

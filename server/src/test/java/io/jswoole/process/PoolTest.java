@@ -126,6 +126,33 @@ class PoolTest {
         }
     }
 
+    /** IPC_NONE: loops while the pool runs. */
+    public static final class Looper implements Pool.Worker {
+        @Override
+        public void onWorkerStart(Pool pool, int workerId) throws Exception {
+            Path log = findLogDir().resolve("w" + workerId + ".log");
+            Files.writeString(log, "start " + pool.getProcess().pid() + "\n", StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            while (pool.running()) {
+                Thread.sleep(10);
+            }
+        }
+
+        @Override
+        public void onWorkerStop(Pool pool, int workerId) throws IOException {
+            Files.writeString(findLogDir().resolve("w" + workerId + ".log"), "stop\n", StandardOpenOption.APPEND);
+        }
+    }
+
+    /** IPC_NONE: returns at once, so the pool restarts it again and again. */
+    public static final class Quitter implements Pool.Worker {
+        @Override
+        public void onWorkerStart(Pool pool, int workerId) throws IOException {
+            Files.writeString(findLogDir().resolve("w" + workerId + ".log"), System.nanoTime() / 1_000_000 + "\n",
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+    }
+
     private final Path dir = logDir(ProcessHandle.current().pid());
     private Thread runner;
     private Pool running;
@@ -321,6 +348,33 @@ class PoolTest {
         assertTrue(Process.kill(poolJvm.pid(), 15));
         assertEquals("stopped true true", str(poolJvm.read()));
         assertTrue(poolJvm.handle().waitFor(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void ipcNoneWorkerLoopsUntilThePoolStops() throws Exception {
+        AtomicBoolean clean = new AtomicBoolean();
+        Pool pool = startPool(new Pool(2, Pool.IPC_NONE, Looper.class), clean);
+        long a = pool.getProcess(0).pid();
+        await("both loop", () -> log(0).equals("start " + a + "\n") && log(1).startsWith("start "));
+        pool.shutdown();
+        runner.join(30_000);
+        running = null;
+        assertTrue(clean.get());
+        assertEquals("start " + a + "\nstop\n", log(0), "pool.running() turned false: a graceful stop");
+        assertTrue(log(1).endsWith("stop\n"));
+    }
+
+    @Test
+    void aWorkerThatKeepsExitingIsRestartedAfterAGrowingPause() throws Exception {
+        AtomicBoolean clean = new AtomicBoolean();
+        Pool pool = startPool(new Pool(1, Pool.IPC_NONE, Quitter.class), clean);
+        await("five starts", () -> log(0).lines().count() >= 5);
+        pool.shutdown();
+        runner.join(30_000);
+        running = null;
+        long[] t = log(0).lines().mapToLong(Long::parseLong).toArray();
+        // pauses of 0.1, 0.2, 0.4, 0.8 s come on top of each JVM start: the fourth gap is the first plus 0.7 s
+        assertTrue(t[4] - t[3] > t[1] - t[0] + 400, java.util.Arrays.toString(t));
     }
 
     @Test

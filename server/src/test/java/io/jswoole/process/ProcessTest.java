@@ -226,6 +226,7 @@ class ProcessTest {
         assertEquals("named", str(p.read()));
         assertTrue(Files.readString(Path.of("/proc/" + p.pid() + "/cmdline")).startsWith("my-title worker\0"));
         assertEquals("renamed-child", Files.readString(Path.of("/proc/" + p.pid() + "/comm")).strip());
+        assertFalse(p.name("from outside"), "only a process may rename its own comm");
     }
 
     @Test
