@@ -242,7 +242,7 @@ class PoolTest {
         await("the forwarded message", () -> log(2).contains("msg got from zero\n"));
 
         long old = pool.getProcess(1).pid();
-        assertEquals(0, new ProcessBuilder("kill", "-9", Long.toString(old)).start().waitFor());
+        assertEquals(0, new ProcessBuilder("/bin/sh", "-c", "kill -9 " + old).start().waitFor());
         await("worker 1 replaced", () -> pool.getProcess(1).pid() != old);
         long fresh = pool.getProcess(1).pid();
         await("the new worker 1 started", () -> log(1).contains("start " + fresh + "\n"));

@@ -197,7 +197,7 @@ class ProcessTest {
         assertEquals("up", str(p.read()));
         assertNull(Process.wait(false), "nothing has exited yet");
         assertTrue(Process.kill(p.pid(), 0), "sig 0: the child exists");
-        java.lang.Process kill = new ProcessBuilder("kill", "-9", Long.toString(p.pid())).start();
+        java.lang.Process kill = new ProcessBuilder("/bin/sh", "-c", "kill -9 " + p.pid()).start();
         assertEquals(0, kill.waitFor());
         assertEquals(new Process.Exit(p.pid(), 0, 9), Process.wait(true));
         assertNull(p.read(), "the pipe is at its end");
