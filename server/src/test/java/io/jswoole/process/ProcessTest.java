@@ -93,6 +93,18 @@ class ProcessTest {
         self.read();
     }
 
+    /** Every signal a JVM lets a program handle (Sig's list): the child answers each delivery with its number. */
+    static final int[] HANDLED = {1, 2, 5, 6, 10, 12, 13, 14, 15, 17, 18, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31};
+
+    /** Handles every signal of {@link #HANDLED}, answering each delivery on the pipe. */
+    public static void allSignals(Process self) throws IOException {
+        for (int sig : HANDLED) {
+            Process.signal(sig, s -> send(self, Integer.toString(s)));
+        }
+        self.write("ready");
+        self.read();
+    }
+
     /** Binds itself to CPU 0 with nice 5, then reports and waits. */
     public static void pinned(Process self) throws IOException {
         boolean aff = Process.setAffinity(new int[] {0});
@@ -238,6 +250,22 @@ class ProcessTest {
             assertTrue(Process.kill(p.pid(), sig));
             assertEquals("got " + sig, str(p.read()));
         }
+    }
+
+    @Test
+    void aThousandDeliveriesOfEachHandledSignalGiveAThousandCallbacks() throws Exception {
+        Process p = start(new Process(ProcessTest.class, "allSignals"));
+        assertEquals("ready", str(p.read()));
+        long t0 = System.nanoTime();
+        for (int sig : HANDLED) {
+            for (int i = 0; i < 1000; i++) {
+                assertTrue(Process.kill(p.pid(), sig));
+                assertEquals(Integer.toString(sig), str(p.read()), "SIG" + Sig.name(sig) + " delivery " + i);
+            }
+        }
+        System.out.println(HANDLED.length * 1000 + " signal deliveries and answers: "
+                + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        assertTrue(p.handle().isAlive(), "no signal took the default action");
     }
 
     @Test
