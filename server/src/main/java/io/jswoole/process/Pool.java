@@ -272,9 +272,29 @@ public final class Pool {
         }
     }
 
+    /** Arguments for every worker JVM after the pool's own ({@link PoolWorker#extraArgs}; {@link Manager}'s). */
+    private volatile List<String> extraArgs = List.of();
+
+    /** The loader whose class path the worker JVMs get (the worker class's, unless {@link Manager} says). */
+    private volatile ClassLoader loader;
+
+    Pool extraArgs(List<String> args, ClassLoader loader) {
+        this.extraArgs = List.copyOf(args);
+        this.loader = loader;
+        return this;
+    }
+
+    ClassLoader loader() {
+        ClassLoader l = loader;
+        return l != null ? l : workerClass.getClassLoader();
+    }
+
     /** The worker JVM's arguments after the mode ({@link PoolWorker#run}). */
     List<String> workerArgs(int id) {
-        return List.of(workerClass.getName(), Integer.toString(id), Integer.toString(workerNum),
-                Integer.toString(ipcType), Boolean.toString(enableCoroutine), Integer.toString(maxPackageSize));
+        List<String> all = new java.util.ArrayList<>(List.of(workerClass.getName(), Integer.toString(id),
+                Integer.toString(workerNum), Integer.toString(ipcType), Boolean.toString(enableCoroutine),
+                Integer.toString(maxPackageSize)));
+        all.addAll(extraArgs);
+        return all;
     }
 }

@@ -145,7 +145,7 @@ final class PoolManager {
             args.add(ChildMain.MODE_POOL);
             args.addAll(pool.workerArgs(s.id));
             Launcher.Started st = Launcher.launch("jswoole: pool worker #" + s.id, 1_000_000 + s.id,
-                    pool.workerClass().getClassLoader(), Process.PIPE_TYPE_DGRAM, args);
+                    pool.loader(), Process.PIPE_TYPE_DGRAM, args);
             s.startedAt = System.nanoTime();
             s.pipe = st.pipe();
             s.handle = st.process();

@@ -15,6 +15,8 @@ import java.io.IOException;
  * status 255 (the pool restarts it).
  */
 final class PoolWorker {
+    /** The pool's extra arguments in this worker JVM ({@link Manager}'s entry points). */
+    private static volatile java.util.List<String> extra = java.util.List.of();
     private final Pipe pipe;
     private volatile boolean running = true;
     private volatile boolean busy;
@@ -23,8 +25,9 @@ final class PoolWorker {
         this.pipe = pipe;
     }
 
-    /** Arguments: worker class, worker id, worker_num, ipc type, enable_coroutine, max_package_size. */
+    /** Arguments: worker class, worker id, worker_num, ipc type, enable_coroutine, max_package_size, extra... */
     static void run(Pipe pipe, String[] args) throws Exception {
+        extra = java.util.List.of(args).subList(6, args.length);
         Class<? extends Pool.Worker> cls = Class.forName(args[0]).asSubclass(Pool.Worker.class);
         int id = Integer.parseInt(args[1]);
         int num = Integer.parseInt(args[2]);
@@ -109,6 +112,10 @@ final class PoolWorker {
 
     boolean running() {
         return running;
+    }
+
+    static java.util.List<String> extraArgs() {
+        return extra;
     }
 
     Pipe pipe() {

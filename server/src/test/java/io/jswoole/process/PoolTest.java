@@ -377,6 +377,51 @@ class PoolTest {
         assertTrue(t[4] - t[3] > t[1] - t[0] + 400, java.util.Arrays.toString(t));
     }
 
+    /** A Manager entry point: logs its name and id, then loops while the pool runs. */
+    public static void alpha(Pool pool, int workerId) throws Exception {
+        entry("alpha", pool, workerId);
+    }
+
+    public static void beta(Pool pool, int workerId) throws Exception {
+        entry("beta", pool, workerId);
+    }
+
+    private static void entry(String name, Pool pool, int workerId) throws Exception {
+        Files.writeString(findLogDir().resolve("w" + workerId + ".log"), name + " " + workerId + "\n",
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        while (pool.running()) {
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void managerRunsEachAddedEntryPointInAWorkerOfItsOwn() throws Exception {
+        Manager m = new Manager().add(PoolTest.class, "alpha").addBatch(2, PoolTest.class, "beta");
+        CountDownLatch up = new CountDownLatch(1);
+        m.onStart(p -> up.countDown());
+        AtomicBoolean clean = new AtomicBoolean();
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                clean.set(m.start());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            assertTrue(up.await(60, TimeUnit.SECONDS));
+            await("three workers", () -> log(0).equals("alpha 0\n") && log(1).equals("beta 1\n")
+                    && log(2).equals("beta 2\n"));
+            assertTrue(Files.readString(Path.of("/proc/" + m.pool().getProcess(2).pid() + "/cmdline"))
+                    .startsWith("jswoole: pool worker #2\0"));
+        } finally {
+            m.shutdown();
+            t.join(30_000);
+        }
+        assertTrue(clean.get());
+        assertThrows(IllegalArgumentException.class, () -> new Manager().add(PoolTest.class, "entry"));
+        assertThrows(IllegalStateException.class, () -> new Manager().start());
+    }
+
     @Test
     void settingsAndArgumentsAreChecked() {
         Pool pool = new Pool(2, Pool.IPC_NONE, Jobs.class);
