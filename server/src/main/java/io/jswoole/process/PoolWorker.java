@@ -8,7 +8,7 @@ import java.io.IOException;
  * A {@link Pool} worker inside its JVM: makes the {@link Pool.Worker}, fires {@code onWorkerStart}, then (with
  * {@link Pool#IPC_UNIXSOCK}) one {@code onMessage} per message from the pipe, one at a time, then
  * {@code onWorkerStop}, and exits 0.
- * <p>SIGTERM (the pool stopping or reloading) makes {@link #running()} false: the message loop ends after the
+ * <p>SIGTERM (the pool stopping or reloading) or SIGINT (Ctrl-C reaches the whole process group) makes {@link #running()} false: the message loop ends after the
  * message being handled (a worker waiting for one stops at once), and an {@code onWorkerStart} of IPC_NONE is
  * expected to return when it sees it. A worker whose parent has gone (its pipe ends) stops the same way, so no
  * worker outlives its pool. An event that throws is logged; one from {@code onWorkerStart} ends the worker with
@@ -38,6 +38,9 @@ final class PoolWorker {
         Pool pool = new Pool(num, ipc, cls, id, w);
         Pool.Worker worker = Pool.constructor(cls).newInstance();
         Sig.handle(Sig.SIGTERM, s -> w.stop());
+        // Ctrl-C in a terminal signals the whole process group: the pool's JVM stops the workers in order, so a
+        // worker takes SIGINT as that same graceful stop instead of dying in the middle of a message
+        Sig.handle(Sig.SIGINT, s -> w.stop());
         if (ipc == Pool.IPC_NONE) {
             // nothing reads the pipe but this watch: its end means the pool's JVM is gone
             Thread.ofPlatform().daemon().name("jswoole-pool-parent").start(() -> {

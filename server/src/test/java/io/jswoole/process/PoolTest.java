@@ -351,6 +351,19 @@ class PoolTest {
     }
 
     @Test
+    void sigintToAWorkerIsAGracefulStopAndItIsReplaced() throws Exception {
+        AtomicBoolean clean = new AtomicBoolean();
+        Pool pool = startPool(new Pool(1, Pool.IPC_UNIXSOCK, Jobs.class), clean);
+        long pid = pool.getProcess(0).pid();
+        await("started", () -> log(0).contains("start " + pid + "\n"));
+        assertTrue(Process.kill(pid, 2), "SIGINT, as Ctrl-C sends the process group");
+        await("replaced", () -> pool.getProcess(0).pid() != pid);
+        long fresh = pool.getProcess(0).pid();
+        await("the new one started", () -> log(0).contains("start " + fresh + "\n"));
+        assertEquals("start " + pid + "\nstop " + pid + "\nstart " + fresh + "\n", log(0));
+    }
+
+    @Test
     void ipcNoneWorkerLoopsUntilThePoolStops() throws Exception {
         AtomicBoolean clean = new AtomicBoolean();
         Pool pool = startPool(new Pool(2, Pool.IPC_NONE, Looper.class), clean);
