@@ -21,6 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Pipe implements AutoCloseable {
     /** Swoole's {@code max_package_size} default for a pool's pipes (2 MiB); the cap of one message. */
     static final int MAX_MESSAGE = 2 * 1024 * 1024;
+    /** Room for a pool's own header before a message (a destination, a connection id). */
+    static final int HEADROOM = 16;
 
     private final SocketChannel channel;
     private final boolean datagram;
@@ -42,7 +44,7 @@ final class Pipe implements AutoCloseable {
 
     /** Writes all of {@code data} (one message on a datagram pipe); returns its length. */
     int write(byte[] data, int off, int len) throws IOException {
-        if (datagram && len > MAX_MESSAGE) {
+        if (datagram && len > MAX_MESSAGE + HEADROOM) {
             throw new IllegalArgumentException("a pipe message is at most " + MAX_MESSAGE + " bytes, got " + len);
         }
         writeLock.lock();
@@ -85,7 +87,7 @@ final class Pipe implements AutoCloseable {
                 return null;
             }
             int len = head.getInt(0);
-            if (len < 0 || len > MAX_MESSAGE) {
+            if (len < 0 || len > MAX_MESSAGE + HEADROOM) {
                 channel.close();
                 throw new IOException("pipe message of " + len + " bytes (the cap is " + MAX_MESSAGE
                         + "): the pipe is closed");

@@ -34,6 +34,11 @@ public final class Pool {
     public static final int IPC_NONE = 0;
     /** Messages over each worker's Unix socket: {@link #sendMessage} and {@code onMessage}. */
     public static final int IPC_UNIXSOCK = 1;
+    /**
+     * Outside clients feed the workers through {@link #listen}: each connection sends one message (a 4-byte
+     * big-endian length, then the bytes), a worker's {@code onMessage} gets it and answers with {@link #write}.
+     */
+    public static final int IPC_SOCKET = 3;
     private static final double MAX_WAIT_DEFAULT = 3;
 
     /** A pool worker's events, run in the worker JVM. */
@@ -65,7 +70,8 @@ public final class Pool {
     final PoolWorker self;
 
     /**
-     * @param ipcType    {@link #IPC_NONE} or {@link #IPC_UNIXSOCK} (Swoole's MSGQUEUE and SOCKET are not offered)
+     * @param ipcType    {@link #IPC_NONE}, {@link #IPC_UNIXSOCK} or {@link #IPC_SOCKET} (Swoole's MSGQUEUE is not
+     *                   offered)
      * @param worker     the class whose instance runs each worker's events (public, with a public no-arg
      *                   constructor, so the worker JVM can make it)
      */
@@ -73,9 +79,9 @@ public final class Pool {
         if (workerNum < 1) {
             throw new IllegalArgumentException("worker_num must be at least 1, got " + workerNum);
         }
-        if (ipcType != IPC_NONE && ipcType != IPC_UNIXSOCK) {
-            throw new IllegalArgumentException("ipc type must be IPC_NONE (0) or IPC_UNIXSOCK (1), got " + ipcType
-                    + " (SysV message queues and SWOOLE_IPC_SOCKET are not offered)");
+        if (ipcType != IPC_NONE && ipcType != IPC_UNIXSOCK && ipcType != IPC_SOCKET) {
+            throw new IllegalArgumentException("ipc type must be IPC_NONE (0), IPC_UNIXSOCK (1) or IPC_SOCKET (3), got "
+                    + ipcType + " (SysV message queues are not offered)");
         }
         constructor(worker);
         this.workerNum = workerNum;
@@ -142,6 +148,63 @@ public final class Pool {
                     + " (known: max_wait_time, enable_coroutine, max_package_size)");
         }
         return this;
+    }
+
+    private volatile String listenHost;
+    private volatile int listenPort;
+    private volatile int listenBacklog;
+
+    /**
+     * {@code listen}: with {@link #IPC_SOCKET}, the address outside clients connect to (port 0 picks one:
+     * {@link #port()} once started). Before {@link #start}.
+     */
+    public Pool listen(String host, int port, int backlog) {
+        requireParent("listen");
+        if (ipcType != IPC_SOCKET) {
+            throw new IllegalStateException("listen needs IPC_SOCKET");
+        }
+        if (port < 0 || port > 65535 || backlog < 1) {
+            throw new IllegalArgumentException("listen needs a port 0-65535 and a backlog of 1 or more, got " + port
+                    + ", " + backlog);
+        }
+        this.listenHost = host;
+        this.listenPort = port;
+        this.listenBacklog = backlog;
+        return this;
+    }
+
+    /** {@code listen(host, port)} with Swoole's backlog, 2048. */
+    public Pool listen(String host, int port) {
+        return listen(host, port, 2048);
+    }
+
+    /** The port {@link #listen} bound, once {@link #start} has begun (-1 before, or without listen). */
+    public int port() {
+        requireParent("port");
+        return manager.port();
+    }
+
+    String listenHost() {
+        return listenHost;
+    }
+
+    int listenPort() {
+        return listenPort;
+    }
+
+    int listenBacklog() {
+        return listenBacklog;
+    }
+
+    /**
+     * {@code write}: in a worker of an {@link #IPC_SOCKET} pool, inside {@code onMessage}, an answer to the client
+     * whose message it is (sent with a 4-byte length before it; several writes, several answers).
+     */
+    public void write(byte[] data) throws IOException {
+        if (self == null) {
+            throw new IllegalStateException("write() answers a client from a worker's onMessage (IPC_SOCKET)");
+        }
+        self.answer(data);
     }
 
     /** {@code on('Start')}: runs in the pool's JVM once every worker has started. */

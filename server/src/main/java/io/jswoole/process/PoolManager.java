@@ -45,6 +45,9 @@ final class PoolManager {
     private final AtomicInteger launching = new AtomicInteger();
     private final AtomicBoolean reloadRunning = new AtomicBoolean();
     private volatile boolean stopping;
+    /** IPC_SOCKET: the listening socket outside clients feed; null otherwise. */
+    private volatile PoolListener listener;
+    private final AtomicInteger nextWorker = new AtomicInteger();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("jswoole-pool-manager").factory());
 
@@ -60,6 +63,30 @@ final class PoolManager {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("the pool was started already");
         }
+        if (pool.ipcType() == Pool.IPC_SOCKET) {
+            if (pool.listenHost() == null) {
+                throw new IllegalStateException("an IPC_SOCKET pool needs listen(host, port) before start()");
+            }
+            try {
+                listener = new PoolListener(pool.listenHost(), pool.listenPort(), pool.listenBacklog(),
+                        pool.maxPackageSize(), new PoolListener.Dispatch() {
+                            @Override
+                            public int pick() {
+                                return pickWorker();
+                            }
+
+                            @Override
+                            public boolean send(int worker, long id, byte[] data) {
+                                byte[] frame = java.nio.ByteBuffer.allocate(8 + data.length).putLong(id).put(data)
+                                        .array();
+                                return write(slots[worker], frame);
+                            }
+                        });
+            } catch (IOException e) {
+                throw new IllegalStateException("pool listen on " + pool.listenHost() + ":" + pool.listenPort()
+                        + " failed: " + e.getMessage(), e);
+            }
+        }
         List<Integer> signals = new ArrayList<>();
         handle(signals, Sig.SIGTERM, s -> stop());
         handle(signals, Sig.SIGINT, s -> stop());
@@ -71,6 +98,9 @@ final class PoolManager {
             }
             for (Thread t : starting) {
                 t.join();
+            }
+            if (listener != null) {
+                listener.start();
             }
             if (!stopping && pool.startCallback() != null) {
                 callback("onStart", pool.startCallback());
@@ -84,6 +114,9 @@ final class PoolManager {
         } finally {
             for (int sig : signals) {
                 Sig.handle(sig, null);
+            }
+            if (listener != null) {
+                listener.close();
             }
             timer.shutdownNow();
         }
@@ -119,8 +152,28 @@ final class PoolManager {
         return slots[id].view;
     }
 
+    int port() {
+        PoolListener l = listener;
+        return l == null ? -1 : l.port();
+    }
+
+    /** The next running worker, round robin; -1 when none runs. */
+    private int pickWorker() {
+        for (int i = 0; i < slots.length; i++) {
+            Slot s = slots[Math.floorMod(nextWorker.getAndIncrement(), slots.length)];
+            java.lang.Process h = s.handle;
+            if (h != null && h.isAlive() && !s.reloading) {
+                return s.id;
+            }
+        }
+        return -1;
+    }
+
     boolean deliver(byte[] data, int dst) {
-        Slot s = slots[dst];
+        return write(slots[dst], data);
+    }
+
+    private boolean write(Slot s, byte[] data) {
         Pipe p = s.pipe;
         java.lang.Process h = s.handle;
         if (p == null || h == null || !h.isAlive()) {
@@ -149,9 +202,10 @@ final class PoolManager {
             s.startedAt = System.nanoTime();
             s.pipe = st.pipe();
             s.handle = st.process();
-            s.view = Process.poolWorker(st.process(), st.pipe());
+            // a view whose write is a message to the worker; IPC_SOCKET pipes carry the listener's frames only
+            s.view = Process.poolWorker(st.process(), pool.ipcType() == Pool.IPC_SOCKET ? null : st.pipe());
             Thread.ofPlatform().daemon().name("jswoole-pool-read-" + s.id).start(() -> forward(s, st.pipe()));
-            st.process().onExit().thenAccept(p -> exited(s, p, st.pipe()));
+            st.process().onExit().thenAccept(p -> exited(s, p));
             if (stopping) {
                 st.process().destroy(); // stop() came while it started
             }
@@ -164,31 +218,49 @@ final class PoolManager {
         }
     }
 
-    /** Messages a worker sends to another (4-byte destination id, then the data), until its pipe ends. */
+    /**
+     * What a worker sends, until its pipe ends: a message to another worker (4-byte destination id, the data), or
+     * for the listener an answer (-2, the 8-byte connection id, the data) or the end of one (-3, the id).
+     */
     private void forward(Slot s, Pipe pipe) {
         try {
-            for (byte[] frame; (frame = pipe.read(4 + Pipe.MAX_MESSAGE)) != null; ) {
+            for (byte[] frame; (frame = pipe.read(Pipe.MAX_MESSAGE + Pipe.HEADROOM)) != null; ) {
                 if (frame.length < 4) {
                     continue;
                 }
-                int dst = java.nio.ByteBuffer.wrap(frame).getInt();
-                if (dst >= 0 && dst < slots.length && !deliver(java.util.Arrays.copyOfRange(frame, 4, frame.length),
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(frame);
+                int dst = b.getInt();
+                PoolListener l = listener;
+                if ((dst == -2 || dst == -3) && l != null && frame.length >= 12) {
+                    long id = b.getLong();
+                    if (dst == -2) {
+                        l.write(id, java.util.Arrays.copyOfRange(frame, 12, frame.length));
+                    } else {
+                        l.done(id);
+                    }
+                } else if (dst >= 0 && dst < slots.length && !deliver(java.util.Arrays.copyOfRange(frame, 4, frame.length),
                         dst)) {
                     Log.notice("pool worker #" + s.id + "'s message to worker #" + dst + " was dropped: not running");
                 }
             }
         } catch (IOException e) {
             // the worker is gone; its exit is handled by exited()
+        } finally {
+            try {
+                pipe.close();
+            } catch (IOException e) {
+                // closed already
+            }
+            PoolListener l = listener;
+            if (l != null) {
+                l.workerGone(s.id); // after its last answers: the clients it still had get no more
+            }
         }
     }
 
-    private void exited(Slot s, java.lang.Process p, Pipe pipe) {
+    private void exited(Slot s, java.lang.Process p) {
         Process.Exit e = Exits.of(p.pid(), p.exitValue());
-        try {
-            pipe.close();
-        } catch (IOException ex) {
-            // closed already
-        }
+        // the pipe is closed by forward() once it has read the dead worker's last frames (its answers included)
         if (stopping || s.reloading || s.handle != p) {
             return; // stopping, or a reload restarts it (and may have already: then s.handle is the new one)
         }
@@ -237,6 +309,9 @@ final class PoolManager {
     }
 
     private void stopAll() throws InterruptedException {
+        if (listener != null) {
+            listener.stopAccepting(); // the messages being handled still get their answers
+        }
         long deadline = System.nanoTime() + nanos(pool.maxWaitTime());
         while (launching.get() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10); // a worker starting now is stopped as soon as it has connected

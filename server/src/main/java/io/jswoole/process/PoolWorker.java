@@ -20,6 +20,8 @@ final class PoolWorker {
     private final Pipe pipe;
     private volatile boolean running = true;
     private volatile boolean busy;
+    /** IPC_SOCKET: the connection whose message {@code onMessage} handles now, or -1. */
+    private volatile long connection = -1;
 
     private PoolWorker(Pipe pipe) {
         this.pipe = pipe;
@@ -72,11 +74,12 @@ final class PoolWorker {
             Log.error("pool worker #" + id + ": onWorkerStart threw", t);
             return 255;
         }
-        if (ipc == Pool.IPC_UNIXSOCK) {
+        if (ipc != Pool.IPC_NONE) {
+            boolean socket = ipc == Pool.IPC_SOCKET;
             while (running) {
                 byte[] m;
                 try {
-                    m = pipe.read(maxPackage);
+                    m = pipe.read(maxPackage + (socket ? 8 : 0));
                 } catch (IOException e) {
                     break;
                 }
@@ -85,10 +88,17 @@ final class PoolWorker {
                 }
                 busy = true;
                 try {
+                    if (socket) {
+                        connection = java.nio.ByteBuffer.wrap(m).getLong();
+                        m = java.util.Arrays.copyOfRange(m, 8, m.length);
+                    }
                     worker.onMessage(pool, m);
                 } catch (Throwable t) {
                     Log.error("pool worker #" + id + ": onMessage threw", t);
                 } finally {
+                    if (socket) {
+                        finish();
+                    }
                     busy = false;
                 }
             }
@@ -99,6 +109,28 @@ final class PoolWorker {
             Log.error("pool worker #" + id + ": onWorkerStop threw", t);
         }
         return 0;
+    }
+
+    /** {@code Pool.write}: an answer to the client of the message being handled (frame -2, connection, data). */
+    void answer(byte[] data) throws IOException {
+        long c = connection;
+        if (c < 0) {
+            throw new IllegalStateException("write() answers a client: call it in onMessage of an IPC_SOCKET pool");
+        }
+        byte[] frame = java.nio.ByteBuffer.allocate(12 + data.length).putInt(-2).putLong(c).put(data).array();
+        pipe.write(frame, 0, frame.length);
+    }
+
+    /** onMessage returned: the pool closes the client's connection (frame -3, connection). */
+    private void finish() {
+        long c = connection;
+        connection = -1;
+        try {
+            byte[] frame = java.nio.ByteBuffer.allocate(12).putInt(-3).putLong(c).array();
+            pipe.write(frame, 0, frame.length);
+        } catch (IOException e) {
+            // the pool is gone
+        }
     }
 
     /** SIGTERM or the parent gone: the loop ends after the message being handled; a waiting read ends now. */

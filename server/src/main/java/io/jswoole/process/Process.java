@@ -199,7 +199,12 @@ public final class Process {
 
     /** Writes {@code data} to the other side (one message on a datagram pipe); returns the bytes written. */
     public int write(byte[] data) throws IOException {
-        return pipe().write(data, 0, data.length);
+        Pipe p = pipe();
+        if (p.datagram() && data.length > Pipe.MAX_MESSAGE) {
+            throw new IllegalArgumentException("a pipe message is at most " + Pipe.MAX_MESSAGE + " bytes, got "
+                    + data.length);
+        }
+        return p.write(data, 0, data.length);
     }
 
     /** Writes {@code data} as UTF-8. */
