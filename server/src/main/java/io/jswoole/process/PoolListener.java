@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the message; a worker gets it in {@code onMessage}, answers with {@link Pool#write} (each answer goes out with
  * the same 4-byte length before it), and the connection closes when {@code onMessage} returns.
  * <p>Bounds: a message longer than {@code max_package_size} closes the connection (one log line, nothing
- * allocated); a client gets {@link #READ_SECONDS} to send its message; at most {@link #MAX_CONNECTIONS} wait at
- * once (more are closed at accept). A worker that dies with a connection closes it.
+ * allocated); a client gets {@link #READ_SECONDS} to send its message; at most {@link #MAX_CONNECTIONS} are open
+ * at once, those still sending included (more are closed at accept). A worker that dies with a connection closes it.
  */
 final class PoolListener {
     static final int MAX_CONNECTIONS = 4096;
@@ -30,6 +30,11 @@ final class PoolListener {
     /** A client connection and the worker that has its message. */
     private record Client(SocketChannel channel, int worker) {
     }
+
+    /** Connections open now, from accept to close (those still sending their message included). */
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    /** The connections {@link #open} counts (removed once, when closed). */
+    private final java.util.Set<SocketChannel> counted = ConcurrentHashMap.newKeySet();
 
     private final ServerSocketChannel server;
     private final int maxPackage;
@@ -69,8 +74,9 @@ final class PoolListener {
                 } catch (IOException e) {
                     break;
                 }
-                if (clients.size() >= MAX_CONNECTIONS) {
-                    Log.warning("pool listen: " + MAX_CONNECTIONS + " connections wait already; one closed");
+                if (open.incrementAndGet() > MAX_CONNECTIONS) {
+                    open.decrementAndGet();
+                    Log.warning("pool listen: " + MAX_CONNECTIONS + " connections are open already; one closed");
                     quietClose(ch);
                     continue;
                 }
@@ -79,30 +85,41 @@ final class PoolListener {
         });
     }
 
+    /** Closes a client connection, counting it once however many paths close it. */
+    private void closeClient(SocketChannel ch) {
+        if (ch.isOpen()) {
+            quietClose(ch);
+        }
+        if (counted.remove(ch)) {
+            open.decrementAndGet();
+        }
+    }
+
     private void serve(SocketChannel ch) {
-        var limit = timeouts.schedule(() -> quietClose(ch), READ_SECONDS, TimeUnit.SECONDS);
+        counted.add(ch);
+        var limit = timeouts.schedule(() -> closeClient(ch), READ_SECONDS, TimeUnit.SECONDS);
         try {
             ByteBuffer head = ByteBuffer.allocate(4);
             if (!readFully(ch, head)) {
-                quietClose(ch);
+                closeClient(ch);
                 return;
             }
             int len = head.getInt(0);
             if (len < 0 || len > maxPackage) {
                 Log.notice("pool listen: a message of " + Integer.toUnsignedString(len) + " bytes from "
                         + ch.getRemoteAddress() + " is over max_package_size (" + maxPackage + "): closed");
-                quietClose(ch);
+                closeClient(ch);
                 return;
             }
             ByteBuffer body = ByteBuffer.allocate(len);
             if (!readFully(ch, body)) {
-                quietClose(ch);
+                closeClient(ch);
                 return;
             }
             limit.cancel(false);
             int worker = dispatch.pick();
             if (worker < 0) {
-                quietClose(ch); // no worker running (all restarting): the client may retry
+                closeClient(ch); // no worker running (all restarting): the client may retry
                 return;
             }
             long id = ids.incrementAndGet();
@@ -111,7 +128,7 @@ final class PoolListener {
                 done(id);
             }
         } catch (IOException e) {
-            quietClose(ch);
+            closeClient(ch);
         } finally {
             limit.cancel(false);
         }
@@ -139,7 +156,7 @@ final class PoolListener {
     void done(long id) {
         Client c = clients.remove(id);
         if (c != null) {
-            quietClose(c.channel());
+            closeClient(c.channel());
         }
     }
 
