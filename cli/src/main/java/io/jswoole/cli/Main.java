@@ -101,6 +101,7 @@ public final class Main {
                                                 bench netty-echo, bench ws|ws-server|ws-netty-echo, bench task
                   run coroutines --count N --sleep-ms M   N coroutines sleeping M ms in Coroutine.run
                   run process-pipe [DIR]        a child process answering lines, another exec'ing ls -1 DIR
+                  run pool [--host H] [--port P]  a Process\\Pool of 4 worker JVMs fed through listen
                   stop --pid-file F             SIGTERM (graceful shutdown) to the server whose pid_file is F
                   reload --pid-file F           SIGUSR1 (rolling restart of the worker JVMs, PROCESS mode)
                   stats --pid-file F            the server's stats() as JSON
@@ -111,6 +112,10 @@ public final class Main {
     private static void run(String[] args) throws InterruptedException {
         if (args.length > 0 && args[0].equals("coroutines")) {
             io.jswoole.examples.CoroutinesExample.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("pool")) {
+            io.jswoole.examples.PoolJobs.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length > 0 && args[0].equals("process-pipe")) {

@@ -52,6 +52,37 @@ class ExamplesTest {
         assertThat(exit.signal()).isZero();
     }
 
+    /** The pool example fed by netcat, as its Javadoc says to try it. */
+    @Test
+    void poolFedThroughListenByNetcat() throws Exception {
+        var pool = PoolJobs.create("127.0.0.1", 0);
+        var up = new java.util.concurrent.CountDownLatch(1);
+        pool.onStart(p -> up.countDown());
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                pool.start();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            assertThat(up.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            var workers = new java.util.HashSet<String>();
+            for (int i = 0; i < 8; i++) {
+                Process nc = new ProcessBuilder("/bin/sh", "-c", "printf '\\000\\000\\000\\005hello' | nc -q1 127.0.0.1 "
+                        + pool.port() + " | tail -c +5").start();
+                String out = new String(nc.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(nc.waitFor()).isZero();
+                assertThat(out).matches("worker #[0-3] \\(pid \\d+\\): olleh\n");
+                workers.add(out.substring(0, 9));
+            }
+            assertThat(workers).hasSizeGreaterThan(1);
+        } finally {
+            pool.shutdown();
+            t.join(30_000);
+        }
+    }
+
     /** In PROCESS mode the two tabs' sockets go to two worker JVMs (fd mod 2): the broadcast crosses them. */
     @ParameterizedTest
     @EnumSource(value = Mode.class, names = {"THREAD", "PROCESS"})
