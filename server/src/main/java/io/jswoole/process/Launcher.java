@@ -1,6 +1,6 @@
 package io.jswoole.process;
 
-import io.jswoole.server.WorkerCommand;
+import io.jswoole.server.ChildJvm;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -22,7 +22,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts a child JVM the way PROCESS mode starts its worker JVMs ({@link WorkerCommand#childJvm}: the same java,
+ * Starts a child JVM the way PROCESS mode starts its worker JVMs ({@link ChildJvm#command}: the same java,
  * flags and class path, a class-data archive per entry point and slot, a title in {@code ps}) and connects its pipe.
  * <p>The parent listens on a Unix socket in a fresh owner-only directory and hands the child its path and a
  * random token (in the environment, which other users cannot read); the first connection that presents the token
@@ -72,7 +72,7 @@ final class Launcher {
         int s = slot >= 0 ? slot : takeSlot();
         java.lang.Process child;
         try {
-            ProcessBuilder pb = new ProcessBuilder(WorkerCommand.childJvm(title, s, ChildMain.class,
+            ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(title, s, ChildMain.class,
                     childArgs, loader)).inheritIO();
             pb.environment().put(TOKEN_ENV, token);
             child = pb.start();

@@ -52,7 +52,8 @@ public final class WorkerCommand {
     /**
      * The command line of another JVM started as worker JVMs are (the same java, flags and class path, a class-data
      * archive of its own per {@code mainClass} and {@code slot}), running {@code mainClass} with {@code args} and
-     * named {@code title} in {@code ps}: {@code io.jswoole.process} starts its child processes with it. One JVM at
+     * named {@code title} in {@code ps}: {@code io.jswoole.process} starts its child processes with it (through the
+     * API's {@link io.jswoole.server.ChildJvm}). One JVM at
      * a time may use a {@code slot} (it writes that slot's archive when it exits).
      */
     public static List<String> childJvm(String title, int slot, Class<?> mainClass, List<String> args,
