@@ -2,6 +2,7 @@ package io.jswoole.server.reactor;
 
 import io.jswoole.log.Log;
 import io.jswoole.server.Port;
+import io.jswoole.server.config.PortConfig;
 import io.jswoole.server.mode.ServerAccess;
 import io.jswoole.server.worker.EventGate;
 import io.netty.buffer.ByteBuf;
@@ -91,10 +92,14 @@ public final class Connection {
     /** Unique to this connection for the life of the server (an fd is reused, a session never). */
     public final long session = SESSIONS.incrementAndGet();
 
+    /** The settings of {@link #port} for this start (read on every send). */
+    public final PortConfig portConfig;
+
     Connection(int fd, int reactorId, Port port, Channel channel, String remoteIp, int remotePort) {
         this.fd = fd;
         this.reactorId = reactorId;
         this.port = port;
+        this.portConfig = port == null ? null : ServerAccess.config(port); // null: the table's placeholder
         this.channel = channel;
         this.remoteIp = remoteIp;
         this.remotePort = remotePort;

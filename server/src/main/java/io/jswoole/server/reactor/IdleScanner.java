@@ -2,6 +2,7 @@ package io.jswoole.server.reactor;
 
 import io.jswoole.log.Log;
 import io.jswoole.server.Port;
+import io.jswoole.server.config.PortConfig;
 import io.jswoole.server.mode.ServerAccess;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,12 +31,13 @@ public final class IdleScanner {
      */
     public void start(int interval) {
         long period = interval > 0 ? interval * 1_000_000_000L : Long.MAX_VALUE;
-        for (Port p : ports) {
-            if (ServerAccess.config(p).idleNanos() > 0) {
-                period = Math.min(period, ServerAccess.config(p).idleNanos() / 2);
+        for (Port port : ports) {
+            PortConfig p = ServerAccess.config(port);
+            if (p.idleNanos() > 0) {
+                period = Math.min(period, p.idleNanos() / 2);
             }
-            if (ServerAccess.config(p).maxIdleNanos() > 0) {
-                period = Math.min(period, ServerAccess.config(p).maxIdleNanos() / 2);
+            if (p.maxIdleNanos() > 0) {
+                period = Math.min(period, p.maxIdleNanos() / 2);
             }
         }
         if (period == Long.MAX_VALUE) {
@@ -55,10 +57,10 @@ public final class IdleScanner {
             if (c.channel == null || c.closed || c.closedByServer) {
                 continue;
             }
-            Port p = c.port;
-            boolean heartbeatIdle = ServerAccess.config(p).idleNanos() > 0 && !c.protect && now - c.lastRecvNanos > ServerAccess.config(p).idleNanos();
-            boolean maxIdle = ServerAccess.config(p).maxIdleNanos() > 0
-                    && now - Math.max(c.lastRecvNanos, c.lastSendNanos) > ServerAccess.config(p).maxIdleNanos();
+            PortConfig p = c.portConfig;
+            boolean heartbeatIdle = p.idleNanos() > 0 && !c.protect && now - c.lastRecvNanos > p.idleNanos();
+            boolean maxIdle = p.maxIdleNanos() > 0
+                    && now - Math.max(c.lastRecvNanos, c.lastSendNanos) > p.maxIdleNanos();
             if (heartbeatIdle || maxIdle) {
                 idle.add(c.fd);
                 if (close) {

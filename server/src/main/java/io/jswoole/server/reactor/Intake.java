@@ -160,7 +160,7 @@ public final class Intake {
     /** Queued output of {@code c} may have fallen to {@code buffer_low_watermark}: the reverse of outputFull. */
     void outputDrained(Connection c) {
         c.signalWritable();
-        if (c.outputFull && c.queuedBytes() <= ServerAccess.config(c.port).lowWatermark()) {
+        if (c.outputFull && c.queuedBytes() <= c.portConfig.lowWatermark()) {
             c.outputFull = false;
             c.pauseReading(Connection.PAUSE_OUTPUT, false);
             bufferEvent(c, false);

@@ -61,14 +61,14 @@ public final class LocalConnections implements ConnectionOps {
         if (data.length > bufferOutputSize) {
             return LastError.fail(ErrorCode.DATA_LENGTH_TOO_LARGE);
         }
-        if (c.queuedBytes() + data.length > ServerAccess.config(c.port).socketBufferSize() && !makeRoom(c, data.length)) {
+        if (c.queuedBytes() + data.length > c.portConfig.socketBufferSize() && !makeRoom(c, data.length)) {
             return false;
         }
         ByteBuf buf = c.channel.alloc().directBuffer(Math.max(data.length, 1)).writeBytes(data);
         if (!c.send(buf)) {
             return LastError.fail(ErrorCode.SESSION_CLOSED);
         }
-        if (!c.outputFull && c.queuedBytes() >= ServerAccess.config(c.port).highWatermark()) {
+        if (!c.outputFull && c.queuedBytes() >= c.portConfig.highWatermark()) {
             c.outputFull = true;
             engine.intake.outputFull(c);
         }
@@ -87,13 +87,13 @@ public final class LocalConnections implements ConnectionOps {
      */
     private boolean makeRoom(Connection c, int bytes) {
         if (sendYield && io.jswoole.coroutine.Coroutine.getCid() > 0) {
-            if (c.awaitRoom(bytes, ServerAccess.config(c.port).socketBufferSize(), sendTimeoutNanos)) {
+            if (c.awaitRoom(bytes, c.portConfig.socketBufferSize(), sendTimeoutNanos)) {
                 return true;
             }
             return LastError.fail(c.closed || c.closedByServer ? ErrorCode.SESSION_CLOSED : ErrorCode.CO_TIMEDOUT);
         }
         Log.warning("fd " + c.fd + " from " + c.remoteIp + ":" + c.remotePort + ": output buffer overflow ("
-                + c.queuedBytes() + " bytes queued, socket_buffer_size " + ServerAccess.config(c.port).socketBufferSize()
+                + c.queuedBytes() + " bytes queued, socket_buffer_size " + c.portConfig.socketBufferSize()
                 + "); the peer is not reading, closing the connection");
         c.abort();
         return LastError.fail(ErrorCode.OUTPUT_BUFFER_OVERFLOW);

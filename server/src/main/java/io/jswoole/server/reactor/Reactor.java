@@ -5,7 +5,9 @@ import io.jswoole.SwooleException;
 import io.jswoole.server.Port;
 import io.jswoole.server.Server;
 import io.jswoole.server.SockType;
+import io.jswoole.server.config.PortConfig;
 import io.jswoole.server.mode.ServerAccess;
+import io.jswoole.server.tls.Tls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -90,6 +92,9 @@ public final class Reactor {
 
     private static ServerBootstrap streamBootstrap(Server server, Port port, EventLoopGroup acceptor,
             EventLoopGroup all, boolean perLoop, boolean reuse, int defer) {
+        Tls tls = ServerAccess.tls(port);
+        PortConfig cfg = ServerAccess.config(port);
+        Intake intake = ServerAccess.runtime(server).intake();
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptor, perLoop ? acceptor : all)
                 .channel(Transport.serverChannel(port.type()))
@@ -98,20 +103,20 @@ public final class Reactor {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        if (ServerAccess.tls(port) != null) {
-                            ServerAccess.tls(port).initChannel(ch);
+                        if (tls != null) {
+                            tls.initChannel(ch);
                         }
                         if (port.protocol() != null) {
                             port.protocol().initChannel(ch, port);
-                        } else if (ServerAccess.config(port).frame().isFramed()) {
-                            ch.pipeline().addLast("frame", ServerAccess.config(port).frame().newDecoder());
+                        } else if (cfg.frame().isFramed()) {
+                            ch.pipeline().addLast("frame", cfg.frame().newDecoder());
                         }
-                        ch.pipeline().addLast(new StreamHandler(ServerAccess.runtime(server).intake(), port));
+                        ch.pipeline().addLast(new StreamHandler(intake, port));
                     }
                 });
         b.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                 // Netty turns writable again when pending < low: low + 1 means "drained to buffer_low_watermark"
-                new WriteBufferWaterMark(ServerAccess.config(port).lowWatermark() + 1, ServerAccess.config(port).lowWatermark() + 2));
+                new WriteBufferWaterMark(cfg.lowWatermark() + 1, cfg.lowWatermark() + 2));
         if (ServerAccess.config(server).enableDelayReceive()) {
             b.childOption(ChannelOption.AUTO_READ, false);
         }
