@@ -58,10 +58,14 @@ final class H2Connection extends Http2ConnectionHandler {
     /** Stream errors after the first are logged at debug level only (a client can make many). */
     private int streamErrors;
 
+    private final H2StreamStates states;
+
     private H2Connection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
-                         HttpConn conn) {
+                         HttpConn conn, H2StreamStates states) {
         super(decoder, encoder, settings);
         this.conn = conn;
+        this.states = states;
+        states.connection(connection());
         this.cfg = conn.protocol.config();
         this.writer = new H2Writer(this);
         decoder.frameListener(new Listener());
@@ -81,10 +85,12 @@ final class H2Connection extends Http2ConnectionHandler {
 
     private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<H2Connection, Builder> {
         private final HttpConn conn;
+        private final H2StreamStates states = new H2StreamStates();
 
         Builder(HttpConn conn) {
             this.conn = conn;
             server(true);
+            frameLogger(states);
             // the server closes on purpose (close(fd), shutdown after the drain): a GOAWAY, then the close
             gracefulShutdownTimeoutMillis(0);
             validateHeaders(true);
@@ -111,7 +117,7 @@ final class H2Connection extends Http2ConnectionHandler {
         @Override
         protected H2Connection build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
                                      Http2Settings initialSettings) {
-            H2Connection h = new H2Connection(decoder, encoder, initialSettings, conn);
+            H2Connection h = new H2Connection(decoder, encoder, initialSettings, conn, states);
             frameListener(decoder.frameListener());
             return h;
         }
@@ -124,6 +130,7 @@ final class H2Connection extends Http2ConnectionHandler {
         connection().addListener(new io.netty.handler.codec.http2.Http2ConnectionAdapter() {
             @Override
             public void onStreamClosed(Http2Stream stream) {
+                states.closed(stream);
                 Incoming in = incoming.remove(stream.id());
                 if (in != null) {
                     in.discard();
@@ -236,6 +243,7 @@ final class H2Connection extends Http2ConnectionHandler {
 
         @Override
         public void onRstStreamRead(ChannelHandlerContext c, int streamId, long errorCode) {
+            states.peerReset(streamId);
             Incoming in = incoming.remove(streamId);
             if (in != null) {
                 in.discard();

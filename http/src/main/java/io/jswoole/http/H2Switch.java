@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
@@ -29,6 +30,7 @@ final class H2Switch extends ByteToMessageDecoder {
     private static final ByteBuf PREFACE = Http2CodecUtil.connectionPrefaceBuf();
     private static final byte[] SWITCHING = ("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
             + "Upgrade: h2c\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    private static final int H2_LOW = 32 * 1024, H2_HIGH = 64 * 1024;
     private final HttpConn conn;
 
     H2Switch(HttpConn conn) {
@@ -63,6 +65,12 @@ final class H2Switch extends ByteToMessageDecoder {
         d.discardBuffered();
         p.remove(d);
         p.channel().config().setAutoRead(true);
+        // Netty's flow controller writes DATA while the channel is writable; the server's watermarks (low + 1,
+        // low + 2) flip writability at every frame, and over TLS that spun the event loop (h2spec 2.4 over TLS)
+        WriteBufferWaterMark w = p.channel().config().getWriteBufferWaterMark();
+        if (w.high() < H2_HIGH) {
+            p.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(H2_LOW, H2_HIGH));
+        }
         return h2;
     }
 
