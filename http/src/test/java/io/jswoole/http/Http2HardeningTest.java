@@ -1,0 +1,177 @@
+package io.jswoole.http;
+
+import static io.jswoole.http.H2Client.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jswoole.server.Mode;
+import io.jswoole.server.Running;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * HTTP/2 abuse (fault class 20) and HTTP/1.1's limits carried over, from a raw frame client: each gets a bounded,
+ * protocol-correct answer (a stream answered or reset, or GOAWAY and a close) and the server goes on serving. The
+ * protocol runs where the connections live, so BASE mode stands for all three here.
+ */
+class Http2HardeningTest {
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        TestCa.create(dir);
+        Files.write(dir.resolve("big.bin"), new byte[1024]);
+    }
+
+    private static Running start(String... extra) throws Exception {
+        return Running.start(Http2App.create(Mode.BASE, dir, extra));
+    }
+
+    @Test
+    void theSettingsAreAdvertisedAndMaxConcurrentStreamsRefusesTheStreamBeyond() throws Exception {
+        try (Running s = start("http2_max_concurrent_streams=2", "http2_init_window_size=1000",
+                "http2_max_frame_size=20000", "http2_header_table_size=2048", "http2_max_header_list_size=4096");
+             H2Client c = new H2Client(s.port())) {
+            c.flush();
+            Frame settings = c.until(SETTINGS, 0);
+            Map<Integer, Integer> got = new HashMap<>();
+            for (int i = 0; i < settings.payload().length; i += 6) {
+                got.put((settings.payload()[i] & 0xff) << 8 | settings.payload()[i + 1] & 0xff, settings.int32(i + 2));
+            }
+            assertThat(got).containsEntry(1, 2048).containsEntry(3, 2).containsEntry(4, 1000)
+                    .containsEntry(5, 20000).containsEntry(6, 4096).doesNotContainKey(2);
+            for (int id : new int[] {1, 3, 5}) {
+                c.headers(id, false, "POST", "/echo"); // open: their bodies never come
+            }
+            c.flush();
+            Frame rst = c.until(RST_STREAM, 5);
+            assertThat(rst).as("the third stream over a limit of 2").isNotNull();
+            assertThat(rst.int32(0)).as("REFUSED_STREAM").isEqualTo(7);
+            c.frame(DATA, END_STREAM, 1, "one".getBytes());
+            c.flush();
+            assertThat(c.status(1)).isEqualTo("200");
+        }
+    }
+
+    @Test
+    void rapidResetGetsGoawayEnhanceYourCalmAndTheServerGoesOn() throws Exception {
+        try (Running s = start(); H2Client c = new H2Client(s.port())) {
+            for (int i = 0; i < 1000; i++) {
+                int id = 1 + 2 * i;
+                c.headers(id, true, "GET", "/sleep?s=1");
+                c.frame(RST_STREAM, 0, id, new byte[] {0, 0, 0, 8}); // CANCEL
+            }
+            c.flush();
+            Frame goaway = c.until(GOAWAY, 0);
+            assertThat(goaway).as("GOAWAY after a flood of resets").isNotNull();
+            assertThat(goaway.int32(4)).as("ENHANCE_YOUR_CALM").isEqualTo(0xb);
+            assertThat(c.closedByServer()).isTrue();
+            assertThat(Http2Test.curl("--http2-prior-knowledge", s.url("/hello"))).startsWith("hello over HTTP/2");
+        }
+    }
+
+    @Test
+    void emptyDataAndContinuationFloodsGetGoaway() throws Exception {
+        try (Running s = start()) {
+            try (H2Client c = new H2Client(s.port())) {
+                c.headers(1, false, "POST", "/echo");
+                for (int i = 0; i < 100; i++) {
+                    c.frame(DATA, 0, 1, new byte[0]);
+                }
+                c.flush();
+                Frame goaway = c.until(GOAWAY, 0);
+                assertThat(goaway).as("empty DATA flood").isNotNull();
+                assertThat(goaway.int32(4)).isEqualTo(0xb);
+                assertThat(c.closedByServer()).isTrue();
+            }
+            try (H2Client c = new H2Client(s.port())) {
+                byte[] block = c.block(1, "GET", "/hello");
+                c.frame(HEADERS, END_STREAM, 1, java.util.Arrays.copyOf(block, 1)); // no END_HEADERS
+                boolean cut = false;
+                try {
+                    for (int i = 0; i < 10_000; i++) {
+                        c.frame(CONTINUATION, 0, 1, new byte[0]);
+                    }
+                    c.flush();
+                } catch (java.io.IOException e) {
+                    cut = true; // the server closed while the flood was still being written
+                }
+                if (!cut) {
+                    Frame goaway = c.until(GOAWAY, 0);
+                    assertThat(goaway).as("CONTINUATION flood").isNotNull();
+                    assertThat(c.closedByServer()).isTrue();
+                }
+                assertThat(Running.closedByPeer(c.socket)).as("the flood's connection is closed").isTrue();
+            }
+        }
+    }
+
+    /**
+     * 2 million PINGs (34 MB of ACKs to send back) from a client that reads nothing: the server either cuts the
+     * connection (Netty's cap of 10,000 queued control frames: GOAWAY ENHANCE_YOUR_CALM) or stops reading it while
+     * its output is full; either way it holds a bounded amount of memory for it (in this JVM, where the allocator is
+     * seen), and serves others meanwhile.
+     */
+    @Test
+    void aPingFloodFromAClientThatDoesNotReadHoldsBoundedMemory() throws Exception {
+        var metric = ((io.netty.buffer.ByteBufAllocatorMetricProvider) io.netty.buffer.ByteBufAllocator.DEFAULT)
+                .metric();
+        try (Running s = start(); H2Client c = new H2Client(s.port(), 4096)) {
+            long before = metric.usedDirectMemory() + metric.usedHeapMemory();
+            Thread writer = Thread.ofVirtual().start(() -> {
+                byte[] data = new byte[8];
+                try {
+                    for (int i = 0; i < 2_000_000; i++) {
+                        c.frame(PING, 0, 0, data);
+                    }
+                    c.flush();
+                } catch (java.io.IOException e) {
+                    // cut by the server, or closed by the test
+                }
+            });
+            Thread.sleep(3000);
+            long held = metric.usedDirectMemory() + metric.usedHeapMemory() - before;
+            assertThat(held).as("memory the server holds for the flood").isLessThan(16L << 20);
+            assertThat(Http2Test.curl("--http2-prior-knowledge", s.url("/hello"))).startsWith("hello over HTTP/2");
+            c.close();
+            writer.join(10_000);
+        }
+    }
+
+    @Test
+    void http11LimitsAnswerTheStreamAndTheConnectionGoesOn() throws Exception {
+        try (Running s = start("package_max_length=1000", "http_max_header_count=8", "http_body_timeout=1");
+             H2Client c = new H2Client(s.port())) {
+            c.headers(1, false, "POST", "/echo", "content-length", "5000");
+            c.flush();
+            assertThat(c.status(1)).as("content-length over package_max_length").isEqualTo("413");
+            c.headers(3, false, "POST", "/echo");
+            c.frame(DATA, 0, 3, new byte[800]);
+            c.frame(DATA, END_STREAM, 3, new byte[800]);
+            c.flush();
+            assertThat(c.status(3)).as("a body crossing package_max_length").isEqualTo("413");
+            c.headers(5, true, "BREW", "/hello");
+            c.flush();
+            assertThat(c.status(5)).as("an unknown method").isEqualTo("501");
+            c.headers(7, true, "GET", "/hello", "a", "1", "b", "2", "c", "3", "d", "4", "e", "5");
+            c.flush();
+            assertThat(c.status(7)).as("over http_max_header_count").isEqualTo("431");
+            c.headers(9, true, "GET", "/hello", "x-big", "y".repeat(9000));
+            c.flush();
+            assertThat(c.status(9)).as("over http2_max_header_list_size (http_max_header_size: 8K)").isEqualTo("431");
+            long t0 = System.nanoTime();
+            c.headers(11, false, "POST", "/echo");
+            c.flush();
+            assertThat(c.status(11)).as("http_body_timeout").isEqualTo("408");
+            assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(800L, 5000L);
+            c.headers(13, true, "GET", "/hello");
+            c.flush();
+            assertThat(c.status(13)).as("the connection still serves").isEqualTo("200");
+        }
+    }
+}
