@@ -55,6 +55,13 @@ public final class Http2App {
                     io.jswoole.coroutine.Coroutine.sleep(Double.parseDouble(req.get().getOrDefault("s", "0.2")));
                     res.end("slept");
                 }
+                case "/pid" -> res.end(Long.toString(ProcessHandle.current().pid()));
+                case "/stall" -> {
+                    res.write("started");
+                    io.jswoole.coroutine.Coroutine.sleep(60);
+                    res.end("late");
+                }
+                case "/throw" -> throw new IllegalStateException("a handler that fails before answering (test)");
                 case "/fail" -> {
                     res.write("started");
                     throw new IllegalStateException("a handler that fails mid-body (test)");
