@@ -55,6 +55,15 @@ public final class Http2App {
                     io.jswoole.coroutine.Coroutine.sleep(Double.parseDouble(req.get().getOrDefault("s", "0.2")));
                     res.end("slept");
                 }
+                case "/detach" -> {
+                    res.detach();
+                    int fd = req.fd();
+                    io.jswoole.coroutine.Coroutine.go(() -> {
+                        io.jswoole.coroutine.Coroutine.sleep(0.1);
+                        Response later = Response.create(s, fd);
+                        later.end("answered later");
+                    });
+                }
                 case "/pid" -> res.end(Long.toString(ProcessHandle.current().pid()));
                 case "/stall" -> {
                     res.write("started");

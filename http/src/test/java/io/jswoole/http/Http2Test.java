@@ -66,6 +66,21 @@ class Http2Test {
                 assertThat(sha256(got)).as("sendfile over " + base).isEqualTo(sha256(dir.resolve("big.bin")));
             }
             assertThat(curl("--http2-prior-knowledge", plain + "/nothing")).isEqualTo("not found 2");
+            // h2load: many streams on few connections, h2c and h2
+            for (String base : List.of(plain, tls)) {
+                String out = run("h2load", "-n", "4000", "-c", "4", "-m", "16", base + "/hello");
+                assertThat(out).as(out).contains("4000 succeeded, 0 failed, 0 errored").contains("status codes: 4000 2xx");
+            }
+        }
+    }
+
+    /** A response detached on one stream is answered from another coroutine with Response.create. */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aDetachedStreamIsAnsweredByResponseCreate(Mode mode) throws Exception {
+        try (Running s = Running.start(Http2App.create(mode, dir))) {
+            assertThat(curl("--http2-prior-knowledge", "http://127.0.0.1:" + s.port() + "/detach"))
+                    .isEqualTo("answered later 2");
         }
     }
 
@@ -118,6 +133,34 @@ class Http2Test {
                             HttpResponse.BodyHandlers.ofByteArray());
                     assertThat(post.body()).hasSize(200_000);
                 }
+            }
+        }
+    }
+
+    /** A WebSocketServer is an HttpServer: with HTTP/2 on it serves h2c, and an HTTP/1.1 upgrade still works. */
+    @org.junit.jupiter.api.Test
+    void aWebSocketServerServesH2cAndStillUpgradesHttp11() throws Exception {
+        var ws = new io.jswoole.websocket.WebSocketServer("127.0.0.1", 0);
+        ws.set(java.util.Map.of("open_http2_protocol", true));
+        ws.onRequest((req, res) -> res.end("plain " + req.server().get("server_protocol")));
+        ws.onMessage((srv, f) -> srv.push(f.fd(), "echo " + f.text()));
+        try (Running s = Running.start(ws)) {
+            assertThat(curl("--http2-prior-knowledge", s.url("/"))).isEqualTo("plain HTTP/2 2");
+            try (java.net.Socket c = s.connect()) {
+                c.setSoTimeout(10_000);
+                c.getOutputStream().write(("GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                        .getBytes());
+                StringBuilder h = new StringBuilder();
+                while (!h.toString().endsWith("\r\n\r\n")) {
+                    h.append((char) c.getInputStream().read());
+                }
+                String head = h.toString();
+                assertThat(head).startsWith("HTTP/1.1 101");
+                byte[] frame = {(byte) 0x81, (byte) 0x82, 1, 2, 3, 4, (byte) ('h' ^ 1), (byte) ('i' ^ 2)};
+                c.getOutputStream().write(frame);
+                byte[] got = Running.read(c, 9);
+                assertThat(new String(got, 2, 7)).isEqualTo("echo hi");
             }
         }
     }
