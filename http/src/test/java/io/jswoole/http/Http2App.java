@@ -18,7 +18,9 @@ public final class Http2App {
 
     static HttpServer create(Mode mode, Path dir, String... extra) {
         HttpServer s = new HttpServer("127.0.0.1", 0, mode);
-        Map<String, Object> set = new HashMap<>(Map.of("worker_num", 2, "open_http2_protocol", true));
+        Map<String, Object> set = new HashMap<>(Map.of("worker_num", 2, "open_http2_protocol", true,
+                "document_root", dir.toString(), "enable_static_handler", true,
+                "static_handler_locations", java.util.List.of("/static")));
         for (String kv : extra) {
             String[] p = kv.split("=", 2);
             set.put(p[0], Long.parseLong(p[1]));

@@ -58,6 +58,69 @@ class Http2HardeningTest {
         }
     }
 
+    /**
+     * Flow control both ways: a file goes out only as far as the client's window (1,000 bytes here), the rest when
+     * a WINDOW_UPDATE opens it; DATA beyond the server's window is a FLOW_CONTROL_ERROR (h2spec 6.9 has more).
+     */
+    @Test
+    void aFileWaitsForTheClientsWindow() throws Exception {
+        Files.write(dir.resolve("big.bin"), new byte[3000]);
+        try (Running s = start(); H2Client c = new H2Client(s.port())) {
+            c.frame(SETTINGS, 0, 0, new byte[] {0, 4, 0, 0, 0x03, (byte) 0xe8}); // INITIAL_WINDOW_SIZE 1000
+            c.headers(1, true, "GET", "/file");
+            c.flush();
+            int got = 0;
+            c.socket.setSoTimeout(1500);
+            try {
+                Frame f;
+                while ((f = c.read()) != null) {
+                    if (f.type() == DATA) {
+                        got += f.payload().length;
+                    }
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // nothing more until the window opens
+            }
+            assertThat(got).as("DATA within the window").isEqualTo(1000);
+            c.frame(0x8, 0, 1, new byte[] {0, 0, 0x0b, (byte) 0xb8}); // WINDOW_UPDATE 3000 on the stream
+            c.frame(0x8, 0, 0, new byte[] {0, 0, 0x0b, (byte) 0xb8}); // and on the connection
+            c.flush();
+            c.socket.setSoTimeout(10_000);
+            Frame f;
+            while ((f = c.read()) != null) {
+                if (f.type() == DATA) {
+                    got += f.payload().length;
+                    if ((f.flags() & END_STREAM) != 0) {
+                        break;
+                    }
+                }
+            }
+            assertThat(got).as("the whole file once the window opened").isEqualTo(3000);
+        } finally {
+            Files.write(dir.resolve("big.bin"), new byte[1024]);
+        }
+    }
+
+    /** Shutdown: GOAWAY naming the last stream, the stream in flight still answered, then the close. */
+    @Test
+    void shutdownSendsGoawayAndFinishesTheStreamsInFlight() throws Exception {
+        Running s = start();
+        try (H2Client c = new H2Client(s.port())) {
+            c.headers(1, true, "GET", "/sleep?s=1");
+            c.flush();
+            Thread.sleep(300);
+            Thread.ofVirtual().start(() -> s.server.shutdown());
+            Frame goaway = c.until(GOAWAY, 0);
+            assertThat(goaway).isNotNull();
+            assertThat(goaway.int32(0)).as("last stream id").isEqualTo(1);
+            assertThat(goaway.int32(4)).as("NO_ERROR").isZero();
+            assertThat(c.status(1)).as("the stream in flight is answered").isEqualTo("200");
+            assertThat(c.closedByServer()).isTrue();
+        } finally {
+            s.close();
+        }
+    }
+
     @Test
     void rapidResetGetsGoawayEnhanceYourCalmAndTheServerGoesOn() throws Exception {
         try (Running s = start(); H2Client c = new H2Client(s.port())) {

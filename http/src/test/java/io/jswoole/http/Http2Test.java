@@ -38,6 +38,8 @@ class Http2Test {
         byte[] big = new byte[3 << 20];
         new Random(19).nextBytes(big);
         Files.write(dir.resolve("big.bin"), big);
+        Files.createDirectories(dir.resolve("static"));
+        Files.writeString(dir.resolve("static/page.txt"), "0123456789".repeat(100));
     }
 
     static int tlsPort(Running s) {
@@ -66,6 +68,13 @@ class Http2Test {
                 assertThat(sha256(got)).as("sendfile over " + base).isEqualTo(sha256(dir.resolve("big.bin")));
             }
             assertThat(curl("--http2-prior-knowledge", plain + "/nothing")).isEqualTo("not found 2");
+            // the static handler: a file, a range, compression
+            assertThat(curl("-k", "--http2", tls + "/static/page.txt")).isEqualTo("0123456789".repeat(100) + " 2");
+            assertThat(curl("--http2-prior-knowledge", "-r", "5-9", "-w", " %{http_version} %{http_code}",
+                    plain + "/static/page.txt"))
+                    .isEqualTo("56789 2 206");
+            assertThat(curl("--http2-prior-knowledge", "--compressed", "-D", "-", plain + "/hello"))
+                    .contains("content-encoding: gzip").endsWith("hello over HTTP/2 stream 1 2");
             // h2load: many streams on few connections, h2c and h2
             for (String base : List.of(plain, tls)) {
                 String out = run("h2load", "-n", "4000", "-c", "4", "-m", "16", base + "/hello");
