@@ -4,6 +4,7 @@ import io.jswoole.log.Log;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
@@ -35,6 +36,9 @@ final class H2Writer {
     private final H2Connection h2;
     /** Files being sent, by stream; each holds the pieces of its stream that came after it. */
     private final Map<Integer, FileOut> files = new HashMap<>();
+    /** DATA bytes handed to Netty and not yet written to the socket (most wait for a client's window). */
+    private long waiting;
+    private boolean overflowed;
 
     H2Writer(H2Connection h2) {
         this.h2 = h2;
@@ -96,7 +100,7 @@ final class H2Writer {
                 boolean trailers = !r.trailingHeaders().isEmpty();
                 headers(ctx, id, headers, !body && !trailers);
                 if (body) {
-                    h2.encoder().writeData(ctx, id, r.content(), 0, !trailers, ctx.newPromise());
+                    data(ctx, id, r.content(), !trailers);
                 } else {
                     r.release();
                 }
@@ -108,7 +112,7 @@ final class H2Writer {
             case LastHttpContent l -> {
                 boolean trailers = !l.trailingHeaders().isEmpty();
                 if (l.content().isReadable() || !trailers) {
-                    h2.encoder().writeData(ctx, id, l.content(), 0, !trailers, ctx.newPromise());
+                    data(ctx, id, l.content(), !trailers);
                 } else {
                     l.release();
                 }
@@ -116,7 +120,7 @@ final class H2Writer {
                     headers(ctx, id, HttpConversionUtil.toHttp2Headers(l.trailingHeaders(), false), true);
                 }
             }
-            case HttpContent c -> h2.encoder().writeData(ctx, id, c.content(), 0, false, ctx.newPromise());
+            case HttpContent c -> data(ctx, id, c.content(), false);
             case Out.FilePart p -> {
                 FileOut f;
                 try {
@@ -135,6 +139,27 @@ final class H2Writer {
                 H2Connection.release(o);
                 h2.resetStream(ctx, id, Http2Error.INTERNAL_ERROR.code(), ctx.newPromise());
             }
+        }
+    }
+
+    /**
+     * DATA for stream {@code id}. What waits for the client's windows is counted: past the server's
+     * {@code socket_buffer_size} the client is not reading what its streams asked for, and the connection closes
+     * (one log line), as a slow reader's does on HTTP/1.1; Netty's flow controller would hold it all.
+     */
+    private void data(ChannelHandlerContext ctx, int id, ByteBuf b, boolean end) {
+        int n = b.readableBytes();
+        waiting += n;
+        ChannelPromise p = ctx.newPromise();
+        p.addListener(f -> waiting -= n);
+        h2.encoder().writeData(ctx, id, b, 0, end, p);
+        long limit = h2.conn.protocol.config().http2().outputLimit();
+        if (waiting > limit && !overflowed) {
+            overflowed = true;
+            Log.warning("http2 from " + h2.conn.remoteIp + ":" + h2.conn.remotePort + ": output buffer overflow ("
+                    + waiting + " bytes wait for the client's flow-control windows, socket_buffer_size " + limit
+                    + "); the client is not reading, closing the connection");
+            ctx.channel().close();
         }
     }
 
@@ -203,7 +228,7 @@ final class H2Writer {
                     h2.resetStream(ctx, id, Http2Error.INTERNAL_ERROR.code(), ctx.newPromise());
                     return;
                 }
-                h2.encoder().writeData(ctx, id, b, 0, false, ctx.newPromise());
+                data(ctx, id, b, false);
                 h2.flush(ctx);
             }
             if (pos >= end && files.remove(id, this)) {

@@ -66,6 +66,13 @@ public final class Http2App {
                         later.end("answered later");
                     });
                 }
+                case "/flood" -> { // 12.5 MiB to whoever asks
+                    boolean ok = true;
+                    for (int i = 0; i < 200 && ok; i++) {
+                        ok = res.write(new byte[65536]);
+                    }
+                    res.end();
+                }
                 case "/pid" -> res.end(Long.toString(ProcessHandle.current().pid()));
                 case "/stall" -> {
                     res.write("started");

@@ -101,6 +101,40 @@ class Http2HardeningTest {
         }
     }
 
+    /**
+     * A handler that writes 12.5 MiB to a client whose window is 0: what waits for the window is bounded by
+     * {@code socket_buffer_size} (1 MiB here); past it the connection closes, and the server holds no more.
+     */
+    @Test
+    void writesToAClientThatOpensNoWindowAreBoundedBySocketBufferSize() throws Exception {
+        var metric = ((io.netty.buffer.ByteBufAllocatorMetricProvider) io.netty.buffer.ByteBufAllocator.DEFAULT)
+                .metric();
+        try (Running s = start("socket_buffer_size=1048576"); H2Client c = new H2Client(s.port())) {
+            c.frame(SETTINGS, 0, 0, new byte[] {0, 4, 0, 0, 0, 0}); // INITIAL_WINDOW_SIZE 0
+            c.headers(1, true, "GET", "/flood");
+            c.flush();
+            assertThat(c.status(1)).isEqualTo("200");
+            assertThat(c.closedByServer()).as("closed once 1 MiB waits for the window").isTrue();
+            long used = metric.usedDirectMemory() + metric.usedHeapMemory();
+            assertThat(used).as("memory left held").isLessThan(64L << 20);
+            assertThat(Http2Test.curl("--http2-prior-knowledge", s.url("/hello"))).startsWith("hello over HTTP/2");
+        }
+    }
+
+    /** {@code max_concurrency} counts streams: a stream beyond it is answered 503, the others are served. */
+    @Test
+    void maxConcurrencyAnswersTheStreamBeyondIt503() throws Exception {
+        try (Running s = start("max_concurrency=1", "worker_num=1"); H2Client c = new H2Client(s.port())) {
+            c.headers(1, true, "GET", "/sleep?s=1");
+            c.flush();
+            Thread.sleep(300);
+            c.headers(3, true, "GET", "/hello");
+            c.flush();
+            assertThat(c.status(3)).isEqualTo("503");
+            assertThat(c.status(1)).isEqualTo("200");
+        }
+    }
+
     /** Shutdown: GOAWAY naming the last stream, the stream in flight still answered, then the close. */
     @Test
     void shutdownSendsGoawayAndFinishesTheStreamsInFlight() throws Exception {
