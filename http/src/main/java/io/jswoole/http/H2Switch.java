@@ -39,6 +39,11 @@ final class H2Switch extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        HttpGuard guard = conn.guard;
+        if (guard != null && in.isReadable()) { // a head trickled in as a preface's first bytes is timed too
+            guard.readStarted();
+            guard.bytesArrived();
+        }
         int n = Math.min(in.readableBytes(), PREFACE.readableBytes());
         if (!ByteBufUtil.equals(in, in.readerIndex(), PREFACE, PREFACE.readerIndex(), n)) {
             ctx.pipeline().remove(this); // HTTP/1.1: what was read goes on to its decoder

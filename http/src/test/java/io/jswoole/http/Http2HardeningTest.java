@@ -121,6 +121,19 @@ class Http2HardeningTest {
         }
     }
 
+    /** A connection that stops inside what could be the preface still meets {@code http_header_timeout}. */
+    @Test
+    void aTrickledPrefaceMeetsTheHeaderDeadline() throws Exception {
+        try (Running s = start("http_header_timeout=1"); java.net.Socket c = s.connect()) {
+            c.setSoTimeout(10_000);
+            c.getOutputStream().write("PRI * HT".getBytes());
+            long t0 = System.nanoTime();
+            String answer = new String(c.getInputStream().readAllBytes());
+            assertThat(answer).startsWith("HTTP/1.1 408");
+            assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(500L, 5000L);
+        }
+    }
+
     /** {@code max_concurrency} counts streams: a stream beyond it is answered 503, the others are served. */
     @Test
     void maxConcurrencyAnswersTheStreamBeyondIt503() throws Exception {
