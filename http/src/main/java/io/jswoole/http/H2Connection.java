@@ -138,7 +138,6 @@ final class H2Connection extends Http2ConnectionHandler {
                 writer.streamClosed(stream.id());
             }
         });
-        writer.listen();
     }
 
     ChannelHandlerContext ctx() {

@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import java.io.IOException;
@@ -27,9 +26,11 @@ import java.util.Map;
  * and DATA frames of their stream, on the event loop. HTTP/1.1's connection headers ({@code Connection},
  * {@code Transfer-Encoding}, ...) are dropped and names lower-cased (Netty's {@link HttpConversionUtil}). Netty's
  * flow controller holds DATA beyond the client's window; a file ({@code sendfile}, static files) is read 64 KiB at a
- * time, and only while its stream's window and the socket take more, so a client that stops reading holds one
- * buffer of it (later pieces of that stream wait behind it; other streams go on). A piece marked {@code close} that
- * is not a whole response (a handler that failed mid-body, a worker JVM that died) resets its stream.
+ * time, the next chunk once the last has reached the socket (which waits for the stream's window), so a client that
+ * stops reading holds one buffer of it (later pieces of that stream wait behind it; other streams go on). No
+ * flow-controller listener: one makes Netty track every stream's writability (5% of a small-response run). A
+ * piece marked {@code close} that is not a whole response (a handler that failed mid-body, a worker JVM that died)
+ * resets its stream.
  */
 final class H2Writer {
     private static final int CHUNK = 64 * 1024;
@@ -42,19 +43,6 @@ final class H2Writer {
 
     H2Writer(H2Connection h2) {
         this.h2 = h2;
-    }
-
-    /** Wakes the files waiting for a stream's window (once the handler is in the pipeline). */
-    void listen() {
-        h2.encoder().flowController().listener(new Http2RemoteFlowController.Listener() {
-            @Override
-            public void writabilityChanged(Http2Stream stream) {
-                FileOut f = files.get(stream.id());
-                if (f != null) {
-                    f.pump();
-                }
-            }
-        });
     }
 
     void write(Out o) {
@@ -147,7 +135,7 @@ final class H2Writer {
      * {@code socket_buffer_size} the client is not reading what its streams asked for, and the connection closes
      * (one log line), as a slow reader's does on HTTP/1.1; Netty's flow controller would hold it all.
      */
-    private void data(ChannelHandlerContext ctx, int id, ByteBuf b, boolean end) {
+    private ChannelPromise data(ChannelHandlerContext ctx, int id, ByteBuf b, boolean end) {
         int n = b.readableBytes();
         waiting += n;
         ChannelPromise p = ctx.newPromise();
@@ -161,6 +149,7 @@ final class H2Writer {
                     + "); the client is not reading, closing the connection");
             ctx.channel().close();
         }
+        return p;
     }
 
     private void headers(ChannelHandlerContext ctx, int id, Http2Headers h, boolean end) {
@@ -208,37 +197,46 @@ final class H2Writer {
             this.end = p.offset() + p.count();
         }
 
+        /**
+         * Writes the next chunk; the one after it when this one has been written to the socket (which waits for
+         * the stream's window), so one chunk of the file is held at a time.
+         */
         void pump() {
             ChannelHandlerContext ctx = h2.ctx();
-            Http2Stream s = h2.connection().stream(id);
-            Http2RemoteFlowController flow = h2.encoder().flowController();
-            while (pos < end && s != null && flow.isWritable(s)) {
-                int n = (int) Math.min(CHUNK, end - pos);
-                ByteBuf b = ctx.alloc().directBuffer(n);
-                try {
-                    int got = b.writeBytes(fc, pos, n);
-                    if (got <= 0) {
-                        throw new IOException("the file is shorter than the response says");
-                    }
-                    pos += got;
-                } catch (IOException e) {
-                    b.release();
-                    Log.warning("http2 fd " + h2.conn.fd + " stream " + id + ": sending a file failed: "
-                            + e.getMessage());
-                    h2.resetStream(ctx, id, Http2Error.INTERNAL_ERROR.code(), ctx.newPromise());
-                    return;
-                }
-                data(ctx, id, b, false);
-                h2.flush(ctx);
+            if (files.get(id) != this) {
+                return; // the stream closed meanwhile
             }
-            if (pos >= end && files.remove(id, this)) {
+            if (pos >= end) {
+                files.remove(id, this);
                 closeFile();
                 Out o;
                 while ((o = after.poll()) != null) {
                     write(o);
                 }
                 h2.flush(ctx);
+                return;
             }
+            int n = (int) Math.min(CHUNK, end - pos);
+            ByteBuf b = ctx.alloc().directBuffer(n);
+            try {
+                int got = b.writeBytes(fc, pos, n);
+                if (got <= 0) {
+                    throw new IOException("the file is shorter than the response says");
+                }
+                pos += got;
+            } catch (IOException e) {
+                b.release();
+                Log.warning("http2 fd " + h2.conn.fd + " stream " + id + ": sending a file failed: "
+                        + e.getMessage());
+                h2.resetStream(ctx, id, Http2Error.INTERNAL_ERROR.code(), ctx.newPromise());
+                return;
+            }
+            data(ctx, id, b, false).addListener(f -> {
+                if (f.isSuccess()) {
+                    pump();
+                }
+            });
+            h2.flush(ctx);
         }
 
         private void closeFile() {
