@@ -28,7 +28,8 @@ import java.util.List;
  * {@link #end} once, or {@link #write} (chunked) any number of times and {@link #end}, or {@link #sendfile}.
  * Responses of pipelined requests go out in request order whatever order their handlers finish in. A handler
  * that returns without ending its response gets an empty one; {@link #detach} hands the response to another
- * coroutine or worker ({@link #create}).
+ * coroutine or worker ({@link #create}). On HTTP/2 a response is its stream's: it goes out when it is ready,
+ * whatever the other streams do, and {@link #ping} and {@link #goaway} reach the connection.
  */
 public final class Response {
     private static final AsciiString SERVER = AsciiString.cached(HttpServer.SERVER_NAME);
@@ -165,7 +166,7 @@ public final class Response {
         return header(name, value);
     }
 
-    /** Sets a trailer, sent after a chunked body. */
+    /** Sets a trailer, sent after a chunked body (HTTP/2: a HEADERS frame that ends the stream). */
     public boolean trailer(String name, String value) {
         if (finished) {
             return LastError.fail(ErrorCode.WRONG_OPERATION);
@@ -448,8 +449,9 @@ public final class Response {
 
     /**
      * HTTP/2 only: sends GOAWAY with {@code errorCode} (an HTTP/2 error code, 0 = NO_ERROR) and {@code debugData}
-     * on this response's connection, naming the last stream the server took: streams up to it still finish, no new
-     * one starts, and the connection closes once they have. False on HTTP/1.x or when the connection is gone.
+     * on this response's connection, naming the last stream the server took: streams up to it still finish and no
+     * new one starts (the client closes when it is done); with an error code other than 0 the server closes the
+     * connection after the GOAWAY (Netty's rule). False on HTTP/1.x or when the connection is gone.
      */
     public boolean goaway(long errorCode, String debugData) {
         if (!http2) {

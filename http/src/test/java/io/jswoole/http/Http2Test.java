@@ -103,6 +103,8 @@ class Http2Test {
             assertThat(body).isEqualTo("part0\npart1\npart2\n");
             String ping = run("nghttp", "-v", "http://127.0.0.1:" + s.port() + "/ping");
             assertThat(ping).contains("ping true").contains("recv PING frame");
+            String goaway = run("nghttp", "-v", "http://127.0.0.1:" + s.port() + "/goaway");
+            assertThat(goaway).contains("goaway sent").contains("recv GOAWAY frame").contains("opaque_data(3)=[bye]");
             String tls = run("nghttp", "-v", "https://127.0.0.1:" + tlsPort(s) + "/hello");
             assertThat(tls).contains("hello over HTTP/2 stream 1").contains("h2");
         }
