@@ -195,7 +195,8 @@ final class H2Connection extends Http2ConnectionHandler {
                 return;
             }
             Http2Stream s = connection().stream(streamId);
-            if (s != null && (s.state() == Http2Stream.State.HALF_CLOSED_LOCAL || s.state() == Http2Stream.State.CLOSED)) {
+            if (s != null && (s.state() == Http2Stream.State.HALF_CLOSED_LOCAL
+                    || s.state() == Http2Stream.State.CLOSED)) {
                 return; // answered already (a refusal) while the request still came in
             }
             request(streamId, headers, endStream);

@@ -151,7 +151,8 @@ public final class HttpSettings {
             }
             case "http2_enable_push" -> {
                 if ((Boolean) v) {
-                    throw bad(given, "cannot be true: jswoole's HTTP/2 server has no push (nor has Swoole's a push API)");
+                    throw bad(given, "cannot be true: jswoole's HTTP/2 server has no push (nor has Swoole's a push "
+                            + "API)");
                 }
             }
             case "open_websocket_protocol" -> {

@@ -78,7 +78,8 @@ class Http2Test {
             // h2load: many streams on few connections, h2c and h2
             for (String base : List.of(plain, tls)) {
                 String out = run("h2load", "-n", "4000", "-c", "4", "-m", "16", base + "/hello");
-                assertThat(out).as(out).contains("4000 succeeded, 0 failed, 0 errored").contains("status codes: 4000 2xx");
+                assertThat(out).as(out).contains("4000 succeeded, 0 failed, 0 errored")
+                        .contains("status codes: 4000 2xx");
             }
         }
     }
