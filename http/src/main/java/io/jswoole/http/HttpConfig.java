@@ -17,7 +17,27 @@ record HttpConfig(
         long packageMaxLength, long bufferOutputSize, int maxConcurrency, int workerMaxConcurrency,
         int maxRequestLine, int maxHeaderSize, int maxHeaderCount, long headerTimeoutMillis, long bodyTimeoutMillis,
         int maxPipeline, Set<String> extraMethods, String wsSubprotocol, boolean wsCompression, boolean wsCloseFrame, boolean wsPingFrame, boolean wsPongFrame,
-        boolean wsMask) {
+        boolean wsMask, Http2 http2) {
+
+    /**
+     * {@code open_http2_protocol} and the SETTINGS it advertises ({@code http2_*}); {@code on} false: HTTP/1.1
+     * only. Swoole's defaults, except {@code http2_max_header_list_size}: Swoole advertises UINT_MAX (no cap); here
+     * it defaults to {@code http_max_header_size}, so HTTP/2 heads are capped as HTTP/1.1 heads are.
+     */
+    record Http2(boolean on, long headerTableSize, int maxConcurrentStreams, int initialWindowSize,
+                 int maxFrameSize, long maxHeaderListSize, long outputLimit) {
+        /** {@code outputLimit}: the server's {@code socket_buffer_size} (8 MiB), for DATA held by flow control. */
+        static Http2 from(Map<String, Object> http, Map<String, Object> server) {
+            return new Http2((Boolean) http.getOrDefault("open_http2_protocol", false),
+                    (Long) http.getOrDefault("http2_header_table_size", 4096L),
+                    (Integer) http.getOrDefault("http2_max_concurrent_streams", 128),
+                    (int) (long) (Long) http.getOrDefault("http2_init_window_size", 65_535L),
+                    (int) (long) (Long) http.getOrDefault("http2_max_frame_size", 16_384L),
+                    (Long) http.getOrDefault("http2_max_header_list_size",
+                            http.getOrDefault("http_max_header_size", 8192L)),
+                    ((Number) server.getOrDefault("socket_buffer_size", 8L << 20)).longValue());
+        }
+    }
 
     /**
      * The methods served without {@code http_extra_methods}: RFC 9110's, PATCH, WebDAV's and the others of the HTTP
@@ -90,7 +110,8 @@ record HttpConfig(
                 (Boolean) http.getOrDefault("open_websocket_close_frame", false),
                 (Boolean) http.getOrDefault("open_websocket_ping_frame", false),
                 (Boolean) http.getOrDefault("open_websocket_pong_frame", false),
-                (Boolean) http.getOrDefault("websocket_mask", false));
+                (Boolean) http.getOrDefault("websocket_mask", false),
+                Http2.from(http, server));
     }
 
     private static long millis(Object seconds) {

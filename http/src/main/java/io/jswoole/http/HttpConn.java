@@ -49,7 +49,8 @@ final class HttpConn {
     }
 
     /** What a detached response needs to be answered later from another coroutine or worker. */
-    record Pending(long seq, boolean keepAlive, boolean head, boolean http10, String acceptEncoding) {
+    record Pending(long seq, boolean keepAlive, boolean head, boolean http10, String acceptEncoding,
+                   boolean http2) {
     }
 
     HttpConn(Channel channel, HttpProtocol protocol, boolean websocket) {

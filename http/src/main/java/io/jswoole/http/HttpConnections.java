@@ -26,7 +26,7 @@ interface HttpConnections {
     boolean mayPush(int fd);
 
     /** An answer of {@link #create} for an fd with nothing detached: written at once, out of order. */
-    HttpConn.Pending UNORDERED = new HttpConn.Pending(Out.UNORDERED, true, false, false, "");
+    HttpConn.Pending UNORDERED = new HttpConn.Pending(Out.UNORDERED, true, false, false, "", false);
 
     static HttpConnections local(HttpProtocol protocol) {
         return new HttpConnections() {
@@ -77,7 +77,7 @@ interface HttpConnections {
             @Override
             public boolean detach(int fd, HttpConn.Pending p) {
                 return Boolean.TRUE.equals(ProtocolSupport.call(server, fd, List.of(HttpRemote.DETACH, fd, p.seq(),
-                        p.keepAlive(), p.head(), p.http10(), p.acceptEncoding())));
+                        p.keepAlive(), p.head(), p.http10(), p.acceptEncoding(), p.http2())));
             }
 
             @Override
@@ -86,7 +86,7 @@ interface HttpConnections {
                     return null;
                 }
                 return new HttpConn.Pending((Long) p.get(0), (Boolean) p.get(1), (Boolean) p.get(2),
-                        (Boolean) p.get(3), (String) p.get(4));
+                        (Boolean) p.get(3), (String) p.get(4), (Boolean) p.get(5));
             }
 
             @Override

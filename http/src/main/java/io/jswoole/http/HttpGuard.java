@@ -42,6 +42,8 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
     /** Set once a rejection or a non-keep-alive request ends the stream of requests. */
     private boolean done;
     private boolean upgrading;
+    /** The request being read asks for {@code Upgrade: h2c} (and HTTP/2 is on). */
+    private boolean h2c;
 
     private HttpRequest head;
     private long seq;
@@ -180,6 +182,7 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
         keepAlive = facts.keepAlive(v);
         upgrade = conn.websocket && req.method() == HttpMethod.GET
                 && facts.upgradeHas("websocket") && facts.connectionHas("upgrade");
+        h2c = cfg.http2().on() && H2Switch.wanted(ctx, req, facts, facts.contentLength() > 0 || facts.encodings > 0);
         boolean multi = cfg.parsePost() && facts.contentType != null
                 && facts.contentType.regionMatches(true, 0, "multipart/form-data", 0, 19);
         max = multi && cfg.uploadMaxFilesize() > 0 ? Long.MAX_VALUE : cfg.packageMaxLength();
@@ -301,6 +304,12 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
             ex = new HttpExchange(conn, seq, head, bytes, null, java.util.Map.of(), keepAlive, upgrade, time);
         }
         head = null;
+        if (h2c && inflight == 0 && queued.isEmpty()) { // the first request of its connection, or no other waits
+            h2c = false;
+            if (H2Switch.upgrade(ctx, conn, ex)) {
+                return;
+            }
+        }
         if (!keepAlive) {
             done = true;
         }

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * {@link Sequencer} and the {@link HttpGuard}; each complete request becomes a {@code request} event in a worker.
  */
 final class HttpProtocol implements PortProtocol {
-    private static final String SEQUENCER = "http-sequencer", WS_EXT = "ws-ext", COALESCER = "http-coalescer";
+    static final String SEQUENCER = "http-sequencer", WS_EXT = "ws-ext", COALESCER = "http-coalescer";
 
     private final HttpServer server;
     private final UpgradeHandler upgrades;
@@ -128,6 +128,9 @@ final class HttpProtocol implements PortProtocol {
                 .setStrictLineParsing(true);
         ChannelPipeline p = ch.pipeline();
         p.addLast(COALESCER, new Coalescer());
+        if (cfg.http2().on()) {
+            p.addLast(H2Switch.NAME, new H2Switch(c));
+        }
         p.addLast(UpgradeHandler.DECODER, new RequestDecoder(c, dc));
         p.addLast(UpgradeHandler.ENCODER, new ResponseEncoder());
         if (upgrades != null && cfg.wsCompression()) {
@@ -147,16 +150,20 @@ final class HttpProtocol implements PortProtocol {
         });
     }
 
-    /** Swoole's ALPN for HTTP ports: http/1.1 (h2 comes with HTTP/2). */
+    /** Swoole's ALPN for HTTP ports: h2 when {@code open_http2_protocol} is on, then http/1.1. */
     @Override
     public List<String> alpn() {
-        return List.of("http/1.1");
+        HttpConfig cfg = config;
+        return cfg != null && cfg.http2().on() ? List.of("h2", "http/1.1") : List.of("http/1.1");
     }
 
     @Override
     public void drain(Channel ch) {
         HttpGuard guard = ch.pipeline().get(HttpGuard.class);
-        if (guard != null) {
+        H2Connection h2 = ch.pipeline().get(H2Connection.class);
+        if (h2 != null) {
+            h2.drain();
+        } else if (guard != null) {
             guard.drain();
         } else if (upgrades != null) {
             upgrades.drain(ch.pipeline());

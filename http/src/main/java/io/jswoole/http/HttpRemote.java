@@ -48,12 +48,13 @@ import java.util.Map;
  *   piece := 1 full (status:i32 reason:str headers trailers content:bytes) | 2 head (status reason headers)
  *          | 3 content (content) | 4 last (content trailers) | 5 file (path:str offset:i64 count:i64)
  *          | 6 encoded (bytes: a whole response as it goes on the wire)
+ *          | 7 http/2 control (goaway:i8 errorCode:i64 debug:str: Response.ping/goaway)
  * frame := what the {@link UpgradeHandler} writes (a WebSocket message in, a pushed frame out)
  * </pre>
  */
 final class HttpRemote implements PortProtocol.Remote {
     private static final byte EXCHANGE = 1, FRAME = 2;
-    private static final byte FULL = 1, HEAD = 2, CONTENT = 3, LAST = 4, FILE = 5, ENCODED = 6;
+    private static final byte FULL = 1, HEAD = 2, CONTENT = 3, LAST = 4, FILE = 5, ENCODED = 6, H2_CONTROL = 7;
     /** Questions a worker JVM asks ({@link #answer}): a list starting with one of these. */
     static final String DETACH = "detach", CREATE = "create", WS_STATUS = "ws-status", WS_CLOSED = "ws-closed";
 
@@ -191,6 +192,12 @@ final class HttpRemote implements PortProtocol.Remote {
                 out.writeLong(f.offset());
                 out.writeLong(f.count());
             }
+            case H2Control c -> {
+                out.writeByte(H2_CONTROL);
+                out.writeBoolean(c.goaway());
+                out.writeLong(c.errorCode());
+                Wire.writeString(out, c.debug());
+            }
             default -> throw new IllegalArgumentException("cannot send " + o.msg().getClass().getName()
                     + " to the master");
         }
@@ -230,6 +237,7 @@ final class HttpRemote implements PortProtocol.Remote {
             }
             case FILE -> new Out.FilePart(new File(Wire.readString(in)), in.readLong(), in.readLong());
             case ENCODED -> content(in);
+            case H2_CONTROL -> new H2Control(in.readBoolean(), in.readLong(), Wire.readString(in));
             default -> throw new IOException("unknown response piece");
         };
         HttpConn c = protocol.conn(fd);
@@ -257,10 +265,11 @@ final class HttpRemote implements PortProtocol.Remote {
         HttpConnections here = protocol.local();
         return switch ((String) q.get(0)) {
             case DETACH -> here.detach(fd, new HttpConn.Pending((Long) q.get(2), (Boolean) q.get(3),
-                    (Boolean) q.get(4), (Boolean) q.get(5), (String) q.get(6)));
+                    (Boolean) q.get(4), (Boolean) q.get(5), (String) q.get(6), (Boolean) q.get(7)));
             case CREATE -> {
                 HttpConn.Pending p = here.create(fd);
-                yield p == null ? null : List.of(p.seq(), p.keepAlive(), p.head(), p.http10(), p.acceptEncoding());
+                yield p == null ? null : List.of(p.seq(), p.keepAlive(), p.head(), p.http10(), p.acceptEncoding(),
+                        p.http2());
             }
             case WS_STATUS -> here.wsStatus(fd);
             case WS_CLOSED -> here.wsClosed(fd);

@@ -66,11 +66,16 @@ public final class HttpSettings {
         ws("open_websocket_ping_frame", Type.BOOL);
         ws("open_websocket_pong_frame", Type.BOOL);
         ws("websocket_mask", Type.BOOL);
-        for (String k : List.of("open_http2_protocol", "http2_header_table_size", "http2_enable_push",
-                "http2_max_concurrent_streams", "http2_init_window_size", "http2_max_frame_size",
-                "http2_max_header_list_size", "http2_max_headers")) {
-            LATER.put(k, "HTTP/2");
-        }
+        // HTTP/2: the SETTINGS the server advertises, in RFC 9113's ranges (6.5.2)
+        http("open_http2_protocol", Type.BOOL);
+        http("http2_header_table_size", Type.SIZE, 0, 0xFFFFFFFFL);
+        http("http2_max_concurrent_streams", Type.INT, 1, Integer.MAX_VALUE);
+        http("http2_init_window_size", Type.SIZE, 0, Integer.MAX_VALUE);
+        ALIASES.put("http2_initial_window_size", "http2_init_window_size"); // OpenSwoole's name
+        http("http2_max_frame_size", Type.SIZE, 16_384, 16_777_215);
+        http("http2_max_header_list_size", Type.SIZE, 1, 0xFFFFFFFFL);
+        http("http2_enable_push", Type.BOOL);
+        LATER.put("http2_max_headers", "HTTP/2 (http_max_header_count caps HTTP/2 headers too)");
         LATER.put("url_rewrite_rules", "the static handler's URL rewriting");
     }
 
@@ -142,6 +147,12 @@ public final class HttpSettings {
             case "open_http_protocol" -> {
                 if (!(Boolean) v) {
                     throw bad(given, "cannot be false on an HttpServer (use a Server for raw TCP)");
+                }
+            }
+            case "http2_enable_push" -> {
+                if ((Boolean) v) {
+                    throw bad(given, "cannot be true: jswoole's HTTP/2 server has no push (nor has Swoole's a push "
+                            + "API)");
                 }
             }
             case "open_websocket_protocol" -> {

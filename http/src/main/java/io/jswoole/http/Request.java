@@ -44,6 +44,15 @@ public final class Request {
         return fd;
     }
 
+    /** The HTTP/2 stream of this request ({@code $request->streamId}); 0 for HTTP/1.x. */
+    public int streamId() {
+        return http2() ? (int) ex.seq() : 0;
+    }
+
+    boolean http2() {
+        return ex.head().protocolVersion().majorVersion() == 2;
+    }
+
     /** Every value of the request header {@code name} (any case), in the order they came; empty when none. */
     public java.util.List<String> headers(String name) {
         return java.util.List.copyOf(ex.head().headers().getAll(name));
@@ -82,7 +91,7 @@ public final class Request {
             }
             m.put("request_time", (long) ex.time());
             m.put("request_time_float", ex.time());
-            m.put("server_protocol", h.protocolVersion().text());
+            m.put("server_protocol", http2() ? "HTTP/2" : h.protocolVersion().text()); // Swoole's "HTTP/2"
             m.put("server_port", ex.localPort());
             m.put("remote_port", ex.remotePort());
             m.put("remote_addr", ex.remoteIp());

@@ -104,6 +104,12 @@ final class RequestDecoder extends HttpRequestDecoder {
         return null;
     }
 
+    /** Bytes read past a request that switched the connection (h2c) belong to no HTTP/1.1 request: dropped. */
+    void discardBuffered() {
+        ByteBuf b = internalBuffer();
+        b.skipBytes(b.readableBytes());
+    }
+
     @Override
     protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
         throw new IllegalArgumentException("both Transfer-Encoding and Content-Length");

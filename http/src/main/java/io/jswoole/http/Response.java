@@ -28,7 +28,8 @@ import java.util.List;
  * {@link #end} once, or {@link #write} (chunked) any number of times and {@link #end}, or {@link #sendfile}.
  * Responses of pipelined requests go out in request order whatever order their handlers finish in. A handler
  * that returns without ending its response gets an empty one; {@link #detach} hands the response to another
- * coroutine or worker ({@link #create}).
+ * coroutine or worker ({@link #create}). On HTTP/2 a response is its stream's: it goes out when it is ready,
+ * whatever the other streams do, and {@link #ping} and {@link #goaway} reach the connection.
  */
 public final class Response {
     private static final AsciiString SERVER = AsciiString.cached(HttpServer.SERVER_NAME);
@@ -36,6 +37,8 @@ public final class Response {
     private final int fd;
     private final long seq;
     private final boolean keepAlive, headRequest, http10, upgrade;
+    /** An HTTP/2 stream's response: whole responses go as Netty messages (frames), never as HTTP/1.1 bytes. */
+    private boolean http2;
     /** The request's Accept-Encoding ("" for none): what {@code http_compression} may use. */
     private final String acceptEncoding;
     private int status = 200;
@@ -52,6 +55,7 @@ public final class Response {
                 ex.head().protocolVersion() == HttpVersion.HTTP_1_0, ex.upgrade(),
                 ex.head().headers().get(HttpHeaderNames.ACCEPT_ENCODING, ""));
         this.conn = ex.conn();
+        this.http2 = ex.head().protocolVersion().majorVersion() == 2;
     }
 
     private Response(HttpServer server, int fd, long seq, boolean keepAlive, boolean headRequest, boolean http10,
@@ -78,7 +82,10 @@ public final class Response {
             LastError.fail(ErrorCode.SESSION_NOT_EXIST);
             return null;
         }
-        return new Response(server, fd, p.seq(), p.keepAlive(), p.head(), p.http10(), false, p.acceptEncoding());
+        Response r = new Response(server, fd, p.seq(), p.keepAlive(), p.head(), p.http10(), false,
+                p.acceptEncoding());
+        r.http2 = p.http2();
+        return r;
     }
 
     /** The connection's fd. */
@@ -159,7 +166,7 @@ public final class Response {
         return header(name, value);
     }
 
-    /** Sets a trailer, sent after a chunked body. */
+    /** Sets a trailer, sent after a chunked body (HTTP/2: a HEADERS frame that ends the stream). */
     public boolean trailer(String name, String value) {
         if (finished) {
             return LastError.fail(ErrorCode.WRONG_OPERATION);
@@ -307,6 +314,11 @@ public final class Response {
         if (!noBody) {
             headers.set(Names.CONTENT_LENGTH, HeaderText.length(encoding == null ? data.length : body.length));
         }
+        if (http2) {
+            return send(new Out(seq, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status(),
+                    body.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body), headers.toNetty(),
+                    new DefaultHttpHeaders(false)), true, false));
+        }
         return send(new Out(seq, encode(body), true, close));
     }
 
@@ -419,6 +431,39 @@ public final class Response {
         return end();
     }
 
+    /**
+     * HTTP/2 only: sends a PING on this response's connection (Netty answers the client's; the client answers this
+     * one). False on HTTP/1.x ({@code WRONG_OPERATION}) or when the connection is gone.
+     */
+    public boolean ping() {
+        if (!http2) {
+            return LastError.fail(ErrorCode.WRONG_OPERATION);
+        }
+        return ProtocolSupport.write(server, fd, new Out(Out.UNORDERED, H2Control.PING, false, false));
+    }
+
+    /** {@link #goaway(long, String)} with NO_ERROR and no debug data. */
+    public boolean goaway() {
+        return goaway(0, "");
+    }
+
+    /**
+     * HTTP/2 only: sends GOAWAY with {@code errorCode} (an HTTP/2 error code, 0 = NO_ERROR) and {@code debugData}
+     * on this response's connection, naming the last stream the server took: streams up to it still finish and no
+     * new one starts (the client closes when it is done); with an error code other than 0 the server closes the
+     * connection after the GOAWAY (Netty's rule). False on HTTP/1.x or when the connection is gone.
+     */
+    public boolean goaway(long errorCode, String debugData) {
+        if (!http2) {
+            return LastError.fail(ErrorCode.WRONG_OPERATION);
+        }
+        if (errorCode < 0 || errorCode > 0xFFFFFFFFL) {
+            throw new IllegalArgumentException("an HTTP/2 error code is 0 to 2^32-1, not " + errorCode);
+        }
+        return ProtocolSupport.write(server, fd, new Out(Out.UNORDERED,
+                new H2Control(true, errorCode, debugData == null ? "" : debugData), false, false));
+    }
+
     /** Whether the response can still be written: not ended, and its connection open. */
     public boolean isWritable() {
         return !finished && server.exists(fd);
@@ -433,7 +478,7 @@ public final class Response {
             return LastError.fail(ErrorCode.WRONG_OPERATION);
         }
         if (!server.protocol().connections().detach(fd,
-                new HttpConn.Pending(seq, keepAlive, headRequest, http10, acceptEncoding))) {
+                new HttpConn.Pending(seq, keepAlive, headRequest, http10, acceptEncoding, http2))) {
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
         }
         detached = true;
@@ -476,7 +521,7 @@ public final class Response {
     private boolean sendHead(long contentLength) {
         headerSent = true;
         commonHeaders(closeAfter());
-        if (!http10) {
+        if (!http10 && !http2) {
             headers.set(Names.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         return send(new Out(seq, new DefaultHttpResponse(HttpVersion.HTTP_1_1, status(), headers.toNetty()), false,
@@ -488,6 +533,9 @@ public final class Response {
     }
 
     private boolean closeAfter() {
+        if (http2) {
+            return false; // a stream ends, the connection stays (a shutdown sends GOAWAY)
+        }
         if (upgrade) {
             return status != 101;
         }

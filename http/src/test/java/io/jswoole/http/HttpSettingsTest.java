@@ -29,7 +29,9 @@ class HttpSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'http_compression_level'");
         assertThatThrownBy(() -> s.set(Map.of("http_parse_post", "yes")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'http_parse_post'");
-        assertThatThrownBy(() -> s.set(Map.of("open_http2_protocol", true)))
+        assertThatThrownBy(() -> s.set(Map.of("http2_max_headers", 100)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not supported yet");
+        assertThatThrownBy(() -> s.set(Map.of("url_rewrite_rules", Map.of())))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not supported yet");
         assertThatThrownBy(() -> s.set(Map.of("websocket_compression", true)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a WebSocketServer");
@@ -41,6 +43,29 @@ class HttpSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http_parse_postt");
         assertThatThrownBy(() -> s.set(Map.of("open_http_protocol", false)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'open_http_protocol'");
+    }
+
+    /** The http2_* keys take RFC 9113's ranges (6.5.2); push cannot be turned on; OpenSwoole's alias is taken. */
+    @Test
+    void http2KeysAreValidatedByName() {
+        HttpServer s = new HttpServer("127.0.0.1", 0);
+        s.set(Map.of("open_http2_protocol", true, "http2_initial_window_size", "1M", "http2_max_frame_size", 32768,
+                "http2_max_concurrent_streams", 10, "http2_header_table_size", 0, "http2_max_header_list_size",
+                "16K", "http2_enable_push", false));
+        assertThat(s.setting()).containsEntry("open_http2_protocol", true)
+                .containsEntry("http2_init_window_size", 1L << 20).containsEntry("http2_max_frame_size", 32768L)
+                .containsEntry("http2_max_concurrent_streams", 10).containsEntry("http2_max_header_list_size",
+                        16L << 10);
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("http2_max_frame_size", 16383),
+                Map.of("http2_max_frame_size", 16_777_216), Map.of("http2_init_window_size", 1L << 31),
+                Map.of("http2_max_concurrent_streams", 0), Map.of("http2_header_table_size", -1),
+                Map.of("http2_max_header_list_size", 0), Map.of("open_http2_protocol", "maybe"))) {
+            String key = bad.keySet().iterator().next();
+            assertThatThrownBy(() -> s.set(bad)).as(key).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'" + key + "'");
+        }
+        assertThatThrownBy(() -> s.set(Map.of("http2_enable_push", true)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no push");
     }
 
     @Test

@@ -1,0 +1,256 @@
+package io.jswoole.http;
+
+import io.jswoole.log.Log;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.HttpConversionUtil;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The outbound half of an {@link H2Connection}: response pieces ({@link Out}, numbered by stream id) become HEADERS
+ * and DATA frames of their stream, on the event loop. HTTP/1.1's connection headers ({@code Connection},
+ * {@code Transfer-Encoding}, ...) are dropped and names lower-cased (Netty's {@link HttpConversionUtil}). Netty's
+ * flow controller holds DATA beyond the client's window; a file ({@code sendfile}, static files) is read 64 KiB at a
+ * time, the next chunk once the last has reached the socket (which waits for the stream's window), so a client that
+ * stops reading holds one buffer of it (later pieces of that stream wait behind it; other streams go on). No
+ * flow-controller listener: one makes Netty track every stream's writability (5% of a small-response run). A
+ * piece marked {@code close} that is not a whole response (a handler that failed mid-body, a worker JVM that died)
+ * resets its stream.
+ */
+final class H2Writer {
+    private static final int CHUNK = 64 * 1024;
+    private final H2Connection h2;
+    /** Files being sent, by stream; each holds the pieces of its stream that came after it. */
+    private final Map<Integer, FileOut> files = new HashMap<>();
+    /** DATA bytes handed to Netty and not yet written to the socket (most wait for a client's window). */
+    private long waiting;
+    private boolean overflowed;
+
+    H2Writer(H2Connection h2) {
+        this.h2 = h2;
+    }
+
+    void write(Out o) {
+        if (o.msg() instanceof H2Control c) {
+            control(c);
+            return;
+        }
+        int id = (int) o.seq();
+        FileOut f = files.get(id);
+        if (f != null) {
+            f.after.add(o);
+            return;
+        }
+        send(o);
+    }
+
+    /** A built-in answer (a refusal) for stream {@code id}. */
+    void answer(int id, FullHttpResponse r) {
+        send(new Out(id, r, true, false));
+    }
+
+    private void send(Out o) {
+        ChannelHandlerContext ctx = h2.ctx();
+        int id = (int) o.seq();
+        Http2Stream s = id > 0 ? h2.connection().stream(id) : null;
+        if (s == null || s.state() == Http2Stream.State.CLOSED || s.state() == Http2Stream.State.HALF_CLOSED_LOCAL) {
+            if (id <= 0) {
+                Log.warning("http2 fd " + h2.conn.fd + ": Response.create without a detached request has no stream "
+                        + "to answer on: dropped");
+            }
+            H2Connection.release(o);
+            return;
+        }
+        if (o.close() && !(o.msg() instanceof FullHttpResponse)) {
+            H2Connection.release(o);
+            h2.resetStream(ctx, id, Http2Error.INTERNAL_ERROR.code(), ctx.newPromise());
+            return;
+        }
+        switch (o.msg()) {
+            case FullHttpResponse r -> {
+                Http2Headers headers = HttpConversionUtil.toHttp2Headers(r, false);
+                boolean body = r.content().isReadable();
+                boolean trailers = !r.trailingHeaders().isEmpty();
+                headers(ctx, id, headers, !body && !trailers);
+                if (body) {
+                    data(ctx, id, r.content(), !trailers);
+                } else {
+                    r.release();
+                }
+                if (trailers) {
+                    headers(ctx, id, HttpConversionUtil.toHttp2Headers(r.trailingHeaders(), false), true);
+                }
+            }
+            case HttpResponse r -> headers(ctx, id, HttpConversionUtil.toHttp2Headers(r, false), false);
+            case LastHttpContent l -> {
+                boolean trailers = !l.trailingHeaders().isEmpty();
+                if (l.content().isReadable() || !trailers) {
+                    data(ctx, id, l.content(), !trailers);
+                } else {
+                    l.release();
+                }
+                if (trailers) {
+                    headers(ctx, id, HttpConversionUtil.toHttp2Headers(l.trailingHeaders(), false), true);
+                }
+            }
+            case HttpContent c -> data(ctx, id, c.content(), false);
+            case Out.FilePart p -> {
+                FileOut f;
+                try {
+                    f = new FileOut(id, p);
+                } catch (IOException e) {
+                    Log.warning("http2 fd " + h2.conn.fd + " stream " + id + ": cannot send " + p.file() + ": " + e);
+                    h2.resetStream(ctx, id, Http2Error.INTERNAL_ERROR.code(), ctx.newPromise());
+                    return;
+                }
+                files.put(id, f);
+                f.pump();
+            }
+            default -> {
+                Log.warning("http2 fd " + h2.conn.fd + " stream " + id + ": a " + o.msg().getClass().getSimpleName()
+                        + " cannot be sent over HTTP/2: the stream is reset");
+                H2Connection.release(o);
+                h2.resetStream(ctx, id, Http2Error.INTERNAL_ERROR.code(), ctx.newPromise());
+            }
+        }
+    }
+
+    /**
+     * DATA for stream {@code id}. What waits for the client's windows is counted: past the server's
+     * {@code socket_buffer_size} the client is not reading what its streams asked for, and the connection closes
+     * (one log line), as a slow reader's does on HTTP/1.1; Netty's flow controller would hold it all.
+     */
+    private ChannelPromise data(ChannelHandlerContext ctx, int id, ByteBuf b, boolean end) {
+        int n = b.readableBytes();
+        waiting += n;
+        ChannelPromise p = ctx.newPromise();
+        p.addListener(f -> waiting -= n);
+        h2.encoder().writeData(ctx, id, b, 0, end, p);
+        long limit = h2.conn.protocol.config().http2().outputLimit();
+        if (waiting > limit && !overflowed) {
+            overflowed = true;
+            Log.warning("http2 from " + h2.conn.remoteIp + ":" + h2.conn.remotePort + ": output buffer overflow ("
+                    + waiting + " bytes wait for the client's flow-control windows, socket_buffer_size " + limit
+                    + "); the client is not reading, closing the connection");
+            ctx.channel().close();
+        }
+        return p;
+    }
+
+    private void headers(ChannelHandlerContext ctx, int id, Http2Headers h, boolean end) {
+        h2.encoder().writeHeaders(ctx, id, h, 0, end, ctx.newPromise());
+    }
+
+    private void control(H2Control c) {
+        ChannelHandlerContext ctx = h2.ctx();
+        if (c.goaway()) {
+            ByteBuf debug = c.debug().isEmpty() ? Unpooled.EMPTY_BUFFER
+                    : Unpooled.copiedBuffer(c.debug(), StandardCharsets.UTF_8);
+            h2.goAway(ctx, h2.connection().remote().lastStreamCreated(), c.errorCode(), debug, ctx.newPromise());
+        } else {
+            h2.encoder().writePing(ctx, false, System.nanoTime(), ctx.newPromise());
+        }
+    }
+
+    /** Stream {@code id} closed (ended or reset): a file it was sending stops. */
+    void streamClosed(int id) {
+        FileOut f = files.remove(id);
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    void closeAll() {
+        for (FileOut f : files.values()) {
+            f.close();
+        }
+        files.clear();
+    }
+
+    /** A file part of one stream, sent as its window allows. */
+    private final class FileOut {
+        final int id;
+        final FileChannel fc;
+        long pos;
+        final long end;
+        final ArrayDeque<Out> after = new ArrayDeque<>();
+
+        FileOut(int id, Out.FilePart p) throws IOException {
+            this.id = id;
+            this.fc = FileChannel.open(p.file().toPath(), StandardOpenOption.READ);
+            this.pos = p.offset();
+            this.end = p.offset() + p.count();
+        }
+
+        /**
+         * Writes the next chunk; the one after it when this one has been written to the socket (which waits for
+         * the stream's window), so one chunk of the file is held at a time.
+         */
+        void pump() {
+            ChannelHandlerContext ctx = h2.ctx();
+            if (files.get(id) != this) {
+                return; // the stream closed meanwhile
+            }
+            if (pos >= end) {
+                files.remove(id, this);
+                closeFile();
+                Out o;
+                while ((o = after.poll()) != null) {
+                    write(o);
+                }
+                h2.flush(ctx);
+                return;
+            }
+            int n = (int) Math.min(CHUNK, end - pos);
+            ByteBuf b = ctx.alloc().directBuffer(n);
+            try {
+                int got = b.writeBytes(fc, pos, n);
+                if (got <= 0) {
+                    throw new IOException("the file is shorter than the response says");
+                }
+                pos += got;
+            } catch (IOException e) {
+                b.release();
+                Log.warning("http2 fd " + h2.conn.fd + " stream " + id + ": sending a file failed: "
+                        + e.getMessage());
+                h2.resetStream(ctx, id, Http2Error.INTERNAL_ERROR.code(), ctx.newPromise());
+                return;
+            }
+            data(ctx, id, b, false).addListener(f -> {
+                if (f.isSuccess()) {
+                    pump();
+                }
+            });
+            h2.flush(ctx);
+        }
+
+        private void closeFile() {
+            try {
+                fc.close();
+            } catch (IOException e) {
+                // read-only: nothing was lost
+            }
+        }
+
+        void close() {
+            closeFile();
+            after.forEach(H2Connection::release);
+            after.clear();
+        }
+    }
+}
