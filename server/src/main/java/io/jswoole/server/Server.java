@@ -473,7 +473,8 @@ public class Server {
 
     /** Exempts connection {@code fd} from the heartbeat ({@code protect}); false when it does not exist. */
     public boolean protect(int fd, boolean protect) {
-        return runtime.connections().control(fd, protect ? ConnectionOps.Control.PROTECT : ConnectionOps.Control.UNPROTECT);
+        return runtime.connections().control(fd,
+                protect ? ConnectionOps.Control.PROTECT : ConnectionOps.Control.UNPROTECT);
     }
 
     public boolean protect(int fd) {

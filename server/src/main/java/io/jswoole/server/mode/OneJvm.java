@@ -221,8 +221,8 @@ public final class OneJvm implements ModeRuntime {
                 ServerAccess.tls(p).watch(group);
             }
         }
-        Signals.register(server, new Signals.Target(server::shutdown, this::reloadOnSignal, this::reloadTaskWorkersOnSignal),
-                manager != null && cfg.taskWorkerNum() > 0);
+        Signals.register(server, new Signals.Target(server::shutdown, this::reloadOnSignal,
+                this::reloadTaskWorkersOnSignal), manager != null && cfg.taskWorkerNum() > 0);
         Log.info("server started: " + cfg.mode() + " mode, " + workers.length + " workers, " + Transport.name()
                 + ", " + describePorts());
         ServerAccess.handlers(server).serverEvent(EventHandlers.ServerEvent.START);
@@ -284,7 +284,8 @@ public final class OneJvm implements ModeRuntime {
             for (Worker w : localWorkers()) {
                 if (w.scheduler != null) {
                     ServerAccess.handlers(server).workerExiting(w.scheduler, w.id, deadline);
-                    ServerAccess.handlers(server).workerStopping(w.scheduler, w.id, deadline + TimeUnit.SECONDS.toNanos(1));
+                    ServerAccess.handlers(server).workerStopping(w.scheduler, w.id,
+                            deadline + TimeUnit.SECONDS.toNanos(1));
                     w.scheduler.close();
                 }
             }

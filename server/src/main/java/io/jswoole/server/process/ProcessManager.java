@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * storm.
  */
 public final class ProcessManager {
-    public static final String ENV_ROLE = "JSWOOLE_ROLE", ENV_ID = "JSWOOLE_WORKER_ID", ENV_SOCKET = "JSWOOLE_MASTER_SOCKET",
+    public static final String ENV_ROLE = "JSWOOLE_ROLE", ENV_ID = "JSWOOLE_WORKER_ID",
+            ENV_SOCKET = "JSWOOLE_MASTER_SOCKET",
             ENV_MASTER_PID = "JSWOOLE_MASTER_PID";
 
     /** How a worker JVM is started; made at {@link #start}. */

@@ -73,8 +73,6 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
     private final WorkerJvmConnections connections;
     private final TaskOps tasks;
     private final WorkerOps workers;
-    /** {@code buffer_output_size}: the largest single send. */
-    private final boolean taskObject;
     /** Tasks this worker sent, by id, whose result its sender awaits itself (callback or taskwait). */
     private final Map<Integer, java.util.function.Consumer<Object>> pendingTasks = new ConcurrentHashMap<>();
     private final AtomicInteger taskIds = new AtomicInteger();
@@ -91,10 +89,9 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
      * cannot stop the thread that would read the answer).
      */
     ProcessWorker(Server server, int id, MasterLink link, Scheduler scheduler, boolean gated, long maxRequest,
-            long maxWaitNanos, boolean taskWorker, boolean taskObject, long bufferOutputSize) {
+            long maxWaitNanos, boolean taskWorker, long bufferOutputSize) {
         this.link = link;
         this.taskWorker = taskWorker;
-        this.taskObject = taskObject;
         this.maxWaitNanos = maxWaitNanos;
         this.server = server;
         this.id = id;
@@ -133,7 +130,7 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
                 .nextInt(grace + 1) : 0);
         // reload_async=false: a worker told to stop does not wait for its running coroutines
         long maxWait = cfg.reloadAsync() ? TimeUnit.SECONDS.toNanos(cfg.maxWaitTime()) : 0;
-        return new ProcessWorker(server, id, link, scheduler, cfg.deliversConnectClose(), limit, maxWait, taskRole, cfg.taskObject(),
+        return new ProcessWorker(server, id, link, scheduler, cfg.deliversConnectClose(), limit, maxWait, taskRole,
                 cfg.bufferOutputSize());
     }
 
@@ -411,8 +408,8 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
     /** Runs a task in this task worker JVM: a non-null return value (or finish()) sends the result back. */
     private void runTask(RemoteTask task, Object data) {
         try {
-            Object result = ScopedValue.where(CURRENT_TASK, task).call(() -> ServerAccess.handlers(server).task(task.id(), task.src(), data,
-                    System.currentTimeMillis() / 1000.0, r -> finish(task, r)));
+            Object result = ScopedValue.where(CURRENT_TASK, task).call(() -> ServerAccess.handlers(server)
+                    .task(task.id(), task.src(), data, System.currentTimeMillis() / 1000.0, r -> finish(task, r)));
             if (result != null) {
                 finish(task, result);
             }

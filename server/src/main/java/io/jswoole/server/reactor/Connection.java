@@ -62,7 +62,8 @@ public final class Connection {
     /** Odd while the event loop moves a buffer from {@link #sendQueued} into Netty's outbound buffer. */
     private volatile int moving;
     /** PROCESS mode: worker JVMs that still have to confirm a half-close before the connection closes. */
-    public final java.util.concurrent.atomic.AtomicInteger halfCloseAcks = new java.util.concurrent.atomic.AtomicInteger();
+    public final java.util.concurrent.atomic.AtomicInteger halfCloseAcks =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     /** The longest a graceful close waits for queued output to leave before it resets the connection. */
     static final int CLOSE_WAIT_SECONDS = 60;

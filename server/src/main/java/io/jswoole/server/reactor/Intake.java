@@ -36,7 +36,7 @@ public final class Intake {
     private final boolean deliverConnectClose;
     private final boolean workerJvms;
     private final int maxConn;
-    /** Set when the graceful stop closes the listeners (after any drain_delay): connections accepted late are refused. */
+    /** Set when the graceful stop closes the listeners (after any drain_delay): later connections are refused. */
     private volatile boolean refusing;
     private final ServerCounters counters;
     private final EventRunner events;

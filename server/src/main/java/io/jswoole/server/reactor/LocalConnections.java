@@ -173,7 +173,8 @@ public final class LocalConnections implements ConnectionOps {
             return Optional.empty();
         }
         double recv = c.lastRecvMillis / 1000.0, send = c.lastSendMillis / 1000.0;
-        return Optional.of(new ClientInfo(c.port.port(), c.port.index(), c.socketFd(), c.port.type().value(), c.remotePort,
+        return Optional.of(new ClientInfo(c.port.port(), c.port.index(), c.socketFd(), c.port.type().value(),
+                c.remotePort,
                 c.remoteIp, c.reactorId, c.connectTime, Math.max(recv, send), recv, send,
                 c.lastDispatchMillis / 1000.0, 0, 0, c.sendQueued.get(), c.uid, c.workerId,
                 ServerAccess.tls(c.port) == null ? Optional.empty() : Tls.peerCertificate(c.channel)));

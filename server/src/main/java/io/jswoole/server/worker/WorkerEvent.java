@@ -6,8 +6,8 @@ import io.jswoole.server.Server;
 /**
  * What crosses the boundary between the connection owners (reactors) and a worker. In THREAD and BASE mode an
  * event is handed over by reference; a PROCESS-mode worker receives the same events as frames over its Unix
- * socket (the {@code process} package's IPC), and the same code ({@link Server}'s worker side) runs them. {@code port} is the index of
- * the port the connection came in on.
+ * socket (the {@code process} package's IPC), and the same code ({@link EventRunner}) runs them. {@code port} is
+ * the index of the port the connection came in on.
  */
 public sealed interface WorkerEvent {
     record Connect(int port, int fd, int reactorId) implements WorkerEvent {
