@@ -13,22 +13,22 @@ import io.jswoole.server.worker.EventRunner;
 final class EngineBridge implements ServerAccess.Bridge {
     @Override
     public ModeRuntime runtime(Server server) {
-        return server.runtime();
+        return server.runtime;
     }
 
     @Override
     public EventHandlers handlers(Server server) {
-        return server.handlers();
+        return server.handlers;
     }
 
     @Override
     public EventRunner events(Server server) {
-        return server.events();
+        return server.events;
     }
 
     @Override
     public ServerConfig config(Server server) {
-        return server.config();
+        return server.config;
     }
 
     @Override

@@ -181,28 +181,28 @@ public final class Port {
     }
 
     public Callbacks.OnConnection connectCallback() {
-        return onConnect != null ? onConnect : server.handlers().onConnect;
+        return onConnect != null ? onConnect : server.handlers.onConnect;
     }
 
     public Callbacks.OnReceive receiveCallback() {
-        return onReceive != null ? onReceive : server.handlers().onReceive;
+        return onReceive != null ? onReceive : server.handlers.onReceive;
     }
 
     public Callbacks.OnConnection closeCallback() {
-        return onClose != null ? onClose : server.handlers().onClose;
+        return onClose != null ? onClose : server.handlers.onClose;
     }
 
     public Callbacks.OnBuffer bufferFullCallback() {
-        return onBufferFull != null ? onBufferFull : server.handlers().onBufferFull;
+        return onBufferFull != null ? onBufferFull : server.handlers.onBufferFull;
     }
 
     public Callbacks.OnBuffer bufferEmptyCallback() {
-        return onBufferEmpty != null ? onBufferEmpty : server.handlers().onBufferEmpty;
+        return onBufferEmpty != null ? onBufferEmpty : server.handlers.onBufferEmpty;
     }
 
 
     public Callbacks.OnPacket packetCallback() {
-        return onPacket != null ? onPacket : server.handlers().onPacket;
+        return onPacket != null ? onPacket : server.handlers.onPacket;
     }
 
     public <T> T setting(String key, T fallback) {

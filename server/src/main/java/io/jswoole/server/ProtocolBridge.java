@@ -21,7 +21,7 @@ final class ProtocolBridge implements ProtocolSupport.Bridge {
 
     @Override
     public boolean write(Server server, int fd, Object message) {
-        return server.runtime().connections().write(fd, message);
+        return server.runtime.connections().write(fd, message);
     }
 
     @Override
@@ -36,12 +36,12 @@ final class ProtocolBridge implements ProtocolSupport.Bridge {
 
     @Override
     public boolean inWorkerProcess(Server server) {
-        return server.runtime() instanceof ProcessWorker;
+        return server.runtime instanceof ProcessWorker;
     }
 
     @Override
     public Object call(Server server, int fd, Object question) {
-        if (server.runtime() instanceof ProcessWorker remote) {
+        if (server.runtime instanceof ProcessWorker remote) {
             return remote.call(Ipc.CALL_PROTOCOL, java.util.List.of(remote.portOf(fd).index, question));
         }
         Port port = port(server, fd);
@@ -51,7 +51,7 @@ final class ProtocolBridge implements ProtocolSupport.Bridge {
 
     @Override
     public Port port(Server server, int fd) {
-        Connection c = server.runtime().connection(fd);
+        Connection c = server.runtime.connection(fd);
         return c == null ? null : c.port;
     }
 }

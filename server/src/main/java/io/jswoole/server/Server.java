@@ -60,7 +60,7 @@ public class Server {
     private final Map<String, Object> settings = new LinkedHashMap<>();
 
     /** The callbacks of the server and its workers, and how the engine calls them. */
-    private final Handlers handlers = new Handlers(this);
+    final Handlers handlers = new Handlers(this);
     /** The most tasks waiting or running at once (tests lower it to reach the limit quickly). */
     int taskQueueLimit = Tasks.MAX_QUEUED;
     /** PROCESS mode: the worker JVMs' entry point, when the command line cannot be re-run. */
@@ -68,13 +68,13 @@ public class Server {
 
     private volatile boolean started;
     /** The settings of this start, typed and checked; null before it. */
-    private ServerConfig config;
+    ServerConfig config;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch ready = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final EventRunner events = new EventRunner(this);
+    final EventRunner events = new EventRunner(this);
     /** What this server is in this JVM, chosen once, at start: every connection, task and worker call goes to it. */
-    private volatile ModeRuntime runtime = ModeRuntime.NOT_STARTED;
+    volatile ModeRuntime runtime = ModeRuntime.NOT_STARTED;
 
     private final ServerCounters counters = new ServerCounters();
 
@@ -682,25 +682,5 @@ public class Server {
      */
     public Optional<io.jswoole.server.spi.ServerProbe> probe() {
         return runtime.probe();
-    }
-
-    /** What this server is in this JVM (see {@link ModeRuntime}); {@link ModeRuntime#NOT_STARTED} before start. */
-    ModeRuntime runtime() {
-        return runtime;
-    }
-
-    /** How the engine runs one event's callback in a worker (see {@link EventRunner}). */
-    EventRunner events() {
-        return events;
-    }
-
-    /** The callbacks, for the engine. */
-    Handlers handlers() {
-        return handlers;
-    }
-
-    /** The settings of this start (null before it). */
-    ServerConfig config() {
-        return config;
     }
 }

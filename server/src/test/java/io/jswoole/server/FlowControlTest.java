@@ -55,7 +55,7 @@ class FlowControlTest {
             long maxQueued = 0;
             long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
             while (s.exists(slowFd) && System.nanoTime() < end) { // the master's view of what is queued
-                Connection c = s.runtime().connection(slowFd);
+                Connection c = s.runtime.connection(slowFd);
                 maxQueued = Math.max(maxQueued, c == null ? 0 : c.queuedBytes());
             }
             assertThat(s.exists(slowFd)).as("the slow reader was closed").isFalse();
@@ -215,7 +215,7 @@ class FlowControlTest {
             assertThat(eventually(() -> got.get().size() == 1)).isTrue();
             // pause() asks the connection's reactor to stop reading; bytes it reads before that are still delivered
             // (as in Swoole), so "after" is sent once the reactor has stopped
-            assertThat(eventually(() -> !s.runtime().connection(fd).channel.config().isAutoRead())).isTrue();
+            assertThat(eventually(() -> !s.runtime.connection(fd).channel.config().isAutoRead())).isTrue();
             c.getOutputStream().write("after".getBytes());
             Thread.sleep(150);
             assertThat(got.get()).as("paused: nothing read yet").containsExactly("pause");
