@@ -442,6 +442,15 @@ public class Server {
     }
 
     /**
+     * {@code sendwait}: sends, then waits until the bytes are written to the socket, the connection closes, or
+     * {@code send_timeout} passes. As in Swoole, only from an event worker of BASE mode; elsewhere (and for an
+     * empty {@code data}) a warning and false. Swoole blocks the worker; here only the calling coroutine waits.
+     */
+    public boolean sendwait(int fd, byte[] data) {
+        return runtime.connections().sendwait(fd, data);
+    }
+
+    /**
      * Sends a datagram to {@code ip:port} (a path and 0 for Unix datagrams) from a packet port:
      * {@code serverSocket} is a port's {@link Port#sock()}, or -1 for the first port of the matching family.
      */

@@ -57,6 +57,7 @@ public final class CommandApp {
                         java.util.Objects.requireNonNullElse(new java.io.File(w[1]).list(), new String[0]))));
                 case "worker" -> Integer.toString(srv.getWorkerId());
                 case "status" -> srv.getWorkerStatus(Integer.parseInt(w[1])) + "";
+                case "sendwait" -> srv.sendwait(fd, (w[1] + "\n").getBytes()) + " " + srv.getLastError();
                 case "info" -> srv.getClientInfo(fd).map(i -> i.remoteIp() + ":" + i.remotePort()).orElse("none");
                 case "exists" -> Boolean.toString(srv.exists(Integer.parseInt(w[1])));
                 case "list" -> srv.getClientList(0, 10).toString();

@@ -17,6 +17,21 @@ import java.util.Set;
 public interface ConnectionOps {
     boolean send(int fd, byte[] data);
 
+    /**
+     * {@code sendwait}: {@link #send} and wait until the bytes are written to the socket. Swoole allows it only in
+     * an event worker of BASE mode; elsewhere it is refused with a warning, as there ({@link #refuseSendwait}).
+     */
+    default boolean sendwait(int fd, byte[] data) {
+        return refuseSendwait("this mode");
+    }
+
+    /** Swoole's refusal of {@code sendwait}: a warning naming {@code where}, and false. */
+    static boolean refuseSendwait(String where) {
+        io.jswoole.log.Log.warning("cannot sendwait in " + where + ": sendwait() needs an event worker of Mode.BASE, "
+                + "as in Swoole (use send(), whose output is flow-controlled by socket_buffer_size)");
+        return io.jswoole.LastError.fail(io.jswoole.ErrorCode.OPERATION_NOT_SUPPORT);
+    }
+
     boolean sendto(String ip, int port, byte[] data, int serverSocket);
 
     boolean close(int fd, boolean reset);

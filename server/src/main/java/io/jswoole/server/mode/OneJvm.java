@@ -102,7 +102,8 @@ public final class OneJvm implements ModeRuntime {
         table = new ConnectionTable(cfg.startSessionId(), cfg.maxConn());
         idleScanner = new IdleScanner(ports, table);
         connections = new LocalConnections(this, table, ports, datagramChannels, idleScanner,
-                cfg.bufferOutputSize(), cfg.sendYield(), cfg.sendTimeoutNanos(), counters.totalSendBytes);
+                cfg.bufferOutputSize(), cfg.sendYield(), cfg.sendTimeoutNanos(), counters.totalSendBytes,
+                cfg.mode() == Mode.BASE);
         workers = new Worker[workerNum];
         manager = mode == Mode.PROCESS ? new ProcessManager(server, workerNum, cfg.taskWorkerNum(), cfg.taskIpcMode(),
                 cfg.maxWaitTime()) : null;
@@ -324,6 +325,11 @@ public final class OneJvm implements ModeRuntime {
             all.addAll(List.of(tasks.workers));
         }
         return all;
+    }
+
+    /** The event workers (task workers follow them in id order). */
+    public int eventWorkerCount() {
+        return workers.length;
     }
 
     /** The worker whose scheduler runs the caller, or null. */

@@ -118,11 +118,17 @@ public final class Connection {
      */
     boolean send(Object msg) {
         if (closed) {
-            ReferenceCountUtil.release(msg);
+            if (msg instanceof Awaited a) {
+                a.dropped();
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
             return false;
         }
         if (msg instanceof ByteBuf buf) {
             sendQueued.addAndGet(buf.readableBytes());
+        } else if (msg instanceof Awaited a) {
+            sendQueued.addAndGet(a.buf().readableBytes());
         }
         outbound.offer(msg);
         schedule();
@@ -206,16 +212,26 @@ public final class Connection {
         boolean wrote = false;
         while ((o = outbound.poll()) != null) {
             if (o != CLOSE && o != RESET) {
-                int bytes = o instanceof ByteBuf buf ? buf.readableBytes() : 0;
+                Awaited awaited = o instanceof Awaited a ? a : null;
+                Object msg = awaited != null ? awaited.buf() : o;
+                int bytes = msg instanceof ByteBuf buf ? buf.readableBytes() : 0;
                 if (closed || closing || !channel.isActive()) {
                     sendQueued.addAndGet(-bytes);
-                    ReferenceCountUtil.release(o);
+                    if (awaited != null) {
+                        awaited.dropped();
+                    } else {
+                        ReferenceCountUtil.release(o);
+                    }
                     continue;
                 }
                 // counted in Netty's outbound buffer first, then no longer here: queuedBytes() never undercounts,
                 // and a reader on another thread waits out the move so it does not count the buffer twice
                 moving++;
-                channel.write(o, channel.voidPromise());
+                if (awaited != null) {
+                    channel.write(msg).addListener(f -> awaited.written().complete(f.isSuccess()));
+                } else {
+                    channel.write(o, channel.voidPromise());
+                }
                 sendQueued.addAndGet(-bytes);
                 moving++;
                 wrote = true;
@@ -320,10 +336,22 @@ public final class Connection {
         }
     }
 
+    /** Output whose sender waits until it is written to the socket ({@code sendwait}). */
+    record Awaited(ByteBuf buf, java.util.concurrent.CompletableFuture<Boolean> written) {
+        void dropped() {
+            buf.release();
+            written.complete(false);
+        }
+    }
+
     /** Drops queued output of a connection that is gone. */
     void discardOutput() {
         Object o;
         while ((o = outbound.poll()) != null) {
+            if (o instanceof Awaited a) {
+                a.dropped();
+                continue;
+            }
             ReferenceCountUtil.release(o);
         }
         sendQueued.set(0);

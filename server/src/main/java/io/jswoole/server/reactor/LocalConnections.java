@@ -34,10 +34,13 @@ public final class LocalConnections implements ConnectionOps {
     private final boolean sendYield;
     private final long sendTimeoutNanos;
     private final LongAdder sentBytes;
+    /** {@code sendwait} is Swoole's only in BASE mode. */
+    private final boolean baseMode;
 
     public LocalConnections(OneJvm engine, ConnectionTable table, List<Port> ports,
                      Map<Integer, List<Channel>> datagramChannels, IdleScanner idleScanner, long bufferOutputSize,
-                     boolean sendYield, long sendTimeoutNanos, LongAdder sentBytes) {
+                     boolean sendYield, long sendTimeoutNanos, LongAdder sentBytes, boolean baseMode) {
+        this.baseMode = baseMode;
         this.engine = engine;
         this.table = table;
         this.ports = ports;
@@ -51,6 +54,47 @@ public final class LocalConnections implements ConnectionOps {
 
     @Override
     public boolean send(int fd, byte[] data) {
+        return send(fd, data, null);
+    }
+
+    /**
+     * BASE mode, in a coroutine of an event worker: the send, then the coroutine waits (the worker's other coroutines
+     * run) until the bytes have been written to the socket, the connection closed, or {@code send_timeout} passed.
+     * Swoole blocks the whole worker instead. A UDP fd, a task worker and a callback that is no coroutine are refused.
+     */
+    @Override
+    public boolean sendwait(int fd, byte[] data) {
+        Worker me = engine.currentWorker();
+        if (!baseMode || me == null || me.id >= engine.eventWorkerCount()) {
+            return ConnectionOps.refuseSendwait(baseMode ? "a task worker or outside the workers" : "this mode");
+        }
+        if (io.jswoole.coroutine.Coroutine.getCid() <= 0) {
+            return ConnectionOps.refuseSendwait("a callback that is not a coroutine (enable_coroutine is off)");
+        }
+        if (data.length == 0) {
+            Log.warning("sendwait(): data is empty");
+            return LastError.fail(ErrorCode.INVALID_PARAMS);
+        }
+        java.util.concurrent.CompletableFuture<Boolean> written = new java.util.concurrent.CompletableFuture<>();
+        if (!send(fd, data, written)) {
+            return false;
+        }
+        try {
+            boolean ok = sendTimeoutNanos > 0
+                    ? written.get(sendTimeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS) : written.get();
+            return ok || LastError.fail(ErrorCode.SESSION_CLOSED);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return LastError.fail(ErrorCode.CO_TIMEDOUT);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return LastError.fail(ErrorCode.SESSION_CLOSED);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return LastError.fail(ErrorCode.CO_CANCELED);
+        }
+    }
+
+    /** {@code send}; with {@code written}, it completes when the bytes are on the socket (false: they never will). */
+    private boolean send(int fd, byte[] data, java.util.concurrent.CompletableFuture<Boolean> written) {
         Connection c = table.get(fd);
         if (c == null) {
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
@@ -65,7 +109,7 @@ public final class LocalConnections implements ConnectionOps {
             return false;
         }
         ByteBuf buf = c.channel.alloc().directBuffer(Math.max(data.length, 1)).writeBytes(data);
-        if (!c.send(buf)) {
+        if (!c.send(written == null ? buf : new Connection.Awaited(buf, written))) {
             return LastError.fail(ErrorCode.SESSION_CLOSED);
         }
         if (!c.outputFull && c.queuedBytes() >= c.portConfig.highWatermark()) {
