@@ -38,6 +38,10 @@ final class Libc {
     private static final MethodHandle SETPRIORITY = handle("setpriority", FunctionDescriptor.of(INT, INT, INT, INT));
     private static final MethodHandle GETPRIORITY = handle("getpriority", FunctionDescriptor.of(INT, INT, INT));
     /** cpu_set_t of glibc: 1024 CPUs. */
+    /** {@code signal(sig, handler)}: returns the previous handler (an address; SIG_ERR is -1). */
+    private static final MethodHandle SIGNAL = LINKER.downcallHandle(LINKER.defaultLookup().find("signal")
+            .orElseThrow(() -> new IllegalStateException("libc has no signal")),
+            FunctionDescriptor.of(ValueLayout.ADDRESS, INT, ValueLayout.ADDRESS));
     private static final int CPU_SET_BYTES = 128;
 
     private Libc() {
@@ -66,6 +70,15 @@ final class Libc {
         }
         LAST_ERRNO.set(rc == -1 ? (int) ERRNO.get(state, 0L) : 0);
         return rc;
+    }
+
+    /** Puts {@code sig} back to its default action ({@code SIG_DFL}); false when libc refuses. */
+    static boolean defaultAction(int sig) {
+        try {
+            return ((MemorySegment) SIGNAL.invokeExact(sig, MemorySegment.NULL)).address() != -1L;
+        } catch (Throwable t) {
+            throw new IllegalStateException("signal(" + sig + ", SIG_DFL) failed: " + t, t);
+        }
     }
 
     static int kill(long pid, int sig) {

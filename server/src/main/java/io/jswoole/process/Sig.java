@@ -80,6 +80,11 @@ final class Sig {
         sun.misc.SignalHandler prev;
         try {
             prev = sun.misc.Signal.handle(signal, ours);
+            if (prev == sun.misc.SignalHandler.SIG_IGN && Libc.defaultAction(sig)) {
+                // inherited as ignored (nohup ignores SIGHUP for its whole tree): HotSpot installs no handler over
+                // an ignored SIGHUP, SIGINT or SIGTERM and says SIG_IGN; asking for a handler means taking it
+                sun.misc.Signal.handle(signal, ours); // prev stays SIG_IGN: removing ours ignores it again
+            }
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("SIG" + name + " cannot be handled in this JVM: " + e.getMessage(), e);
         }
