@@ -57,6 +57,8 @@ public class Server {
 
     final Mode mode;
     private final List<Port> ports = new ArrayList<>();
+    /** What {@link #ports()} returns: read on every event, so made once. */
+    private final List<Port> portsView = Collections.unmodifiableList(ports);
     private final Map<String, Object> settings = new LinkedHashMap<>();
 
     /** The callbacks of the server and its workers, and how the engine calls them. */
@@ -176,7 +178,7 @@ public class Server {
 
     /** Every port, the main one first. */
     public List<Port> ports() {
-        return Collections.unmodifiableList(ports);
+        return portsView;
     }
 
     public Server onStart(Callbacks.OnServer cb) {
