@@ -33,7 +33,6 @@ import java.util.Map;
  * resets its stream.
  */
 final class H2Writer {
-    private static final int CHUNK = 64 * 1024;
     private final H2Connection h2;
     /** Files being sent, by stream; each holds the pieces of its stream that came after it. */
     private final Map<Integer, FileOut> files = new HashMap<>();
@@ -216,16 +215,11 @@ final class H2Writer {
                 h2.flush(ctx);
                 return;
             }
-            int n = (int) Math.min(CHUNK, end - pos);
-            ByteBuf b = ctx.alloc().directBuffer(n);
+            ByteBuf b;
             try {
-                int got = b.writeBytes(fc, pos, n);
-                if (got <= 0) {
-                    throw new IOException("the file is shorter than the response says");
-                }
-                pos += got;
+                b = FileChunks.read(ctx.alloc(), fc, pos, end);
+                pos += b.readableBytes();
             } catch (IOException e) {
-                b.release();
                 Log.warning("http2 fd " + h2.conn.fd + " stream " + id + ": sending a file failed: "
                         + e.getMessage());
                 h2.resetStream(ctx, id, Http2Error.INTERNAL_ERROR.code(), ctx.newPromise());

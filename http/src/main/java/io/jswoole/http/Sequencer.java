@@ -92,7 +92,6 @@ final class Sequencer extends ChannelOutboundHandlerAdapter {
      * however slowly its client reads. What comes after the part waits in {@link #afterFile} meanwhile.
      */
     private final class FileStream {
-        private static final int CHUNK = 64 * 1024;
         private final ChannelHandlerContext ctx;
         private final Out out;
         private final FileChannel fc;
@@ -112,16 +111,11 @@ final class Sequencer extends ChannelOutboundHandlerAdapter {
                 done(true);
                 return;
             }
-            int n = (int) Math.min(CHUNK, end - pos);
-            ByteBuf b = ctx.alloc().directBuffer(n);
+            ByteBuf b;
             try {
-                int got = b.writeBytes(fc, pos, n);
-                if (got <= 0) {
-                    throw new IOException("the file is shorter than the response says");
-                }
-                pos += got;
+                b = FileChunks.read(ctx.alloc(), fc, pos, end);
+                pos += b.readableBytes();
             } catch (IOException e) {
-                b.release();
                 io.jswoole.log.Log.warning("http fd " + conn.fd + ": sending a file failed: " + e.getMessage());
                 done(false);
                 ctx.close();
