@@ -1,7 +1,7 @@
 package io.jswoole.server;
 
-import io.jswoole.server.process.Ipc;
 import io.jswoole.server.process.ProcessWorker;
+import io.jswoole.server.process.ToMaster;
 import io.jswoole.server.reactor.Connection;
 import io.jswoole.server.spi.PortProtocol;
 import io.jswoole.server.spi.ProtocolSupport;
@@ -42,7 +42,7 @@ final class ProtocolBridge implements ProtocolSupport.Bridge {
     @Override
     public Object call(Server server, int fd, Object question) {
         if (server.runtime instanceof ProcessWorker remote) {
-            return remote.call(Ipc.CALL_PROTOCOL, java.util.List.of(remote.portOf(fd).index, question));
+            return remote.call(ToMaster.Query.PROTOCOL, java.util.List.of(remote.portOf(fd).index, question));
         }
         Port port = port(server, fd);
         return (port != null && port.protocol != null ? port : Port.firstWithProtocol(server.ports())).protocol

@@ -114,7 +114,7 @@ public final class OneJvm implements ModeRuntime {
             for (var exec : group) {
                 EventLoop loop = (EventLoop) exec;
                 loopIds.put(loop, i);
-                workers[i] = new Worker(i, scheduler(Scheduler.on("jswoole-worker-" + i, loop)), local);
+                workers[i] = new Worker.Local(i, scheduler(Scheduler.on("jswoole-worker-" + i, loop)), local);
                 i++;
             }
         } else {
@@ -124,20 +124,19 @@ public final class OneJvm implements ModeRuntime {
                 loopIds.put((EventLoop) exec, i++);
             }
             for (int w = 0; w < workerNum; w++) {
-                workers[w] = manager != null ? new Worker(w, manager.workers[w])
-                        : new Worker(w, scheduler(Scheduler.serial("jswoole-worker-" + w)), local);
+                workers[w] = manager != null ? new Worker.Jvm(w, manager.workers[w])
+                        : new Worker.Local(w, scheduler(Scheduler.serial("jswoole-worker-" + w)), local);
             }
             if (manager != null) {
                 for (int w = 0; w < manager.workers.length; w++) { // task workers: counters only
-                    manager.workers[w].proxy = w < workerNum ? workers[w] : new Worker(w, manager.workers[w]);
+                    manager.workers[w].proxy = w < workerNum ? workers[w] : new Worker.Jvm(w, manager.workers[w]);
                 }
             }
         }
         Dispatcher dispatcher = new Dispatcher(server, workers, cfg.dispatchMode(), cfg.dispatchFunc(),
                 mode == Mode.BASE);
         intake = new Intake(table, workers, dispatcher, loopIds,
-                cfg.deliversConnectClose(), manager != null,
-                cfg.maxConn(), counters, events);
+                cfg.deliversConnectClose(), cfg.maxConn(), counters, events);
         tasks = cfg.taskWorkerNum() > 0 && manager == null ? new Tasks(ServerAccess.handlers(server),
                 cfg.taskWorkerNum(), workers, cfg.taskIpcMode(), cfg.taskEnableCoroutine(), cfg.maxCoroutine(),
                 taskQueueLimit)
@@ -228,10 +227,8 @@ public final class OneJvm implements ModeRuntime {
                 + ", " + describePorts());
         ServerAccess.handlers(server).serverEvent(EventHandlers.ServerEvent.START);
         ServerAccess.handlers(server).serverEvent(EventHandlers.ServerEvent.MANAGER_START);
-        for (Worker w : localWorkers()) {
-            if (w.scheduler != null) {
-                ServerAccess.handlers(server).workerStarted(w.scheduler, w.id);
-            }
+        for (Worker.Local w : localWorkers()) {
+            ServerAccess.handlers(server).workerStarted(w.scheduler, w.id);
         }
         ops.serving();
     }
@@ -282,13 +279,10 @@ public final class OneJvm implements ModeRuntime {
             if (manager != null) {
                 manager.stop(); // each worker JVM ran workerExit and workerStop itself
             }
-            for (Worker w : localWorkers()) {
-                if (w.scheduler != null) {
-                    ServerAccess.handlers(server).workerExiting(w.scheduler, w.id, deadline);
-                    ServerAccess.handlers(server).workerStopping(w.scheduler, w.id,
-                            deadline + TimeUnit.SECONDS.toNanos(1));
-                    w.scheduler.close();
-                }
+            for (Worker.Local w : localWorkers()) {
+                ServerAccess.handlers(server).workerExiting(w.scheduler, w.id, deadline);
+                ServerAccess.handlers(server).workerStopping(w.scheduler, w.id, deadline + TimeUnit.SECONDS.toNanos(1));
+                w.scheduler.close();
             }
             ServerAccess.handlers(server).serverEvent(EventHandlers.ServerEvent.MANAGER_STOP);
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
@@ -318,9 +312,14 @@ public final class OneJvm implements ModeRuntime {
         return true;
     }
 
-    /** The event workers, then the task workers, of this JVM. */
-    List<Worker> localWorkers() {
-        List<Worker> all = new ArrayList<>(List.of(workers));
+    /** The event workers, then the task workers, that run in this JVM (none of a PROCESS master's). */
+    List<Worker.Local> localWorkers() {
+        List<Worker.Local> all = new ArrayList<>();
+        for (Worker w : workers) {
+            if (w instanceof Worker.Local l) {
+                all.add(l);
+            }
+        }
         if (tasks != null) {
             all.addAll(List.of(tasks.workers));
         }
@@ -337,12 +336,12 @@ public final class OneJvm implements ModeRuntime {
         Scheduler s = Scheduler.currentOrNull();
         if (s != null) {
             for (Worker w : workers) {
-                if (w.scheduler == s) {
+                if (w instanceof Worker.Local l && l.scheduler == s) {
                     return w;
                 }
             }
             if (tasks != null) {
-                for (Worker w : tasks.workers) {
+                for (Worker.Local w : tasks.workers) {
                     if (w.scheduler == s) {
                         return w;
                     }
@@ -422,9 +421,9 @@ public final class OneJvm implements ModeRuntime {
             dispatched += w.dispatchCount.sum();
             responses += w.responseCount.sum();
         }
-        if (me != null && me.scheduler != null) { // a worker JVM counts its own coroutines
-            coroutines = me.scheduler.coroutineNum();
-            peak = me.scheduler.coroutinePeak();
+        if (me instanceof Worker.Local l) { // a worker JVM counts its own coroutines
+            coroutines = l.scheduler.coroutineNum();
+            peak = l.scheduler.coroutinePeak();
         }
         List<Integer> fds = table.list(0, Integer.MAX_VALUE);
         m.put("start_time", startTime);

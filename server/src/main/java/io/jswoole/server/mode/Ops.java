@@ -236,12 +236,12 @@ public final class Ops implements ServerProbe {
             Worker w = all.get(i);
             boolean task = i >= engine.workers.length;
             int id = task ? i - engine.workers.length : i;
-            if (w.scheduler != null) {
+            if (w instanceof Worker.Local l) {
                 long pid = ProcessHandle.current().pid();
                 MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-                out.add(new WorkerState(id, task, pid, serving && !w.scheduler.isClosed(), !w.idle(),
+                out.add(new WorkerState(id, task, pid, serving && !l.scheduler.isClosed(), !w.idle(),
                         w.requestCount.sum(), w.responseCount.sum(), w.dispatchCount.sum(), w.concurrency.get(),
-                        OptionalInt.of(w.scheduler.coroutineNum()), OptionalInt.of(w.scheduler.coroutinePeak()),
+                        OptionalInt.of(l.scheduler.coroutineNum()), OptionalInt.of(l.scheduler.coroutinePeak()),
                         Rss.of(pid), OptionalLong.of(heap.getUsed()), OptionalLong.of(heap.getCommitted())));
             } else {
                 RemoteWorker r = engine.manager.workers[i];
@@ -278,12 +278,12 @@ public final class Ops implements ServerProbe {
         boolean ok = true;
         for (int i = 0; i < all.size(); i++) {
             Worker w = all.get(i);
-            if (w.scheduler != null) {
+            if (w instanceof Worker.Local l) {
                 ok &= answered.get(i) == pinged[i];
                 long seq = ++pinged[i];
                 int index = i;
                 try {
-                    w.scheduler.execute(() -> answered.set(index, seq));
+                    l.scheduler.execute(() -> answered.set(index, seq));
                 } catch (java.util.concurrent.RejectedExecutionException e) {
                     ok = false; // its carrier has stopped
                 }
@@ -305,7 +305,7 @@ public final class Ops implements ServerProbe {
     /** The event workers, then the task workers: threads of this JVM or the master's side of worker JVMs. */
     private List<Worker> allWorkers() {
         if (engine.manager == null) {
-            return engine.localWorkers();
+            return List.copyOf(engine.localWorkers());
         }
         List<Worker> all = new ArrayList<>();
         for (RemoteWorker r : engine.manager.workers) {

@@ -4,10 +4,10 @@ import io.jswoole.ErrorCode;
 import io.jswoole.LastError;
 import io.jswoole.log.Log;
 import io.jswoole.server.Server;
-import io.jswoole.server.process.Ipc;
 import io.jswoole.server.process.ProcessManager;
 import io.jswoole.server.process.ProcessWorker;
 import io.jswoole.server.process.RemoteWorker;
+import io.jswoole.server.process.ToMaster;
 import io.jswoole.server.worker.Worker;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,7 +102,7 @@ public interface WorkerOps {
     };
 
     /** BASE and THREAD: every worker is a thread of this JVM; there is nothing to reload. */
-    static WorkerOps oneJvm(Server server, OneJvm engine, List<Worker> all) {
+    static WorkerOps oneJvm(Server server, OneJvm engine, List<? extends Worker> all) {
         return new InThisJvm(server, engine) {
             @Override
             public boolean reload() {
@@ -191,23 +191,23 @@ public interface WorkerOps {
 
             @Override
             public boolean reload() {
-                return Boolean.TRUE.equals(link.call(Ipc.CALL_RELOAD, null));
+                return Boolean.TRUE.equals(link.call(ToMaster.Query.RELOAD, null));
             }
 
             @Override
             public boolean stop(int workerId) {
-                return Boolean.TRUE.equals(link.call(Ipc.CALL_STOP_WORKER, workerId));
+                return Boolean.TRUE.equals(link.call(ToMaster.Query.STOP_WORKER, workerId));
             }
 
             @Override
             public int pid(int workerId) {
-                Object pid = link.call(Ipc.CALL_WORKER_PID, workerId);
+                Object pid = link.call(ToMaster.Query.WORKER_PID, workerId);
                 return pid == null ? -1 : (Integer) pid;
             }
 
             @Override
             public int status(int workerId) {
-                Object st = link.call(Ipc.CALL_WORKER_STATUS, workerId);
+                Object st = link.call(ToMaster.Query.WORKER_STATUS, workerId);
                 return st == null ? -1 : (Integer) st;
             }
 
@@ -224,13 +224,13 @@ public interface WorkerOps {
 
             @Override
             public boolean shutdown() {
-                return Boolean.TRUE.equals(link.call(Ipc.CALL_SHUTDOWN, null));
+                return Boolean.TRUE.equals(link.call(ToMaster.Query.SHUTDOWN, null));
             }
 
             @Override
             @SuppressWarnings("unchecked")
             public Map<String, Object> stats() {
-                Object m = link.call(Ipc.CALL_STATS, null);
+                Object m = link.call(ToMaster.Query.STATS, null);
                 if (m == null) {
                     return Map.of();
                 }

@@ -1,7 +1,9 @@
 package io.jswoole.server.process;
 
+import io.jswoole.server.Server;
 import io.jswoole.server.spi.FrameInput;
 import io.jswoole.server.spi.FrameOutput;
+import io.jswoole.server.spi.PortProtocol;
 import io.jswoole.server.spi.Wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -42,11 +44,14 @@ import java.util.function.Consumer;
  *                                           34 TASKS_RETIRED n:i32 (src:i32 id:i32) x n   (task_max_request
  *                                              reached: these run on, the other tasks sent go to the replacement)
  * In MESSAGE and WRITE the protocol's {@code PortProtocol.Remote} writes and reads what follows the header.
+ * A CALL's op is a {@link ToMaster.Query}; id 0 wants no REPLY.
  * task data, message := a {@link Values} encoding; flags: 1 = the sender awaits it itself, 2 = failed (task worker
  * died), 4 = ended without a result
  * bytes := length:int32 + bytes;  str := bytes (UTF-8);  value := {@link Values}
  * </pre>
- * A session is a number unique to one connection for the life of the master: commands carry the session of the
+ * Each frame type is a record of {@link ToWorker} or {@link ToMaster}, which build and read them; this class
+ * holds the framing: the type codes, the builders of the two hot frames, the reader and the master's writer.
+ * <p>A session is a number unique to one connection for the life of the master: commands carry the session of the
  * connection they mean, so a late command for an fd that was closed and reused is dropped, not misdelivered.
  * <p>The master runs each worker's socket on one of its reactors (Netty), the worker JVM on the thread that
  * carries its coroutines ({@link MasterLink}); both write every frame queued during a round with one write. When a worker dies, the frames it had not received whole wait
@@ -63,14 +68,29 @@ public final class Ipc {
      */
     static final byte TASK_REPLY = 1, TASK_FAILED = 2, TASK_NONE = 4;
     static final byte OP_PAUSE = 1, OP_RESUME = 2, OP_PROTECT = 3, OP_UNPROTECT = 4;
-    /** What a worker JVM asks the master (CALL frames). */
-    public static final byte CALL_EXISTS = 1, CALL_INFO = 2, CALL_LIST = 3, CALL_STATS = 4, CALL_HEARTBEAT = 5,
-            CALL_SHUTDOWN = 6, CALL_CONNECTIONS = 7, CALL_RELOAD = 8, CALL_RETIRE = 9, CALL_STOP_WORKER = 10,
-            CALL_WORKER_PID = 11, CALL_WORKER_STATUS = 12, CALL_PROTOCOL = 13, CALL_BIND = 14;
-
     /** The key of a task in flight: the sending worker and its task id. */
     static long taskKey(int src, int id) {
         return ((long) src << 32) | (id & 0xffffffffL);
+    }
+
+    /** The port protocols that write and read the bodies of MESSAGE and WRITE frames, by port index. */
+    @FunctionalInterface
+    interface Protocols {
+        PortProtocol.Remote remote(int port);
+
+        static Protocols of(Server server) {
+            return port -> server.ports().get(port).protocol().remote();
+        }
+    }
+
+    /**
+     * Refuses a frame with bytes left after its fields: both ends come from one build, so it means a corrupt
+     * stream. A protocol's body (MESSAGE, WRITE) is the protocol's to read.
+     */
+    static void ended(byte type, FrameInput in) throws IOException {
+        if (type != MESSAGE && type != WRITE && in.remaining() != 0) {
+            throw new IOException("IPC frame type " + type + " has " + in.remaining() + " bytes left over");
+        }
     }
 
     /** Frames larger than this are refused (a corrupt length must not allocate gigabytes). */

@@ -8,9 +8,7 @@ import io.jswoole.server.mode.ConnectionOps;
 import io.jswoole.server.mode.WorkerOps;
 import io.jswoole.server.reactor.Connection;
 import io.jswoole.server.reactor.ConnectionTable;
-import io.jswoole.server.spi.FrameInput;
 import io.jswoole.server.worker.Worker;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,85 +40,65 @@ public final class MasterCommands {
         this.stats = stats;
     }
 
-    /** Carries out a connection frame of worker JVM {@code w}; false when {@code type} is not one. */
-    boolean frame(RemoteWorker w, byte type, FrameInput in) throws IOException {
-        switch (type) {
-            case Ipc.SEND -> {
-                int fd = in.readInt();
-                long session = in.readLong();
-                byte[] data = Ipc.bytes(in);
-                if (sessionIs(fd, session) && conns.send(fd, data)) {
+    /** Carries out a connection frame of worker JVM {@code w}. */
+    void frame(RemoteWorker w, ToMaster.ConnectionFrame f) {
+        switch (f) {
+            case ToMaster.Send s -> {
+                if (sessionIs(s.fd(), s.session()) && conns.send(s.fd(), s.data())) {
                     w.proxy.responseCount.increment();
                 }
             }
-            case Ipc.CLOSE_FD -> {
-                int fd = in.readInt();
-                long session = in.readLong();
-                if (sessionIs(fd, session)) {
-                    conns.close(fd, in.readBoolean());
+            case ToMaster.CloseFd c -> {
+                if (sessionIs(c.fd(), c.session())) {
+                    conns.close(c.fd(), c.reset());
                 }
             }
-            case Ipc.WRITE -> write(in.readShort(), in.readInt(), in.readLong(), in);
-            case Ipc.SENDTO -> {
-                String ip = Ipc.str(in);
-                int port = in.readInt();
-                int sock = in.readInt();
-                conns.sendto(ip, port, Ipc.bytes(in), sock);
-            }
-            case Ipc.CONTROL -> {
-                byte op = in.readByte();
-                int fd = in.readInt();
-                long session = in.readLong();
-                ConnectionOps.Control control = switch (op) {
-                    case Ipc.OP_PAUSE -> ConnectionOps.Control.PAUSE;
-                    case Ipc.OP_RESUME -> ConnectionOps.Control.RESUME;
-                    case Ipc.OP_PROTECT -> ConnectionOps.Control.PROTECT;
-                    case Ipc.OP_UNPROTECT -> ConnectionOps.Control.UNPROTECT;
-                    default -> throw new IOException("unknown control op " + op);
-                };
-                if (sessionIs(fd, session)) {
-                    conns.control(fd, control);
+            case ToMaster.Write r -> {
+                if (r.reply() == null) {
+                    return; // the protocol dropped it
+                }
+                if (sessionIs(r.fd(), r.session())) {
+                    conns.write(r.fd(), r.reply());
+                } else {
+                    io.netty.util.ReferenceCountUtil.release(r.reply());
                 }
             }
-            case Ipc.CLOSED -> {
-                int fd = in.readInt();
-                long session = in.readLong();
-                w.pendingCloses.remove(fd, session);
-                closeHandled(fd, session);
+            case ToMaster.SendTo s -> conns.sendto(s.ip(), s.port(), s.data(), s.serverSocket());
+            case ToMaster.Control c -> {
+                if (sessionIs(c.fd(), c.session())) {
+                    conns.control(c.fd(), c.op());
+                }
             }
-            case Ipc.HALF_CLOSED -> {
-                int fd = in.readInt();
-                halfCloseDone(fd, in.readLong());
+            case ToMaster.Closed c -> {
+                w.pendingCloses.remove(c.fd(), c.session());
+                closeHandled(c.fd(), c.session());
             }
-            default -> {
-                return false;
-            }
+            case ToMaster.HalfClosed h -> halfCloseDone(h.fd(), h.session());
         }
-        return true;
     }
 
     /** Answers a question of worker JVM {@code w} (see {@link ProcessWorker#call}). */
-    Object answer(RemoteWorker w, byte op, Object args) {
-        return switch (op) {
-            case Ipc.CALL_EXISTS -> conns.exists((Integer) args);
-            case Ipc.CALL_INFO -> conns.info((Integer) args).map(ClientInfo::toMap).orElse(null);
-            case Ipc.CALL_LIST -> {
+    Object answer(RemoteWorker w, ToMaster.Query query, Object args) {
+        return switch (query) {
+            case EXISTS -> conns.exists((Integer) args);
+            case INFO -> conns.info((Integer) args).map(ClientInfo::toMap).orElse(null);
+            case LIST -> {
                 List<?> a = (List<?>) args;
                 yield conns.list((Integer) a.get(0), (Integer) a.get(1));
             }
-            case Ipc.CALL_STATS -> stats.apply(w.proxy); // its worker_* figures, as the master counts them
-            case Ipc.CALL_HEARTBEAT -> conns.heartbeat((Boolean) args);
-            case Ipc.CALL_SHUTDOWN -> workers.shutdown();
-            case Ipc.CALL_CONNECTIONS -> new ArrayList<>(conns.fds());
-            case Ipc.CALL_RELOAD -> workers.reload();
-            case Ipc.CALL_RETIRE, Ipc.CALL_STOP_WORKER -> workers.stop((Integer) args);
-            case Ipc.CALL_WORKER_PID -> workers.pid((Integer) args);
-            case Ipc.CALL_WORKER_STATUS -> workers.status((Integer) args);
-            case Ipc.CALL_PROTOCOL -> { // [port, question]: the protocol of the port the worker named
+            case STATS -> stats.apply(w.proxy); // its worker_* figures, as the master counts them
+            case HEARTBEAT -> conns.heartbeat((Boolean) args);
+            case SHUTDOWN -> workers.shutdown();
+            case CONNECTIONS -> new ArrayList<>(conns.fds());
+            case RELOAD -> workers.reload();
+            case RETIRE, STOP_WORKER -> workers.stop((Integer) args);
+            case WORKER_PID -> workers.pid((Integer) args);
+            case WORKER_STATUS -> workers.status((Integer) args);
+            case PROTOCOL -> { // [port, question]: the protocol of the port the worker named
                 List<?> a = (List<?>) args;
                 yield ports.get((Integer) a.get(0)).protocol().remote().answer(a.get(1));
             }
-            case Ipc.CALL_BIND -> { // [fd, session, uid]: 0, or the error of the refusal
+            case BIND -> { // [fd, session, uid]: 0, or the error of the refusal
                 List<?> a = (List<?>) args;
                 int fd = (Integer) a.get(0);
                 if (!sessionIs(fd, (Long) a.get(1))) {
@@ -128,7 +106,6 @@ public final class MasterCommands {
                 }
                 yield conns.bind(fd, (Long) a.get(2)) ? 0 : io.jswoole.LastError.get();
             }
-            default -> throw new IllegalArgumentException("unknown call " + op);
         };
     }
 
@@ -150,19 +127,6 @@ public final class MasterCommands {
             } catch (RuntimeException e) {
                 Log.error("protocol failed to answer the requests of dead worker #" + w.id, e);
             }
-        }
-    }
-
-    /** A port-protocol reply: queued when {@code fd} is still the connection the worker meant. */
-    private void write(int port, int fd, long session, FrameInput in) throws IOException {
-        Object reply = ports.get(port).protocol().remote().readReply(fd, in);
-        if (reply == null) {
-            return;
-        }
-        if (sessionIs(fd, session)) {
-            conns.write(fd, reply);
-        } else {
-            io.netty.util.ReferenceCountUtil.release(reply);
         }
     }
 

@@ -8,7 +8,6 @@ import io.jswoole.server.SockType;
 import io.jswoole.server.mode.ServerAccess;
 import io.jswoole.server.os.Rss;
 import io.jswoole.server.reactor.Transport;
-import io.jswoole.server.spi.FrameInput;
 import io.jswoole.server.task.TaskOps;
 import io.jswoole.server.task.TaskRouting;
 import io.jswoole.server.task.Tasks;
@@ -52,6 +51,8 @@ public final class ProcessManager {
     private volatile WorkerCommand command;
 
     private final Server server;
+    /** The port protocols that write and read MESSAGE and WRITE bodies. */
+    private final Ipc.Protocols protocols;
     public final RemoteWorker[] workers;
     private final Path socketPath;
     private final long[] backoffMillis;
@@ -79,6 +80,7 @@ public final class ProcessManager {
 
     public ProcessManager(Server server, int workerNum, int taskWorkerNum, int taskIpcMode, int maxWaitSeconds) {
         this.server = server;
+        this.protocols = Ipc.Protocols.of(server);
         this.taskRouting = new TaskRouting(taskIpcMode);
         this.workerNum = workerNum;
         this.workers = new RemoteWorker[workerNum + taskWorkerNum];
@@ -104,10 +106,11 @@ public final class ProcessManager {
                     protected void initChannel(Channel ch) {
                         RemoteWorker[] me = new RemoteWorker[1];
                         ch.pipeline().addLast(Ipc.reader((type, in) -> {
+                            ToMaster m = ToMaster.decode(type, in, protocols);
                             if (me[0] == null) {
-                                me[0] = hello(ch, type, in);
+                                me[0] = hello(ch, m);
                             } else {
-                                command(me[0], ch, type, in);
+                                command(me[0], ch, m);
                             }
                         }, e -> {
                             if (!stopping) {
@@ -272,12 +275,10 @@ public final class ProcessManager {
     }
 
     /** A new worker's first frame: it says which worker it is; from now on its socket carries that worker. */
-    private RemoteWorker hello(Channel ch, byte type, FrameInput in) throws IOException {
-        if (type != Ipc.HELLO) {
-            throw new IOException("expected HELLO, got frame type " + type);
+    private RemoteWorker hello(Channel ch, ToMaster m) throws IOException {
+        if (!(m instanceof ToMaster.Hello(int id, long pid))) {
+            throw new IOException("expected HELLO, got " + m.getClass().getSimpleName());
         }
-        int id = in.readInt();
-        long pid = in.readLong();
         if (id < 0 || id >= workers.length) {
             throw new IOException("HELLO from unknown worker #" + id);
         }
@@ -320,61 +321,44 @@ public final class ProcessManager {
     }
 
     /** A frame from worker {@code w}'s JVM, read from {@code ch}. */
-    private void command(RemoteWorker w, Channel ch, byte type, FrameInput in) throws IOException {
-        if (commands.frame(w, type, in)) {
-            return;
-        }
-        switch (type) {
-            case Ipc.CALL -> {
-                long id = in.readLong();
-                byte op = in.readByte();
-                Object args = Values.read(in);
+    private void command(RemoteWorker w, Channel ch, ToMaster m) throws IOException {
+        switch (m) {
+            case ToMaster.ConnectionFrame f -> commands.frame(w, f);
+            case ToMaster.Call c -> {
                 // answered off the reactor: a call such as reload waits for workers. The answer goes to the JVM that
                 // asked, on its own socket, even when frames after a STOP already wait for its replacement
                 // (shutdown() called in a worker is answered while the workers are being stopped)
-                CompletableFuture.supplyAsync(() -> commands.answer(w, op, args), calls)
-                        .whenComplete((v, err) -> ch.writeAndFlush(Unpooled.wrappedBuffer(Ipc.frame(Ipc.REPLY,
-                                out -> {
-                                    out.writeLong(id);
-                                    Values.write(out, err == null ? v : Map.of("error", String.valueOf(err)));
-                                }))));
+                CompletableFuture.supplyAsync(() -> commands.answer(w, c.query(), c.args()), calls)
+                        .whenComplete((v, err) -> ch.writeAndFlush(Unpooled.wrappedBuffer(send(new ToWorker.Reply(
+                                c.id(), err == null ? v : Map.of("error", String.valueOf(err)))))));
             }
-            case Ipc.TASK -> {
-                int dst = in.readInt();
-                int id = in.readInt();
-                byte flags = in.readByte();
-                byte[] data = Ipc.bytes(in);
-                if (!routeTask(w.id, dst, id, flags, data)) {
-                    finishTask(w.id, id, (byte) (flags | Ipc.TASK_FAILED), Values.encode(null));
+            case ToMaster.Task t -> {
+                if (!routeTask(w.id, t.dst(), t.id(), t.flags(), t.data())) {
+                    finishTask(w.id, t.id(), (byte) (t.flags() | Ipc.TASK_FAILED), Values.encode(null));
                 }
             }
-            case Ipc.TASKS_RETIRED -> {
+            case ToMaster.TasksRetired r -> {
                 java.util.Set<Long> running = new java.util.HashSet<>();
-                for (int n = in.readInt(); n > 0; n--) {
-                    running.add(in.readLong());
+                for (long k : r.running()) {
+                    running.add(k);
                 }
                 reroute(w, ch, running);
             }
-            case Ipc.TASK_RESULT -> {
-                int src = in.readInt();
-                int id = in.readInt();
-                byte flags = in.readByte();
-                byte[] data = Ipc.bytes(in);
-                w.tasksInFlight.remove(Ipc.taskKey(src, id));
-                if ((flags & Ipc.TASK_NONE) == 0) {
-                    finishTask(src, id, flags, data);
+            case ToMaster.TaskResult t -> {
+                w.tasksInFlight.remove(Ipc.taskKey(t.src(), t.id()));
+                if ((t.flags() & Ipc.TASK_NONE) == 0) {
+                    finishTask(t.src(), t.id(), t.flags(), t.data());
                 }
             }
-            case Ipc.PIPE_TO -> {
-                int dst = in.readInt();
-                pipe(w.id, dst, Ipc.bytes(in));
-            }
-            case Ipc.DONE -> {
-                int n = in.readInt();
-                w.proxy.concurrency.addAndGet(-n);
-            }
-            default -> throw new IOException("unknown frame type " + type + " from worker #" + w.id);
+            case ToMaster.PipeTo p -> pipe(w.id, p.dst(), p.message());
+            case ToMaster.Done d -> w.proxy.concurrency.addAndGet(-d.events());
+            case ToMaster.Hello h -> throw new IOException("a second HELLO from worker #" + w.id);
         }
+    }
+
+    /** The frame of {@code m} for a worker JVM. */
+    private ByteBuffer send(ToWorker m) {
+        return ToWorker.encode(m, protocols);
     }
 
     /** Tasks sent to the task worker JVMs and not finished yet ({@code stats()}'s {@code tasking_num}). */
@@ -427,12 +411,7 @@ public final class ProcessManager {
             return false;
         }
         RemoteWorker t = pickTaskWorker(dst);
-        ByteBuffer frame = Ipc.frame(Ipc.TASK, out -> {
-            out.writeInt(src);
-            out.writeInt(id);
-            out.writeByte(flags);
-            Ipc.bytes(out, data);
-        });
+        ByteBuffer frame = send(new ToWorker.Task(src, id, flags, data));
         send(t, Ipc.taskKey(src, id), dst, flags, frame);
         return true;
     }
@@ -490,10 +469,7 @@ public final class ProcessManager {
         if (dst < 0 || dst >= workers.length || dst == src) {
             return false;
         }
-        workers[dst].writer.send(Ipc.frame(Ipc.PIPE, out -> {
-            out.writeInt(src);
-            Ipc.bytes(out, message);
-        }));
+        workers[dst].writer.send(send(new ToWorker.Pipe(src, message)));
         return true;
     }
 
@@ -502,11 +478,7 @@ public final class ProcessManager {
         if (src < 0 || src >= workers.length) {
             return;
         }
-        workers[src].writer.send(Ipc.frame(Ipc.FINISH, out -> {
-            out.writeInt(id);
-            out.writeByte(flags);
-            Ipc.bytes(out, data);
-        }));
+        workers[src].writer.send(send(new ToWorker.Finish(id, flags, data)));
     }
 
     /** Stops worker {@code w} gracefully and waits for its replacement. */
@@ -537,7 +509,7 @@ public final class ProcessManager {
             }
             w.retiring = true;
             w.expectExit = true;
-            w.writer.send(Ipc.frame(Ipc.STOP, out -> { }));
+            w.writer.send(send(new ToWorker.Stop()));
             w.writer.handOver();
         }
     }

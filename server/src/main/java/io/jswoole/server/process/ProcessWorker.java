@@ -14,7 +14,6 @@ import io.jswoole.server.mode.ModeRuntime;
 import io.jswoole.server.mode.ServerAccess;
 import io.jswoole.server.mode.WorkerOps;
 import io.jswoole.server.os.Privileges;
-import io.jswoole.server.spi.FrameInput;
 import io.jswoole.server.task.TaskOps;
 import io.jswoole.server.task.Tasks;
 import io.jswoole.server.worker.EventGate;
@@ -45,6 +44,8 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
     final Scheduler scheduler;
     /** The socket to the master (and, with coroutines on, the carrier of the scheduler). */
     final MasterLink link;
+    /** The port protocols that write and read MESSAGE and WRITE bodies. */
+    private final Ipc.Protocols protocols;
     private final LongAdder requests = new LongAdder();
     /** Per-fd event order, kept only when connect and close events are delivered. */
     private final Map<Integer, EventGate> gates = new ConcurrentHashMap<>();
@@ -60,7 +61,7 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
     private volatile boolean stopping;
     /**
      * A task worker past task_max_request: it starts no task after this, and the master sends every task it holds
-     * for this JVM and that is not in {@link #running} to the replacement ({@link Ipc#TASKS_RETIRED}).
+     * for this JVM and that is not in {@link #running} to the replacement ({@link ToMaster.TasksRetired}).
      */
     private volatile boolean retiring;
     /** Tasks started and not finished, by task key; the lock that orders a task's start against retirement. */
@@ -91,6 +92,7 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
     ProcessWorker(Server server, int id, MasterLink link, Scheduler scheduler, boolean gated, long maxRequest,
             long maxWaitNanos, boolean taskWorker, long bufferOutputSize) {
         this.link = link;
+        this.protocols = Ipc.Protocols.of(server);
         this.taskWorker = taskWorker;
         this.maxWaitNanos = maxWaitNanos;
         this.server = server;
@@ -180,7 +182,8 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
 
     /** Connects, says HELLO, fires workerStart and serves until the master says STOP or goes away. */
     void run() throws IOException {
-        link.connect(System.getenv(ProcessManager.ENV_SOCKET), this::frame);
+        link.connect(System.getenv(ProcessManager.ENV_SOCKET), (type, in) -> frame(ToWorker.decode(type, in,
+                protocols)));
         try {
             ServerConfig cfg = ServerAccess.config(server);
             Privileges.apply(cfg.chroot(), cfg.user(), cfg.group());
@@ -188,10 +191,7 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
             Log.error("worker #" + id + ": cannot drop privileges: " + e.getMessage());
             Runtime.getRuntime().halt(1);
         }
-        link.send(Ipc.frame(Ipc.HELLO, out -> {
-            out.writeInt(id);
-            out.writeLong(ProcessHandle.current().pid());
-        }));
+        send(new ToMaster.Hello(id, ProcessHandle.current().pid()));
         ServerAccess.handlers(server).workerStarted(scheduler, id);
         link.awaitClosed();
         if (!stopping) {
@@ -200,95 +200,63 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
         }
     }
 
-    private void frame(byte type, FrameInput in) throws IOException {
-        switch (type) {
-            case Ipc.CONNECT -> {
-                int port = in.readShort();
-                int fd = in.readInt();
-                connections.knowSession(port, fd, in.readLong());
+    /** Carries out what the master sent, on the link's thread. */
+    private void frame(ToWorker m) {
+        switch (m) {
+            case ToWorker.Connect c -> {
+                connections.knowSession(c.port(), c.fd(), c.session());
                 if (gated) {
-                    gates.put(fd, new EventGate());
+                    gates.put(c.fd(), new EventGate());
                 }
-                run(new WorkerEvent.Connect(port, fd, in.readInt()));
+                run(new WorkerEvent.Connect(c.port(), c.fd(), c.reactor()));
             }
-            case Ipc.RECEIVE -> {
-                int port = in.readShort();
-                int fd = in.readInt();
-                connections.knowSession(port, fd, in.readLong());
-                int reactor = in.readInt();
-                receiving.merge(fd, 1, Integer::sum);
+            case ToWorker.Receive r -> {
+                connections.knowSession(r.port(), r.fd(), r.session());
+                receiving.merge(r.fd(), 1, Integer::sum);
                 if (gated) {
                     // the connect may have gone to another worker (dispatch by uid...): then nothing to wait for
-                    gates.computeIfAbsent(fd, k -> EventGate.connected()).receiveQueued();
+                    gates.computeIfAbsent(r.fd(), k -> EventGate.connected()).receiveQueued();
                 }
-                run(new WorkerEvent.Receive(port, fd, reactor, Ipc.bytes(in)));
+                run(new WorkerEvent.Receive(r.port(), r.fd(), r.reactor(), r.data()));
             }
-            case Ipc.MESSAGE -> {
-                int port = in.readShort();
-                int fd = in.readInt();
-                connections.knowSession(port, fd, in.readLong());
-                int reactor = in.readInt();
-                Object message = server.ports().get(port).protocol().remote().readMessage(fd, in);
-                receiving.merge(fd, 1, Integer::sum);
+            case ToWorker.Message g -> {
+                connections.knowSession(g.port(), g.fd(), g.session());
+                receiving.merge(g.fd(), 1, Integer::sum);
                 if (gated) {
-                    gates.computeIfAbsent(fd, k -> EventGate.connected()).receiveQueued();
+                    gates.computeIfAbsent(g.fd(), k -> EventGate.connected()).receiveQueued();
                 }
-                run(new WorkerEvent.Message(port, fd, reactor, message, null));
+                run(new WorkerEvent.Message(g.port(), g.fd(), g.reactor(), g.message(), null));
             }
-            case Ipc.CLOSE -> {
-                int port = in.readShort();
-                int fd = in.readInt();
-                connections.knowSession(port, fd, in.readLong());
+            case ToWorker.Close c -> {
+                connections.knowSession(c.port(), c.fd(), c.session());
                 if (gated) {
-                    gates.computeIfAbsent(fd, k -> EventGate.connected());
+                    gates.computeIfAbsent(c.fd(), k -> EventGate.connected());
                 }
-                run(new WorkerEvent.Close(port, fd, in.readInt()));
+                run(new WorkerEvent.Close(c.port(), c.fd(), c.reactor()));
             }
-            case Ipc.BUFFER -> {
-                int port = in.readShort();
-                int fd = in.readInt();
-                in.readLong();
-                run(new WorkerEvent.Buffer(port, fd, in.readBoolean()));
-            }
-            case Ipc.PACKET -> {
-                int port = in.readShort();
-                String address = Ipc.str(in);
-                int rport = in.readInt();
-                int sport = in.readInt();
-                double time = in.readDouble();
-                run(new WorkerEvent.Packet(port, Ipc.bytes(in), new PacketInfo(address, rport, port, sport, time)));
-            }
-            case Ipc.REPLY -> {
-                long callId = in.readLong();
-                CompletableFuture<Object> f = calls.remove(callId);
-                Object v = Values.read(in);
+            case ToWorker.Buffer b -> run(new WorkerEvent.Buffer(b.port(), b.fd(), b.full()));
+            case ToWorker.Packet p -> run(new WorkerEvent.Packet(p.port(), p.data(),
+                    new PacketInfo(p.address(), p.remotePort(), p.port(), p.serverPort(), p.time())));
+            case ToWorker.Reply r -> {
+                CompletableFuture<Object> f = calls.remove(r.callId());
                 if (f != null) {
-                    f.complete(v);
+                    f.complete(r.value());
                 }
             }
-            case Ipc.HALF_CLOSE -> {
-                int fd = in.readInt();
-                long session = in.readLong();
+            case ToWorker.HalfClose h -> {
                 // runs after the receives before it have finished, then lets the master close
                 scheduler.dispatch(() -> {
-                    while (scheduler.coroutineEnabled() && receiving.containsKey(fd)) {
+                    while (scheduler.coroutineEnabled() && receiving.containsKey(h.fd())) {
                         io.jswoole.coroutine.Coroutine.sleep(0.001);
                     }
-                    link.send(Ipc.frame(Ipc.HALF_CLOSED, out -> {
-                        out.writeInt(fd);
-                        out.writeLong(session);
-                    }));
+                    send(new ToMaster.HalfClosed(h.fd(), h.session()));
                 });
             }
-            case Ipc.TASK -> {
-                int src = in.readInt();
-                int taskId = in.readInt();
-                byte flags = in.readByte();
-                byte[] bytes = Ipc.bytes(in);
+            case ToWorker.Task t -> {
                 if (retiring) {
                     return; // task_max_request reached: the master sends it to the replacement
                 }
-                RemoteTask task = new RemoteTask(src, taskId, flags, new AtomicBoolean());
+                RemoteTask task = new RemoteTask(t.src(), t.id(), t.flags(), new AtomicBoolean());
                 pending.incrementAndGet();
                 scheduler.dispatch(() -> {
                     if (!start(task)) {
@@ -296,7 +264,7 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
                         return;
                     }
                     try {
-                        runTask(task, Values.decode(bytes));
+                        runTask(task, Values.decode(t.data()));
                     } finally {
                         synchronized (running) {
                             running.remove(Ipc.taskKey(task.src(), task.id()));
@@ -305,32 +273,31 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
                     }
                 });
             }
-            case Ipc.FINISH -> {
-                int taskId = in.readInt();
-                byte flags = in.readByte();
-                Object data = Values.decode(Ipc.bytes(in));
-                Object result = (flags & Ipc.TASK_FAILED) != 0 ? Tasks.FAILED : data;
-                java.util.function.Consumer<Object> reply = pendingTasks.remove(taskId);
+            case ToWorker.Finish f -> {
+                Object data = Values.decode(f.data());
+                Object result = (f.flags() & Ipc.TASK_FAILED) != 0 ? Tasks.FAILED : data;
+                java.util.function.Consumer<Object> reply = pendingTasks.remove(f.id());
                 if (reply != null) {
                     reply.accept(result);
                 } else if (result == Tasks.FAILED) {
-                    Log.warning("task #" + taskId + " failed: its task worker died");
+                    Log.warning("task #" + f.id() + " failed: its task worker died");
                 } else {
-                    ServerAccess.handlers(server).finish(scheduler, taskId, result);
+                    ServerAccess.handlers(server).finish(scheduler, f.id(), result);
                 }
             }
-            case Ipc.PIPE -> {
-                int src = in.readInt();
-                Object message = Values.decode(Ipc.bytes(in));
-                ServerAccess.handlers(server).pipeMessage(scheduler, src, message);
-            }
-            case Ipc.STOP -> {
+            case ToWorker.Pipe p -> ServerAccess.handlers(server).pipeMessage(scheduler, p.src(),
+                    Values.decode(p.message()));
+            case ToWorker.Stop s -> {
                 // the master sends nothing after STOP: finish what runs, then exit
                 stopping = true;
                 Thread.ofPlatform().name("jswoole-worker-stop").start(this::finish);
             }
-            default -> throw new IOException("unknown frame type " + type);
         }
+    }
+
+    /** Sends {@code m} to the master (from any thread; the link writes it in its next round). */
+    void send(ToMaster m) {
+        link.send(ToMaster.encode(m, protocols));
     }
 
     private void run(WorkerEvent e) {
@@ -359,7 +326,7 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
             scheduler.execute(() -> {
                 doneScheduled.set(false);
                 int n = done.getAndSet(0);
-                link.send(Ipc.frame(Ipc.DONE, out -> out.writeInt(n)));
+                send(new ToMaster.Done(n));
             });
         }
         if (maxRequest > 0 && requests.sum() >= maxRequest && !stopping) {
@@ -369,7 +336,7 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
             if (taskWorker) {
                 retire();
             }
-            callAsync(Ipc.CALL_RETIRE, id);
+            callAsync(ToMaster.Query.RETIRE, id);
         }
         pending.decrementAndGet();
     }
@@ -392,12 +359,7 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
             retiring = true;
             keys = running.stream().mapToLong(Long::longValue).toArray();
         }
-        link.send(Ipc.frame(Ipc.TASKS_RETIRED, out -> {
-            out.writeInt(keys.length);
-            for (long k : keys) {
-                out.writeLong(k);
-            }
-        }));
+        send(new ToMaster.TasksRetired(keys));
     }
 
     /** Work an event left behind ({@link Server#holdWorker}): this JVM does not exit before it is released. */
@@ -434,12 +396,7 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
 
     /** Tells the master the task ended without a result (finish() may still come later for a Task object). */
     private void ended(RemoteTask task) {
-        link.send(Ipc.frame(Ipc.TASK_RESULT, out -> {
-            out.writeInt(task.src());
-            out.writeInt(task.id());
-            out.writeByte(task.flags() | Ipc.TASK_NONE);
-            Ipc.bytes(out, new byte[0]);
-        }));
+        send(new ToMaster.TaskResult(task.src(), task.id(), (byte) (task.flags() | Ipc.TASK_NONE), new byte[0]));
     }
 
     private boolean finish(RemoteTask task, Object result) {
@@ -447,12 +404,7 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
             return LastError.fail(ErrorCode.WRONG_OPERATION);
         }
         byte[] data = Values.encode(result);
-        link.send(Ipc.frame(Ipc.TASK_RESULT, out -> {
-            out.writeInt(task.src());
-            out.writeInt(task.id());
-            out.writeByte(task.flags());
-            Ipc.bytes(out, data);
-        }));
+        send(new ToMaster.TaskResult(task.src(), task.id(), task.flags(), data));
         return true;
     }
 
@@ -474,12 +426,7 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
         if (reply != null) {
             pendingTasks.put(taskId, reply);
         }
-        link.send(Ipc.frame(Ipc.TASK, out -> {
-            out.writeInt(dst);
-            out.writeInt(taskId);
-            out.writeByte(flags);
-            Ipc.bytes(out, bytes);
-        }));
+        send(new ToMaster.Task(dst, taskId, flags, bytes));
         return taskId;
     }
 
@@ -495,10 +442,7 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
         if (dst == id) {
             return LastError.fail(ErrorCode.INVALID_PARAMS);
         }
-        link.send(Ipc.frame(Ipc.PIPE_TO, out -> {
-            out.writeInt(dst);
-            Ipc.bytes(out, bytes);
-        }));
+        send(new ToMaster.PipeTo(dst, bytes));
         return true;
     }
 
@@ -537,10 +481,7 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
     public void closeHandled(int fd) {
         long session = connections.forget(fd);
         gates.remove(fd);
-        link.send(Ipc.frame(Ipc.CLOSED, out -> {
-            out.writeInt(fd);
-            out.writeLong(session);
-        }));
+        send(new ToMaster.Closed(fd, session));
     }
 
     /** The port of {@code fd} as this worker knows it (its events name it), else the first with a protocol. */
@@ -549,16 +490,12 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
     }
 
     /** Tells the master something without waiting for its answer. */
-    void callAsync(byte op, Object args) {
-        link.send(Ipc.frame(Ipc.CALL, out -> {
-            out.writeLong(0);
-            out.writeByte(op);
-            Values.write(out, args);
-        }));
+    void callAsync(ToMaster.Query query, Object args) {
+        send(new ToMaster.Call(0, query, args));
     }
 
     /** Asks the master and waits for the answer (at most 10 s); parks only the calling coroutine. */
-    public Object call(byte op, Object args) {
+    public Object call(ToMaster.Query query, Object args) {
         if (link.inLoop()) {
             // the answer is read on this very thread: waiting here would never end
             Log.error("worker #" + id + ": a call to the master from the event loop itself, outside a coroutine,"
@@ -569,11 +506,7 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
         long callId = callIds.incrementAndGet();
         CompletableFuture<Object> f = new CompletableFuture<>();
         calls.put(callId, f);
-        link.send(Ipc.frame(Ipc.CALL, out -> {
-            out.writeLong(callId);
-            out.writeByte(op);
-            Values.write(out, args);
-        }));
+        send(new ToMaster.Call(callId, query, args));
         try {
             return f.get(10, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {

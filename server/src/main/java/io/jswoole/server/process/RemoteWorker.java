@@ -22,6 +22,7 @@ public final class RemoteWorker implements Worker.Remote {
     final int id;
     final Ipc.Writer writer;
     private final Server server;
+    private final Ipc.Protocols protocols;
     public volatile Process process;
     public volatile long pid;
     volatile long startedNanos;
@@ -69,6 +70,7 @@ public final class RemoteWorker implements Worker.Remote {
     RemoteWorker(int id, Server server) {
         this.id = id;
         this.server = server;
+        this.protocols = Ipc.Protocols.of(server);
         this.writer = new Ipc.Writer();
     }
 
@@ -76,49 +78,22 @@ public final class RemoteWorker implements Worker.Remote {
     @Override
     public void deliver(WorkerEvent e) {
         switch (e) {
-            case WorkerEvent.Connect c -> writer.send(Ipc.frame(Ipc.CONNECT, out -> {
-                out.writeShort(c.port());
-                out.writeInt(c.fd());
-                out.writeLong(session(c.fd()));
-                out.writeInt(c.reactorId());
-            }));
-            case WorkerEvent.Receive r -> writer.send(Ipc.receive(r.port(), r.fd(), session(r.fd()), r.reactorId(),
+            case WorkerEvent.Connect c -> send(new ToWorker.Connect(c.port(), c.fd(), session(c.fd()), c.reactorId()));
+            case WorkerEvent.Receive r -> send(new ToWorker.Receive(r.port(), r.fd(), session(r.fd()), r.reactorId(),
                     r.data()));
             case WorkerEvent.Close c -> {
                 long session = session(c.fd());
                 pendingCloses.put(c.fd(), session);
-                writer.send(Ipc.frame(Ipc.CLOSE, out -> {
-                    out.writeShort(c.port());
-                    out.writeInt(c.fd());
-                    out.writeLong(session);
-                    out.writeInt(c.reactorId());
-                }));
+                send(new ToWorker.Close(c.port(), c.fd(), session, c.reactorId()));
             }
-            case WorkerEvent.Buffer b -> writer.send(Ipc.frame(Ipc.BUFFER, out -> {
-                out.writeShort(b.port());
-                out.writeInt(b.fd());
-                out.writeLong(session(b.fd()));
-                out.writeBoolean(b.full());
-            }));
-            case WorkerEvent.Packet p -> writer.send(Ipc.frame(Ipc.PACKET, out -> {
-                out.writeShort(p.port());
-                Ipc.str(out, p.info().address());
-                out.writeInt(p.info().port());
-                out.writeInt(p.info().serverPort());
-                out.writeDouble(p.info().dispatchTime());
-                Ipc.bytes(out, p.data());
-            }));
+            case WorkerEvent.Buffer b -> send(new ToWorker.Buffer(b.port(), b.fd(), session(b.fd()), b.full()));
+            case WorkerEvent.Packet p -> send(new ToWorker.Packet(p.port(), p.info().address(), p.info().port(),
+                    p.info().serverPort(), p.info().dispatchTime(), p.data()));
             case WorkerEvent.Message m -> {
                 Sent sent = new Sent(id, writer);
                 try {
-                    PortProtocol.Remote remote = server.ports().get(m.port()).protocol().remote();
-                    ByteBuffer frame = Ipc.frame(Ipc.MESSAGE, out -> {
-                        out.writeShort(m.port());
-                        out.writeInt(m.fd());
-                        out.writeLong(session(m.fd()));
-                        out.writeInt(m.reactorId());
-                        remote.writeMessage(m.fd(), m.message(), sent, out);
-                    });
+                    ByteBuffer frame = ToWorker.encode(new ToWorker.Message(m.port(), m.fd(), session(m.fd()),
+                            m.reactorId(), m.message(), sent), protocols);
                     sent.frame = frame;
                     writer.send(frame);
                 } finally {
@@ -126,6 +101,10 @@ public final class RemoteWorker implements Worker.Remote {
                 }
             }
         }
+    }
+
+    private void send(ToWorker m) {
+        writer.send(ToWorker.encode(m, protocols));
     }
 
     /** A protocol message sent to this worker: reached once its frame was written whole to the worker's JVM. */
@@ -154,10 +133,7 @@ public final class RemoteWorker implements Worker.Remote {
     /** The peer of {@code fd} half-closed: the worker answers HALF_CLOSED once the receives before it have run. */
     @Override
     public void halfClose(int fd, long session) {
-        writer.send(Ipc.frame(Ipc.HALF_CLOSE, out -> {
-            out.writeInt(fd);
-            out.writeLong(session);
-        }));
+        send(new ToWorker.HalfClose(fd, session));
     }
 
     private long session(int fd) {

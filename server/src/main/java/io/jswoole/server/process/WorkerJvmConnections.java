@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class WorkerJvmConnections implements ConnectionOps {
     private final ProcessWorker worker;
-    private final MasterLink link;
     private final Server server;
     private final long bufferOutputSize;
     /** The session of each fd this worker has seen, so its commands name the right connection. */
@@ -35,7 +34,6 @@ public final class WorkerJvmConnections implements ConnectionOps {
 
     WorkerJvmConnections(ProcessWorker worker, Server server, long bufferOutputSize) {
         this.worker = worker;
-        this.link = worker.link;
         this.server = server;
         this.bufferOutputSize = bufferOutputSize;
     }
@@ -78,18 +76,13 @@ public final class WorkerJvmConnections implements ConnectionOps {
         if (data.length > bufferOutputSize) { // refused here, as Swoole's worker does, not after the trip
             return LastError.fail(ErrorCode.DATA_LENGTH_TOO_LARGE);
         }
-        link.send(Ipc.send(fd, session, data));
+        worker.send(new ToMaster.Send(fd, session, data));
         return true;
     }
 
     @Override
     public boolean sendto(String ip, int port, byte[] data, int serverSocket) {
-        link.send(Ipc.frame(Ipc.SENDTO, out -> {
-            Ipc.str(out, ip);
-            out.writeInt(port);
-            out.writeInt(serverSocket);
-            Ipc.bytes(out, data);
-        }));
+        worker.send(new ToMaster.SendTo(ip, port, serverSocket, data));
         return true;
     }
 
@@ -103,11 +96,7 @@ public final class WorkerJvmConnections implements ConnectionOps {
             }
             closeAsked.put(fd, reset ? -session : session);
         }
-        link.send(Ipc.frame(Ipc.CLOSE_FD, out -> {
-            out.writeInt(fd);
-            out.writeLong(session);
-            out.writeBoolean(reset);
-        }));
+        worker.send(new ToMaster.CloseFd(fd, session, reset));
         return true;
     }
 
@@ -116,13 +105,7 @@ public final class WorkerJvmConnections implements ConnectionOps {
     public boolean write(int fd, Object message) {
         try {
             Port port = portOf(fd);
-            long session = session(fd);
-            link.send(Ipc.frame(Ipc.WRITE, out -> {
-                out.writeShort(port.index());
-                out.writeInt(fd);
-                out.writeLong(session);
-                port.protocol().remote().writeReply(fd, message, out);
-            }));
+            worker.send(new ToMaster.Write(port.index(), fd, session(fd), message));
             return true; // on its way to the master
         } finally {
             io.netty.util.ReferenceCountUtil.release(message);
@@ -131,25 +114,14 @@ public final class WorkerJvmConnections implements ConnectionOps {
 
     @Override
     public boolean control(int fd, Control op) {
-        byte code = switch (op) {
-            case PAUSE -> Ipc.OP_PAUSE;
-            case RESUME -> Ipc.OP_RESUME;
-            case PROTECT -> Ipc.OP_PROTECT;
-            case UNPROTECT -> Ipc.OP_UNPROTECT;
-        };
-        long session = session(fd);
-        link.send(Ipc.frame(Ipc.CONTROL, out -> {
-            out.writeByte(code);
-            out.writeInt(fd);
-            out.writeLong(session);
-        }));
+        worker.send(new ToMaster.Control(op, fd, session(fd)));
         return true;
     }
 
     /** {@code bind}: asks the master, which keeps the uid, so a second bind is refused as in one JVM. */
     @Override
     public boolean bind(int fd, long uid) {
-        Object answer = worker.call(Ipc.CALL_BIND, List.of(fd, session(fd), uid));
+        Object answer = worker.call(ToMaster.Query.BIND, List.of(fd, session(fd), uid));
         if (!(answer instanceof Integer error)) {
             return false; // no answer: call() set the error
         }
@@ -158,32 +130,32 @@ public final class WorkerJvmConnections implements ConnectionOps {
 
     @Override
     public boolean exists(int fd) {
-        return Boolean.TRUE.equals(worker.call(Ipc.CALL_EXISTS, fd));
+        return Boolean.TRUE.equals(worker.call(ToMaster.Query.EXISTS, fd));
     }
 
     @Override
     public Optional<ClientInfo> info(int fd) {
-        return Optional.ofNullable((Map<?, ?>) worker.call(Ipc.CALL_INFO, fd)).map(ClientInfo::fromMap);
+        return Optional.ofNullable((Map<?, ?>) worker.call(ToMaster.Query.INFO, fd)).map(ClientInfo::fromMap);
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public List<Integer> list(int startFd, int count) {
-        Object l = worker.call(Ipc.CALL_LIST, List.of(startFd, count));
+        Object l = worker.call(ToMaster.Query.LIST, List.of(startFd, count));
         return l == null ? List.of() : (List<Integer>) l;
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public Set<Integer> fds() {
-        Object l = worker.call(Ipc.CALL_CONNECTIONS, null);
+        Object l = worker.call(ToMaster.Query.CONNECTIONS, null);
         return l == null ? Set.of() : Set.copyOf((List<Integer>) l);
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public List<Integer> heartbeat(boolean closeIdle) {
-        Object l = worker.call(Ipc.CALL_HEARTBEAT, closeIdle);
+        Object l = worker.call(ToMaster.Query.HEARTBEAT, closeIdle);
         return l == null ? List.of() : (List<Integer>) l;
     }
 }

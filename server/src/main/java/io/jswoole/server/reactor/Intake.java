@@ -24,8 +24,8 @@ import java.util.Map;
  * (an accept, bytes, a decoded message, a full or drained output, a half-close, a close, a datagram) into events
  * for the worker that {@link Dispatcher} picks, and keeps the connection table's order of events (Swoole's
  * {@code reactor_thread.cc}). Runs on the event loops only, apart from {@link #handle}, which runs in a worker.
- * <p>In the PROCESS master the workers are worker JVMs, which keep the event gates of their connections
- * themselves: {@code workerJvms} says so, once, at construction.
+ * <p>In the PROCESS master the workers are worker JVMs ({@link Worker.Jvm}), which keep the event gates of their
+ * connections themselves.
  */
 public final class Intake {
     private final ConnectionTable table;
@@ -34,7 +34,6 @@ public final class Intake {
     private final Dispatcher dispatcher;
     private final Map<EventLoop, Integer> loopIds;
     private final boolean deliverConnectClose;
-    private final boolean workerJvms;
     private final int maxConn;
     /** Set when the graceful stop closes the listeners (after any drain_delay): later connections are refused. */
     private volatile boolean refusing;
@@ -42,14 +41,13 @@ public final class Intake {
     private final EventRunner events;
 
     public Intake(ConnectionTable table, Worker[] workers, Dispatcher dispatcher, Map<EventLoop, Integer> loopIds,
-            boolean deliverConnectClose, boolean workerJvms, int maxConn, ServerCounters counters,
+            boolean deliverConnectClose, int maxConn, ServerCounters counters,
             EventRunner events) {
         this.table = table;
         this.workers = workers;
         this.dispatcher = dispatcher;
         this.loopIds = loopIds;
         this.deliverConnectClose = deliverConnectClose;
-        this.workerJvms = workerJvms;
         this.maxConn = maxConn;
         this.counters = counters;
         this.events = events;
@@ -95,7 +93,7 @@ public final class Intake {
             return c;
         }
         c.workerId = w;
-        if (workerJvms) {
+        if (workers[w] instanceof Worker.Jvm) {
             c.gate.markConnected(); // a worker JVM keeps its own gate
         }
         if (!deliver(c, w, new WorkerEvent.Connect(port.index(), fd, c.reactorId))) {
@@ -135,7 +133,7 @@ public final class Intake {
             return false;
         }
         c.lastDispatchMillis = c.lastRecvMillis;
-        boolean local = !workerJvms; // a worker JVM keeps its own gate
+        boolean local = workers[w] instanceof Worker.Local; // a worker JVM keeps its own gate
         if (local) {
             c.gate.receiveQueued();
         }
@@ -196,13 +194,13 @@ public final class Intake {
      * are queued), the connection closes. The close callback sees the peer's close (reactorId >= 0).
      */
     void inputShutdown(Connection c) {
-        if (workerJvms) {
+        if (workers[0] instanceof Worker.Jvm) {
             // the receives may still be in worker JVMs: close once each worker that may hold some has answered
             List<Worker> targets = dispatcher.sticky() ? List.of(workers[dispatcher.forClose(c, true)])
                     : List.of(workers);
             c.halfCloseAcks.set(targets.size());
             for (Worker w : targets) {
-                w.remote.halfClose(c.fd, c.session);
+                ((Worker.Jvm) w).remote.halfClose(c.fd, c.session);
             }
             return;
         }
@@ -210,7 +208,7 @@ public final class Intake {
             c.closeAfterOutput(false);
             return;
         }
-        Worker w = workers[dispatcher.home(c)];
+        Worker.Local w = (Worker.Local) workers[dispatcher.home(c)];
         w.scheduler.go(() -> {
             c.gate.awaitIdle();
             c.closeAfterOutput(false);
@@ -267,7 +265,7 @@ public final class Intake {
     };
 
     /** Runs one event in worker {@code w} (a coroutine of it, or its carrier without coroutines). */
-    public void handle(Worker w, WorkerEvent event) {
+    public void handle(Worker.Local w, WorkerEvent event) {
         events.run(localSite, w.scheduler, w.requestCount, event);
     }
 }

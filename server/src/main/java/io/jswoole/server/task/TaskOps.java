@@ -107,7 +107,7 @@ public interface TaskOps {
     }
 
     /** BASE and THREAD: task workers (if any) and workers are threads of this JVM. */
-    static TaskOps local(Server server, Tasks tasks, List<Worker> all, IntSupplier currentWorker) {
+    static TaskOps local(Server server, Tasks tasks, List<Worker.Local> all, IntSupplier currentWorker) {
         return new TaskOps() {
             @Override
             public Tasks.Sender sender() {

@@ -70,7 +70,7 @@ public final class Tasks {
     }
 
     private final EventHandlers handlers;
-    public final Worker[] workers;
+    public final Worker.Local[] workers;
     private final int firstId;
     /** The event workers, by id: where a task without its own callback reports its finish. */
     private final Worker[] eventWorkers;
@@ -86,9 +86,9 @@ public final class Tasks {
         this.eventWorkers = eventWorkers;
         this.firstId = eventWorkers.length;
         this.routing = new TaskRouting(ipcMode);
-        this.workers = new Worker[count];
+        this.workers = new Worker.Local[count];
         for (int i = 0; i < count; i++) {
-            workers[i] = new Worker(firstId + i, Scheduler.serial("jswoole-task-" + i).enableCoroutine(coroutines)
+            workers[i] = new Worker.Local(firstId + i, Scheduler.serial("jswoole-task-" + i).enableCoroutine(coroutines)
                     .maxCoroutine(maxCoroutine), (w, e) -> { });
         }
     }
@@ -110,7 +110,7 @@ public final class Tasks {
             return -1;
         }
         Job job = new Job(ids.getAndIncrement(), srcWorker, data, reply);
-        Worker w = workers[pick(dst)];
+        Worker.Local w = workers[pick(dst)];
         w.concurrency.incrementAndGet();
         try {
             w.scheduler.dispatch(() -> run(w, job));
@@ -155,7 +155,7 @@ public final class Tasks {
             int src = job.srcWorker;
             Worker sender = src < 0 ? null : src < firstId ? eventWorkers[src]
                     : src - firstId < workers.length ? workers[src - firstId] : null;
-            handlers.finish(sender == null ? null : sender.scheduler, job.id, result);
+            handlers.finish(sender instanceof Worker.Local l ? l.scheduler : null, job.id, result);
         }
         return true;
     }
@@ -219,9 +219,9 @@ public final class Tasks {
     }
 
     /** The task worker running the caller, or null. */
-    Worker current() {
+    Worker.Local current() {
         Scheduler s = Scheduler.currentOrNull();
-        for (Worker w : workers) {
+        for (Worker.Local w : workers) {
             if (w.scheduler == s) {
                 return w;
             }

@@ -5,12 +5,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A worker as the reactors see it: where events are dispatched to. In BASE and THREAD mode it is in this JVM, a
- * serial {@link Scheduler} whose coroutines run the callbacks (in BASE mode the scheduler's carrier is the worker's
- * own event loop, Swoole's model; in THREAD mode a thread of its own). In the master of PROCESS mode it is a
- * {@link Remote} (the master's link to a worker JVM): the events go as frames to that JVM.
+ * A worker as the reactors see it: where events are dispatched to. In BASE and THREAD mode it is a {@link Local}
+ * worker, a serial {@link Scheduler} in this JVM whose coroutines run the callbacks (in BASE mode the scheduler's
+ * carrier is the worker's own event loop, Swoole's model; in THREAD mode a thread of its own). In the master of
+ * PROCESS mode it is a {@link Jvm}: the master's link to a worker JVM, to which the events go as frames. Which of the
+ * two is chosen once, when the runtime builds its workers.
  */
-public final class Worker {
+public abstract sealed class Worker {
     /** The master's side of a worker JVM (PROCESS mode): where this worker's events go. */
     public interface Remote {
         /** Sends {@code event} to the worker JVM, which reports it finished. */
@@ -20,65 +21,91 @@ public final class Worker {
         void halfClose(int fd, long session);
     }
 
-    /** Runs an event in a worker (the server's side of the boundary). */
+    /** Runs an event in a local worker (the server's side of the boundary). */
     public interface Handler {
-        void handle(Worker worker, WorkerEvent event);
+        void handle(Local worker, WorkerEvent event);
     }
 
     public final int id;
-    /** The local scheduler, or null for a worker JVM. */
-    public final Scheduler scheduler;
-    /** The link to a worker JVM, or null for a local worker. */
-    public final Remote remote;
-    private final Handler handler;
     /** Events handed to this worker and not finished yet ({@code dispatch_mode} 3 looks for 0). */
     public final AtomicInteger concurrency = new AtomicInteger();
     public final LongAdder requestCount = new LongAdder();
     public final LongAdder dispatchCount = new LongAdder();
     public final LongAdder responseCount = new LongAdder();
 
-    public Worker(int id, Scheduler scheduler, Handler handler) {
+    private Worker(int id) {
         this.id = id;
-        this.scheduler = scheduler;
-        this.handler = handler;
-        this.remote = null;
-    }
-
-    public Worker(int id, Remote remote) {
-        this.id = id;
-        this.scheduler = null;
-        this.handler = null;
-        this.remote = remote;
     }
 
     /** Hands {@code event} to this worker; its callback runs as a coroutine (or directly, without coroutines). */
-    public void deliver(WorkerEvent event) {
+    public final void deliver(WorkerEvent event) {
         dispatchCount.increment();
         concurrency.incrementAndGet();
-        if (remote != null) {
-            remote.deliver(event); // the worker JVM reports finished events (DONE frames)
-            return;
-        }
-        try {
-            scheduler.dispatch(() -> {
-                try {
-                    handler.handle(this, event);
-                } finally {
-                    concurrency.decrementAndGet();
-                }
-            });
-        } catch (RuntimeException e) {
-            concurrency.decrementAndGet();
-            throw e;
-        }
+        hand(event);
     }
+
+    abstract void hand(WorkerEvent event);
 
     public boolean idle() {
         return concurrency.get() == 0;
     }
 
     /** Coroutines alive in the worker; for a worker JVM, the events it has in flight. */
-    public int coroutineNum() {
-        return scheduler != null ? scheduler.coroutineNum() : concurrency.get();
+    public abstract int coroutineNum();
+
+    /** A worker in this JVM: its events run as coroutines of its scheduler. */
+    public static final class Local extends Worker {
+        public final Scheduler scheduler;
+        private final Handler handler;
+
+        public Local(int id, Scheduler scheduler, Handler handler) {
+            super(id);
+            this.scheduler = scheduler;
+            this.handler = handler;
+        }
+
+        @Override
+        void hand(WorkerEvent event) {
+            try {
+                scheduler.dispatch(() -> {
+                    try {
+                        handler.handle(this, event);
+                    } finally {
+                        concurrency.decrementAndGet();
+                    }
+                });
+            } catch (RuntimeException e) {
+                concurrency.decrementAndGet();
+                throw e;
+            }
+        }
+
+        @Override
+        public int coroutineNum() {
+            return scheduler.coroutineNum();
+        }
+    }
+
+    /**
+     * A worker JVM as its master sees it: events go to {@link #remote}, and the JVM reports them finished (DONE
+     * frames). It keeps the event order of its connections (their gates) itself.
+     */
+    public static final class Jvm extends Worker {
+        public final Remote remote;
+
+        public Jvm(int id, Remote remote) {
+            super(id);
+            this.remote = remote;
+        }
+
+        @Override
+        void hand(WorkerEvent event) {
+            remote.deliver(event);
+        }
+
+        @Override
+        public int coroutineNum() {
+            return concurrency.get();
+        }
     }
 }
