@@ -2,7 +2,8 @@
 """Time from kill -9 of a PROCESS-mode worker to its replacement answering on the same connection.
 
 usage: bench/kill9.py PORT [ROUNDS]   (server: ./jswoole run tcp-echo --mode process --port PORT --set worker_num=1)
-Each round: echo once, kill -9 the pid `ps` shows as `jswoole: worker #0`, wait until it is reaped, send, and time
+Each round: echo once, kill -9 the pid `ps` shows as `jswoole: worker #0`
+under the master started with `--port PORT`, wait until it is reaped, send, and time
 the echo from the kill. Prints one line per round and the median.
 """
 import os, signal, socket, subprocess, sys, time
@@ -21,9 +22,17 @@ def echo(msg):
     return got
 
 
+def pgrep(*args):
+    return subprocess.run(["pgrep", *args], capture_output=True, text=True).stdout.split()
+
+
 def worker_pid():
+    # worker #0 of the master serving PORT only: other servers may run on this machine
+    masters = pgrep("-f", f"^jswoole: master .*--port {port}( |$)")
+    if len(masters) != 1:
+        raise SystemExit(f"expected one master with --port {port}, found {masters}")
     for _ in range(200):
-        out = subprocess.run(["pgrep", "-f", "^jswoole: worker #0"], capture_output=True, text=True).stdout.split()
+        out = pgrep("-P", masters[0], "-f", "^jswoole: worker #0")
         if out:
             return int(out[0])
         time.sleep(0.05)

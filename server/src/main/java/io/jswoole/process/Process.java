@@ -1,5 +1,6 @@
 package io.jswoole.process;
 
+import io.jswoole.server.spi.ServerProcess;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
@@ -32,10 +34,12 @@ import java.util.function.IntConsumer;
  * messages, Swoole's default); its reads park only the calling coroutine. With {@code redirectStdio} the child's
  * {@code System.out} writes to the pipe and {@code System.in} reads from it, so what the child prints reaches the
  * parent's {@link #read} (the pipe is then a stream, as in Swoole).
+ * <p>A process for {@code Server.addProcess} may be a closure instead ({@link #Process(Consumer)}): the server
+ * starts its JVM by running the application's main again, which builds the same server and adds the same closure.
  * <p>The static methods ({@link #kill}, {@link #signal}, {@link #wait(boolean)}, {@link #alarm},
  * {@link #setAffinity}, {@link #setPriority}) work in any JVM, parent or child.
  */
-public final class Process {
+public final class Process implements ServerProcess {
     /** No pipe. */
     public static final int PIPE_TYPE_NONE = 0;
     /** A byte stream ({@code SOCK_STREAM}). */
@@ -80,6 +84,8 @@ public final class Process {
     private static final Map<String, Entry> REGISTERED = new ConcurrentHashMap<>();
 
     private final Entry entry;
+    /** The body of a process made for {@code Server.addProcess}, else null. */
+    private final Consumer<Process> body;
     private final boolean redirect;
     private final int pipeType;
     private final boolean inChild;
@@ -87,6 +93,22 @@ public final class Process {
     private volatile long pid = -1;
     private volatile Pipe pipe;
     private volatile java.lang.Process child;
+
+    /**
+     * A user process for {@code Server.addProcess} (Swoole's {@code new Process(function ($process) {...})} given
+     * to {@code $server->addProcess}): {@code body} runs in a JVM the server starts and supervises, and may call the
+     * server's {@code send}, {@code close}, {@code getClientList}, {@code getClientInfo}, {@code stats} and
+     * {@code sendMessage}. It has no pipe. It cannot be {@linkplain #start started} on its own: a closure cannot be
+     * carried into a new JVM, but the server's main builds it again there.
+     */
+    public Process(Consumer<Process> body) {
+        this.entry = null;
+        this.body = java.util.Objects.requireNonNull(body, "body");
+        this.redirect = false;
+        this.pipeType = PIPE_TYPE_NONE;
+        this.inChild = false;
+        this.title = "jswoole: user process";
+    }
 
     /** A child that runs {@code owner.method(Process)}, with a datagram pipe and no redirection. */
     public Process(Class<?> owner, String method) {
@@ -117,6 +139,7 @@ public final class Process {
             throw new IllegalArgumentException("redirect_stdin_stdout needs a pipe (pipe type 1 or 2)");
         }
         this.entry = entry;
+        this.body = null;
         this.redirect = redirect;
         this.pipeType = redirect ? PIPE_TYPE_STREAM : pipeType;
         this.inChild = inChild;
@@ -129,6 +152,7 @@ public final class Process {
      */
     private Process(java.lang.Process handle, Pipe pipe) {
         this.entry = null;
+        this.body = null;
         this.redirect = false;
         this.pipeType = pipe == null ? PIPE_TYPE_NONE : PIPE_TYPE_DGRAM;
         this.inChild = handle == null;
@@ -168,6 +192,10 @@ public final class Process {
      * 0.5 s); returns the child's pid. Its exit is reported by {@link #wait(boolean)}.
      */
     public long start() throws IOException {
+        if (body != null) {
+            throw new IllegalStateException("a process made from a closure runs only as a server's user process "
+                    + "(Server.addProcess); start one alone from an entry point: new Process(Owner.class, \"method\")");
+        }
         if (inChild || entry == null) {
             throw new IllegalStateException(entry == null ? "a pool's workers are started by the pool"
                     : "start() is for the parent; this is the child's own process");
@@ -184,6 +212,35 @@ public final class Process {
             pid = s.process().pid();
             Exits.watch(s.process());
             return pid;
+        }
+    }
+
+    /** {@link ServerProcess}: the name in {@code ps} of the JVM a server starts for this process. */
+    @Override
+    public String title() {
+        return title;
+    }
+
+    /**
+     * {@link ServerProcess}: in the JVM a server started for this user process, runs its body (or its entry point)
+     * with this JVM's own Process object (its pid; no pipe).
+     */
+    @Override
+    public void runInServer() throws Exception {
+        if (body == null && entry == null) {
+            throw new IllegalStateException("a pool worker is not a server's user process");
+        }
+        Process self = poolWorker(null, null); // this JVM's own: its pid, no pipe
+        if (body != null) {
+            body.accept(self);
+            return;
+        }
+        try {
+            ChildMain.call(entry, self);
+        } catch (Exception | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
         }
     }
 

@@ -37,6 +37,11 @@ final class EngineBridge implements ServerAccess.Bridge {
     }
 
     @Override
+    public java.util.List<io.jswoole.server.spi.ServerProcess> processes(Server server) {
+        return server.processes;
+    }
+
+    @Override
     public boolean stopInBackground(Server server) {
         return server.stopInBackground();
     }

@@ -13,6 +13,7 @@ import io.jswoole.server.os.Signals;
 import io.jswoole.server.process.WorkerEntry;
 import io.jswoole.server.reactor.ServerCounters;
 import io.jswoole.server.spi.ProtocolSupport;
+import io.jswoole.server.spi.ServerProcess;
 import io.jswoole.server.task.Tasks;
 import io.jswoole.server.worker.EventRunner;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +66,8 @@ public class Server {
     final Handlers handlers = new Handlers(this);
     /** The most tasks waiting or running at once (tests lower it to reach the limit quickly). */
     int taskQueueLimit = Tasks.MAX_QUEUED;
+    /** The user processes of {@link #addProcess}, in id order. */
+    final List<ServerProcess> processes = new ArrayList<>();
     /** PROCESS mode: the worker JVMs' entry point, when the command line cannot be re-run. */
     WorkerEntry entry = WorkerEntry.COMMAND_LINE;
 
@@ -235,6 +238,16 @@ public class Server {
         checkNotStarted("workerEntry");
         entry = new WorkerEntry(mainClass.getName(), List.of(args), mainClass.getClassLoader());
         return this;
+    }
+
+    /**
+     * {@code addProcess}: a user process in a JVM of its own, started and supervised with the server in every mode
+     * ({@link ServerProcess}). Returns its index; its worker id is {@code worker_num + task_worker_num + index}.
+     */
+    public int addProcess(io.jswoole.process.Process process) {
+        checkNotStarted("addProcess");
+        processes.add(Objects.requireNonNull(process, "process"));
+        return processes.size() - 1;
     }
 
     /** {@code task}: runs in a task worker; a non-null return value finishes the task. */
@@ -453,8 +466,8 @@ public class Server {
     }
 
     /**
-     * Sends a datagram to {@code ip:port} (a path and 0 for Unix datagrams) from a packet port:
-     * {@code serverSocket} is a port's {@link Port#sock()}, or -1 for the first port of the matching family.
+     * A datagram to {@code ip:port} (a path and 0: Unix) from the port whose {@link Port#sock()} is
+     * {@code serverSocket} (-1: the first of the family).
      */
     public boolean sendto(String ip, int port, byte[] data, int serverSocket) {
         return runtime.connections().sendto(ip, port, data, serverSocket);
@@ -469,10 +482,9 @@ public class Server {
     }
 
     /**
-     * Closes connection {@code fd} after the data sent to it so far has been written (a peer that reads nothing
-     * for 60 s is then reset); {@code reset} sends an RST at once and drops what is queued, also when a graceful
-     * close is under way. The {@code close} callback fires with a negative reactorId. False when the fd does not
-     * exist ({@link ErrorCode#SESSION_NOT_EXIST}) or was closed already ({@link ErrorCode#SESSION_CLOSED}).
+     * Closes connection {@code fd} after what was sent to it (a peer that reads nothing for 60 s is then reset);
+     * {@code reset}: an RST now, dropping what is queued. The {@code close} callback gets a negative reactorId. False
+     * when the fd does not exist ({@link ErrorCode#SESSION_NOT_EXIST}) or is closed ({@link ErrorCode#SESSION_CLOSED}).
      */
     public boolean close(int fd, boolean reset) {
         return runtime.connections().close(fd, reset);
@@ -492,10 +504,7 @@ public class Server {
         return protect(fd, true);
     }
 
-    /**
-     * A manual idle scan ({@code heartbeat}): the fds idle past their port's {@code heartbeat_idle_time} or
-     * {@code max_idle_time}, closed when {@code closeConn}.
-     */
+    /** A manual idle scan ({@code heartbeat}): the fds idle past their port's limits, closed when {@code closeConn}. */
     public List<Integer> heartbeat(boolean closeConn) {
         return runtime.connections().heartbeat(closeConn);
     }
@@ -655,10 +664,7 @@ public class Server {
         return ports.get(0).port;
     }
 
-    /**
-     * Waits until the server serves (ports bound, {@code start} fired), for code that runs {@link #start()} on
-     * another thread. False on timeout.
-     */
+    /** Waits until the server serves (ports bound, {@code start} fired); false on timeout. */
     public boolean awaitStarted(long timeout, TimeUnit unit) throws InterruptedException {
         return ready.await(timeout, unit);
     }
@@ -678,18 +684,14 @@ public class Server {
         return runtime.workers().stats();
     }
 
-    /**
-     * Where the admin listener ({@code admin_server}) listens, from just before the ports are bound until the server
-     * has stopped; empty without {@code admin_server}, before that and in a worker JVM.
-     */
+    /** Where the admin listener ({@code admin_server}) listens while serving; empty without it or in a worker JVM. */
     public Optional<java.net.InetSocketAddress> adminAddress() {
         return runtime.adminAddress();
     }
 
     /**
-     * What the admin listener reads of this server (stats, readiness, workers), for an application that exports
-     * it through a registry of its own ({@code ServerMetrics.register} of jswoole-metrics); empty before
-     * {@link #start()} and in a worker JVM.
+     * What the admin listener reads of this server, for a registry of the application's own (jswoole-metrics's
+     * {@code ServerMetrics.register}); empty before {@link #start()} and in a worker JVM.
      */
     public Optional<io.jswoole.server.spi.ServerProbe> probe() {
         return runtime.probe();

@@ -43,12 +43,11 @@ public interface Recipe {
         Server s = r.create(host, mode, type);
         s.set(settings);
         r.build(s, probe);
-        if (mode == Mode.PROCESS) {
-            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(recipe.getName(),
-                    probe.file().toString(), host, type.name()));
-            settings.forEach((k, v) -> args.add(k + "=" + escape(String.valueOf(v))));
-            s.workerEntry(RecipeMain.class, args.toArray(String[]::new));
-        }
+        // worker JVMs (PROCESS) and user processes (addProcess, any mode) build the same server again
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(recipe.getName(),
+                probe.file().toString(), host, type.name(), mode.name()));
+        settings.forEach((k, v) -> args.add(k + "=" + escape(String.valueOf(v))));
+        s.workerEntry(RecipeMain.class, args.toArray(String[]::new));
         return s;
     }
 

@@ -5,8 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The main of a worker JVM for a {@link Recipe} test in PROCESS mode: arguments are the recipe's class, the
- * probe's file, the main port's host and {@link SockType}, and the settings as {@code key=value}; it builds the same
+ * The main of a worker JVM for a {@link Recipe} test in PROCESS mode (or of a user process's JVM in any mode):
+ * arguments are the recipe's class, the probe's file, the main port's host, its {@link SockType}, the mode, and the
+ * settings as {@code key=value}; it builds the same
  * server and starts it (a worker JVM then connects to the master instead of binding).
  */
 public final class RecipeMain {
@@ -21,12 +22,12 @@ public final class RecipeMain {
             throw new IllegalStateException(e);
         }
         Map<String, Object> settings = new LinkedHashMap<>();
-        for (int i = 4; i < args.length; i++) {
+        for (int i = 5; i < args.length; i++) {
             int eq = args[i].indexOf('=');
             String key = args[i].substring(0, eq);
             settings.put(key, recipe.parse(key, args[i].substring(eq + 1)));
         }
-        Server s = recipe.create(args[2], Mode.PROCESS, SockType.valueOf(args[3]));
+        Server s = recipe.create(args[2], Mode.valueOf(args[4]), SockType.valueOf(args[3]));
         s.set(settings);
         recipe.build(s, Probe.inWorkerJvm(Path.of(args[1])));
         s.start();

@@ -64,10 +64,13 @@ public interface ModeRuntime {
     default void reloadTaskWorkersOnSignal() {
     }
 
-    /** The one place that asks where this JVM stands: a worker JVM of PROCESS mode, or the owner of the sockets. */
+    /**
+     * The one place that asks where this JVM stands: a worker JVM of PROCESS mode, a user process's JVM
+     * ({@code addProcess}, any mode), or the owner of the sockets.
+     */
     static ModeRuntime of(Server server, ServerConfig cfg, java.util.List<Port> ports, ServerCounters counters,
             EventRunner events, java.util.concurrent.atomic.AtomicBoolean stopping, int taskQueueLimit) {
-        if (cfg.mode() == Mode.PROCESS && ProcessWorker.inWorkerProcess()) {
+        if (cfg.mode() == Mode.PROCESS && ProcessWorker.inWorkerProcess() || ProcessWorker.inUserProcess()) {
             return ProcessWorker.create(server, cfg);
         }
         return new OneJvm(server, cfg, ports, counters, events, stopping, taskQueueLimit);

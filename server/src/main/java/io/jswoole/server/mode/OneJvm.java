@@ -16,6 +16,7 @@ import io.jswoole.server.os.Signals;
 import io.jswoole.server.process.MasterCommands;
 import io.jswoole.server.process.ProcessManager;
 import io.jswoole.server.process.RemoteWorker;
+import io.jswoole.server.process.UserProcesses;
 import io.jswoole.server.reactor.Connection;
 import io.jswoole.server.reactor.ConnectionTable;
 import io.jswoole.server.reactor.IdleScanner;
@@ -25,7 +26,6 @@ import io.jswoole.server.reactor.Reactor;
 import io.jswoole.server.reactor.ServerCounters;
 import io.jswoole.server.reactor.Transport;
 import io.jswoole.server.task.TaskOps;
-import io.jswoole.server.task.Tasks;
 import io.jswoole.server.tls.Tls;
 import io.jswoole.server.worker.EventHandlers;
 import io.jswoole.server.worker.EventRunner;
@@ -61,10 +61,10 @@ public final class OneJvm implements ModeRuntime {
     final ConnectionTable table;
     /** The event workers, in id order. */
     final Worker[] workers;
-    /** Task workers in this JVM (BASE, THREAD with task_worker_num), or null. */
-    final Tasks tasks;
-    /** The manager of the worker JVMs (the PROCESS master), or null. */
-    final ProcessManager manager;
+    /** The workers and task workers: threads of this JVM, or worker JVMs (chosen once, here). */
+    final WorkerPool pool;
+    /** The processes of {@code addProcess}, or null when there are none. */
+    final UserProcesses userProcesses;
     public final Intake intake;
     final LocalConnections connections;
     final TaskOps taskOps;
@@ -104,51 +104,28 @@ public final class OneJvm implements ModeRuntime {
         connections = new LocalConnections(this, table, ports, datagramChannels, idleScanner,
                 cfg.bufferOutputSize(), cfg.sendYield(), cfg.sendTimeoutNanos(), counters.totalSendBytes,
                 cfg.mode() == Mode.BASE);
-        workers = new Worker[workerNum];
-        manager = mode == Mode.PROCESS ? new ProcessManager(server, workerNum, cfg.taskWorkerNum(), cfg.taskIpcMode(),
-                cfg.maxWaitTime()) : null;
-        Worker.Handler local = (worker, e) -> intake().handle(worker, e);
-        if (mode == Mode.BASE) {
-            group = Transport.group(workerNum, "jswoole-worker");
-            int i = 0;
-            for (var exec : group) {
-                EventLoop loop = (EventLoop) exec;
-                loopIds.put(loop, i);
-                workers[i] = new Worker.Local(i, scheduler(Scheduler.on("jswoole-worker-" + i, loop)), local);
-                i++;
-            }
-        } else {
-            group = Transport.group(cfg.reactorNum(), "jswoole-reactor");
-            int i = 0;
-            for (var exec : group) {
-                loopIds.put((EventLoop) exec, i++);
-            }
-            for (int w = 0; w < workerNum; w++) {
-                workers[w] = manager != null ? new Worker.Jvm(w, manager.workers[w])
-                        : new Worker.Local(w, scheduler(Scheduler.serial("jswoole-worker-" + w)), local);
-            }
-            if (manager != null) {
-                for (int w = 0; w < manager.workers.length; w++) { // task workers: counters only
-                    manager.workers[w].proxy = w < workerNum ? workers[w] : new Worker.Jvm(w, manager.workers[w]);
-                }
-            }
+        // BASE: a worker per event loop, which also accepts; THREAD and PROCESS: reactors, and workers apart
+        group = mode == Mode.BASE ? Transport.group(workerNum, "jswoole-worker")
+                : Transport.group(cfg.reactorNum(), "jswoole-reactor");
+        int loop = 0;
+        for (var exec : group) {
+            loopIds.put((EventLoop) exec, loop++);
         }
+        pool = WorkerPool.of(server, this, cfg, group, this::scheduler, (worker, e) -> intake().handle(worker, e),
+                taskQueueLimit);
+        workers = pool.eventWorkers();
         Dispatcher dispatcher = new Dispatcher(server, workers, cfg.dispatchMode(), cfg.dispatchFunc(),
                 mode == Mode.BASE);
         intake = new Intake(table, workers, dispatcher, loopIds,
                 cfg.deliversConnectClose(), cfg.maxConn(), counters, events);
-        tasks = cfg.taskWorkerNum() > 0 && manager == null ? new Tasks(ServerAccess.handlers(server),
-                cfg.taskWorkerNum(), workers, cfg.taskIpcMode(), cfg.taskEnableCoroutine(), cfg.maxCoroutine(),
-                taskQueueLimit)
-                : null;
-        if (manager != null) {
-            taskOps = manager.taskOps();
-            workerOps = WorkerOps.master(server, this, manager);
-            manager.commands = new MasterCommands(table, connections, workerOps, ports, this::stats);
-        } else {
-            taskOps = TaskOps.local(server, tasks, localWorkers(), server::getWorkerId);
-            workerOps = WorkerOps.oneJvm(server, this, localWorkers());
-        }
+        taskOps = pool.taskOps();
+        workerOps = pool.workerOps();
+        // what the worker JVMs and the user processes do to connections and ask of the server
+        MasterCommands commands = new MasterCommands(table, connections, workerOps, ports, this::stats);
+        pool.commands(commands);
+        List<io.jswoole.server.spi.ServerProcess> added = ServerAccess.processes(server);
+        userProcesses = added.isEmpty() ? null : new UserProcesses(server, added, workerNum + cfg.taskWorkerNum(),
+                commands, pool::pipe, cfg.maxWaitTime());
         ops = new Ops(server, this, stopping);
     }
 
@@ -194,11 +171,17 @@ public final class OneJvm implements ModeRuntime {
                 Reactor.bind(server, p, group, cfg.mode() == Mode.BASE && cfg.enableReusePort(), listeners,
                         datagramChannels);
             }
-            if (manager != null) {
+            try {
+                pool.start(group);
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new SwooleException(ErrorCode.SERVER_INVALID_REQUEST, "cannot start the workers: "
+                        + e.getMessage(), e);
+            }
+            if (userProcesses != null) {
                 try {
-                    manager.start(group);
-                } catch (java.io.IOException | RuntimeException e) {
-                    throw new SwooleException(ErrorCode.SERVER_INVALID_REQUEST, "cannot start the workers: "
+                    userProcesses.start(group);
+                } catch (java.io.IOException e) {
+                    throw new SwooleException(ErrorCode.SERVER_INVALID_REQUEST, "cannot start the user processes: "
                             + e.getMessage(), e);
                 }
             }
@@ -207,9 +190,10 @@ public final class OneJvm implements ModeRuntime {
             for (Channel ch : listeners) {
                 ch.close();
             }
-            if (manager != null) {
-                manager.stop();
+            if (userProcesses != null) {
+                userProcesses.stop();
             }
+            pool.abort();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             ops.close();
             throw e;
@@ -222,12 +206,12 @@ public final class OneJvm implements ModeRuntime {
             }
         }
         Signals.register(server, new Signals.Target(server::shutdown, this::reloadOnSignal,
-                this::reloadTaskWorkersOnSignal), manager != null && cfg.taskWorkerNum() > 0);
+                this::reloadTaskWorkersOnSignal), pool.reloadsTaskWorkers());
         Log.info("server started: " + cfg.mode() + " mode, " + workers.length + " workers, " + Transport.name()
                 + ", " + describePorts());
         ServerAccess.handlers(server).serverEvent(EventHandlers.ServerEvent.START);
         ServerAccess.handlers(server).serverEvent(EventHandlers.ServerEvent.MANAGER_START);
-        for (Worker.Local w : localWorkers()) {
+        for (Worker.Local w : pool.local()) {
             ServerAccess.handlers(server).workerStarted(w.scheduler, w.id);
         }
         ops.serving();
@@ -276,14 +260,10 @@ public final class OneJvm implements ModeRuntime {
             while (table.size() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
-            if (manager != null) {
-                manager.stop(); // each worker JVM ran workerExit and workerStop itself
+            if (userProcesses != null) {
+                userProcesses.stop(); // SIGTERM, SIGKILL after max_wait_time
             }
-            for (Worker.Local w : localWorkers()) {
-                ServerAccess.handlers(server).workerExiting(w.scheduler, w.id, deadline);
-                ServerAccess.handlers(server).workerStopping(w.scheduler, w.id, deadline + TimeUnit.SECONDS.toNanos(1));
-                w.scheduler.close();
-            }
+            pool.stop(deadline);
             ServerAccess.handlers(server).serverEvent(EventHandlers.ServerEvent.MANAGER_STOP);
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
             ServerAccess.handlers(server).serverEvent(EventHandlers.ServerEvent.SHUTDOWN);
@@ -312,20 +292,6 @@ public final class OneJvm implements ModeRuntime {
         return true;
     }
 
-    /** The event workers, then the task workers, that run in this JVM (none of a PROCESS master's). */
-    List<Worker.Local> localWorkers() {
-        List<Worker.Local> all = new ArrayList<>();
-        for (Worker w : workers) {
-            if (w instanceof Worker.Local l) {
-                all.add(l);
-            }
-        }
-        if (tasks != null) {
-            all.addAll(List.of(tasks.workers));
-        }
-        return all;
-    }
-
     /** The event workers (task workers follow them in id order). */
     public int eventWorkerCount() {
         return workers.length;
@@ -334,18 +300,9 @@ public final class OneJvm implements ModeRuntime {
     /** The worker whose scheduler runs the caller, or null. */
     public Worker currentWorker() {
         Scheduler s = Scheduler.currentOrNull();
-        if (s != null) {
-            for (Worker w : workers) {
-                if (w instanceof Worker.Local l && l.scheduler == s) {
-                    return w;
-                }
-            }
-            if (tasks != null) {
-                for (Worker.Local w : tasks.workers) {
-                    if (w.scheduler == s) {
-                        return w;
-                    }
-                }
+        for (Worker.Local w : pool.local()) {
+            if (s != null && w.scheduler == s) {
+                return w;
             }
         }
         return null;
@@ -379,11 +336,7 @@ public final class OneJvm implements ModeRuntime {
 
     @Override
     public void reloadOnSignal() {
-        if (manager != null) {
-            workerOps.reload(); // the certificates first, then the workers
-        } else {
-            reloadCertificates();
-        }
+        pool.reloadOnSignal(this);
     }
 
     /** Reads every TLS port's files again ({@link Tls#reload}); false when no port has TLS. */
@@ -401,13 +354,7 @@ public final class OneJvm implements ModeRuntime {
     /** SIGUSR2: a rolling restart of the task worker JVMs only. */
     @Override
     public void reloadTaskWorkersOnSignal() {
-        if (manager != null) {
-            Thread.ofPlatform().name("jswoole-reload-tasks").start(() -> {
-                ops.reloading();
-                manager.reloadTaskWorkers();
-                ops.reloaded();
-            });
-        }
+        pool.reloadTaskWorkers(ops);
     }
 
     /** {@code stats()} with the {@code worker_*} figures of {@code me} (none: null). */
@@ -433,7 +380,7 @@ public final class OneJvm implements ModeRuntime {
         m.put("close_count", counters.closeCount.sum());
         m.put("worker_num", workers.length);
         m.put("task_worker_num", cfg.taskWorkerNum());
-        m.put("user_worker_num", 0);
+        m.put("user_worker_num", userProcesses == null ? 0 : userProcesses.count());
         m.put("idle_worker_num", idle);
         m.put("dispatch_count", dispatched);
         m.put("request_count", counters.requestCount.sum());
@@ -449,11 +396,10 @@ public final class OneJvm implements ModeRuntime {
         m.put("worker_response_count", me == null ? 0 : me.responseCount.sum());
         m.put("worker_dispatch_count", me == null ? 0 : me.dispatchCount.sum());
         m.put("worker_concurrency", me == null ? 0 : me.concurrency.get());
-        // the task workers are threads here (tasks), or worker JVMs (the manager's), or none
-        int tasking = tasks != null ? tasks.queued() : manager != null ? manager.tasksInFlight() : 0;
+        int tasking = pool.tasking();
         m.put("task_queue_num", tasking);
         m.put("task_queue_bytes", 0);
-        m.put("task_idle_worker_num", tasks != null ? tasks.idle() : manager != null ? manager.idleTaskWorkers() : 0);
+        m.put("task_idle_worker_num", pool.idleTaskWorkers());
         m.put("tasking_num", tasking);
         if (ports.stream().anyMatch(p -> ServerAccess.tls(p) != null)) {
             m.put("ssl_provider", Tls.provider());

@@ -209,11 +209,7 @@ public final class Ops implements ServerProbe {
      * not up until its replacement is.
      */
     private boolean replacedOnPurpose(WorkerState w) {
-        if (engine.manager == null) {
-            return false;
-        }
-        RemoteWorker r = engine.manager.workers[w.task() ? engine.workers.length + w.id() : w.id()];
-        return r.expectExit || r.retiring;
+        return engine.pool.replacedOnPurpose(w);
     }
 
     /** One line for systemd's STATUS=. */
@@ -244,7 +240,7 @@ public final class Ops implements ServerProbe {
                         OptionalInt.of(l.scheduler.coroutineNum()), OptionalInt.of(l.scheduler.coroutinePeak()),
                         Rss.of(pid), OptionalLong.of(heap.getUsed()), OptionalLong.of(heap.getCommitted())));
             } else {
-                RemoteWorker r = engine.manager.workers[i];
+                RemoteWorker r = (RemoteWorker) ((Worker.Jvm) w).remote;
                 Process p = r.process;
                 boolean up = r.channel != null && r.ready.getCount() == 0 && p != null && p.isAlive();
                 long pid = r.pid;
@@ -288,7 +284,7 @@ public final class Ops implements ServerProbe {
                     ok = false; // its carrier has stopped
                 }
             } else {
-                RemoteWorker r = engine.manager.workers[i];
+                RemoteWorker r = (RemoteWorker) ((Worker.Jvm) w).remote;
                 if (r.expectExit || r.retiring) { // being replaced on purpose: the manager bounds that
                     continue;
                 }
@@ -304,13 +300,6 @@ public final class Ops implements ServerProbe {
 
     /** The event workers, then the task workers: threads of this JVM or the master's side of worker JVMs. */
     private List<Worker> allWorkers() {
-        if (engine.manager == null) {
-            return List.copyOf(engine.localWorkers());
-        }
-        List<Worker> all = new ArrayList<>();
-        for (RemoteWorker r : engine.manager.workers) {
-            all.add(r.proxy);
-        }
-        return all;
+        return engine.pool.all();
     }
 }

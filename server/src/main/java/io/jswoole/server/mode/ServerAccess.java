@@ -28,6 +28,8 @@ public final class ServerAccess {
 
         WorkerEntry entry(Server server);
 
+        java.util.List<io.jswoole.server.spi.ServerProcess> processes(Server server);
+
         boolean stopInBackground(Server server);
 
         void resolve(Port port, int heartbeatCheckInterval);
@@ -79,6 +81,11 @@ public final class ServerAccess {
     /** What the worker JVMs (or a daemonized master) run. */
     public static WorkerEntry entry(Server server) {
         return bridge.entry(server);
+    }
+
+    /** The user processes added with {@code addProcess}, in id order. */
+    public static java.util.List<io.jswoole.server.spi.ServerProcess> processes(Server server) {
+        return bridge.processes(server);
     }
 
     /** {@code shutdown()} in this JVM, on a thread of its own: false when not running or already stopping. */

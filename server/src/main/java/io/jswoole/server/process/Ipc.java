@@ -1,23 +1,34 @@
 package io.jswoole.server.process;
 
+import io.jswoole.log.Log;
 import io.jswoole.server.Server;
+import io.jswoole.server.SockType;
+import io.jswoole.server.reactor.Transport;
 import io.jswoole.server.spi.FrameInput;
 import io.jswoole.server.spi.FrameOutput;
 import io.jswoole.server.spi.PortProtocol;
 import io.jswoole.server.spi.Wire;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -174,6 +185,60 @@ public final class Ipc {
                     ctx.close();
                 }
             }};
+    }
+
+    /** What a listening IPC socket does with a JVM that connects: its first frame names it, the rest are its. */
+    interface Peer<T> {
+        /** The first frame on {@code ch}: who connected (an exception closes the socket). */
+        T hello(Channel ch, ToMaster m) throws IOException;
+
+        /** Every later frame of {@code who}. */
+        void command(T who, Channel ch, ToMaster m) throws IOException;
+
+        /** The socket of {@code who} closed. */
+        void lost(T who, Channel ch);
+    }
+
+    /**
+     * Binds the Unix socket {@code path} (owner-only: the JVMs connect before they drop to another user) on
+     * {@code loops}, each connection served by one of them and its frames handed to {@code peer}; a failed link is
+     * logged unless {@code quiet} says the server is stopping.
+     */
+    static <T> Channel listen(EventLoopGroup loops, Path path, Protocols protocols, Peer<T> peer,
+            BooleanSupplier quiet) throws IOException {
+        Files.deleteIfExists(path);
+        var bound = new ServerBootstrap().group(loops)
+                .channel(Transport.serverChannel(SockType.UNIX_STREAM))
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        List<T> me = new ArrayList<>(1);
+                        ch.pipeline().addLast(reader((type, in) -> {
+                            ToMaster m = ToMaster.decode(type, in, protocols);
+                            if (me.isEmpty()) {
+                                me.add(peer.hello(ch, m));
+                            } else {
+                                peer.command(me.get(0), ch, m);
+                            }
+                        }, e -> {
+                            if (!quiet.getAsBoolean()) {
+                                Log.warning("worker link failed: " + e);
+                            }
+                        }));
+                        ch.closeFuture().addListener(f -> {
+                            if (!me.isEmpty()) {
+                                peer.lost(me.get(0), ch);
+                            }
+                        });
+                    }
+                })
+                .bind(Transport.EPOLL ? new DomainSocketAddress(path.toString()) : UnixDomainSocketAddress.of(path))
+                .awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IOException("cannot bind " + path + ": " + bound.cause());
+        }
+        Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return bound.channel();
     }
 
     /**

@@ -16,7 +16,8 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * The PROCESS master's side of what worker JVMs do to connections: it carries out their connection frames (send,
+ * The side of the JVM that holds the connections (the PROCESS master; in any mode, for the user processes of
+ * {@code addProcess}) of what worker JVMs do to connections: it carries out their connection frames (send,
  * close, protocol writes, pause and resume, bind, the ends of close and half-close events) and answers their
  * questions (exists, info, list, stats, reload...), through this JVM's {@link ConnectionOps} and
  * {@link WorkerOps}, never the public {@link Server} API. A frame names its connection by fd and session: when the

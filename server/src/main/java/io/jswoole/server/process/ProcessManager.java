@@ -4,21 +4,15 @@ import io.jswoole.ErrorCode;
 import io.jswoole.LastError;
 import io.jswoole.log.Log;
 import io.jswoole.server.Server;
-import io.jswoole.server.SockType;
 import io.jswoole.server.mode.ServerAccess;
 import io.jswoole.server.os.Rss;
-import io.jswoole.server.reactor.Transport;
 import io.jswoole.server.task.TaskOps;
 import io.jswoole.server.task.TaskRouting;
 import io.jswoole.server.task.Tasks;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * growing pause (0.1 s doubling to 10 s) when workers keep dying at start, so a broken worker cannot cause a spawn
  * storm.
  */
-public final class ProcessManager {
+public final class ProcessManager implements Ipc.Peer<RemoteWorker> {
     public static final String ENV_ROLE = "JSWOOLE_ROLE", ENV_ID = "JSWOOLE_WORKER_ID",
             ENV_SOCKET = "JSWOOLE_MASTER_SOCKET",
             ENV_MASTER_PID = "JSWOOLE_MASTER_PID";
@@ -98,50 +92,8 @@ public final class ProcessManager {
      * worker and waits (up to 60 s) until each has said HELLO.
      */
     public void start(EventLoopGroup reactors) throws IOException {
-        Files.deleteIfExists(socketPath);
-        var bound = new ServerBootstrap().group(reactors)
-                .channel(Transport.serverChannel(SockType.UNIX_STREAM))
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        RemoteWorker[] me = new RemoteWorker[1];
-                        ch.pipeline().addLast(Ipc.reader((type, in) -> {
-                            ToMaster m = ToMaster.decode(type, in, protocols);
-                            if (me[0] == null) {
-                                me[0] = hello(ch, m);
-                            } else {
-                                command(me[0], ch, m);
-                            }
-                        }, e -> {
-                            if (!stopping) {
-                                Log.warning("worker link failed: " + e);
-                            }
-                        }));
-                        ch.closeFuture().addListener(f -> {
-                            if (me[0] != null) {
-                                lost(me[0], ch);
-                            }
-                        });
-                    }
-                })
-                .bind(Transport.EPOLL ? new DomainSocketAddress(socketPath.toString())
-                        : UnixDomainSocketAddress.of(socketPath))
-                .awaitUninterruptibly();
-        if (!bound.isSuccess()) {
-            throw new IOException("cannot bind " + socketPath + ": " + bound.cause());
-        }
-        listener = bound.channel();
-        // only the workers may connect: owner-only (workers connect before they drop to 'user')
-        Files.setPosixFilePermissions(socketPath, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        WorkerEntry entry = ServerAccess.entry(server);
-        command = new WorkerCommand(workerNum, entry.className(), entry.args(), entry.loader(),
-                ServerAccess.config(server).isolated());
-        if (entry.className() == null && Server.class.getClassLoader() != ClassLoader.getSystemClassLoader()) {
-            throw new IllegalStateException("PROCESS mode starts its worker JVMs with this JVM's command line, but "
-                    + "jswoole was loaded by " + Server.class.getClassLoader() + " (mvn exec:java, an IDE's or an "
-                    + "application server's class loader), so that command line does not run this program: call "
-                    + "server.workerEntry(YourMain.class, args) before start()");
-        }
+        listener = Ipc.listen(reactors, socketPath, protocols, this, () -> stopping);
+        command = WorkerCommand.of(server, workerNum);
         for (RemoteWorker w : workers) {
             spawn(w);
         }
@@ -275,7 +227,8 @@ public final class ProcessManager {
     }
 
     /** A new worker's first frame: it says which worker it is; from now on its socket carries that worker. */
-    private RemoteWorker hello(Channel ch, ToMaster m) throws IOException {
+    @Override
+    public RemoteWorker hello(Channel ch, ToMaster m) throws IOException {
         if (!(m instanceof ToMaster.Hello(int id, long pid))) {
             throw new IOException("expected HELLO, got " + m.getClass().getSimpleName());
         }
@@ -298,7 +251,8 @@ public final class ProcessManager {
     }
 
     /** The worker behind {@code ch} is gone: events it had are lost (documented); its fds closing are freed. */
-    private void lost(RemoteWorker w, Channel ch) {
+    @Override
+    public void lost(RemoteWorker w, Channel ch) {
         synchronized (w) {
             if (ch == null || w.channel != ch) {
                 return;
@@ -321,7 +275,8 @@ public final class ProcessManager {
     }
 
     /** A frame from worker {@code w}'s JVM, read from {@code ch}. */
-    private void command(RemoteWorker w, Channel ch, ToMaster m) throws IOException {
+    @Override
+    public void command(RemoteWorker w, Channel ch, ToMaster m) throws IOException {
         switch (m) {
             case ToMaster.ConnectionFrame f -> commands.frame(w, f);
             case ToMaster.Call c -> {

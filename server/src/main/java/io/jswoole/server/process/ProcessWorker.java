@@ -14,6 +14,7 @@ import io.jswoole.server.mode.ModeRuntime;
 import io.jswoole.server.mode.ServerAccess;
 import io.jswoole.server.mode.WorkerOps;
 import io.jswoole.server.os.Privileges;
+import io.jswoole.server.spi.ServerProcess;
 import io.jswoole.server.task.TaskOps;
 import io.jswoole.server.task.Tasks;
 import io.jswoole.server.worker.EventGate;
@@ -71,6 +72,8 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
 
     /** True in a task worker JVM. */
     public final boolean taskWorker;
+    /** In the JVM of a user process ({@code addProcess}): what it runs; else null. */
+    private final ServerProcess userProcess;
     private final WorkerJvmConnections connections;
     private final TaskOps tasks;
     private final WorkerOps workers;
@@ -90,10 +93,11 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
      * cannot stop the thread that would read the answer).
      */
     ProcessWorker(Server server, int id, MasterLink link, Scheduler scheduler, boolean gated, long maxRequest,
-            long maxWaitNanos, boolean taskWorker, long bufferOutputSize) {
+            long maxWaitNanos, boolean taskWorker, ServerProcess userProcess, long bufferOutputSize) {
         this.link = link;
         this.protocols = Ipc.Protocols.of(server);
         this.taskWorker = taskWorker;
+        this.userProcess = userProcess;
         this.maxWaitNanos = maxWaitNanos;
         this.server = server;
         this.id = id;
@@ -113,6 +117,16 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
     public static ProcessWorker create(Server server, ServerConfig cfg) {
         int id = workerIdFromEnv();
         boolean taskRole = inTaskProcess();
+        ServerProcess user = null;
+        if (inUserProcess()) {
+            int index = id - cfg.workerNum() - cfg.taskWorkerNum();
+            var added = ServerAccess.processes(server);
+            if (index < 0 || index >= added.size()) {
+                Log.error("user process #" + index + ": this program adds " + added.size() + " processes");
+                Runtime.getRuntime().halt(1);
+            }
+            user = added.get(index);
+        }
         boolean coroutines = taskRole ? cfg.taskEnableCoroutine() : cfg.enableCoroutine();
         String name = "jswoole-worker-" + id;
         MasterLink link;
@@ -126,14 +140,14 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
         Scheduler scheduler = (coroutines ? Scheduler.on(name, link) : Scheduler.serial(name))
                 .enableCoroutine(coroutines)
                 .maxCoroutine(cfg.maxCoroutine());
-        int maxRequest = taskRole ? cfg.taskMaxRequest() : cfg.maxRequest();
+        int maxRequest = user != null ? 0 : taskRole ? cfg.taskMaxRequest() : cfg.maxRequest();
         int grace = taskRole ? cfg.taskMaxRequestGrace() : cfg.maxRequestGrace();
         long limit = maxRequest <= 0 ? 0 : maxRequest + (grace > 0 ? java.util.concurrent.ThreadLocalRandom.current()
                 .nextInt(grace + 1) : 0);
         // reload_async=false: a worker told to stop does not wait for its running coroutines
         long maxWait = cfg.reloadAsync() ? TimeUnit.SECONDS.toNanos(cfg.maxWaitTime()) : 0;
         return new ProcessWorker(server, id, link, scheduler, cfg.deliversConnectClose(), limit, maxWait, taskRole,
-                cfg.bufferOutputSize());
+                user, cfg.bufferOutputSize());
     }
 
     @Override
@@ -172,6 +186,11 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
         return "worker".equals(System.getenv(ProcessManager.ENV_ROLE)) || inTaskProcess();
     }
 
+    /** True in a JVM the server started for a user process ({@code addProcess}), in any mode. */
+    public static boolean inUserProcess() {
+        return UserProcesses.ROLE.equals(System.getenv(ProcessManager.ENV_ROLE));
+    }
+
     static boolean inTaskProcess() {
         return "task".equals(System.getenv(ProcessManager.ENV_ROLE));
     }
@@ -192,12 +211,30 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
             Runtime.getRuntime().halt(1);
         }
         send(new ToMaster.Hello(id, ProcessHandle.current().pid()));
-        ServerAccess.handlers(server).workerStarted(scheduler, id);
+        if (userProcess != null) {
+            scheduler.go(this::runUserProcess);
+        } else {
+            ServerAccess.handlers(server).workerStarted(scheduler, id);
+        }
         link.awaitClosed();
         if (!stopping) {
             Log.notice("worker #" + id + ": the master is gone; exiting");
             finish();
         }
+    }
+
+    /** A user process's body, as a coroutine; when it ends, so does this JVM (the server starts another). */
+    private void runUserProcess() {
+        int status = 0;
+        try {
+            userProcess.runInServer();
+        } catch (Throwable t) {
+            Log.error("user process " + userProcess.title() + " failed", t);
+            status = 255;
+        }
+        stopping = true;
+        link.close(2_000);
+        Runtime.getRuntime().halt(status);
     }
 
     /** Carries out what the master sent, on the link's thread. */
@@ -456,11 +493,15 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
             while (pending.get() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
-            ServerAccess.handlers(server).workerExiting(scheduler, id, deadline);
+            if (userProcess == null) {
+                ServerAccess.handlers(server).workerExiting(scheduler, id, deadline);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        ServerAccess.handlers(server).workerStopped(scheduler, id);
+        if (userProcess == null) {
+            ServerAccess.handlers(server).workerStopped(scheduler, id);
+        }
         link.close(2_000);
         Runtime.getRuntime().halt(0);
     }

@@ -41,7 +41,7 @@ public final class Values {
         return out.toByteArray();
     }
 
-    static Object decode(byte[] b) {
+    public static Object decode(byte[] b) {
         try {
             return read(new FrameInput(java.nio.ByteBuffer.wrap(b)));
         } catch (IOException e) {

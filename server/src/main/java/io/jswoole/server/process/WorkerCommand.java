@@ -2,6 +2,7 @@ package io.jswoole.server.process;
 
 import io.jswoole.log.Log;
 import io.jswoole.server.Server;
+import io.jswoole.server.mode.ServerAccess;
 import io.jswoole.server.os.Privileges;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -41,6 +42,24 @@ public final class WorkerCommand {
     }
 
     /**
+     * How {@code server}'s worker JVMs and user processes start: its {@link Server#workerEntry}, else this JVM's own
+     * command line, which must then be one that runs the program.
+     *
+     * @throws IllegalStateException when jswoole was loaded by a class loader the command line does not recreate
+     */
+    static WorkerCommand of(Server server, int workerNum) {
+        WorkerEntry entry = ServerAccess.entry(server);
+        if (entry.className() == null && Server.class.getClassLoader() != ClassLoader.getSystemClassLoader()) {
+            throw new IllegalStateException("jswoole starts its worker and user-process JVMs with this JVM's command "
+                    + "line, but it was loaded by " + Server.class.getClassLoader() + " (mvn exec:java, an IDE's or an "
+                    + "application server's class loader), so that command line does not run this program: call "
+                    + "server.workerEntry(YourMain.class, args) before start()");
+        }
+        return new WorkerCommand(workerNum, entry.className(), entry.args(), entry.loader(),
+                ServerAccess.config(server).isolated());
+    }
+
+    /**
      * The worker's command line: the entry point when one was given, else this JVM's own command line, named
      * {@code jswoole: worker #N} in {@code ps} (through bash's {@code exec -a}). It starts as the master's user;
      * {@code chroot}, {@code group} and {@code user} are applied by the worker itself ({@link Privileges}).
@@ -61,7 +80,7 @@ public final class WorkerCommand {
         return new WorkerCommand(0, mainClass.getName(), args, loader, false).line(slot, title);
     }
 
-    private List<String> line(int id, String title) {
+    List<String> line(int id, String title) {
         String java = ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>();
