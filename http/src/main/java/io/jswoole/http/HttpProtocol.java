@@ -89,7 +89,42 @@ final class HttpProtocol implements PortProtocol {
         }
     }
 
+    /** {@link HttpServer#streamBody}: which requests are handed over at their head; null when none. */
+    private volatile java.util.function.Predicate<Request> streamBody;
+
+    void streamBody(java.util.function.Predicate<Request> which) {
+        streamBody = which;
+    }
+
+    /** Whether any request may be streamed (a test is set and this is not PROCESS mode). */
+    boolean streamsAny() {
+        return streamBody != null && server.mode() != io.jswoole.server.Mode.PROCESS;
+    }
+
+    /**
+     * Whether the request of {@code head} is to be streamed (on the event loop, before its body). Never in PROCESS
+     * mode, whose IPC carries whole requests to the worker JVMs.
+     */
+    boolean streams(HttpConn c, io.netty.handler.codec.http.HttpRequest head, long seq, double time) {
+        java.util.function.Predicate<Request> which = streamBody;
+        if (which == null || server.mode() == io.jswoole.server.Mode.PROCESS) {
+            return false;
+        }
+        try {
+            return which.test(new Request(c.fd, new HttpExchange(c, seq, head, new byte[0], null, Map.of(), true,
+                    false, time), config));
+        } catch (RuntimeException e) {
+            Log.error("the streamBody test failed for " + head.method() + " " + head.uri() + ": read whole", e);
+            return false;
+        }
+    }
+
     void configure(HttpConfig cfg) {
+        if (streamBody != null && server.mode() == io.jswoole.server.Mode.PROCESS
+                && !ProtocolSupport.workerJvm(server)) {
+            Log.warning("streamBody: request bodies are not streamed in PROCESS mode (the master hands whole requests "
+                    + "to the worker JVMs); handlers read them from Request.body() once complete");
+        }
         config = cfg;
         statics = cfg.staticHandler() ? new StaticFiles(cfg) : null;
     }
@@ -274,6 +309,9 @@ final class HttpProtocol implements PortProtocol {
     private static void finish(Response res, HttpExchange ex) {
         if (!res.isFinished() && !res.isDetached()) {
             res.end();
+        }
+        if (ex.stream() != null && !res.isDetached()) {
+            ex.stream().abandon(); // what the handler did not read is dropped as it comes
         }
         Multipart.deleteFiles(ex.files());
     }
