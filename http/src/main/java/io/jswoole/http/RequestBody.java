@@ -170,6 +170,7 @@ public final class RequestBody extends InputStream {
             queued = 0;
             pos = 0;
             onAbort = null;
+            changed.signalAll();
         } finally {
             lock.unlock();
         }
