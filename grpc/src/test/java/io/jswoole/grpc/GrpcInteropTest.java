@@ -76,16 +76,9 @@ class GrpcInteropTest {
         return m;
     }
 
-    /** The cases a PROCESS-mode worker JVM cannot pass: the client waits for answers before ending its stream. */
-    static final List<String> NEED_STREAMING_BODIES = List.of("ping_pong", "cancel_after_first_response",
-            "timeout_on_sleeping_server");
-
     static List<String> run(int port, Mode mode) {
         List<String> failed = new ArrayList<>();
         for (Map.Entry<String, Case> e : cases().entrySet()) {
-            if (mode == Mode.PROCESS && NEED_STREAMING_BODIES.contains(e.getKey())) {
-                continue;
-            }
             Client c = new Client(port);
             long t0 = System.nanoTime();
             try {
@@ -104,16 +97,13 @@ class GrpcInteropTest {
         return failed;
     }
 
-    /**
-     * Every case but auth, xDS and the two compression probes. In PROCESS mode bodies arrive whole, so they are held
-     * to package_max_length (32 MiB here, for very_large_request's 10 MiB message).
-     */
+    /** Every case but auth, xDS and the two compression probes (see below), in every mode. */
     @ParameterizedTest
     @EnumSource(Mode.class)
     void grpcJavasInteropClientPassesAgainstTestServiceImpl(Mode mode) throws Exception {
         try (Probe probe = Probe.create();
-             Running s = Running.start(Recipe.server(mode, Map.of("worker_num", 2, "open_http2_protocol", true,
-                     "package_max_length", 32 << 20), InteropApp.class, probe))) {
+             Running s = Running.start(Recipe.server(mode, Map.of("worker_num", 2, "open_http2_protocol", true),
+                     InteropApp.class, probe))) {
             assertThat(run(s.port(), mode)).isEmpty();
         }
     }

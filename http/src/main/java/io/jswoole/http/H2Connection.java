@@ -55,7 +55,7 @@ final class H2Connection extends Http2ConnectionHandler {
     /** Streams whose request is still arriving (HEADERS seen, END_STREAM not yet), by id. */
     private final Map<Integer, Incoming> incoming = new HashMap<>();
     /** Streams whose request went to the server at its HEADERS and whose response has not ended, by id. */
-    private final Map<Integer, RequestBody> streaming = new HashMap<>();
+    private final Map<Integer, IncomingBody> streaming = new HashMap<>();
     private final H2Writer writer;
     /** Stream errors after the first are logged at debug level only (a client can make many). */
     private int streamErrors;
@@ -138,7 +138,7 @@ final class H2Connection extends Http2ConnectionHandler {
                 if (in != null) {
                     in.discard();
                 }
-                RequestBody b = streaming.remove(stream.id());
+                IncomingBody b = streaming.remove(stream.id());
                 if (b != null && !b.isComplete()) {
                     b.fail("the stream closed before the body ended");
                 }
@@ -180,7 +180,7 @@ final class H2Connection extends Http2ConnectionHandler {
         CompositeByteBuf body;
         Multipart multipart;
         /** The body as it arrives, for a request handed over at its HEADERS (HttpServer.streamBody). */
-        RequestBody stream;
+        IncomingBody stream;
         long bytes;
         ScheduledFuture<?> deadline;
 
@@ -288,7 +288,7 @@ final class H2Connection extends Http2ConnectionHandler {
             if (in != null) {
                 in.discard();
             }
-            RequestBody b = streaming.remove(streamId);
+            IncomingBody b = streaming.remove(streamId);
             if (b != null) {
                 b.aborted("the client reset the stream (" + Http2Error.valueOf(errorCode) + ")");
             }
@@ -387,8 +387,8 @@ final class H2Connection extends Http2ConnectionHandler {
     /** The request goes to the server at its HEADERS; DATA follows through a {@link RequestBody}. */
     private void stream(Incoming in, boolean endStream) {
         int id = in.id;
-        in.stream = RequestBody.streaming(n -> ctx.executor().execute(() -> giveBack(id, n)),
-                cfg.bodyTimeoutMillis());
+        in.stream = conn.protocol.newBody(conn, id, n -> ctx.executor().execute(() -> giveBack(id, n)),
+                ctx::fireChannelRead);
         streaming.put(id, in.stream);
         if (endStream) {
             in.stream.end();
@@ -396,6 +396,7 @@ final class H2Connection extends Http2ConnectionHandler {
             incoming.put(id, in);
         }
         ctx.fireChannelRead(HttpExchange.streaming(conn, id, in.head, true, in.time, in.stream));
+        in.stream.dispatched();
     }
 
     /** A handler read {@code n} bytes of stream {@code id}: its window (and the connection's) grows again. */
@@ -529,7 +530,7 @@ final class H2Connection extends Http2ConnectionHandler {
             in.discard();
         }
         incoming.clear();
-        for (RequestBody b : streaming.values()) {
+        for (IncomingBody b : streaming.values()) {
             b.aborted("the connection closed");
         }
         streaming.clear();

@@ -19,7 +19,7 @@ import java.util.Map;
  */
 record HttpExchange(HttpConn conn, long seq, HttpRequest head, byte[] body, Map<String, String> form,
                     Map<String, UploadedFile> files, boolean keepAlive, boolean upgrade, double time,
-                    String remoteIp, int remotePort, int localPort, RequestBody stream) {
+                    String remoteIp, int remotePort, int localPort, IncomingBody stream) {
     HttpExchange(HttpConn conn, long seq, HttpRequest head, byte[] body, Map<String, String> form,
                  Map<String, UploadedFile> files, boolean keepAlive, boolean upgrade, double time) {
         this(conn, seq, head, body, form, files, keepAlive, upgrade, time, conn.remoteIp, conn.remotePort,
@@ -34,7 +34,7 @@ record HttpExchange(HttpConn conn, long seq, HttpRequest head, byte[] body, Map<
 
     /** A request handed over at its head, its body to come through {@code stream}. */
     static HttpExchange streaming(HttpConn conn, long seq, HttpRequest head, boolean keepAlive, double time,
-                                  RequestBody stream) {
+                                  IncomingBody stream) {
         return new HttpExchange(conn, seq, head, new byte[0], null, Map.of(), keepAlive, false, time, conn.remoteIp,
                 conn.remotePort, conn.localPort, stream);
     }

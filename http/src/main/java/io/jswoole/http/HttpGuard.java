@@ -55,7 +55,7 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
     private CompositeByteBuf body;
     private Multipart multipart;
     /** The body of the request being read when it was handed over at its head (HttpServer.streamBody). */
-    private RequestBody stream;
+    private IncomingBody stream;
     /** Bytes queued in {@link #stream}s and not read by their handlers; past HIGH_WATER reading pauses. */
     private long streamQueued;
     private boolean streamFull;
@@ -236,8 +236,8 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
 
     /** The request goes to the server now; its body follows through a {@link RequestBody}. */
     private void startStream(boolean hasBody) {
-        RequestBody b = RequestBody.streaming(n -> ctx.executor().execute(() -> streamConsumed(n)),
-                cfg.bodyTimeoutMillis());
+        IncomingBody b = conn.protocol.newBody(conn, seq, n -> ctx.executor().execute(() -> streamConsumed(n)),
+                ctx::fireChannelRead);
         HttpExchange ex = HttpExchange.streaming(conn, seq, head, keepAlive, time, b);
         if (hasBody) {
             stream = b;
@@ -400,7 +400,11 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
     private void pump() {
         while (!queued.isEmpty() && inflight < cfg.maxPipeline()) {
             inflight++;
-            ctx.fireChannelRead(queued.poll());
+            HttpExchange ex = queued.poll();
+            ctx.fireChannelRead(ex);
+            if (ex.stream() != null) {
+                ex.stream().dispatched();
+            }
         }
         // a streaming body being read keeps the socket read (its own back-pressure pauses it)
         setReading(stream != null || queued.isEmpty() && inflight < cfg.maxPipeline() && !done && !upgrading);

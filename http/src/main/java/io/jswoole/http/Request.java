@@ -208,7 +208,7 @@ public final class Request {
      */
     public RequestBody body() {
         if (body == null) {
-            body = ex.stream() != null ? ex.stream() : RequestBody.of(ex.body());
+            body = ex.stream() != null ? ex.stream().reader() : RequestBody.of(ex.body());
         }
         return body;
     }
@@ -222,9 +222,9 @@ public final class Request {
 
     private byte[] rest() {
         try {
-            byte[] all = ex.stream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cfg.packageMaxLength() + 1));
+            byte[] all = body().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cfg.packageMaxLength() + 1));
             if (all.length > cfg.packageMaxLength()) {
-                ex.stream().close();
+                body().close();
                 throw new java.io.IOException("a streaming body over package_max_length " + cfg.packageMaxLength());
             }
             return all;

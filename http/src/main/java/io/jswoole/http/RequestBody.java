@@ -73,6 +73,48 @@ public final class RequestBody extends InputStream {
 
     // ---- the event loop's side
 
+    /** This body as the event loop feeds it. */
+    IncomingBody feed() {
+        return feed;
+    }
+
+    private final IncomingBody feed = new IncomingBody() {
+        @Override
+        public RequestBody reader() {
+            return RequestBody.this;
+        }
+
+        @Override
+        public long offer(byte[] b) {
+            return RequestBody.this.offer(b);
+        }
+
+        @Override
+        public void end() {
+            RequestBody.this.end();
+        }
+
+        @Override
+        public void fail(String why) {
+            RequestBody.this.fail(why);
+        }
+
+        @Override
+        public void aborted(String why) {
+            RequestBody.this.aborted(why);
+        }
+
+        @Override
+        public void abandon() {
+            RequestBody.this.abandon();
+        }
+
+        @Override
+        public boolean isComplete() {
+            return RequestBody.this.isComplete();
+        }
+    };
+
     /** Bytes decoded for this body; returns the bytes now waiting, or -1 when they were dropped (abandoned). */
     long offer(byte[] b) {
         lock.lock();

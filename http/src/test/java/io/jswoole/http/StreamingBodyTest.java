@@ -17,8 +17,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Streaming request bodies ({@code HttpServer.streamBody}) with curl: a 256 MiB upload (HTTP/1.1 chunked, HTTP/1.1
  * Content-Length, HTTP/2 DATA) read by a handler that starts slowly; the bytes waiting in the server stay bounded
- * (back-pressure: HTTP/1.1 stops reading the socket, HTTP/2 withholds WINDOW_UPDATE). In PROCESS mode requests are
- * not streamed (the IPC carries whole requests): the handler reads the buffered body through the same API.
+ * (back-pressure: HTTP/1.1 stops reading the socket, HTTP/2 withholds WINDOW_UPDATE), in every mode: in PROCESS
+ * mode the master relays the body to the worker JVM, which credits what its handler read. With a dispatch mode that
+ * spreads one connection's messages over workers (1, round robin), PROCESS mode reads bodies whole instead.
  */
 class StreamingBodyTest {
     static final long SIZE = 256L << 20;
@@ -74,7 +75,7 @@ class StreamingBodyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void aLargeUploadIsReadAsItArrivesWithBoundedBuffering(Mode mode) throws Exception {
         try (Probe probe = Probe.create();
              Running s = Running.start(Recipe.server(mode, Map.of("worker_num", 1, "open_http2_protocol", true),
@@ -96,7 +97,7 @@ class StreamingBodyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"BASE", "THREAD"})
+    @EnumSource(Mode.class)
     void contentLengthBodiesStreamAndOtherPathsStayBuffered(Mode mode) throws Exception {
         java.nio.file.Path file = java.nio.file.Files.createTempFile("jswoole-body", ".bin");
         try (Probe probe = Probe.create();
@@ -115,10 +116,10 @@ class StreamingBodyTest {
 
     @ParameterizedTest
     @EnumSource(value = Mode.class, names = {"PROCESS"})
-    void processModeHandsOverWholeBodies(Mode mode) throws Exception {
+    void processModeWithRoundRobinDispatchHandsOverWholeBodies(Mode mode) throws Exception {
         try (Probe probe = Probe.create();
-             Running s = Running.start(Recipe.server(mode, Map.of("worker_num", 1, "open_http2_protocol", true),
-                     Slow.class, probe))) {
+             Running s = Running.start(Recipe.server(mode, Map.of("worker_num", 2, "open_http2_protocol", true,
+                     "dispatch_mode", 1), Slow.class, probe))) {
             String url = "http://127.0.0.1:" + s.port() + "/stream/up";
             assertThat(Running.curl("-sS", "--data-binary", "abcdef", url)).startsWith("streaming=false read=6");
             assertThat(Running.curl("-sS", "--http2-prior-knowledge", "--data-binary", "abcdef", url))
