@@ -64,6 +64,12 @@ class GrpcBadInputTest {
             assertThat(nghttp(s.port(), unary, prefix(0, 0, 0), "grpc-encoding: br")).contains("grpc-status: 12");
             assertThat(nghttp(s.port(), "/no.Such/Method", prefix(0, 0, 0)))
                     .contains("grpc-status: 12").contains("Method not found: no.Such/Method");
+            // gRPC over HTTP/1.1 (426), and a request that is not gRPC on a server without a fallback (415)
+            String url = "http://127.0.0.1:" + s.port() + unary;
+            assertThat(Running.curl("-o", "/dev/null", "-w", "%{http_code}", "--http1.1", "-H",
+                    "content-type: application/grpc", "--data-binary", "x", url)).isEqualTo("426");
+            assertThat(Running.curl("-o", "/dev/null", "-w", "%{http_code}", "--http2-prior-knowledge", url))
+                    .isEqualTo("415");
             // and a good call still works: an empty SimpleRequest gets an empty SimpleResponse
             assertThat(nghttp(s.port(), unary, prefix(0, 0, 0))).contains("grpc-status: 0");
         }
