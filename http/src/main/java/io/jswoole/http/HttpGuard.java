@@ -441,7 +441,7 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
             Multipart.deleteFiles(ex.files());
         }
         queued.clear();
-        setReading(false);
+        setReading(stream != null); // a streamed body being read is read to its end, for its handler's answer
     }
 
     /** The upgrade was refused (not a 101): nothing more is read from this connection. */
