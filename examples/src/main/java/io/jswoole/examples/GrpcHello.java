@@ -71,7 +71,13 @@ public final class GrpcHello {
         var s = new LinkedHashMap<String, Object>(o.settings());
         s.putIfAbsent("open_http2_protocol", true);
         server.set(s);
-        GrpcService.builder().addService(greeter()).build().install(server);
+        GrpcService.builder().addService(greeter()).fallback((req, res) -> {
+            res.header("Content-Type", "text/plain; charset=utf-8");
+            res.end("grpc-hello: gRPC service hello.Greeter (SayHello, Chat) over HTTP/2; try:\n"
+                    + "printf '\\0\\0\\0\\0\\7\\n\\5World' | curl -s --http2-prior-knowledge -H 'content-type: "
+                    + "application/grpc' -H 'te: trailers' --data-binary @- http://" + req.header().get("host")
+                    + "/hello.Greeter/SayHello | od -c\n");
+        }).build().install(server);
         return server;
     }
 
