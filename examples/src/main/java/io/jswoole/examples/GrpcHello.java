@@ -25,7 +25,8 @@ public final class GrpcHello {
     private GrpcHello() {
     }
 
-    static final MethodDescriptor.Marshaller<StringValue> TEXT = ProtoUtils.marshaller(StringValue.getDefaultInstance());
+    static final MethodDescriptor.Marshaller<StringValue> TEXT =
+            ProtoUtils.marshaller(StringValue.getDefaultInstance());
 
     public static final MethodDescriptor<StringValue, StringValue> SAY_HELLO =
             MethodDescriptor.<StringValue, StringValue>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
@@ -40,10 +41,11 @@ public final class GrpcHello {
     /** The Greeter service, as {@code bindService()} of a generated base class would return it. */
     public static ServerServiceDefinition greeter() {
         return ServerServiceDefinition.builder("hello.Greeter")
-                .addMethod(SAY_HELLO, ServerCalls.asyncUnaryCall((StringValue name, StreamObserver<StringValue> out) -> {
-                    out.onNext(greeting(name));
-                    out.onCompleted();
-                }))
+                .addMethod(SAY_HELLO, ServerCalls.asyncUnaryCall(
+                        (StringValue name, StreamObserver<StringValue> out) -> {
+                            out.onNext(greeting(name));
+                            out.onCompleted();
+                        }))
                 .addMethod(CHAT, ServerCalls.asyncBidiStreamingCall(out -> new StreamObserver<StringValue>() {
                     @Override
                     public void onNext(StringValue name) {

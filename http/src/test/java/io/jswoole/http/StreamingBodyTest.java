@@ -109,7 +109,8 @@ class StreamingBodyTest {
             String out = Running.curl("-sS", "--data-binary", "@" + file, url + "/stream/cl");
             assertThat(out).startsWith("streaming=true read=" + (16 << 20));
             // not matched by the test: read whole first 
-            assertThat(Running.curl("-sS", "--data-binary", "abc", url + "/plain")).startsWith("streaming=false read=3");
+            assertThat(Running.curl("-sS", "--data-binary", "abc", url + "/plain"))
+                    .startsWith("streaming=false read=3");
         } finally {
             java.nio.file.Files.deleteIfExists(file);
         }
