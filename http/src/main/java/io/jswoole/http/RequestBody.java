@@ -37,6 +37,9 @@ public final class RequestBody extends InputStream {
     private final Flow flow;
     private final long idleNanos;
     private final boolean streaming;
+    /** Read bytes not yet reported to the flow (at most {@link #REPORT_AT}, and none while the queue is empty). */
+    private int unreported;
+    private static final int REPORT_AT = 32 * 1024;
     private int pos;
     private long queued, maxQueued, received, read;
     private boolean ended, abandoned, abortedLate;
@@ -207,7 +210,8 @@ public final class RequestBody extends InputStream {
         lock.lock();
         try {
             abandoned = true;
-            give = (int) Math.min(Integer.MAX_VALUE, queued);
+            give = (int) Math.min(Integer.MAX_VALUE, queued + unreported);
+            unreported = 0;
             chunks.clear();
             queued = 0;
             pos = 0;
@@ -320,6 +324,13 @@ public final class RequestBody extends InputStream {
                 }
             }
             read += taken;
+            // reported in batches, and always once the queue is empty: a reader about to wait has given back all
+            unreported += freed;
+            freed = 0;
+            if (unreported >= REPORT_AT || chunks.isEmpty()) {
+                freed = unreported;
+                unreported = 0;
+            }
         } finally {
             lock.unlock();
         }
