@@ -54,6 +54,8 @@ final class H2Connection extends Http2ConnectionHandler {
     ChannelHandlerContext ctx;
     /** Streams whose request is still arriving (HEADERS seen, END_STREAM not yet), by id. */
     private final Map<Integer, Incoming> incoming = new HashMap<>();
+    /** Streams whose request went to the server at its HEADERS and whose response has not ended, by id. */
+    private final Map<Integer, IncomingBody> streaming = new HashMap<>();
     private final H2Writer writer;
     /** Stream errors after the first are logged at debug level only (a client can make many). */
     private int streamErrors;
@@ -127,6 +129,7 @@ final class H2Connection extends Http2ConnectionHandler {
     public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
         super.handlerAdded(ctx);
+        widenConnectionWindow();
         connection().addListener(new io.netty.handler.codec.http2.Http2ConnectionAdapter() {
             @Override
             public void onStreamClosed(Http2Stream stream) {
@@ -134,6 +137,10 @@ final class H2Connection extends Http2ConnectionHandler {
                 Incoming in = incoming.remove(stream.id());
                 if (in != null) {
                     in.discard();
+                }
+                IncomingBody b = streaming.remove(stream.id());
+                if (b != null && !b.isComplete()) {
+                    b.fail("the stream closed before the body ended");
                 }
                 writer.streamClosed(stream.id());
             }
@@ -143,6 +150,24 @@ final class H2Connection extends Http2ConnectionHandler {
     ChannelHandlerContext ctx() {
         return ctx;
     }
+
+    /**
+     * With streaming bodies the connection's window is given back only as handlers read, like each stream's: it
+     * gets {@link #CONNECTION_WINDOW} so that one slow reader does not stall the connection's other streams.
+     */
+    private void widenConnectionWindow() {
+        if (!conn.protocol.streamsAny()) {
+            return;
+        }
+        try {
+            decoder().flowController().incrementWindowSize(connection().connectionStream(),
+                    CONNECTION_WINDOW - cfg.http2().initialWindowSize());
+        } catch (Http2Exception e) {
+            Log.debug("http2: the connection window stays at its default: " + e);
+        }
+    }
+
+    static final int CONNECTION_WINDOW = 4 * 1024 * 1024;
 
     // ---- requests
 
@@ -154,6 +179,8 @@ final class H2Connection extends Http2ConnectionHandler {
         final long max;
         CompositeByteBuf body;
         Multipart multipart;
+        /** The body as it arrives, for a request handed over at its HEADERS (HttpServer.streamBody). */
+        IncomingBody stream;
         long bytes;
         ScheduledFuture<?> deadline;
 
@@ -191,6 +218,10 @@ final class H2Connection extends Http2ConnectionHandler {
                             "a second HEADERS frame without END_STREAM");
                 }
                 incoming.remove(streamId);
+                if (in.stream != null) {
+                    in.stream.end();
+                    return;
+                }
                 complete(in);
                 return;
             }
@@ -217,6 +248,15 @@ final class H2Connection extends Http2ConnectionHandler {
                 return processed; // the stream was answered already: its window is given back, the bytes dropped
             }
             int n = data.readableBytes();
+            if (in.stream != null) {
+                long waiting = n == 0 ? 0 : in.stream.offer(ByteBufUtil.getBytes(data));
+                if (endOfStream) {
+                    incoming.remove(streamId);
+                    in.stream.end();
+                }
+                // the stream's window comes back as the handler reads (RequestBody's flow); dropped bytes at once
+                return waiting < 0 ? processed : padding;
+            }
             in.bytes += n;
             if (in.bytes > in.max) {
                 refuse(in.id, 413, "body over package_max_length " + in.max);
@@ -247,6 +287,10 @@ final class H2Connection extends Http2ConnectionHandler {
             Incoming in = incoming.remove(streamId);
             if (in != null) {
                 in.discard();
+            }
+            IncomingBody b = streaming.remove(streamId);
+            if (b != null) {
+                b.aborted("the client reset the stream (" + Http2Error.valueOf(errorCode) + ")");
             }
         }
     }
@@ -295,8 +339,9 @@ final class H2Connection extends Http2ConnectionHandler {
         boolean multi = cfg.parsePost() && facts.contentType != null
                 && facts.contentType.regionMatches(true, 0, "multipart/form-data", 0, 19);
         long max = multi && cfg.uploadMaxFilesize() > 0 ? Long.MAX_VALUE : cfg.packageMaxLength();
+        boolean streamed = conn.protocol.streams(conn, head, id, System.currentTimeMillis() / 1000.0);
         String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
-        if (length != null && length.length() <= 18 && length.chars().allMatch(Character::isDigit)
+        if (!streamed && length != null && length.length() <= 18 && length.chars().allMatch(Character::isDigit)
                 && Long.parseLong(length) > max) {
             refuse(id, 413, "content-length " + length + " over package_max_length " + max);
             return;
@@ -310,7 +355,7 @@ final class H2Connection extends Http2ConnectionHandler {
             encoder().writeHeaders(ctx, id, new DefaultHttp2Headers().status("100"), 0, false, ctx.newPromise());
         }
         Multipart mp = null;
-        if (multi) {
+        if (multi && !streamed) {
             try {
                 mp = new Multipart(cfg, head);
             } catch (RuntimeException e) {
@@ -319,6 +364,10 @@ final class H2Connection extends Http2ConnectionHandler {
             }
         }
         Incoming in = new Incoming(id, head, System.currentTimeMillis() / 1000.0, max, mp);
+        if (streamed) {
+            stream(in, endStream);
+            return;
+        }
         if (endStream) {
             complete(in);
             return;
@@ -332,6 +381,35 @@ final class H2Connection extends Http2ConnectionHandler {
                     flush(ctx);
                 }
             }, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The request goes to the server at its HEADERS; DATA follows through a {@link RequestBody}. */
+    private void stream(Incoming in, boolean endStream) {
+        int id = in.id;
+        in.stream = conn.protocol.newBody(conn, id, n -> ctx.executor().execute(() -> giveBack(id, n)),
+                ctx::fireChannelRead);
+        streaming.put(id, in.stream);
+        if (endStream) {
+            in.stream.end();
+        } else {
+            incoming.put(id, in);
+        }
+        ctx.fireChannelRead(HttpExchange.streaming(conn, id, in.head, true, in.time, in.stream));
+        in.stream.dispatched();
+    }
+
+    /** A handler read {@code n} bytes of stream {@code id}: its window (and the connection's) grows again. */
+    private void giveBack(int id, int n) {
+        Http2Stream s = connection().stream(id);
+        if (s == null) {
+            return; // closed: Netty gave its window back
+        }
+        try {
+            decoder().flowController().consumeBytes(s, n);
+            flush(ctx);
+        } catch (Http2Exception e) {
+            onError(ctx, false, e);
         }
     }
 
@@ -452,6 +530,10 @@ final class H2Connection extends Http2ConnectionHandler {
             in.discard();
         }
         incoming.clear();
+        for (IncomingBody b : streaming.values()) {
+            b.aborted("the connection closed");
+        }
+        streaming.clear();
         writer.closeAll();
         super.channelInactive(ctx);
     }

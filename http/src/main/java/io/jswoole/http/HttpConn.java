@@ -33,6 +33,8 @@ final class HttpConn {
     HttpGuard guard;
     /** PROCESS mode, in the master: requests handed to worker JVMs and not answered yet, by sequence number. */
     final Map<Long, Flight> inFlight = new ConcurrentHashMap<>();
+    /** PROCESS mode, in the master: streamed bodies being relayed to worker JVMs, by sequence number. */
+    final Map<Long, BodyRelay> relays = new ConcurrentHashMap<>();
 
     /** A request in a worker JVM: where it went, whether its answer began, whether it was detached. */
     static final class Flight {

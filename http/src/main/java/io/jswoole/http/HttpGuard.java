@@ -54,6 +54,11 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
     private double time;
     private CompositeByteBuf body;
     private Multipart multipart;
+    /** The body of the request being read when it was handed over at its head (HttpServer.streamBody). */
+    private IncomingBody stream;
+    /** Bytes queued in {@link #stream}s and not read by their handlers; past HIGH_WATER reading pauses. */
+    private long streamQueued;
+    private boolean streamFull;
     /**
      * The running deadline (header or body; null when none) and when it passes ({@link #deadlineAt}, counted from the
      * read that brought its first byte). One timer per connection checks it, re-armed only when it fires early (a
@@ -133,13 +138,19 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
+            if (stream != null && msg instanceof HttpContent c) {
+                onStreamContent(c);
+                return;
+            }
             if (done || upgrading) {
                 return;
             }
             if (msg instanceof HttpRequest req) {
                 onHead(req);
             }
-            if (msg instanceof HttpContent c && !done && head != null) {
+            if (msg instanceof HttpContent c && stream != null) {
+                onStreamContent(c);
+            } else if (msg instanceof HttpContent c && !done && head != null) {
                 onContent(c);
             }
         } finally {
@@ -192,7 +203,8 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
             reject(400, "a WebSocket upgrade with a body");
             return;
         }
-        if (length > max) {
+        boolean streamed = !upgrade && !h2c && conn.protocol.streams(conn, req, seq, time);
+        if (length > max && !streamed) {
             reject(413, "Content-Length " + length + " over package_max_length " + max);
             return;
         }
@@ -205,7 +217,7 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(new Out(seq, Responses.continue100(), false, false));
         }
         bodyBytes = 0;
-        if (multi) {
+        if (multi && !streamed) {
             try {
                 multipart = new Multipart(cfg, req);
             } catch (RuntimeException e) {
@@ -213,8 +225,69 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
+        if (streamed) {
+            startStream(length > 0 || chunked);
+            return;
+        }
         if (length > 0 || chunked) {
             startDeadline("body", cfg.bodyTimeoutMillis());
+        }
+    }
+
+    /** The request goes to the server now; its body follows through a {@link RequestBody}. */
+    private void startStream(boolean hasBody) {
+        IncomingBody b = conn.protocol.newBody(conn, seq, n -> ctx.executor().execute(() -> streamConsumed(n)),
+                ctx::fireChannelRead);
+        HttpExchange ex = HttpExchange.streaming(conn, seq, head, keepAlive, time, b);
+        if (hasBody) {
+            stream = b;
+        } else {
+            b.end();
+            head = null;
+        }
+        if (!keepAlive) {
+            done = true;
+        }
+        queued.add(ex);
+        pump();
+    }
+
+    /** A handler read {@code n} bytes of a streaming body (on the event loop). */
+    private void streamConsumed(int n) {
+        streamQueued -= n;
+        if (streamFull && streamQueued <= RequestBody.LOW_WATER) {
+            streamFull = false;
+            pump();
+        }
+    }
+
+    private void onStreamContent(HttpContent c) {
+        if (c.decoderResult().isFailure()) {
+            Log.warning("http from " + conn.remoteIp + ":" + conn.remotePort + ": bad streaming body, "
+                    + c.decoderResult().cause().getMessage() + "; closing the connection");
+            stream.fail("bad body: " + c.decoderResult().cause().getMessage());
+            stream = null;
+            done = true;
+            head = null;
+            ctx.close();
+            return;
+        }
+        int n = c.content().readableBytes();
+        if (n > 0) {
+            long waiting = stream.offer(ByteBufUtil.getBytes(c.content()));
+            if (waiting >= 0) {
+                streamQueued += n;
+                if (streamQueued > RequestBody.HIGH_WATER && !streamFull) {
+                    streamFull = true;
+                    setReading(false);
+                }
+            }
+        }
+        if (c instanceof LastHttpContent) {
+            stream.end();
+            stream = null;
+            head = null;
+            pump();
         }
     }
 
@@ -327,12 +400,18 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
     private void pump() {
         while (!queued.isEmpty() && inflight < cfg.maxPipeline()) {
             inflight++;
-            ctx.fireChannelRead(queued.poll());
+            HttpExchange ex = queued.poll();
+            ctx.fireChannelRead(ex);
+            if (ex.stream() != null) {
+                ex.stream().dispatched();
+            }
         }
-        setReading(queued.isEmpty() && inflight < cfg.maxPipeline() && !done && !upgrading);
+        // a streaming body being read keeps the socket read (its own back-pressure pauses it)
+        setReading(stream != null || queued.isEmpty() && inflight < cfg.maxPipeline() && !done && !upgrading);
     }
 
     private void setReading(boolean on) {
+        on &= !streamFull;
         if (on != reading) {
             reading = on;
             ctx.channel().config().setAutoRead(on);
@@ -362,7 +441,7 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
             Multipart.deleteFiles(ex.files());
         }
         queued.clear();
-        setReading(false);
+        setReading(stream != null); // a streamed body being read is read to its end, for its handler's answer
     }
 
     /** The upgrade was refused (not a 101): nothing more is read from this connection. */
@@ -410,6 +489,10 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (stream != null) {
+            stream.fail("the connection closed before the body ended");
+            stream = null;
+        }
         cancelTimer();
         discardBody();
         for (HttpExchange ex : queued) {

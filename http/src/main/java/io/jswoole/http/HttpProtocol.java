@@ -89,7 +89,89 @@ final class HttpProtocol implements PortProtocol {
         }
     }
 
+    /** {@link HttpServer#streamBody}: which requests are handed over at their head; null when none. */
+    private volatile java.util.function.Predicate<Request> streamBody;
+
+    void streamBody(java.util.function.Predicate<Request> which) {
+        streamBody = which;
+    }
+
+    /** Whether any request may be streamed (a test is set, and in PROCESS mode a sticky dispatch mode). */
+    boolean streamsAny() {
+        return streamBody != null && (server.mode() != io.jswoole.server.Mode.PROCESS || stickyDispatch);
+    }
+
+    /** PROCESS mode: every message of a connection goes to one worker JVM (dispatch_mode 2 or 4). */
+    private volatile boolean stickyDispatch;
+
+    /** Worker JVM: the streamed bodies of requests it holds, by fd and sequence number (HTTP/2: stream id). */
+    private final Map<BodyKey, RequestBody> workerBodies = new ConcurrentHashMap<>();
+
+    record BodyKey(int fd, long seq) {
+    }
+
+    /** Worker JVM: a streamed request arrived; the handler reads {@code b}, parts of its body follow. */
+    void workerBody(int fd, long seq, RequestBody b) {
+        workerBodies.put(new BodyKey(fd, seq), b);
+    }
+
+    /** Worker JVM: a part of a body, applied on the IPC reader's thread in order (a late one is dropped). */
+    void workerPart(int fd, BodyRelay.Part p) {
+        BodyKey k = new BodyKey(fd, p.seq());
+        RequestBody b = workerBodies.get(k);
+        if (b == null) {
+            return; // the handler is done (or this JVM replaced one that died): nothing reads it
+        }
+        switch (p.kind()) {
+            case BodyRelay.DATA -> b.offer(p.bytes());
+            case BodyRelay.END -> b.end();
+            default -> {
+                workerBodies.remove(k, b);
+                b.aborted(p.why());
+            }
+        }
+    }
+
+    /**
+     * The body of a request handed over at its head: read here (BASE, THREAD) or relayed to a worker JVM (the
+     * PROCESS master; {@code sink} fires a part down the pipeline, to the worker that got the request).
+     */
+    IncomingBody newBody(HttpConn c, long seq, RequestBody.Flow flow, java.util.function.Consumer<Object> sink) {
+        if (server.mode() == io.jswoole.server.Mode.PROCESS) {
+            BodyRelay r = new BodyRelay(seq, sink, flow);
+            c.relays.put(seq, r);
+            return r;
+        }
+        return RequestBody.streaming(flow, config.bodyTimeoutMillis()).feed();
+    }
+
+    /**
+     * Whether the request of {@code head} is to be streamed (on the event loop, before its body). Never in PROCESS
+     * mode, whose IPC carries whole requests to the worker JVMs.
+     */
+    boolean streams(HttpConn c, io.netty.handler.codec.http.HttpRequest head, long seq, double time) {
+        java.util.function.Predicate<Request> which = streamBody;
+        if (which == null || server.mode() == io.jswoole.server.Mode.PROCESS && !stickyDispatch) {
+            return false;
+        }
+        try {
+            return which.test(new Request(c.fd, new HttpExchange(c, seq, head, new byte[0], null, Map.of(), true,
+                    false, time), config));
+        } catch (RuntimeException e) {
+            Log.error("the streamBody test failed for " + head.method() + " " + head.uri() + ": read whole", e);
+            return false;
+        }
+    }
+
     void configure(HttpConfig cfg) {
+        Object dm = server.setting().getOrDefault("dispatch_mode", 2);
+        stickyDispatch = dm instanceof Number n && (n.intValue() == 2 || n.intValue() == 4);
+        if (streamBody != null && server.mode() == io.jswoole.server.Mode.PROCESS && !stickyDispatch
+                && !ProtocolSupport.workerJvm(server)) {
+            Log.warning("streamBody: request bodies are not streamed in PROCESS mode with dispatch_mode " + dm
+                    + " (the parts of a body must reach the worker JVM holding its request: dispatch_mode 2 or 4); "
+                    + "handlers read them from Request.body() once complete");
+        }
         config = cfg;
         statics = cfg.staticHandler() ? new StaticFiles(cfg) : null;
     }
@@ -181,6 +263,9 @@ final class HttpProtocol implements PortProtocol {
 
     @Override
     public void onMessage(Server s, int fd, int reactorId, Object message) {
+        if (message == BodyRelay.APPLIED) {
+            return; // a part of a streamed body, already given to its RequestBody
+        }
         if (!(message instanceof HttpExchange ex)) {
             upgrades.onMessage(fd, message);
             return;
@@ -271,9 +356,15 @@ final class HttpProtocol implements PortProtocol {
     }
 
     /** A handler that returns without ending gets an empty response; uploaded files go. */
-    private static void finish(Response res, HttpExchange ex) {
+    private void finish(Response res, HttpExchange ex) {
+        if (ex.stream() != null && ex.conn() == null && !res.isDetached()) {
+            workerBodies.remove(new BodyKey(res.fd(), ex.seq()));
+        }
         if (!res.isFinished() && !res.isDetached()) {
             res.end();
+        }
+        if (ex.stream() != null && !res.isDetached()) {
+            ex.stream().abandon(); // what the handler did not read is dropped as it comes
         }
         Multipart.deleteFiles(ex.files());
     }

@@ -38,12 +38,13 @@ import java.util.Map;
  * one cut short). Worker JVMs ask the master, through {@link #answer}, for what lives with the connection: detached
  * responses and the WebSocket status.
  * <pre>
- * message := 1 exchange | 2 frame
+ * message := 1 exchange | 2 frame | 3 part (a streamed body's, after its exchange: {@link BodyRelay})
  *   exchange := seq:i64 method:str uri:str version:str headers body:bytes form files keepAlive:i8 upgrade:i8
- *               time:f64 remoteIp:str remotePort:i32 localPort:i32
+ *               time:f64 remoteIp:str remotePort:i32 localPort:i32 streamed:i8
+ *   part := seq:i64 (0 data:bytes | 1 (the end) | 2 why:str (cut off))
  *   headers := count:i32 (name:str value:str)*;  form := count:i32 (-1: none) (name:str value:str)*
  *   files := count:i32 (field:str name:str type:str tmpName:str error:i32 size:i64)*
- * reply := 1 out | 2 frame
+ * reply := 1 out | 2 frame | 3 credit (seq:i64 n:i32: the handler read n bytes of a streamed body)
  *   out := seq:i64 last:i8 close:i8 piece
  *   piece := 1 full (status:i32 reason:str headers trailers content:bytes) | 2 head (status reason headers)
  *          | 3 content (content) | 4 last (content trailers) | 5 file (path:str offset:i64 count:i64)
@@ -53,7 +54,7 @@ import java.util.Map;
  * </pre>
  */
 final class HttpRemote implements PortProtocol.Remote {
-    private static final byte EXCHANGE = 1, FRAME = 2;
+    private static final byte EXCHANGE = 1, FRAME = 2, BODY = 3, CREDIT = 3;
     private static final byte FULL = 1, HEAD = 2, CONTENT = 3, LAST = 4, FILE = 5, ENCODED = 6, H2_CONTROL = 7;
     /** Questions a worker JVM asks ({@link #answer}): a list starting with one of these. */
     static final String DETACH = "detach", CREATE = "create", WS_STATUS = "ws-status", WS_CLOSED = "ws-closed";
@@ -69,6 +70,17 @@ final class HttpRemote implements PortProtocol.Remote {
     @Override
     public void writeMessage(int fd, Object message, PortProtocol.Delivery delivery, FrameOutput out)
             throws IOException {
+        if (message instanceof BodyRelay.Part p) {
+            out.writeByte(BODY);
+            out.writeLong(p.seq());
+            out.writeByte(p.kind());
+            if (p.kind() == BodyRelay.DATA) {
+                Wire.writeBytes(out, p.bytes());
+            } else if (p.kind() == BodyRelay.ABORT) {
+                Wire.writeString(out, p.why());
+            }
+            return;
+        }
         if (!(message instanceof HttpExchange ex)) {
             out.writeByte(FRAME);
             protocol.upgrades().writeMessage(message, out);
@@ -113,12 +125,22 @@ final class HttpRemote implements PortProtocol.Remote {
         out.writeUTF(ex.remoteIp());
         out.writeInt(ex.remotePort());
         out.writeInt(ex.localPort());
+        out.writeBoolean(ex.stream() != null);
     }
 
     @Override
     public Object readMessage(int fd, FrameInput in) throws IOException {
-        if (in.readByte() == FRAME) {
+        byte type = in.readByte();
+        if (type == FRAME) {
             return protocol.upgrades().readMessage(fd, in);
+        }
+        if (type == BODY) {
+            long seq = in.readLong();
+            byte kind = in.readByte();
+            byte[] bytes = kind == BodyRelay.DATA ? Wire.readBytes(in) : null;
+            String why = kind == BodyRelay.ABORT ? Wire.readString(in) : null;
+            protocol.workerPart(fd, new BodyRelay.Part(seq, kind, bytes, why));
+            return BodyRelay.APPLIED;
         }
         long seq = in.readLong();
         HttpMethod method = HttpMethod.valueOf(in.readUTF());
@@ -143,14 +165,29 @@ final class HttpRemote implements PortProtocol.Remote {
         boolean keepAlive = in.readBoolean();
         boolean upgrade = in.readBoolean();
         double time = in.readDouble();
-        return new HttpExchange(null, seq, head, body, form, files, keepAlive, upgrade, time, in.readUTF(),
-                in.readInt(), in.readInt());
+        String ip = in.readUTF();
+        int remotePort = in.readInt(), localPort = in.readInt();
+        IncomingBody stream = null;
+        if (in.readBoolean()) {
+            RequestBody b = RequestBody.streaming(read -> ProtocolSupport.write(protocol.server(), fd,
+                    new BodyRelay.Credit(seq, read)), protocol.config().bodyTimeoutMillis());
+            protocol.workerBody(fd, seq, b);
+            stream = b.feed();
+        }
+        return new HttpExchange(null, seq, head, body, form, files, keepAlive, upgrade, time, ip, remotePort,
+                localPort, stream);
     }
 
     // ---- worker JVM to master
 
     @Override
     public void writeReply(int fd, Object reply, FrameOutput out) throws IOException {
+        if (reply instanceof BodyRelay.Credit c) {
+            out.writeByte(CREDIT);
+            out.writeLong(c.seq());
+            out.writeInt(c.n());
+            return;
+        }
         if (!(reply instanceof Out o)) {
             out.writeByte(FRAME);
             protocol.upgrades().writeFrame(reply, out);
@@ -205,7 +242,18 @@ final class HttpRemote implements PortProtocol.Remote {
 
     @Override
     public Object readReply(int fd, FrameInput in) throws IOException {
-        if (in.readByte() == FRAME) {
+        byte type = in.readByte();
+        if (type == CREDIT) {
+            long seq = in.readLong();
+            int n = in.readInt();
+            HttpConn c = protocol.conn(fd);
+            BodyRelay r = c == null ? null : c.relays.get(seq);
+            if (r != null) {
+                r.credit(n);
+            }
+            return null;
+        }
+        if (type == FRAME) {
             Object frame = protocol.upgrades().readFrame(in);
             HttpConn c = protocol.conn(fd);
             if (c == null || c.wsStatus != HttpConn.WS_ACTIVE) {
@@ -249,6 +297,10 @@ final class HttpRemote implements PortProtocol.Remote {
                 f.started = true;
             }
         }
+        BodyRelay relay = last && c != null ? c.relays.remove(seq) : null;
+        if (relay != null) {
+            relay.abandon(); // the response ended: the rest of the body is dropped as it comes
+        }
         if (c != null && msg instanceof HttpResponse r && r.status().code() == 101 && protocol.websocket()) {
             // frames pushed after the 101 queue behind it, which switches the pipeline before they pass
             c.wsStatus = HttpConn.WS_ACTIVE;
@@ -288,6 +340,10 @@ final class HttpRemote implements PortProtocol.Remote {
                     continue;
                 }
                 Multipart.deleteFiles(f.files);
+                BodyRelay relay = c.relays.remove(e.getKey());
+                if (relay != null) {
+                    relay.abandon();
+                }
                 if (f.started) {
                     cut++;
                     ProtocolSupport.write(protocol.server(), c.fd,

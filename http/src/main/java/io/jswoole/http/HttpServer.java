@@ -200,6 +200,22 @@ public class HttpServer extends Server {
         return true;
     }
 
+    /**
+     * Requests that {@code which} accepts reach the {@code request} callback at their head, with their body to be
+     * read as it arrives from {@link Request#body()} (HTTP/1.1 Content-Length and chunked bodies, HTTP/2 DATA), under
+     * back-pressure (see {@link RequestBody}); others are read whole first, as before. {@code which} runs on the
+     * connection's event loop before the body is read: it may look at the method, path, query and headers, and
+     * must not block ({@code req -> req.path().startsWith("/upload/")}, or a header test per request). A streaming
+     * body is not held to {@code package_max_length} (nothing is buffered) and is not parsed as a form or
+     * multipart upload; {@code http_body_timeout} bounds how long a read waits for the next byte. null turns it off.
+     * <p>In PROCESS mode the master carries whole requests to the worker JVMs, so requests are not streamed there:
+     * {@code start()} logs that once, and handlers read the buffered body through the same {@link Request#body()}.
+     */
+    public HttpServer streamBody(java.util.function.Predicate<Request> which) {
+        protocol.streamBody(which);
+        return this;
+    }
+
     RequestHandler requestHandler() {
         return onRequest;
     }

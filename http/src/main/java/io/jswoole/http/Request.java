@@ -117,7 +117,7 @@ public final class Request {
         if (post == null) {
             if (ex.form() != null) {
                 post = Collections.unmodifiableMap(ex.form());
-            } else if (cfg.parsePost() && isUrlEncoded()) {
+            } else if (cfg.parsePost() && isUrlEncoded() && ex.stream() == null) {
                 String body = new String(ex.body(), StandardCharsets.UTF_8);
                 post = last(new QueryStringDecoder(body, StandardCharsets.UTF_8, false).parameters());
             } else {
@@ -187,14 +187,50 @@ public final class Request {
         return out;
     }
 
-    /** The body as sent ({@code rawContent()}); empty for a multipart body that was parsed. */
+    /**
+     * The body as sent ({@code rawContent()}); empty for a multipart body that was parsed. On a streaming request
+     * (see {@link #isStreaming()}) it reads what is left of the body to its end, up to {@code package_max_length}.
+     *
+     * @throws java.io.UncheckedIOException when a streaming body is cut off or longer than package_max_length
+     */
     public byte[] rawContent() {
-        return ex.body().clone();
+        return ex.stream() == null ? ex.body().clone() : rest();
     }
 
-    /** The body as UTF-8 text ({@code getContent()}). */
+    /** The body as UTF-8 text ({@code getContent()}); see {@link #rawContent()} for a streaming request. */
     public String getContent() {
-        return new String(ex.body(), StandardCharsets.UTF_8);
+        return new String(ex.stream() == null ? ex.body() : rest(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The body as a stream: for a request matched by {@code HttpServer.streamBody}, the bytes as they arrive (reads
+     * park the coroutine; see {@link RequestBody}); for any other request, the buffered body.
+     */
+    public RequestBody body() {
+        if (body == null) {
+            body = ex.stream() != null ? ex.stream().reader() : RequestBody.of(ex.body());
+        }
+        return body;
+    }
+
+    /** Whether the handler got this request at its head, the body to be read from {@link #body()}. */
+    public boolean isStreaming() {
+        return ex.stream() != null;
+    }
+
+    private RequestBody body;
+
+    private byte[] rest() {
+        try {
+            byte[] all = body().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cfg.packageMaxLength() + 1));
+            if (all.length > cfg.packageMaxLength()) {
+                body().close();
+                throw new java.io.IOException("a streaming body over package_max_length " + cfg.packageMaxLength());
+            }
+            return all;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The whole request as HTTP/1.1 text: request line, headers and body ({@code getData()}). */
