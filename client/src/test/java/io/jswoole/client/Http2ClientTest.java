@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link Http2Client} against jswoole's own HTTP/2 server ({@link H2App}: h2c, and h2 over TLS verified against
- * the test CA), BASE and PROCESS, and against Netty's own HTTP/2 server ({@link NettyH2Peer}: RST_STREAM, GOAWAY
- * in the middle of a response).
+ * the test CA), BASE and PROCESS, against nghttpd over TLS, and against Netty's own HTTP/2 server
+ * ({@link NettyH2Peer}: RST_STREAM, GOAWAY in the middle of a response).
  */
 class Http2ClientTest {
     @TempDir
@@ -271,6 +271,47 @@ class Http2ClientTest {
             byte[] big = new byte[5 << 20];
             new Random(3).nextBytes(big);
             assertThat(c.request(Http2Request.post("/echo", big)).data()).isEqualTo(big);
+        }
+    }
+
+    /** nghttpd (nghttp2's server) over TLS: verified against the CA, 100 streams at once, a large download. */
+    @Test
+    void againstNghttpdOverTls() throws Exception {
+        Path docs = java.nio.file.Files.createDirectories(dir.resolve("docs"));
+        java.nio.file.Files.writeString(docs.resolve("index.html"), "hello from nghttpd");
+        byte[] big = new byte[8 << 20];
+        new Random(11).nextBytes(big);
+        java.nio.file.Files.write(docs.resolve("big.bin"), big);
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Process p = new ProcessBuilder("nghttpd", "-d", docs.toString(), "-a", "127.0.0.1", String.valueOf(port),
+                dir.resolve("server.key").toString(), dir.resolve("server.pem").toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("nghttpd.log").toFile()).start();
+        try (Http2Client c = new Http2Client("127.0.0.1", port, true)) {
+            c.set(Map.of("ssl_cafile", dir.resolve("ca.pem").toString()));
+            assertThat(Running.eventually(c::connect)).as(c.errMsg()).isTrue();
+            Map<Integer, String> got = new ConcurrentHashMap<>();
+            Coroutine.run(() -> {
+                for (int i = 0; i < 100; i++) {
+                    int n = i;
+                    Coroutine.go(() -> {
+                        Http2Response r = c.request(Http2Request.get("/index.html"));
+                        got.put(n, r.statusCode() + " " + r.body());
+                    });
+                }
+            });
+            assertThat(got.values()).hasSize(100).containsOnly("200 hello from nghttpd");
+            assertThat(c.request(Http2Request.get("/big.bin")).data()).isEqualTo(big);
+            assertThat(c.stats()).containsEntry("connections", 1).containsEntry("protocol", "h2");
+            assertThat(c.request(Http2Request.get("/missing")).statusCode()).isEqualTo(404);
+        } finally {
+            p.destroy();
+            p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        try (Http2Client c = new Http2Client("127.0.0.1", port, true)) { // nghttpd is gone: refused
+            assertThat(c.request(Http2Request.get("/")).errCode()).isEqualTo(Client.ECONNREFUSED);
         }
     }
 
