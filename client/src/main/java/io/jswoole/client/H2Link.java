@@ -176,13 +176,16 @@ final class H2Link {
 
     /**
      * Notes each RST_STREAM's code on its way to the stream's channel: a stream channel that is not reading at
-     * that moment closes without delivering the frame, and the reason must not be lost.
+     * that moment closes without delivering the frame, and the reason must not be lost. Notes a GOAWAY's last
+     * stream id too, before the multiplexer hands the streams a duplicate of the frame without it.
      */
     private final class ResetSpy extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof io.netty.handler.codec.http2.Http2ResetFrame r && r.stream() != null) {
                 resets.put(r.stream().id(), r.errorCode());
+            } else if (msg instanceof Http2GoAwayFrame g) {
+                goawayLastStream = g.lastStreamId(); // the copy the streams get has lost it (Netty's replace())
             }
             ctx.fireChannelRead(msg);
         }

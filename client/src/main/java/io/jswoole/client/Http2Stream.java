@@ -104,8 +104,10 @@ public final class Http2Stream {
             @Override
             public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
                 if (evt instanceof Http2GoAwayFrame g) {
+                    H2Link link = ctx.channel().parent().attr(H2Link.KEY).get();
+                    int last = g.lastStreamId() >= 0 || link == null ? g.lastStreamId() : link.goawayLastStream;
                     fail(-3, Client.ECONNRESET, (int) g.errorCode(), "stream " + id + " was not processed: the "
-                            + "server sent GOAWAY (last stream " + g.lastStreamId() + ", " + name(g.errorCode())
+                            + "server sent GOAWAY (last stream " + last + ", " + name(g.errorCode())
                             + debug(g) + "); send it again: a new request opens a new connection");
                 }
                 ReferenceCountUtil.release(evt);

@@ -315,6 +315,59 @@ class Http2ClientTest {
         }
     }
 
+    /**
+     * A server that takes no stream: it answers the preface with SETTINGS, then GOAWAY with last stream id 0 once
+     * requests arrived (a raw socket: Netty's server never sends a last stream id below the streams it saw).
+     * Every stream in flight fails at once, naming the GOAWAY; the next request connects again.
+     */
+    @Test
+    void streamsTheServerDidNotTakeFailAtOnceOnGoaway() throws Exception {
+        try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Thread server = Thread.ofPlatform().daemon().start(() -> {
+                while (!ss.isClosed()) {
+                    try (java.net.Socket s = ss.accept()) {
+                        var out = s.getOutputStream();
+                        out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // SETTINGS, empty
+                        s.getInputStream().readNBytes(24 + 9 + 50); // the preface, SETTINGS, some HEADERS
+                        Thread.sleep(200);
+                        byte[] debug = "overloaded".getBytes();
+                        java.io.ByteArrayOutputStream f = new java.io.ByteArrayOutputStream();
+                        f.write(new byte[] {0, 0, (byte) (8 + debug.length), 7, 0, 0, 0, 0, 0});
+                        f.write(new byte[] {0, 0, 0, 0, 0, 0, 0, 11}); // last stream 0, ENHANCE_YOUR_CALM
+                        f.write(debug);
+                        out.write(f.toByteArray());
+                        out.flush();
+                        Thread.sleep(1000);
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            try (Http2Client c = new Http2Client("127.0.0.1", ss.getLocalPort())) {
+                List<Http2Response> got = java.util.Collections.synchronizedList(new ArrayList<>());
+                long t0 = System.nanoTime();
+                Coroutine.run(() -> {
+                    for (int i = 0; i < 3; i++) {
+                        Coroutine.go(() -> got.add(c.request(Http2Request.get("/"))));
+                    }
+                });
+                assertThat((System.nanoTime() - t0) / 1e9).as("failed at the GOAWAY, not at the timeout")
+                        .isLessThan(2.0);
+                assertThat(got).hasSize(3).allSatisfy(r -> {
+                    assertThat(r.statusCode()).isEqualTo(-3);
+                    assertThat(r.h2Error()).isEqualTo(11);
+                    assertThat(r.errMsg()).contains("was not processed: the server sent GOAWAY (last stream 0, "
+                            + "ENHANCE_YOUR_CALM, 'overloaded'); send it again");
+                });
+                assertThat(c.isConnected()).isFalse();
+                c.request(Http2Request.get("/"));
+                assertThat(c.stats()).containsEntry("connections", 2);
+            }
+            ss.close();
+            server.join(3000);
+        }
+    }
+
     private static void hundredFrom(Http2Client c) {
         Map<Integer, String> got = new ConcurrentHashMap<>();
         Coroutine.run(() -> {
