@@ -257,6 +257,15 @@ class Http2ClientTest {
             assertThat(r.errMsg()).contains("RST_STREAM ENHANCE_YOUR_CALM");
             assertThat(c.request(Http2Request.get("/after-reset")).body()).isEqualTo("netty /after-reset");
 
+            c.set(Map.of("timeout", 0.3));
+            r = c.request(Http2Request.get("/never"));
+            assertThat(r.statusCode()).isEqualTo(-2);
+            assertThat(r.errCode()).isEqualTo(Client.ETIMEDOUT);
+            assertThat(r.errMsg()).contains("timed out");
+            assertThat(c.request(Http2Request.get("/same-connection")).body()).isEqualTo("netty /same-connection");
+            assertThat(c.stats()).containsEntry("connections", 1).containsEntry("active_stream_num", 0);
+            c.set(Map.of("timeout", 5));
+
             Http2Stream s = c.open(Http2Request.get("/goaway-mid"));
             assertThat(s.headers(5).statusCode()).isEqualTo(200);
             assertThat(new String(s.read(5))).isEqualTo("partial");

@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A server nobody here wrote the HTTP/2 of: Netty's own codec (h2c), with the misbehaviour the client must
  * survive on demand: {@code /reset} answers RST_STREAM ENHANCE_YOUR_CALM after the head, {@code /goaway-mid}
- * sends a head and part of the body, then GOAWAY, then closes the connection; {@code /echo} echoes the body.
+ * sends a head and part of the body, then GOAWAY, then closes the connection; {@code /never} sends a head and
+ * nothing more; {@code /echo} echoes the body.
  */
 final class NettyH2Peer implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -99,6 +100,7 @@ final class NettyH2Peer implements AutoCloseable {
                             Unpooled.copiedBuffer("maintenance", StandardCharsets.UTF_8)));
                     parent.eventLoop().schedule(() -> parent.close(), 200, TimeUnit.MILLISECONDS);
                 }
+                case "/never" -> ctx.writeAndFlush(new DefaultHttp2HeadersFrame(ok, false)); // no body, no end
                 case "/echo" -> {
                     ctx.write(new DefaultHttp2HeadersFrame(ok, false));
                     ctx.writeAndFlush(new DefaultHttp2DataFrame(body.retain(), true));
