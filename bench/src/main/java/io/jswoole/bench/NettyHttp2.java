@@ -28,7 +28,8 @@ import java.nio.charset.StandardCharsets;
  * The peer for HTTP/2 benchmarks: raw Netty codec-http2, h2c by prior knowledge, one event loop; every request
  * (HEADERS with END_STREAM) is answered "Hello, World!" (text/plain) from a pre-built body, the writes flushed at
  * the end of each read (Netty's connection handler does). The fast way to serve HTTP/2 on Netty: the same
- * {@code Http2ConnectionHandler} jswoole uses, without a server around it.
+ * {@code Http2ConnectionHandler} jswoole uses, without a server around it. {@code --tls CERT KEY}: h2 over TLS
+ * instead (the JDK provider, ALPN {@code h2}), for the h2 rows of {@code bench/h2/run-h2-tls.sh}.
  */
 public final class NettyHttp2 {
     private static final ByteBuf BODY = Unpooled.unreleasableBuffer(
@@ -39,6 +40,18 @@ public final class NettyHttp2 {
 
     public static void main(String[] args) throws Exception {
         int port = args.length >= 2 && args[0].equals("--port") ? Integer.parseInt(args[1]) : 9621;
+        io.netty.handler.ssl.SslContext tls = null;
+        if (args.length >= 5 && args[2].equals("--tls")) {
+            tls = io.netty.handler.ssl.SslContextBuilder.forServer(new java.io.File(args[3]), new java.io.File(args[4]))
+                    .sslProvider(io.netty.handler.ssl.SslProvider.JDK)
+                    .applicationProtocolConfig(new io.netty.handler.ssl.ApplicationProtocolConfig(
+                            io.netty.handler.ssl.ApplicationProtocolConfig.Protocol.ALPN,
+                            io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            io.netty.handler.ssl.ApplicationProtocolNames.HTTP_2))
+                    .build();
+        }
+        io.netty.handler.ssl.SslContext ssl = tls;
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -48,11 +61,14 @@ public final class NettyHttp2 {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel c) {
+                        if (ssl != null) {
+                            c.pipeline().addLast(ssl.newHandler(c.alloc()));
+                        }
                         c.pipeline().addLast(new Builder().build());
                     }
                 })
                 .bind("127.0.0.1", port).sync().channel();
-        System.out.println("netty http/2 (h2c) on 127.0.0.1:" + port);
+        System.out.println("netty http/2 (" + (ssl == null ? "h2c" : "h2 over TLS") + ") on 127.0.0.1:" + port);
         ch.closeFuture().sync();
     }
 

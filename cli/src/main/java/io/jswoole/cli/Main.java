@@ -31,6 +31,7 @@ public final class Main {
         EXAMPLES.put("multi-port", MultiPort::create);
         EXAMPLES.put("counter", Counter::create);
         EXAMPLES.put("http-hello", o -> HttpHello.create(o.host(), o.port(), o.mode(), o.settings()));
+        EXAMPLES.put("http2-hello", io.jswoole.examples.Http2Hello::create);
         EXAMPLES.put("websocket-chat", o -> WebSocketChat.create(o.host(), o.port(), o.mode(), o.settings()));
         EXAMPLES.put("redis-kv", io.jswoole.examples.RedisKv::create);
         EXAMPLES.put("redis-task", io.jswoole.examples.RedisTask::create);
@@ -94,7 +95,7 @@ public final class Main {
                 usage: ./jswoole COMMAND
                   demo [--port P]               start the demo servers (tcp-echo, udp-echo, multi-port, counter,
                                                 http-hello, websocket-chat, redis-kv, redis-task,
-                                                grpc-hello)
+                                                grpc-hello, http2-hello)
                   run NAME [flags]              run one example: %s
                       flags: --host H --port P --mode base|thread|process --set key=value (repeatable)
                   bench [flags]                 the stress tool: -f long_tcp|short_tcp|udp|eof|length|http|
@@ -156,6 +157,7 @@ public final class Main {
         servers.add(io.jswoole.examples.RedisKv.create(new ExampleOptions(o.host(), base + 7, o.mode(), settings)));
         servers.add(io.jswoole.examples.RedisTask.create(new ExampleOptions(o.host(), base + 8, o.mode(), settings)));
         servers.add(io.jswoole.examples.GrpcHello.create(new ExampleOptions(o.host(), base + 9, o.mode(), settings)));
+        servers.add(io.jswoole.examples.Http2Hello.create(new ExampleOptions(o.host(), base + 10, o.mode(), settings)));
         List<Thread> threads = new ArrayList<>();
         var failed = new java.util.concurrent.LinkedBlockingQueue<RuntimeException>();
         for (Server s : servers) {
@@ -197,9 +199,11 @@ public final class Main {
                   redis-kv    redis %s:%d   try: redis-cli -p %d set k v; redis-cli -p %d get k
                   redis-task  redis %s:%d   try: redis-cli -p %d lpush queue hello   (a task worker runs it)
                   grpc-hello  h2c %s:%d     gRPC hello.Greeter/SayHello and /Chat; curl %s:%d for a curl call
+                  http2-hello https://%s:%d/  try: curl -k --http2 https://%s:%d/   (h2c on %d: curl --http2-prior-knowledge)
                 %n""", o.mode(), h, base, h, base, h, base + 1, h, base + 1, h, base + 2, h, base + 2,
                 h, base + 3, h, base + 3, h, base + 4, h, base + 4, h, base + 5, h, base + 5, h, base + 6,
-                h, base + 7, base + 7, base + 7, h, base + 8, base + 8, h, base + 9, h, base + 9);
+                h, base + 7, base + 7, base + 7, h, base + 8, base + 8, h, base + 9, h, base + 9,
+                h, base + 10, h, base + 10, base + 11);
         for (Thread t : threads) {
             t.join();
         }

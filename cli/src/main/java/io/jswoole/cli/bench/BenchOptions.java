@@ -23,7 +23,7 @@ record BenchOptions(int connections, long requests, Duration duration, Target ta
 
     static final String USAGE = """
             usage: ./jswoole bench [-f UNIT] [-s tcp://host:port] [-c N] [-n N | -d DURATION] [options]
-              -f UNIT        long_tcp (default), short_tcp, udp, eof, length, http, websocket, redis,
+              -f UNIT        long_tcp (default), short_tcp, udp, eof, length, http, http2, websocket, redis,
                              or a class implementing io.jswoole.cli.bench.Unit (--unit-path DIR_OR_JAR)
               -s ADDRESS     tcp://host:port (default tcp://127.0.0.1:9501), udp://host:port, unix:/path
               -c N           connections (default 16)         -t N      event-loop threads (default 1)
@@ -31,6 +31,7 @@ record BenchOptions(int connections, long requests, Duration duration, Target ta
               -d DURATION    how long to send (10s, 500ms, 2m; default 10s without -n)
               -l BYTES       request payload (default 64; http: the body of a POST)
               -P N           requests in flight per connection (pipelining, default 1)
+              -m N           the same as -P (h2load's name: http2 streams open at once per connection)
               -R RATE        requests per second in all: open loop, latency corrected for coordinated omission
               --verify       check every reply (echo content, HTTP status and body, RESP type)
               --warmup D     load before measuring, not counted (default 0)
@@ -42,7 +43,8 @@ record BenchOptions(int connections, long requests, Duration duration, Target ta
               -q             no live lines
             unit options: --set key=value (Swoole's framing keys: package_eof, package_length_type,
               package_length_offset, package_body_offset, package_max_length; websocket: opcode=text|binary)
-              http, websocket: --path /, --method GET, -H 'Name: value'     redis: --command 'PING', -r KEYSPACE
+              http, http2 (h2c), websocket: --path /, --method GET, -H 'Name: value'
+              redis: --command 'PING', -r KEYSPACE
             """;
 
     /** Parses the arguments after {@code bench}. */
@@ -88,7 +90,7 @@ record BenchOptions(int connections, long requests, Duration duration, Target ta
                     payload = (int) p.number(flag, 0, 64 << 20, "bytes");
                     lengthGiven = true;
                 }
-                case "-P" -> pipeline = (int) p.number(flag, 1, 65536, "requests in flight per connection");
+                case "-P", "-m" -> pipeline = (int) p.number(flag, 1, 65536, "requests in flight per connection");
                 case "-R" -> rate = p.number(flag, 1, 100_000_000, "requests per second");
                 case "-r" -> keyspace = p.number(flag, 1, Long.MAX_VALUE, "keys");
                 case "--verify" -> verify = true;
@@ -123,10 +125,6 @@ record BenchOptions(int connections, long requests, Duration duration, Target ta
         if (rate > 0 && rate < connections) {
             throw new IllegalArgumentException("-R " + (long) rate + " is below one request per second per connection"
                     + " (-c " + connections + "): lower -c or raise -R");
-        }
-        if (unit.equals("http2")) {
-            throw new IllegalArgumentException("-f http2: jswoole has no HTTP/2 server yet, so neither has bench; "
-                    + "use h2load (Debian nghttp2-client)");
         }
         UnitConfig config = new UnitConfig(target, payload, Map.copyOf(settings), path, method, List.copyOf(headers),
                 command, keyspace);

@@ -26,6 +26,8 @@ abstract class Client {
     private final int mask;
     private final long[] sentAt;
     private final long[] intendedAt;
+    /** Requests answered ahead of {@code head} (HTTP/2 streams finish in any order), by slot. */
+    private final boolean[] answered;
     /** Requests this client may still send (Long.MAX_VALUE without {@code -n}). */
     private long budget;
     private final long interval;
@@ -52,6 +54,7 @@ abstract class Client {
         this.mask = size - 1;
         this.sentAt = new long[size];
         this.intendedAt = new long[size];
+        this.answered = new boolean[size];
         this.budget = budget;
         this.interval = interval;
         this.nextIntended = firstIntended;
@@ -169,11 +172,35 @@ abstract class Client {
         return error;
     }
 
+    /**
+     * The reply to request {@code seq}, which need not be the oldest waiting (HTTP/2 streams end in any order):
+     * counted with its own send time; {@code head} moves past every request answered.
+     */
+    final void answered(long seq, String error) {
+        long now = System.nanoTime();
+        int slot = (int) (seq & mask);
+        if (error == null) {
+            stats.ok(sentAt[slot], intendedAt[slot], now);
+        } else {
+            stats.failed(sentAt[slot], error, now);
+        }
+        answered[slot] = true;
+        while (head < next && answered[(int) (head & mask)]) {
+            answered[(int) (head & mask)] = false;
+            head++;
+        }
+    }
+
     /** Fails every request waiting, under {@code errorClass}. */
     final void failWaiting(String errorClass) {
         long now = System.nanoTime();
         for (; head < next; head++) {
-            stats.failed(sentAt[(int) (head & mask)], errorClass, now);
+            int slot = (int) (head & mask);
+            if (answered[slot]) {
+                answered[slot] = false;
+            } else {
+                stats.failed(sentAt[slot], errorClass, now);
+            }
         }
     }
 

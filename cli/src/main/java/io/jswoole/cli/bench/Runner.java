@@ -39,7 +39,7 @@ final class Runner {
             stats.add(new LoopStats());
         }
         this.cpu = new CpuMeter(loops);
-        Prewarm.run(bootstrap, loops, !options.target().isUnix() && unit.transport() == Unit.Transport.STREAM);
+        Prewarm.run(bootstrap, loops, !options.target().isUnix() && unit.transport() != Unit.Transport.DATAGRAM);
         Prewarm.touch(unit);
         this.start = System.nanoTime();
         this.measureStart = start + options.warmup().toNanos();
@@ -57,9 +57,11 @@ final class Runner {
                     : options.requests() > 0 ? options.requests() / count + (i < options.requests() % count ? 1 : 0)
                     : Long.MAX_VALUE;
             long first = start + interval * i / count;
-            clients.add(unit.transport() == Unit.Transport.DATAGRAM
-                    ? new DatagramClient(run, bootstrap, loops.get(l), s, budget, interval, first)
-                    : new StreamClient(run, bootstrap, loops.get(l), s, budget, interval, first));
+            clients.add(switch (unit.transport()) {
+                case DATAGRAM -> new DatagramClient(run, bootstrap, loops.get(l), s, budget, interval, first);
+                case HTTP2 -> new H2Client(run, bootstrap, loops.get(l), s, budget, interval, first);
+                case STREAM -> new StreamClient(run, bootstrap, loops.get(l), s, budget, interval, first);
+            });
         }
     }
 

@@ -5,7 +5,7 @@ import io.netty.buffer.ByteBuf;
 /**
  * A test unit of {@code ./jswoole bench} (the seeds' {@code -f}): how one request is written and how its reply
  * is recognised and checked. The built-in units are {@code long_tcp}, {@code short_tcp}, {@code udp},
- * {@code eof}, {@code length}, {@code http}, {@code websocket} and {@code redis}; {@code -f com.example.MyUnit}
+ * {@code eof}, {@code length}, {@code http}, {@code http2}, {@code websocket} and {@code redis}; {@code -f com.example.MyUnit}
  * loads a class of one's own (from the class path, or from {@code --unit-path DIR_OR_JAR}).
  *
  * <h2>Writing one</h2>
@@ -44,7 +44,13 @@ public interface Unit {
         /** A byte stream: TCP or a Unix stream socket; replies are cut out of it by {@link #replyLength}. */
         STREAM,
         /** Datagrams: each datagram received is one whole reply. */
-        DATAGRAM
+        DATAGRAM,
+        /**
+         * HTTP/2 in clear text (h2c by prior knowledge) through Netty's codec: each request is a stream of the
+         * client's connection, {@code -P}/{@code -m} streams at once; {@link #writeRequest} writes the body only.
+         * Built in ({@code http2}); not for units of one's own.
+         */
+        HTTP2
     }
 
     /** The transport this unit speaks; {@link Transport#STREAM} unless overridden. */

@@ -10,8 +10,8 @@ import java.util.List;
 
 /** The units {@code -f} names: the built-in ones by name, one's own by class name. */
 final class Units {
-    static final List<String> BUILT_IN = List.of("long_tcp", "short_tcp", "udp", "eof", "length", "http", "websocket",
-            "redis");
+    static final List<String> BUILT_IN = List.of("long_tcp", "short_tcp", "udp", "eof", "length", "http", "http2",
+            "websocket", "redis");
 
     private Units() {
     }
@@ -25,10 +25,18 @@ final class Units {
             case "eof" -> new FramedUnit(c, true);
             case "length" -> new FramedUnit(c, false);
             case "http" -> new HttpUnit(c);
+            case "http2" -> new Http2Unit(c);
             case "websocket" -> new WebSocketUnit(c);
             case "redis" -> new RedisUnit(c);
             default -> load(o.unit(), o.unitPath(), c);
         };
+        if (unit.transport() == Unit.Transport.HTTP2 && !(unit instanceof Http2Unit)) {
+            throw new IllegalArgumentException("-f " + o.unit() + ": Transport.HTTP2 is the built-in http2 unit's; "
+                    + "a unit of one's own speaks STREAM or DATAGRAM");
+        }
+        if (unit instanceof Http2Unit && o.target().isUnix()) {
+            throw new IllegalArgumentException("-f http2 connects over TCP: give -s tcp://host:port");
+        }
         boolean datagram = unit.transport() == Unit.Transport.DATAGRAM;
         if (datagram && o.target().isUnix()) {
             throw new IllegalArgumentException("-f " + o.unit() + " sends datagrams, which bench sends over UDP only; "

@@ -184,6 +184,6 @@ class OutputTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Load.run("-f", "long_tpc"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("-f long_tpc: no such unit (built in: long_tcp, short_tcp, udp, eof, length, http, "
-                        + "websocket, redis; or the name of a class implementing io.jswoole.cli.bench.Unit)");
+                        + "http2, websocket, redis; or the name of a class implementing io.jswoole.cli.bench.Unit)");
     }
 }
