@@ -246,8 +246,13 @@ final class HttpProtocol implements PortProtocol {
         }
     }
 
-    /** Runs the request handler; then frees the request's slot, which the next waiting request takes. */
+    /**
+     * Runs the request handler; then frees the request's slot, which the next waiting request takes. With
+     * {@code max_request_execution_time} a {@link Deadline} may answer and free the slot first.
+     */
     private void serve(Request req, Response res, HttpExchange ex, Slots slots) {
+        long limit = config.executionTimeMillis();
+        Deadline deadline = limit > 0 ? Deadline.arm(res, req, limit, s -> leave(slots, s)) : null;
         try {
             RequestHandler h = server.requestHandler();
             if (h == null) {
@@ -257,16 +262,29 @@ final class HttpProtocol implements PortProtocol {
                 h.handle(req, res);
             }
         } catch (RuntimeException | Error e) {
-            Log.error("request handler failed (fd " + req.fd() + ", " + ex.head().method() + " " + ex.head().uri()
-                    + ")", e);
+            if (res.timedOut()) { // canceled at its deadline: the deadline's line said it all
+                Log.debug("request handler ended after its deadline (fd " + req.fd() + "): " + e);
+            } else {
+                Log.error("request handler failed (fd " + req.fd() + ", " + ex.head().method() + " "
+                        + ex.head().uri() + ")", e);
+            }
             res.fail();
         } finally {
-            active.decrementAndGet();
-            finish(res, ex);
-            Runnable next = slots == null ? null : slots.leave();
-            if (next != null) {
-                Scheduler.current().dispatch(next);
+            if (deadline == null) {
+                leave(slots, null);
+            } else {
+                deadline.handlerReturned();
             }
+            finish(res, ex);
+        }
+    }
+
+    /** A request left its handler (or passed its deadline): its slot goes to the next waiting request. */
+    private void leave(Slots slots, Scheduler worker) {
+        active.decrementAndGet();
+        Runnable next = slots == null ? null : slots.leave();
+        if (next != null) {
+            (worker == null ? Scheduler.current() : worker).dispatch(next);
         }
     }
 

@@ -47,6 +47,8 @@ public final class Response {
     private HeaderList trailers;
     private Cookies cookies;
     private boolean headerSent, finished, detached;
+    /** {@code max_request_execution_time} passed before the response ended (see {@link #expire}). */
+    private volatile boolean timedOut;
     /** The connection, when this JVM holds it (not in a worker JVM): a shutdown makes the response close it. */
     private HttpConn conn;
 
@@ -509,6 +511,38 @@ public final class Response {
         } else {
             send(new Out(seq, LastHttpContent.EMPTY_LAST_CONTENT, true, true));
         }
+    }
+
+    /**
+     * {@code max_request_execution_time} passed (on the worker's carrier, between the handler's steps): a 408 with
+     * {@code Connection: close} when nothing went out yet (HTTP/2: a 408 on this stream, the connection stays),
+     * else the connection closes after what was sent without ending the body (HTTP/2: the stream is reset), so
+     * the client cannot take a cut body for a whole one. From then on the response is finished: what the handler
+     * writes is refused ({@link ErrorCode#WRONG_OPERATION}) and dropped. False when it had ended or was detached.
+     */
+    boolean expire() {
+        if (finished || detached) {
+            return false;
+        }
+        finished = true;
+        timedOut = true;
+        if (!headerSent) {
+            headerSent = true;
+            send(new Out(seq, Responses.error(408, !http2), true, !http2));
+        } else {
+            send(new Out(seq, Unpooled.EMPTY_BUFFER, true, true));
+        }
+        return true;
+    }
+
+    /** Whether the status line and headers went out (or are on their way). */
+    boolean headSent() {
+        return headerSent;
+    }
+
+    /** Whether {@link #expire} answered this response. */
+    boolean timedOut() {
+        return timedOut;
     }
 
     /** An upgrade request that the handshake left unanswered: 400, then close. */
