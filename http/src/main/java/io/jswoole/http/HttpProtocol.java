@@ -6,6 +6,8 @@ import io.jswoole.server.Port;
 import io.jswoole.server.spi.ProtocolSupport;
 import io.jswoole.server.Server;
 import io.jswoole.server.spi.PortProtocol;
+import io.jswoole.server.spi.RequestTimes;
+import io.jswoole.server.spi.ServerProbe;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -121,6 +123,11 @@ final class HttpProtocol implements PortProtocol {
     public void initChannel(Channel ch, Port port) {
         HttpConfig cfg = config;
         HttpConn c = new HttpConn(ch, this, websocket() && !httpOnlyPorts.contains(port.index()));
+        RequestTimes.Series[] times = requestTimes(port);
+        if (times != null) {
+            c.timing = new Timing(times[0]);
+            c.h2Times = times[1];
+        }
         HttpDecoderConfig dc = new HttpDecoderConfig()
                 .setMaxInitialLineLength(cfg.maxRequestLine())
                 .setMaxHeaderSize(cfg.maxHeaderSize())
@@ -147,6 +154,33 @@ final class HttpProtocol implements PortProtocol {
                     upgrades.closed(fd);
                 }
             }
+        });
+    }
+
+    /** The server's request-duration histograms, once known (the JVM that owns the sockets). */
+    private volatile RequestTimes requestTimes;
+    private final Map<Integer, RequestTimes.Series[]> timesByPort = new ConcurrentHashMap<>();
+
+    /**
+     * The HTTP/1.1 and HTTP/2 histograms of {@code port} ({@code port} label: its number, or a Unix socket's path),
+     * or null while metrics are off.
+     */
+    private RequestTimes.Series[] requestTimes(Port port) {
+        RequestTimes t = requestTimes;
+        if (t == null) {
+            t = server.probe().map(ServerProbe::requestTimes).orElse(null);
+            if (t == null) {
+                return null;
+            }
+            requestTimes = t;
+        }
+        if (!t.enabled()) {
+            return null;
+        }
+        RequestTimes rt = t;
+        return timesByPort.computeIfAbsent(port.index(), i -> {
+            String label = port.type().isUnix() ? port.host() : Integer.toString(port.port());
+            return new RequestTimes.Series[] {rt.series(label, "http/1.1"), rt.series(label, "h2")};
         });
     }
 

@@ -194,6 +194,9 @@ final class Sequencer extends ChannelOutboundHandlerAdapter {
         } else if (msg instanceof Out.FilePart f) {
             msg = new DefaultFileRegion(f.file(), f.offset(), f.count());
         }
+        if (o.last() && o.seq() >= 0 && conn.timing != null) {
+            conn.timing.ended(o.seq()); // its last piece goes to the socket now (flushed in this turn)
+        }
         if (o.last() && o.close()) {
             closed = true;
             ctx.write(msg).addListener(ChannelFutureListener.CLOSE);

@@ -49,6 +49,7 @@ public final class Ops implements ServerProbe {
     private final AtomicLongArray answered;
     /** Events a worker JVM had finished at the last watchdog check, by worker index. */
     private final long[] finishedBefore;
+    private final io.jswoole.server.spi.RequestTimes requestTimes = new io.jswoole.server.spi.RequestTimes();
 
     Ops(Server server, OneJvm engine, AtomicBoolean stopping) {
         this.server = server;
@@ -266,6 +267,11 @@ public final class Ops implements ServerProbe {
             out.add(e instanceof SingleThreadEventExecutor s ? s.pendingTasks() : 0);
         }
         return out;
+    }
+
+    @Override
+    public io.jswoole.server.spi.RequestTimes requestTimes() {
+        return requestTimes;
     }
 
     /**

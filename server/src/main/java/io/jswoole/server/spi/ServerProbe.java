@@ -22,6 +22,9 @@ public interface ServerProbe {
     /** Tasks waiting in each event loop's queue (Netty's pending tasks), by loop index. */
     List<Integer> eventLoopPendingTasks();
 
+    /** Request durations per port and protocol (recorded once {@link RequestTimes#enable enabled}). */
+    RequestTimes requestTimes();
+
     /**
      * {@code ready}: every port listens, every worker is up and the server is not draining. {@code state} is one of
      * {@code starting}, {@code serving}, {@code draining}; {@code reason} says what is not ready ("" when ready).
