@@ -133,8 +133,15 @@ public final class Ops implements ServerProbe {
         }
     }
 
+    /**
+     * Until when a worker JVM's replacement counts as planned in {@link WorkerState#replacing} (System.nanoTime): while
+     * a reload runs, and 2 s after, so a sampler a second apart sees why a pid changed.
+     */
+    private volatile long plannedUntil = Long.MIN_VALUE;
+
     /** A rolling restart of the workers begins (RELOADING=1). */
     void reloading() {
+        plannedUntil = Long.MAX_VALUE;
         if (systemd != null) {
             systemd.reloading();
         }
@@ -142,6 +149,7 @@ public final class Ops implements ServerProbe {
 
     /** The rolling restart is done (READY=1 once every worker is up again). */
     void reloaded() {
+        plannedUntil = System.nanoTime() + 2_000_000_000L;
         if (systemd != null) {
             systemd.reloaded();
         }
@@ -243,7 +251,7 @@ public final class Ops implements ServerProbe {
                 out.add(new WorkerState(id, task, pid, serving && !w.scheduler.isClosed(), !w.idle(),
                         w.requestCount.sum(), w.responseCount.sum(), w.dispatchCount.sum(), w.concurrency.get(),
                         OptionalInt.of(w.scheduler.coroutineNum()), OptionalInt.of(w.scheduler.coroutinePeak()),
-                        Rss.of(pid), OptionalLong.of(heap.getUsed()), OptionalLong.of(heap.getCommitted())));
+                        Rss.of(pid), OptionalLong.of(heap.getUsed()), OptionalLong.of(heap.getCommitted()), false));
             } else {
                 RemoteWorker r = engine.manager.workers[i];
                 Process p = r.process;
@@ -254,7 +262,8 @@ public final class Ops implements ServerProbe {
                         w.dispatchCount.sum(), w.concurrency.get(), OptionalInt.empty(), OptionalInt.empty(),
                         up ? Rss.of(pid) : OptionalLong.empty(),
                         heap == null ? OptionalLong.empty() : OptionalLong.of(heap.used()),
-                        heap == null ? OptionalLong.empty() : OptionalLong.of(heap.committed())));
+                        heap == null ? OptionalLong.empty() : OptionalLong.of(heap.committed()),
+                        r.expectExit || r.retiring || System.nanoTime() < plannedUntil));
             }
         }
         return out;
