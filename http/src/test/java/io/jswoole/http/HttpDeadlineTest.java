@@ -35,6 +35,7 @@ class HttpDeadlineTest {
     Mode mode;
     private static Probe probe;
     private static Running served;
+    private static java.nio.file.Path log;
 
     /** /sleep waits 10 s, /stream writes a piece then waits, anything else answers at once with its worker. */
     public static final class Slow implements HttpRecipe {
@@ -71,14 +72,17 @@ class HttpDeadlineTest {
     @BeforeParameterizedClassInvocation
     static void start(Mode mode) throws Exception {
         probe = Probe.create();
+        log = java.nio.file.Files.createTempFile("jswoole-deadline", ".log");
         served = Running.start(Recipe.server(mode, Map.of("worker_num", 1, "worker_max_concurrency", 1,
-                "max_request_execution_time", 1, "open_http2_protocol", true), Slow.class, probe));
+                "max_request_execution_time", 1, "open_http2_protocol", true, "log_file", log.toString()),
+                Slow.class, probe));
     }
 
     @AfterParameterizedClassInvocation
     static void stop() throws Exception {
         served.close();
         probe.close();
+        java.nio.file.Files.deleteIfExists(log);
     }
 
     @Test
@@ -157,6 +161,12 @@ class HttpDeadlineTest {
     void aHandlerInterruptedInAJdkCallThatThrowsGets408() throws Exception {
         assertThat(Running.curl("-o", "/dev/null", "-w", "%{http_code}", served.url("/throw"))).isEqualTo("408");
         assertThat(Running.eventually(() -> probe.count("interrupted") >= 1)).isTrue();
+        // one line says it; the exception the canceled handler threw is not logged
+        assertThat(Running.eventually(() -> read(log).contains("GET /throw on fd"))).isTrue();
+        String lines = read(log);
+        assertThat(lines.lines().filter(l -> l.contains("/throw"))).hasSize(1).allMatch(l -> l.contains(
+                "max_request_execution_time (1.0 s) passed: GET /throw on fd") && l.contains("answered 408"));
+        assertThat(lines).doesNotContain("interrupted at the deadline").doesNotContain("request handler failed");
         assertThat(Running.curl(served.url("/after-throw"))).startsWith("fast /after-throw");
     }
 
@@ -182,6 +192,14 @@ class HttpDeadlineTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(15, TimeUnit.SECONDS)).isTrue();
         return out;
+    }
+
+    private static String read(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** One response with a Content-Length body. */
