@@ -4,9 +4,10 @@ import io.jswoole.server.spi.RequestTimes;
 
 /**
  * When each outstanding request of an HTTP/1.1 connection arrived (its head parsed), by sequence number, until its
- * response's last piece is written: then the duration goes to the port's histogram. Requests are numbered in order
- * and answered in order, so a ring indexed by the sequence number holds them; it doubles when more are outstanding
- * than it has room for (a read can bring many pipelined requests). Event loop only.
+ * response's last piece is written and flushed to the socket: then the duration goes to the port's histogram, one
+ * clock read per flush (the responses to a batch of pipelined requests leave in one flush). Requests are numbered in
+ * order and answered in order, so a ring indexed by the sequence number holds them; it doubles when more are
+ * outstanding than it has room for (a read can bring many pipelined requests). Event loop only.
  */
 final class Timing {
     /** A sequence number that was not a request (a header deadline's 408): nothing is recorded. */
@@ -15,6 +16,9 @@ final class Timing {
     private long[] starts = new long[8];
     /** The oldest sequence number not yet answered. */
     private long oldest;
+    /** Starts of the responses whose last piece was written since the last flush. */
+    private long[] ended = new long[16];
+    private int endedCount;
 
     Timing(RequestTimes.Series series) {
         this.series = series;
@@ -32,15 +36,35 @@ final class Timing {
         starts[(int) (seq & (starts.length - 1))] = nanos;
     }
 
-    /** The last piece of response {@code seq} was written (responses end in order). */
+    /** The last piece of response {@code seq} was written (responses end in order); it counts at the next flush. */
     void ended(long seq) {
         if (seq < oldest) {
             return;
         }
         long start = starts[(int) (seq & (starts.length - 1))];
         oldest = seq + 1;
-        if (start != NONE) {
-            series.record(System.nanoTime() - start);
+        if (start == NONE) {
+            return;
         }
+        if (endedCount == ended.length) {
+            if (ended.length >= 4096) {
+                flushed(); // bounded whatever the flushes do
+            } else {
+                ended = java.util.Arrays.copyOf(ended, ended.length * 2);
+            }
+        }
+        ended[endedCount++] = start;
+    }
+
+    /** A flush went to the socket: the responses ended before it are written. */
+    void flushed() {
+        if (endedCount == 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (int i = 0; i < endedCount; i++) {
+            series.record(now - ended[i]);
+        }
+        endedCount = 0;
     }
 }
