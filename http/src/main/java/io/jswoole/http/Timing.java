@@ -19,6 +19,8 @@ final class Timing {
     /** Starts of the responses whose last piece was written since the last flush. */
     private long[] ended = new long[16];
     private int endedCount;
+    /** A flush's durations per bucket, handed to the histogram at once. */
+    private final long[] batch = new long[RequestTimes.Series.BUCKETS];
 
     Timing(RequestTimes.Series series) {
         this.series = series;
@@ -62,9 +64,13 @@ final class Timing {
             return;
         }
         long now = System.nanoTime();
+        long sum = 0;
         for (int i = 0; i < endedCount; i++) {
-            series.record(now - ended[i]);
+            long d = Math.max(0, now - ended[i]);
+            batch[RequestTimes.Series.bucket(d)]++;
+            sum += d;
         }
+        series.record(batch, sum);
         endedCount = 0;
     }
 }
