@@ -26,6 +26,8 @@ final class Deadline extends TimerWheel.Node {
     private final double seconds;
     private final Consumer<Scheduler> leave;
     private final AtomicBoolean left = new AtomicBoolean();
+    /** The deadline answered the request (its handler was then canceled). */
+    private volatile boolean fired;
 
     private Deadline(Scheduler scheduler, Response res, Request req, double seconds, Consumer<Scheduler> leave) {
         this.scheduler = scheduler;
@@ -55,10 +57,12 @@ final class Deadline extends TimerWheel.Node {
 
     @Override
     protected void expire() {
-        boolean begun = res.headSent();
-        if (!res.expire()) {
+        int how = res.expire();
+        if (how == Response.NOT_EXPIRED) {
             return; // ended (or detached) in the same tick
         }
+        fired = true;
+        boolean begun = how == Response.CUT;
         Log.warning("max_request_execution_time (" + seconds + " s) passed: " + req.getMethod() + " " + req.uri()
                 + " on fd " + res.fd() + (req.streamId() > 0 ? " stream " + req.streamId() : "") + " answered "
                 + (begun ? (req.streamId() > 0 ? "by resetting its stream" : "by closing the connection")
@@ -67,6 +71,11 @@ final class Deadline extends TimerWheel.Node {
         if (cid > 0) {
             Coroutine.cancel(cid); // false when it is not waiting: then it runs on, and its writes are dropped
         }
+    }
+
+    /** Whether the deadline passed and answered before the handler ended its response. */
+    boolean fired() {
+        return fired;
     }
 
     private void leaveOnce() {

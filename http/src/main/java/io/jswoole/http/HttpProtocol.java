@@ -296,7 +296,7 @@ final class HttpProtocol implements PortProtocol {
                 h.handle(req, res);
             }
         } catch (RuntimeException | Error e) {
-            if (res.timedOut()) { // canceled at its deadline: the deadline's line said it all
+            if (deadline != null && deadline.fired()) { // canceled at its deadline: its line said it all
                 Log.debug("request handler ended after its deadline (fd " + req.fd() + "): " + e);
             } else {
                 Log.error("request handler failed (fd " + req.fd() + ", " + ex.head().method() + " "

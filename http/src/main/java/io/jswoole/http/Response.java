@@ -47,8 +47,6 @@ public final class Response {
     private HeaderList trailers;
     private Cookies cookies;
     private boolean headerSent, finished, detached;
-    /** {@code max_request_execution_time} passed before the response ended (see {@link #expire}). */
-    private volatile boolean timedOut;
     /** The connection, when this JVM holds it (not in a worker JVM): a shutdown makes the response close it. */
     private HttpConn conn;
 
@@ -514,36 +512,26 @@ public final class Response {
     }
 
     /**
-     * {@code max_request_execution_time} passed (on the worker's carrier, between the handler's steps): a 408 with
-     * {@code Connection: close} when nothing went out yet (HTTP/2: a 408 on this stream, the connection stays),
-     * else the connection closes after what was sent without ending the body (HTTP/2: the stream is reset), so
-     * the client cannot take a cut body for a whole one. From then on the response is finished: what the handler
-     * writes is refused ({@link ErrorCode#WRONG_OPERATION}) and dropped. False when it had ended or was detached.
+     * {@code max_request_execution_time} passed (on the worker's carrier): 408 and close if nothing went out (HTTP/2:
+     * 408 on the stream), else close without ending the body (HTTP/2: reset the stream). What the handler writes later
+     * is refused and dropped. Returns {@link #NOT_EXPIRED} (it had ended or was detached), {@link #ANSWERED} or
+     * {@link #CUT}.
      */
-    boolean expire() {
+    int expire() {
         if (finished || detached) {
-            return false;
+            return NOT_EXPIRED;
         }
         finished = true;
-        timedOut = true;
         if (!headerSent) {
             headerSent = true;
             send(new Out(seq, Responses.error(408, !http2), true, !http2));
-        } else {
-            send(new Out(seq, Unpooled.EMPTY_BUFFER, true, true));
+            return ANSWERED;
         }
-        return true;
+        send(new Out(seq, Unpooled.EMPTY_BUFFER, true, true));
+        return CUT;
     }
 
-    /** Whether the status line and headers went out (or are on their way). */
-    boolean headSent() {
-        return headerSent;
-    }
-
-    /** Whether {@link #expire} answered this response. */
-    boolean timedOut() {
-        return timedOut;
-    }
+    static final int NOT_EXPIRED = 0, ANSWERED = 1, CUT = 2;
 
     /** An upgrade request that the handshake left unanswered: 400, then close. */
     void refuseUpgrade() {
