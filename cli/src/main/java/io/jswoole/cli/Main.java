@@ -152,7 +152,9 @@ public final class Main {
         servers.add(UdpEcho.create(new ExampleOptions(o.host(), base + 1, o.mode(), settings)));
         servers.add(MultiPort.create(new ExampleOptions(o.host(), base + 2, o.mode(), settings)));
         servers.add(Counter.create(new ExampleOptions(o.host(), base + 4, o.mode(), settings)));
-        servers.add(HttpHello.create(o.host(), base + 5, o.mode(), settings));
+        Map<String, Object> withAdmin = new LinkedHashMap<>(settings);
+        withAdmin.putIfAbsent("admin_server", o.host() + ":" + (base + 12)); // the dashboard, /metrics, /health
+        servers.add(HttpHello.create(o.host(), base + 5, o.mode(), withAdmin));
         servers.add(WebSocketChat.create(o.host(), base + 6, o.mode(), settings));
         servers.add(io.jswoole.examples.RedisKv.create(new ExampleOptions(o.host(), base + 7, o.mode(), settings)));
         servers.add(io.jswoole.examples.RedisTask.create(new ExampleOptions(o.host(), base + 8, o.mode(), settings)));
@@ -200,10 +202,12 @@ public final class Main {
                   redis-task  redis %s:%d   try: redis-cli -p %d lpush queue hello   (a task worker runs it)
                   grpc-hello  h2c %s:%d     gRPC hello.Greeter/SayHello and /Chat; curl %s:%d for a curl call
                   http2-hello https://%s:%d/  try: curl -k --http2 https://%s:%d/   (h2c on %d: curl --http2-prior-knowledge)
+                  dashboard   http://%s:%d/   http-hello's admin_server: open it in a browser, then load
+                              http-hello (./jswoole bench -f http -s tcp://%s:%d ...); also /metrics, /health/ready
                 %n""", o.mode(), h, base, h, base, h, base + 1, h, base + 1, h, base + 2, h, base + 2,
                 h, base + 3, h, base + 3, h, base + 4, h, base + 4, h, base + 5, h, base + 5, h, base + 6,
                 h, base + 7, base + 7, base + 7, h, base + 8, base + 8, h, base + 9, h, base + 9,
-                h, base + 10, h, base + 10, base + 11);
+                h, base + 10, h, base + 10, base + 11, h, base + 12, h, base + 5);
         for (Thread t : threads) {
             t.join();
         }

@@ -123,6 +123,19 @@ final class Chromium implements AutoCloseable {
         return v;
     }
 
+    /** A PNG of the tab at {@code width} x {@code height} CSS pixels (a laptop screen: 1366 x 768). */
+    byte[] screenshot(String tab, int width, int height) throws Exception {
+        String session = tab.split(" ")[0];
+        send("Emulation.setDeviceMetricsOverride", "{\"width\":" + width + ",\"height\":" + height
+                + ",\"deviceScaleFactor\":1,\"mobile\":false}", session);
+        String reply = send("Page.captureScreenshot", "{\"format\":\"png\"}", session);
+        int at = reply.indexOf("\"data\":\"") + 8; // base64 has no quote or escape; too long for field's pattern
+        if (at < 8) {
+            throw new IllegalStateException("no screenshot in " + reply);
+        }
+        return java.util.Base64.getDecoder().decode(reply.substring(at, reply.indexOf('"', at)));
+    }
+
     void closeTab(String tab) throws Exception {
         send("Target.closeTarget", "{\"targetId\":" + quote(tab.split(" ")[1]) + "}", null);
     }

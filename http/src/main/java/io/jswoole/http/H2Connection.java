@@ -297,6 +297,7 @@ final class H2Connection extends Http2ConnectionHandler {
 
     /** A new stream's HEADERS: checked as HTTP/1.1's heads are, then a request (now or when its body ends). */
     private void request(int id, Http2Headers h, boolean endStream) throws Http2Exception {
+        writer.requestStarted(id);
         CharSequence method = h.method(), path = h.path();
         boolean connect = method != null && HttpMethod.CONNECT.asciiName().contentEquals(method);
         if (method == null || !connect && (path == null || path.isEmpty() || h.scheme() == null)) {

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.util.collection.IntObjectHashMap;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -140,6 +141,9 @@ final class H2Writer {
         ChannelPromise p = ctx.newPromise();
         p.addListener(f -> waiting -= n);
         h2.encoder().writeData(ctx, id, b, 0, end, p);
+        if (end) {
+            ended(id);
+        }
         long limit = h2.conn.protocol.config().http2().outputLimit();
         if (waiting > limit && !overflowed) {
             overflowed = true;
@@ -153,6 +157,9 @@ final class H2Writer {
 
     private void headers(ChannelHandlerContext ctx, int id, Http2Headers h, boolean end) {
         h2.encoder().writeHeaders(ctx, id, h, 0, end, ctx.newPromise());
+        if (end) {
+            ended(id);
+        }
     }
 
     private void control(H2Control c) {
@@ -166,8 +173,27 @@ final class H2Writer {
         }
     }
 
+    /** When each stream's request began (its HEADERS), while metrics are on; the end of its response records it. */
+    private final IntObjectHashMap<Long> started = new IntObjectHashMap<>();
+
+    /** Stream {@code id}'s request began now (metrics on). */
+    void requestStarted(int id) {
+        if (h2.conn.h2Times != null) {
+            started.put(id, (Long) System.nanoTime());
+        }
+    }
+
+    /** The frame that ends stream {@code id} goes to the socket: its duration goes to the histogram. */
+    private void ended(int id) {
+        Long t = h2.conn.h2Times == null ? null : started.remove(id);
+        if (t != null) {
+            h2.conn.h2Times.record(System.nanoTime() - t);
+        }
+    }
+
     /** Stream {@code id} closed (ended or reset): a file it was sending stops. */
     void streamClosed(int id) {
+        started.remove(id);
         FileOut f = files.remove(id);
         if (f != null) {
             f.close();

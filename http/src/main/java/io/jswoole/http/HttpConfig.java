@@ -17,7 +17,7 @@ record HttpConfig(
         long packageMaxLength, long bufferOutputSize, int maxConcurrency, int workerMaxConcurrency,
         int maxRequestLine, int maxHeaderSize, int maxHeaderCount, long headerTimeoutMillis, long bodyTimeoutMillis,
         int maxPipeline, Set<String> extraMethods, String wsSubprotocol, boolean wsCompression, boolean wsCloseFrame, boolean wsPingFrame, boolean wsPongFrame,
-        boolean wsMask, Http2 http2) {
+        boolean wsMask, Http2 http2, long executionTimeMillis) {
 
     /**
      * {@code open_http2_protocol} and the SETTINGS it advertises ({@code http2_*}); {@code on} false: HTTP/1.1
@@ -111,7 +111,8 @@ record HttpConfig(
                 (Boolean) http.getOrDefault("open_websocket_ping_frame", false),
                 (Boolean) http.getOrDefault("open_websocket_pong_frame", false),
                 (Boolean) http.getOrDefault("websocket_mask", false),
-                Http2.from(http, server));
+                Http2.from(http, server),
+                millis(http.getOrDefault("max_request_execution_time", 0.0)));
     }
 
     private static long millis(Object seconds) {

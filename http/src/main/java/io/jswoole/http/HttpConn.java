@@ -29,6 +29,10 @@ final class HttpConn {
     volatile boolean draining;
     /** Requests whose responses were detached and not answered yet (Response.create takes the oldest). */
     final ConcurrentLinkedQueue<Pending> detached = new ConcurrentLinkedQueue<>();
+    /** HTTP/1.1 request durations for the admin listener's histograms; null when metrics are off. */
+    Timing timing;
+    /** The histogram of this connection's HTTP/2 streams; null when metrics are off. */
+    io.jswoole.server.spi.RequestTimes.Series h2Times;
     /** The guard of this connection (inbound limits, dispatch), set when the pipeline is built. */
     HttpGuard guard;
     /** PROCESS mode, in the master: requests handed to worker JVMs and not answered yet, by sequence number. */

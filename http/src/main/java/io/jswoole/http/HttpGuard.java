@@ -162,6 +162,9 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
         deadline = null;
         head = req;
         seq = nextSeq++;
+        if (conn.timing != null) {
+            conn.timing.started(seq, readNanos);
+        }
         time = readMillis / 1000.0;
         if (req.decoderResult().isFailure()) {
             Throwable cause = req.decoderResult().cause();
@@ -452,6 +455,9 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
     private void expired(String what) {
         if (head == null) {
             seq = nextSeq++;
+            if (conn.timing != null) {
+                conn.timing.started(seq, Timing.NONE);
+            }
         }
         reject(408, what + " deadline passed");
     }

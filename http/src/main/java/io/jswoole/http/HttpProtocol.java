@@ -6,6 +6,8 @@ import io.jswoole.server.Port;
 import io.jswoole.server.spi.ProtocolSupport;
 import io.jswoole.server.Server;
 import io.jswoole.server.spi.PortProtocol;
+import io.jswoole.server.spi.RequestTimes;
+import io.jswoole.server.spi.ServerProbe;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -203,6 +205,11 @@ final class HttpProtocol implements PortProtocol {
     public void initChannel(Channel ch, Port port) {
         HttpConfig cfg = config;
         HttpConn c = new HttpConn(ch, this, websocket() && !httpOnlyPorts.contains(port.index()));
+        RequestTimes.Series[] times = requestTimes(port);
+        if (times != null) {
+            c.timing = new Timing(times[0]);
+            c.h2Times = times[1];
+        }
         HttpDecoderConfig dc = new HttpDecoderConfig()
                 .setMaxInitialLineLength(cfg.maxRequestLine())
                 .setMaxHeaderSize(cfg.maxHeaderSize())
@@ -229,6 +236,33 @@ final class HttpProtocol implements PortProtocol {
                     upgrades.closed(fd);
                 }
             }
+        });
+    }
+
+    /** The server's request-duration histograms, once known (the JVM that owns the sockets). */
+    private volatile RequestTimes requestTimes;
+    private final Map<Integer, RequestTimes.Series[]> timesByPort = new ConcurrentHashMap<>();
+
+    /**
+     * The HTTP/1.1 and HTTP/2 histograms of {@code port} ({@code port} label: its number, or a Unix socket's path),
+     * or null while metrics are off.
+     */
+    private RequestTimes.Series[] requestTimes(Port port) {
+        RequestTimes t = requestTimes;
+        if (t == null) {
+            t = server.probe().map(ServerProbe::requestTimes).orElse(null);
+            if (t == null) {
+                return null;
+            }
+            requestTimes = t;
+        }
+        if (!t.enabled()) {
+            return null;
+        }
+        RequestTimes rt = t;
+        return timesByPort.computeIfAbsent(port.index(), i -> {
+            String label = port.type().isUnix() ? port.host() : Integer.toString(port.port());
+            return new RequestTimes.Series[] {rt.series(label, "http/1.1"), rt.series(label, "h2")};
         });
     }
 
@@ -331,8 +365,13 @@ final class HttpProtocol implements PortProtocol {
         }
     }
 
-    /** Runs the request handler; then frees the request's slot, which the next waiting request takes. */
+    /**
+     * Runs the request handler; then frees the request's slot, which the next waiting request takes. With
+     * {@code max_request_execution_time} a {@link Deadline} may answer and free the slot first.
+     */
     private void serve(Request req, Response res, HttpExchange ex, Slots slots) {
+        long limit = config.executionTimeMillis();
+        Deadline deadline = limit > 0 ? Deadline.arm(res, req, limit, s -> leave(slots, s)) : null;
         try {
             RequestHandler h = server.requestHandler();
             if (h == null) {
@@ -342,16 +381,29 @@ final class HttpProtocol implements PortProtocol {
                 h.handle(req, res);
             }
         } catch (RuntimeException | Error e) {
-            Log.error("request handler failed (fd " + req.fd() + ", " + ex.head().method() + " " + ex.head().uri()
-                    + ")", e);
+            if (deadline != null && deadline.fired()) { // canceled at its deadline: its line said it all
+                Log.debug("request handler ended after its deadline (fd " + req.fd() + "): " + e);
+            } else {
+                Log.error("request handler failed (fd " + req.fd() + ", " + ex.head().method() + " "
+                        + ex.head().uri() + ")", e);
+            }
             res.fail();
         } finally {
-            active.decrementAndGet();
-            finish(res, ex);
-            Runnable next = slots == null ? null : slots.leave();
-            if (next != null) {
-                Scheduler.current().dispatch(next);
+            if (deadline == null) {
+                leave(slots, null);
+            } else {
+                deadline.handlerReturned();
             }
+            finish(res, ex);
+        }
+    }
+
+    /** A request left its handler (or passed its deadline): its slot goes to the next waiting request. */
+    private void leave(Slots slots, Scheduler worker) {
+        active.decrementAndGet();
+        Runnable next = slots == null ? null : slots.leave();
+        if (next != null) {
+            (worker == null ? Scheduler.current() : worker).dispatch(next);
         }
     }
 

@@ -59,6 +59,8 @@ public final class HttpSettings {
         http("http_max_pipeline", Type.INT, 1, 1024);
         http("http_max_header_count", Type.INT, 1, 1 << 20);
         http("http_extra_methods", Type.STRINGS);
+        // OpenSwoole's request deadline (seconds, 0: none); fractions are taken
+        http("max_request_execution_time", Type.SECONDS, 0, 86_400);
         ws("open_websocket_protocol", Type.BOOL);
         ws("websocket_subprotocol", Type.STRING);
         ws("websocket_compression", Type.BOOL);

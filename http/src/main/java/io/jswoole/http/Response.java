@@ -511,6 +511,28 @@ public final class Response {
         }
     }
 
+    /**
+     * {@code max_request_execution_time} passed (on the worker's carrier): 408 and close if nothing went out (HTTP/2:
+     * 408 on the stream), else close without ending the body (HTTP/2: reset the stream). What the handler writes later
+     * is refused and dropped. Returns {@link #NOT_EXPIRED} (it had ended or was detached), {@link #ANSWERED} or
+     * {@link #CUT}.
+     */
+    int expire() {
+        if (finished || detached) {
+            return NOT_EXPIRED;
+        }
+        finished = true;
+        if (!headerSent) {
+            headerSent = true;
+            send(new Out(seq, Responses.error(408, !http2), true, !http2));
+            return ANSWERED;
+        }
+        send(new Out(seq, Unpooled.EMPTY_BUFFER, true, true));
+        return CUT;
+    }
+
+    static final int NOT_EXPIRED = 0, ANSWERED = 1, CUT = 2;
+
     /** An upgrade request that the handshake left unanswered: 400, then close. */
     void refuseUpgrade() {
         finished = true;

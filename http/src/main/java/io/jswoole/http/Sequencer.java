@@ -38,6 +38,14 @@ final class Sequencer extends ChannelOutboundHandlerAdapter {
     }
 
     @Override
+    public void flush(ChannelHandlerContext ctx) {
+        ctx.flush();
+        if (conn.timing != null) {
+            conn.timing.flushed();
+        }
+    }
+
+    @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (!(msg instanceof Out o)) {
             ctx.write(msg, promise);
@@ -148,7 +156,7 @@ final class Sequencer extends ChannelOutboundHandlerAdapter {
             while (file == null && !closed && (next = afterFile.poll()) != null) {
                 emit(ctx, next);
             }
-            ctx.flush();
+            flush(ctx);
         }
     }
 
@@ -188,16 +196,19 @@ final class Sequencer extends ChannelOutboundHandlerAdapter {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            ctx.flush(); // what came before goes first
+            flush(ctx); // what came before goes first
             file.writeNext();
             return;
         } else if (msg instanceof Out.FilePart f) {
             msg = new DefaultFileRegion(f.file(), f.offset(), f.count());
         }
+        if (o.last() && o.seq() >= 0 && conn.timing != null) {
+            conn.timing.ended(o.seq()); // its last piece goes to the socket; it counts when flushed
+        }
         if (o.last() && o.close()) {
             closed = true;
             ctx.write(msg).addListener(ChannelFutureListener.CLOSE);
-            ctx.flush();
+            flush(ctx);
             releaseWaiting();
             return;
         }

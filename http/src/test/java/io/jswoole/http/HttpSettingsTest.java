@@ -45,6 +45,21 @@ class HttpSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'open_http_protocol'");
     }
 
+    /** OpenSwoole's request deadline: seconds (fractions taken), 0 for none; a plain Server refuses it by name. */
+    @Test
+    void maxRequestExecutionTimeIsValidatedByName() {
+        HttpServer s = new HttpServer("127.0.0.1", 0);
+        s.set(Map.of("max_request_execution_time", 2));
+        assertThat(s.setting()).containsEntry("max_request_execution_time", 2.0);
+        for (Object bad : List.of(-1, 86_401, "soon")) {
+            assertThatThrownBy(() -> s.set(Map.of("max_request_execution_time", bad))).as(String.valueOf(bad))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'max_request_execution_time'");
+        }
+        assertThatThrownBy(() -> new Server("127.0.0.1", 0).set(Map.of("max_request_execution_time", 1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'max_request_execution_time' belongs to HttpServer");
+    }
+
     /** The http2_* keys take RFC 9113's ranges (6.5.2); push cannot be turned on; OpenSwoole's alias is taken. */
     @Test
     void http2KeysAreValidatedByName() {

@@ -24,7 +24,8 @@ import java.util.concurrent.Executors;
  *       negotiation, as a Prometheus server's scrape sends it);
  *   <li>{@code GET /health/live}: 200 while the server's JVM answers;
  *   <li>{@code GET /health/ready}: 200 when every port listens, every worker is up and the server is not draining,
- *       503 otherwise (while it starts, from the moment shutdown begins); both with a short JSON body.
+ *       503 otherwise (while it starts, from the moment shutdown begins); both with a short JSON body;
+ *   <li>{@code GET /}: the live {@link Dashboard} page, fed by {@code GET /events} (server-sent events).
  * </ul>
  * It is the JDK's {@code jdk.httpserver} on virtual threads, apart from the server's event loops and workers: an
  * operator's scrape never waits behind client traffic, and a busy server never delays a health check.
@@ -48,8 +49,16 @@ public final class AdminListener implements AdminService {
         http.createContext("/health/live", ex -> respond(ex, 200, "application/json",
                 "{\"status\":\"live\"}\n"));
         http.createContext("/health/ready", ex -> ready(ex, probe));
-        http.createContext("/", ex -> respond(ex, 404, "text/plain; charset=utf-8",
-                "not found: /metrics, /health/live, /health/ready\n"));
+        Dashboard dashboard = new Dashboard(probe);
+        http.createContext("/events", dashboard::events);
+        http.createContext("/", ex -> {
+            if (ex.getRequestURI().getPath().equals("/")) {
+                dashboard.page(ex);
+            } else {
+                respond(ex, 404, "text/plain; charset=utf-8",
+                        "not found: /, /events, /metrics, /health/live, /health/ready\n");
+            }
+        });
         http.start();
         return new Listener() {
             @Override
@@ -59,6 +68,7 @@ public final class AdminListener implements AdminService {
 
             @Override
             public void close() {
+                dashboard.close(); // its event streams end, so the threads below can finish
                 http.stop(0);
                 threads.close();
             }
@@ -83,11 +93,11 @@ public final class AdminListener implements AdminService {
         return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
-    private static void respond(HttpExchange ex, int status, String type, String body) throws IOException {
+    static void respond(HttpExchange ex, int status, String type, String body) throws IOException {
         respond(ex, status, type, body.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void respond(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+    static void respond(HttpExchange ex, int status, String type, byte[] body) throws IOException {
         try (ex) {
             ex.getResponseHeaders().set("Content-Type", type);
             ex.getResponseHeaders().set("Cache-Control", "no-store");

@@ -4,7 +4,13 @@ import io.jswoole.server.spi.ServerProbe;
 import io.jswoole.server.spi.ServerProbe.WorkerState;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.jswoole.server.spi.RequestTimes;
+import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.List;
 import java.util.Map;
@@ -119,9 +125,48 @@ public final class ServerMetrics {
                         cb.call(pending.get(i), Integer.toString(i));
                     }
                 }).register(registry);
+        requestDurations(registry, probe);
         GaugeWithCallback.builder().name("jswoole_ready_servers").unit(new Unit("servers"))
                 .help("1 when /health/ready answers 200: every port listens, every worker is up, not draining")
                 .callback(cb -> cb.call(probe.readiness().ready() ? 1 : 0)).register(registry);
+    }
+
+    /**
+     * {@code jswoole_request_duration_seconds}: a histogram per port and protocol ({@code http/1.1}, {@code h2}) of
+     * the time from a request's head parsed to its response's last byte handed to the socket, measured on the event
+     * loop that writes it (the PROCESS master's, whichever worker JVM answered). The server counts into fixed buckets
+     * ({@link RequestTimes#BOUNDS}); the library writes them as a classic histogram at scrape time. Registering turns
+     * the recording on.
+     */
+    private static void requestDurations(PrometheusRegistry registry, ServerProbe probe) {
+        RequestTimes times = probe.requestTimes();
+        double[] bounds = new double[RequestTimes.BOUNDS.size() + 1];
+        for (int i = 0; i < bounds.length - 1; i++) {
+            bounds[i] = RequestTimes.BOUNDS.get(i);
+        }
+        bounds[bounds.length - 1] = Double.POSITIVE_INFINITY;
+        String name = "jswoole_request_duration_seconds";
+        registry.register(new Collector() {
+            @Override
+            public MetricSnapshot collect() {
+                HistogramSnapshot.Builder b = HistogramSnapshot.builder().name(name).unit(Unit.SECONDS)
+                        .help("time from a request's head parsed to its response's last byte written, per port and "
+                                + "protocol (HTTP/1.1 and HTTP/2 requests)");
+                for (RequestTimes.Series s : times.all()) {
+                    b.dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
+                            .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, s.counts()))
+                            .sum(s.sumSeconds()).labels(Labels.of("port", s.port(), "protocol", s.protocol()))
+                            .build());
+                }
+                return b.build();
+            }
+
+            @Override
+            public String getPrometheusName() {
+                return name;
+            }
+        });
+        times.enable();
     }
 
     private static OptionalLong asLong(OptionalInt v) {

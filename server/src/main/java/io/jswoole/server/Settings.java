@@ -134,7 +134,7 @@ public final class Settings {
                 "open_websocket_ping_frame", "open_websocket_pong_frame", "websocket_mask",
                 "http2_header_table_size", "http2_enable_push", "http2_max_concurrent_streams",
                 "http2_init_window_size", "http2_initial_window_size", "http2_max_frame_size",
-                "http2_max_header_list_size", "http2_max_headers");
+                "http2_max_header_list_size", "http2_max_headers", "max_request_execution_time");
         // TLS on ports created with SockType.SSL (Tls checks the combination at start)
         for (String k : new String[] {"ssl_cert_file", "ssl_key_file", "ssl_ciphers", "ssl_ecdh_curve",
                 "ssl_client_cert_file", "ssl_cafile", "ssl_capath"}) {

@@ -49,6 +49,7 @@ public final class Ops implements ServerProbe {
     private final AtomicLongArray answered;
     /** Events a worker JVM had finished at the last watchdog check, by worker index. */
     private final long[] finishedBefore;
+    private final io.jswoole.server.spi.RequestTimes requestTimes = new io.jswoole.server.spi.RequestTimes();
 
     Ops(Server server, OneJvm engine, AtomicBoolean stopping) {
         this.server = server;
@@ -132,8 +133,15 @@ public final class Ops implements ServerProbe {
         }
     }
 
+    /**
+     * Until when a worker JVM's replacement counts as planned in {@link WorkerState#replacing} (System.nanoTime): while
+     * a reload runs, and 2 s after, so a sampler a second apart sees why a pid changed.
+     */
+    private volatile long plannedUntil = Long.MIN_VALUE;
+
     /** A rolling restart of the workers begins (RELOADING=1). */
     void reloading() {
+        plannedUntil = Long.MAX_VALUE;
         if (systemd != null) {
             systemd.reloading();
         }
@@ -141,6 +149,7 @@ public final class Ops implements ServerProbe {
 
     /** The rolling restart is done (READY=1 once every worker is up again). */
     void reloaded() {
+        plannedUntil = System.nanoTime() + 2_000_000_000L;
         if (systemd != null) {
             systemd.reloaded();
         }
@@ -238,7 +247,7 @@ public final class Ops implements ServerProbe {
                 out.add(new WorkerState(id, task, pid, serving && !l.scheduler.isClosed(), !w.idle(),
                         w.requestCount.sum(), w.responseCount.sum(), w.dispatchCount.sum(), w.concurrency.get(),
                         OptionalInt.of(l.scheduler.coroutineNum()), OptionalInt.of(l.scheduler.coroutinePeak()),
-                        Rss.of(pid), OptionalLong.of(heap.getUsed()), OptionalLong.of(heap.getCommitted())));
+                        Rss.of(pid), OptionalLong.of(heap.getUsed()), OptionalLong.of(heap.getCommitted()), false));
             } else {
                 RemoteWorker r = (RemoteWorker) ((Worker.Jvm) w).remote;
                 Process p = r.process;
@@ -249,7 +258,8 @@ public final class Ops implements ServerProbe {
                         w.dispatchCount.sum(), w.concurrency.get(), OptionalInt.empty(), OptionalInt.empty(),
                         up ? Rss.of(pid) : OptionalLong.empty(),
                         heap == null ? OptionalLong.empty() : OptionalLong.of(heap.used()),
-                        heap == null ? OptionalLong.empty() : OptionalLong.of(heap.committed())));
+                        heap == null ? OptionalLong.empty() : OptionalLong.of(heap.committed()),
+                        r.expectExit || r.retiring || System.nanoTime() < plannedUntil));
             }
         }
         return out;
@@ -262,6 +272,11 @@ public final class Ops implements ServerProbe {
             out.add(e instanceof SingleThreadEventExecutor s ? s.pendingTasks() : 0);
         }
         return out;
+    }
+
+    @Override
+    public io.jswoole.server.spi.RequestTimes requestTimes() {
+        return requestTimes;
     }
 
     /**

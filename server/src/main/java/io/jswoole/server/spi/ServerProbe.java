@@ -22,6 +22,9 @@ public interface ServerProbe {
     /** Tasks waiting in each event loop's queue (Netty's pending tasks), by loop index. */
     List<Integer> eventLoopPendingTasks();
 
+    /** Request durations per port and protocol (recorded once {@link RequestTimes#enable enabled}). */
+    RequestTimes requestTimes();
+
     /**
      * {@code ready}: every port listens, every worker is up and the server is not draining. {@code state} is one of
      * {@code starting}, {@code serving}, {@code draining}; {@code reason} says what is not ready ("" when ready).
@@ -36,9 +39,12 @@ public interface ServerProbe {
      * sends to clients. Coroutine counts are known for
      * workers of this JVM only; memory is the worker's JVM: its resident set (Linux {@code /proc}) and heap (this
      * JVM's {@code MemoryMXBean}, or the worker JVM's published GC counters, the ones {@code jstat} reads).
+     * {@code replacing}: a worker JVM being replaced on purpose (reload, {@code max_request}, {@code max_memory});
+     * one that is not up without it died.
      */
     record WorkerState(int id, boolean task, long pid, boolean up, boolean busy, long requests, long responses,
             long dispatched, int concurrency, OptionalInt coroutines, OptionalInt coroutinePeak,
-            OptionalLong residentBytes, OptionalLong heapUsedBytes, OptionalLong heapCommittedBytes) {
+            OptionalLong residentBytes, OptionalLong heapUsedBytes, OptionalLong heapCommittedBytes,
+            boolean replacing) {
     }
 }
