@@ -34,6 +34,7 @@ public final class Main {
         EXAMPLES.put("websocket-chat", o -> WebSocketChat.create(o.host(), o.port(), o.mode(), o.settings()));
         EXAMPLES.put("redis-kv", io.jswoole.examples.RedisKv::create);
         EXAMPLES.put("redis-task", io.jswoole.examples.RedisTask::create);
+        EXAMPLES.put("admin-port", o -> io.jswoole.examples.AdminPort.create(o, o.port() == 0 ? 0 : o.port() + 1));
     }
 
     private Main() {

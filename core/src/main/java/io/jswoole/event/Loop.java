@@ -288,13 +288,21 @@ final class Loop {
         wait(millis);
     }
 
-    /** The scheduler closed (its worker stopped): every channel leaves the loop, and the thread ends. */
+    /**
+     * The scheduler closed (its worker stopped): every channel leaves the loop and is closed, as a worker process's
+     * exit closes its fds in Swoole, and the thread ends.
+     */
     private void close() {
         synchronized (this) {
             closed = true;
         }
         for (Registration r : snapshot()) {
             remove(r);
+            try {
+                r.channel.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
         }
         LOOPS.remove(scheduler, this);
     }
