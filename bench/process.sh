@@ -20,3 +20,5 @@ echo "== the rest"
 "$java" "${flags[@]}" -cp "$cp" io.jswoole.bench.process.ProcessBench exec "$rounds"
 echo "== beside: PROCESS mode's IPC, sequential taskwait round trips (worker JVM -> master -> task worker JVM and back)"
 _JAVA_SR_SIGNUM=39 "$java" "${flags[@]}" -cp "$cp" io.jswoole.cli.Main bench task --mode process --coroutines 1 --seconds 3
+echo "== Event: echo round trips with the server side in the loop, beside a coroutine blocking on the socket"
+"$java" "${flags[@]}" -cp "$cp" io.jswoole.bench.process.ProcessBench event "$rounds"

@@ -5,6 +5,7 @@ import io.jswoole.coroutine.Coroutine;
 import io.jswoole.process.Process;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -34,6 +35,7 @@ public final class ProcessBench {
             case "true" -> binTrue(rounds * 50);
             case "pipe" -> pipe(rounds);
             case "exec" -> exec(rounds);
+            case "event" -> event(rounds);
             default -> {
                 start(rounds);
                 binTrue(rounds * 50);
@@ -141,6 +143,82 @@ public final class ProcessBench {
             check(out2);
             System.out.println("500 concurrent exec of 'echo N', every output right: coroutines (CoSystem.exec) "
                     + co + " ms, platform threads (ProcessBuilder) " + threads + " ms");
+        }
+    }
+
+    /**
+     * Echo round trips on a loopback TCP connection inside one {@code Coroutine.run}: the server side in the event
+     * loop ({@code Event.add}, a read callback that echoes with {@code Event.write}) against the same echo as a
+     * coroutine blocking on the socket (the JDK's poller); the client is a coroutine with one 16-byte message in
+     * flight. The difference is what the loop's selector thread and its hand-off to the carrier cost.
+     */
+    private static void event(int rounds) throws Exception {
+        for (boolean loop : new boolean[] {true, false, true, false}) {
+            long[] result = new long[Math.min(rounds, 3)];
+            Coroutine.run(() -> {
+                try {
+                    var listener = java.nio.channels.ServerSocketChannel.open()
+                            .bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+                    var client = java.nio.channels.SocketChannel.open(listener.getLocalAddress());
+                    client.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+                    var server = listener.accept();
+                    server.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+                    java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(64);
+                    if (loop) {
+                        io.jswoole.event.Event.add(server, s -> {
+                            in.clear();
+                            int n = s.read(in);
+                            if (n < 0) {
+                                io.jswoole.event.Event.del(s);
+                                s.close();
+                            } else if (n > 0) {
+                                io.jswoole.event.Event.write(s, java.util.Arrays.copyOf(in.array(), n));
+                            }
+                        });
+                    } else {
+                        Coroutine.go(() -> {
+                            try (server) {
+                                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(64);
+                                while (true) {
+                                    b.clear();
+                                    if (server.read(b) < 0) {
+                                        return;
+                                    }
+                                    b.flip();
+                                    server.write(b);
+                                }
+                            } catch (IOException e) {
+                                // closed
+                            }
+                        });
+                    }
+                    java.nio.ByteBuffer msg = java.nio.ByteBuffer.wrap("0123456789abcdef".getBytes());
+                    java.nio.ByteBuffer back = java.nio.ByteBuffer.allocate(16);
+                    for (int r = -1; r < result.length; r++) { // round -1: warm-up
+                        long n = 0;
+                        long t0 = System.nanoTime();
+                        long end = t0 + 2_000_000_000L;
+                        while (System.nanoTime() < end) {
+                            msg.rewind();
+                            client.write(msg);
+                            back.clear();
+                            while (back.hasRemaining()) {
+                                client.read(back);
+                            }
+                            n++;
+                        }
+                        if (r >= 0) {
+                            result[r] = n * 1_000_000_000L / (System.nanoTime() - t0);
+                        }
+                    }
+                    client.close();
+                    listener.close();
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            System.out.println("echo round trips/s, 16 bytes, one in flight, server side "
+                    + (loop ? "in the Event loop:        " : "a coroutine blocking on it: ") + Arrays.toString(result));
         }
     }
 
