@@ -120,7 +120,7 @@ final class Loop {
     private void select(Selector sel) {
         try {
             while (true) {
-                sel.select();
+                sel.select(1000); // at least once a second: a channel closed without del leaves the loop
                 List<Registration> ready = new ArrayList<>();
                 List<Integer> ops = new ArrayList<>();
                 for (SelectionKey k : sel.selectedKeys()) {

@@ -342,4 +342,26 @@ class EventTest {
         pipe.sink().close();
         pipe.source().close();
     }
+
+    @Test
+    void aChannelClosedWithoutDelLeavesTheLoopWithOneLine() throws Exception {
+        Pipe pipe = Pipe.open();
+        long t0 = System.nanoTime();
+        Coroutine.run(() -> {
+            Event.add(pipe.source(), src -> { });
+            Coroutine.go(() -> {
+                Coroutine.sleep(0.05);
+                try {
+                    pipe.source().close(); // no del: the loop notices at its next round
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+        }); // returns once the closed channel has left the loop
+        assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(5));
+        assertThat(Event.isset(pipe.source())).isFalse();
+        assertThat(logged).filteredOn(m -> m.endsWith("was closed without Event.del; it is removed from the loop"))
+                .hasSize(1);
+        pipe.sink().close();
+    }
 }
