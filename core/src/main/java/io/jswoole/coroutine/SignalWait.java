@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * {@link CoSystem#waitSignal}: a handler of the JDK's signal dispatcher is installed for the signals waited for,
@@ -24,7 +22,7 @@ final class SignalWait {
 
     private static final class Slot {
         final List<Waiter> waiters = new ArrayList<>();
-        SignalHandler previous;
+        sun.misc.SignalHandler previous;
     }
 
     private SignalWait() {
@@ -62,7 +60,7 @@ final class SignalWait {
             slot = new Slot();
             Slot s = slot;
             // throws IllegalArgumentException for a signal HotSpot keeps (QUIT, SEGV, KILL...), naming it
-            slot.previous = Signal.handle(new Signal(NAMES[signo]), sig -> deliver(signo, s, sig));
+            slot.previous = sun.misc.Signal.handle(new sun.misc.Signal(NAMES[signo]), sig -> deliver(signo, s, sig));
             SLOTS.put(signo, slot);
         }
         slot.waiters.add(w);
@@ -72,11 +70,11 @@ final class SignalWait {
         Slot slot = SLOTS.get(signo);
         if (slot != null && slot.waiters.remove(w) && slot.waiters.isEmpty()) {
             SLOTS.remove(signo);
-            Signal.handle(new Signal(NAMES[signo]), slot.previous);
+            sun.misc.Signal.handle(new sun.misc.Signal(NAMES[signo]), slot.previous);
         }
     }
 
-    private static void deliver(int signo, Slot slot, Signal sig) {
+    private static void deliver(int signo, Slot slot, sun.misc.Signal sig) {
         boolean woke = false;
         synchronized (SignalWait.class) { // deliveries one at a time: the first signal a waiter sees is its answer
             for (Waiter w : slot.waiters) {
@@ -86,8 +84,8 @@ final class SignalWait {
                 }
             }
         }
-        if (!woke && slot.previous != null && slot.previous != SignalHandler.SIG_DFL
-                && slot.previous != SignalHandler.SIG_IGN) {
+        if (!woke && slot.previous != null && slot.previous != sun.misc.SignalHandler.SIG_DFL
+                && slot.previous != sun.misc.SignalHandler.SIG_IGN) {
             slot.previous.handle(sig);
         }
     }
