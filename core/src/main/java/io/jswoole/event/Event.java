@@ -271,13 +271,14 @@ public final class Event {
 
     /**
      * {@code dispatch()}: one round of the loop: waits until the selector reports ready channels and their
-     * callbacks were started. False at once when no channel is in the loop.
+     * callbacks have run (each until it first waits). False at once when no channel is in the loop.
      */
     public static boolean dispatch() {
         Loop l = Loop.existing(Scheduler.current());
         if (l == null || !l.hasWork()) {
             return false;
         }
+        l.dispatching(1);
         long before = l.rounds();
         try {
             while (l.rounds() == before && l.hasWork()) {
@@ -286,6 +287,8 @@ public final class Event {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        } finally {
+            l.dispatching(-1);
         }
         return true;
     }

@@ -37,6 +37,7 @@ final class Loop {
     private volatile Runnable cycleBefore;
     private volatile Runnable cycleAfter;
     private long rounds;
+    private int dispatchers;
     private boolean closed;
 
     private Loop(Scheduler scheduler) {
@@ -201,10 +202,28 @@ final class Loop {
         if (after != null) {
             run(after, "cycle");
         }
+        // counted after the round's callbacks ran (until each first waited): dispatch() returns then, as Swoole's
+        // dispatch returns after the callbacks of its epoll_wait
+        Runnable count = () -> {
+            synchronized (this) {
+                rounds++;
+                notifyAll();
+            }
+        };
+        boolean awaited;
         synchronized (this) {
-            rounds++;
-            notifyAll();
+            awaited = dispatchers > 0;
         }
+        if (awaited) {
+            start(count);
+        } else {
+            count.run();
+        }
+    }
+
+    /** A {@code dispatch()} starts or stops waiting for a round (only then is the round's end a coroutine). */
+    synchronized void dispatching(int delta) {
+        dispatchers += delta;
     }
 
     /** A callback as a coroutine; past {@code max_coroutine}, on the carrier, so that its event is not lost. */

@@ -364,4 +364,34 @@ class EventTest {
                 .hasSize(1);
         pipe.sink().close();
     }
+
+    @Test
+    void dispatchRunsOneRoundAndSetReplacesACallback() throws Exception {
+        Pipe pipe = Pipe.open();
+        List<String> got = new CopyOnWriteArrayList<>();
+        assertThat(Event.add(pipe.source(), src -> {
+            src.read(ByteBuffer.allocate(16));
+            got.add("first");
+        })).isTrue();
+        Thread writer = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(100);
+                pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        assertThat(Event.dispatch()).isTrue(); // waits for the round the write makes
+        writer.join();
+        assertThat(Event.set(pipe.source(), src -> {
+            src.read(ByteBuffer.allocate(16));
+            got.add("second");
+            Event.del(src);
+        }, null)).isTrue();
+        pipe.sink().write(ByteBuffer.wrap(new byte[] {2}));
+        assertThat(Event.await(10)).isTrue();
+        assertThat(got).containsExactly("first", "second");
+        pipe.source().close();
+        pipe.sink().close();
+    }
 }
