@@ -34,19 +34,41 @@ class CoSystemTest {
     private static long withTicker(Runnable body) {
         AtomicLong ticks = new AtomicLong();
         boolean[] done = {false};
-        Coroutine.run(() -> {
-            Coroutine.go(() -> {
-                while (!done[0]) {
-                    Coroutine.sleep(0.001);
-                    ticks.incrementAndGet();
-                }
-            });
+        Throwable[] failed = new Throwable[1];
+        // on a thread of its own, so that a wait that never ends fails the test instead of hanging the suite
+        Thread t = Thread.ofPlatform().name("co-system-test").start(() -> {
             try {
-                body.run();
-            } finally {
-                done[0] = true;
+                Coroutine.run(() -> {
+                    Coroutine.go(() -> {
+                        while (!done[0]) {
+                            Coroutine.sleep(0.001);
+                            ticks.incrementAndGet();
+                        }
+                    });
+                    try {
+                        body.run();
+                    } finally {
+                        done[0] = true;
+                    }
+                });
+            } catch (Throwable e) {
+                failed[0] = e;
             }
         });
+        try {
+            t.join(60_000);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        if (t.isAlive()) {
+            throw new AssertionError("the coroutines did not finish within 60 s: " + Arrays.toString(t.getStackTrace()));
+        }
+        if (failed[0] instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failed[0] instanceof Error err) {
+            throw err;
+        }
         return ticks.get();
     }
 
