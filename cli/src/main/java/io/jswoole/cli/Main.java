@@ -36,6 +36,7 @@ public final class Main {
         EXAMPLES.put("redis-kv", io.jswoole.examples.RedisKv::create);
         EXAMPLES.put("redis-task", io.jswoole.examples.RedisTask::create);
         EXAMPLES.put("grpc-hello", io.jswoole.examples.GrpcHello::create);
+        EXAMPLES.put("admin-port", o -> io.jswoole.examples.AdminPort.create(o, o.port() == 0 ? 0 : o.port() + 1));
     }
 
     private Main() {

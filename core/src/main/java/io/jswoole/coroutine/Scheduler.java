@@ -40,6 +40,9 @@ public final class Scheduler implements Executor, AutoCloseable {
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicInteger peak = new AtomicInteger();
     private final AtomicInteger blocked = new AtomicInteger();
+    /** Things outside coroutines and timers that keep {@link Coroutine#run} waiting (sockets of an event loop). */
+    private final AtomicInteger holds = new AtomicInteger();
+    private final java.util.List<Runnable> closeHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final TimerWheel wheel;
     private volatile int maxCoroutine = Options.maxCoroutine;
     private volatile Thread runner;
@@ -278,8 +281,36 @@ public final class Scheduler implements Executor, AutoCloseable {
         return co == root;
     }
 
+    /**
+     * Keeps a {@link Coroutine#run} of this scheduler from returning until {@link #release()}, as sockets in
+     * Swoole's event loop keep {@code Co\run} going (engine use: {@code io.jswoole.event}).
+     */
+    public void hold() {
+        holds.incrementAndGet();
+    }
+
+    /** Ends one {@link #hold()}; the run returns once nothing else is left. */
+    public void release() {
+        if (holds.decrementAndGet() == 0 && runner != null) {
+            execute(this::checkFinished);
+        }
+    }
+
+    /** Holds, coroutines and timers: whether anything is left to run (for {@code Event.wait}). */
+    public boolean idle() {
+        return holds.get() == 0 && count.get() == 0 && wheel.size() == 0;
+    }
+
+    /** Runs {@code hook} once when this scheduler closes (an event loop bound to it closes its selector). */
+    public void onClose(Runnable hook) {
+        closeHooks.add(hook);
+        if (closed) {
+            hook.run();
+        }
+    }
+
     private void checkFinished() {
-        if (runner != null && count.get() == 0 && wheel.size() == 0 && !finished) {
+        if (runner != null && count.get() == 0 && wheel.size() == 0 && holds.get() == 0 && !finished) {
             finished = true;
             LockSupport.unpark(runner);
         }
@@ -463,6 +494,14 @@ public final class Scheduler implements Executor, AutoCloseable {
     public void close() {
         closed = true;
         io.jswoole.timer.Timer.clearAll(this);
+        for (Runnable hook : closeHooks) {
+            try {
+                hook.run();
+            } catch (RuntimeException e) {
+                Log.error(name + ": a close hook failed", e);
+            }
+        }
+        closeHooks.clear();
         if (ownPool != null) {
             ownPool.shutdown();
         }

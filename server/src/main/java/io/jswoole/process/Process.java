@@ -211,6 +211,7 @@ public final class Process implements ServerProcess {
             pipe = s.pipe();
             pid = s.process().pid();
             Exits.watch(s.process());
+            io.jswoole.coroutine.CoSystem.track(s.process()); // waitPid(pid) reports its code
             return pid;
         }
     }
