@@ -1,13 +1,17 @@
 package io.jswoole.timer;
 
 import java.util.PriorityQueue;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one daemon thread that wakes {@link TimerWheel}s: it keeps, per wheel, the time of its next non-empty slot
  * and, when it comes, submits that wheel's tick to the wheel's carrier. It never runs user code and never touches
  * a wheel's nodes, so a busy carrier delays only its own timers.
+ * <p>Asking for a wake never blocks: the caller may be a scheduler's only carrier (a wheel's tick runs there), and a
+ * carrier that parks on a lock whose next owner is one of its own virtual threads would wait for good (seen with a
+ * lock here: the lock went to a virtual thread that only that parked carrier could run). Callers add to an inbox
+ * and wake the thread only when their time is earlier than the one it sleeps until.
  */
 final class Ticker {
     static final Ticker INSTANCE = new Ticker();
@@ -19,10 +23,14 @@ final class Ticker {
         }
     }
 
+    private final ConcurrentLinkedQueue<Wake> inbox = new ConcurrentLinkedQueue<>();
+    /** The ticker thread's own: wakes by time. */
     private final PriorityQueue<Wake> heap = new PriorityQueue<>();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private Thread thread;
+    /** True while the thread sleeps (or is about to) until {@link #sleepsUntil} (or for good, with no wake due). */
+    private volatile boolean sleeping;
+    private volatile boolean sleepsForever;
+    private volatile long sleepsUntil;
+    private volatile Thread thread;
 
     private Ticker() {
     }
@@ -33,46 +41,51 @@ final class Ticker {
 
     /** Asks for a tick of {@code wheel} at {@code atNanos}. */
     void wakeAt(TimerWheel wheel, long atNanos) {
-        lock.lock();
-        try {
-            if (thread == null) {
-                thread = Thread.ofPlatform().daemon().name("jswoole-timer").start(this::loop);
+        inbox.add(new Wake(wheel, atNanos));
+        Thread t = thread;
+        if (t == null) {
+            synchronized (this) { // once, and never from under another wake: the thread itself never asks
+                t = thread;
+                if (t == null) {
+                    thread = t = Thread.ofPlatform().daemon().name("jswoole-timer").start(this::loop);
+                }
             }
-            Wake w = new Wake(wheel, atNanos);
-            heap.add(w);
-            if (heap.peek() == w) {
-                changed.signal();
-            }
-        } finally {
-            lock.unlock();
+        }
+        // read after the add: either the thread sees this wake when it looks at the inbox before sleeping, or this
+        // sees that it sleeps (the flags are written before that look) and wakes it if it sleeps too long
+        if (sleeping && (sleepsForever || atNanos - sleepsUntil < 0)) {
+            LockSupport.unpark(t);
         }
     }
 
     private void loop() {
         while (true) {
-            TimerWheel due = null;
-            lock.lock();
-            try {
-                Wake head = heap.peek();
-                if (head == null) {
-                    changed.awaitUninterruptibly();
-                    continue;
-                }
-                long wait = head.at - System.nanoTime();
-                if (wait > 0) {
-                    changed.awaitNanos(wait);
-                    continue;
-                }
+            drainInbox();
+            Wake head = heap.peek();
+            long now = System.nanoTime();
+            if (head != null && head.at - now <= 0) {
                 heap.poll();
-                due = head.wheel;
-            } catch (InterruptedException e) {
-                // daemon thread: keep serving
-            } finally {
-                lock.unlock();
+                head.wheel.schedule();
+                continue;
             }
-            if (due != null) {
-                due.schedule();
+            sleepsForever = head == null;
+            sleepsUntil = head == null ? 0 : head.at;
+            sleeping = true;
+            if (inbox.isEmpty()) {
+                if (head == null) {
+                    LockSupport.park(this);
+                } else {
+                    LockSupport.parkNanos(this, head.at - now);
+                }
             }
+            sleeping = false;
+        }
+    }
+
+    private void drainInbox() {
+        Wake w;
+        while ((w = inbox.poll()) != null) {
+            heap.add(w);
         }
     }
 }
