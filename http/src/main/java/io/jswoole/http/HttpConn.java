@@ -27,8 +27,12 @@ final class HttpConn {
     volatile int wsStatus = WS_CONNECTION;
     /** The server is shutting down: responses close the connection (set on the event loop by the guard). */
     volatile boolean draining;
-    /** Requests whose responses were detached and not answered yet (Response.create takes the oldest). */
-    final ConcurrentLinkedQueue<Pending> detached = new ConcurrentLinkedQueue<>();
+    /**
+     * Requests whose responses were detached and not answered yet (Response.create takes the oldest); created by
+     * the first detach. This and the two maps below are made on first use: most connections never need them, and
+     * an idle connection should cost nothing it does not use (issue 22).
+     */
+    private volatile ConcurrentLinkedQueue<Pending> detached;
     /** HTTP/1.1 request durations for the admin listener's histograms; null when metrics are off. */
     Timing timing;
     /** The histogram of this connection's HTTP/2 streams; null when metrics are off. */
@@ -36,9 +40,54 @@ final class HttpConn {
     /** The guard of this connection (inbound limits, dispatch), set when the pipeline is built. */
     HttpGuard guard;
     /** PROCESS mode, in the master: requests handed to worker JVMs and not answered yet, by sequence number. */
-    final Map<Long, Flight> inFlight = new ConcurrentHashMap<>();
+    private volatile Map<Long, Flight> inFlight;
     /** PROCESS mode, in the master: streamed bodies being relayed to worker JVMs, by sequence number. */
-    final Map<Long, BodyRelay> relays = new ConcurrentHashMap<>();
+    private volatile Map<Long, BodyRelay> relays;
+
+    Map<Long, Flight> inFlight() {
+        var m = inFlight;
+        if (m == null) {
+            synchronized (this) {
+                m = inFlight;
+                if (m == null) {
+                    inFlight = m = new ConcurrentHashMap<>();
+                }
+            }
+        }
+        return m;
+    }
+
+    Map<Long, BodyRelay> relays() {
+        var m = relays;
+        if (m == null) {
+            synchronized (this) {
+                m = relays;
+                if (m == null) {
+                    relays = m = new ConcurrentHashMap<>();
+                }
+            }
+        }
+        return m;
+    }
+
+    void detach(Pending pending) {
+        var q = detached;
+        if (q == null) {
+            synchronized (this) {
+                q = detached;
+                if (q == null) {
+                    detached = q = new ConcurrentLinkedQueue<>();
+                }
+            }
+        }
+        q.add(pending);
+    }
+
+    /** The oldest detached request not answered yet, or null. */
+    Pending takeDetached() {
+        var q = detached;
+        return q == null ? null : q.poll();
+    }
 
     /** A request in a worker JVM: where it went, whether its answer began, whether it was detached. */
     static final class Flight {

@@ -36,11 +36,11 @@ interface HttpConnections {
                 if (c == null) {
                     return false;
                 }
-                HttpConn.Flight f = c.inFlight.get(pending.seq());
+                HttpConn.Flight f = c.inFlight().get(pending.seq());
                 if (f != null) {
                     f.detached = true; // a worker JVM's request: answered by whoever creates it, not lost with it
                 }
-                c.detached.add(pending);
+                c.detach(pending);
                 return true;
             }
 
@@ -50,7 +50,7 @@ interface HttpConnections {
                 if (c == null || !c.channel.isActive()) {
                     return null;
                 }
-                HttpConn.Pending p = c.detached.poll();
+                HttpConn.Pending p = c.takeDetached();
                 return p == null ? UNORDERED : p;
             }
 

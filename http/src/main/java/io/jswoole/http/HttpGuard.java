@@ -37,7 +37,8 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
 
     private long nextSeq;
     private int inflight;
-    private final ArrayDeque<HttpExchange> queued = new ArrayDeque<>();
+    /** Requests decoded and not yet handed on: one at a time unless pipelined (it grows for a pipelining client). */
+    private final ArrayDeque<HttpExchange> queued = new ArrayDeque<>(1);
     private boolean reading = true;
     /** Set once a rejection or a non-keep-alive request ends the stream of requests. */
     private boolean done;

@@ -141,7 +141,7 @@ final class HttpProtocol implements PortProtocol {
     IncomingBody newBody(HttpConn c, long seq, RequestBody.Flow flow, java.util.function.Consumer<Object> sink) {
         if (server.mode() == io.jswoole.server.Mode.PROCESS) {
             BodyRelay r = new BodyRelay(seq, sink, flow);
-            c.relays.put(seq, r);
+            c.relays().put(seq, r);
             return r;
         }
         return RequestBody.streaming(flow, config.bodyTimeoutMillis()).feed();

@@ -91,7 +91,7 @@ final class HttpRemote implements PortProtocol.Remote {
         if (ex.upgrade()) {
             c.wsStatus = HttpConn.WS_HANDSHAKE;
         }
-        c.inFlight.put(ex.seq(), new HttpConn.Flight(delivery, ex.files(), ex.keepAlive() && !ex.upgrade()));
+        c.inFlight().put(ex.seq(), new HttpConn.Flight(delivery, ex.files(), ex.keepAlive() && !ex.upgrade()));
         HttpRequest h = ex.head();
         out.writeByte(EXCHANGE);
         out.writeLong(ex.seq());
@@ -247,7 +247,7 @@ final class HttpRemote implements PortProtocol.Remote {
             long seq = in.readLong();
             int n = in.readInt();
             HttpConn c = protocol.conn(fd);
-            BodyRelay r = c == null ? null : c.relays.get(seq);
+            BodyRelay r = c == null ? null : c.relays().get(seq);
             if (r != null) {
                 r.credit(n);
             }
@@ -289,15 +289,15 @@ final class HttpRemote implements PortProtocol.Remote {
             default -> throw new IOException("unknown response piece");
         };
         HttpConn c = protocol.conn(fd);
-        HttpConn.Flight f = c == null ? null : c.inFlight.get(seq);
+        HttpConn.Flight f = c == null ? null : c.inFlight().get(seq);
         if (f != null) {
             if (last) {
-                c.inFlight.remove(seq, f);
+                c.inFlight().remove(seq, f);
             } else {
                 f.started = true;
             }
         }
-        BodyRelay relay = last && c != null ? c.relays.remove(seq) : null;
+        BodyRelay relay = last && c != null ? c.relays().remove(seq) : null;
         if (relay != null) {
             relay.abandon(); // the response ended: the rest of the body is dropped as it comes
         }
@@ -333,14 +333,14 @@ final class HttpRemote implements PortProtocol.Remote {
     public void workerLost(int workerId) {
         int unanswered = 0, cut = 0;
         for (HttpConn c : protocol.conns()) {
-            for (Map.Entry<Long, HttpConn.Flight> e : c.inFlight.entrySet()) {
+            for (Map.Entry<Long, HttpConn.Flight> e : c.inFlight().entrySet()) {
                 HttpConn.Flight f = e.getValue();
                 if (f.delivery.workerId() != workerId || !f.delivery.reached() || f.detached
-                        || !c.inFlight.remove(e.getKey(), f)) {
+                        || !c.inFlight().remove(e.getKey(), f)) {
                     continue;
                 }
                 Multipart.deleteFiles(f.files);
-                BodyRelay relay = c.relays.remove(e.getKey());
+                BodyRelay relay = c.relays().remove(e.getKey());
                 if (relay != null) {
                     relay.abandon();
                 }

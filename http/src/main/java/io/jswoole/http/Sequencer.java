@@ -162,7 +162,8 @@ final class Sequencer extends ChannelOutboundHandlerAdapter {
 
     /** The file part being written over TLS, if any; {@link #afterFile} holds what follows it. */
     private FileStream file;
-    private final ArrayDeque<Out> afterFile = new ArrayDeque<>();
+    /** Sized for the rare case that uses it (a TLS file part); it grows when one does. */
+    private final ArrayDeque<Out> afterFile = new ArrayDeque<>(1);
 
     private void releaseWaiting() {
         afterFile.forEach(x -> ReferenceCountUtil.release(x.msg()));

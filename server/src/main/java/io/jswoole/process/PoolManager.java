@@ -19,7 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code max_wait_time}. Worker exits come from the JDK ({@code onExit}), never from a {@code waitpid} of ours.
  */
 final class PoolManager {
-    private static final long QUICK_DEATH_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * A worker that exits sooner than this after it connected died "quickly" (its pause doubles). Three seconds, not
+     * one: a JVM's own exit takes over a second on a loaded machine, and a crash loop then looked healthy (no pause).
+     */
+    private static final long QUICK_DEATH_NANOS = TimeUnit.SECONDS.toNanos(3);
     private static final long MIN_PAUSE_MS = 100;
     private static final long MAX_PAUSE_MS = 10_000;
 

@@ -140,7 +140,7 @@ public final class MasterCommands {
     /** A worker JVM ran the receives that came before a half-close of {@code fd}. */
     private void halfCloseDone(int fd, long session) {
         Connection c = table.get(fd);
-        if (c != null && c.session == session && c.halfCloseAcks.decrementAndGet() == 0) {
+        if (c != null && c.session == session && c.halfCloseAcked()) {
             c.closeAfterOutput(false);
         }
     }

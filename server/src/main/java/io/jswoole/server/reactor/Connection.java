@@ -10,13 +10,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.internal.PlatformDependent;
-import java.util.Queue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One live stream connection, named by its session id {@code fd}.
@@ -27,6 +24,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * connection starts; the {@code close} callback starts after every {@code receive} callback has finished; the fd
  * is freed for reuse only after that, so a late {@code send} from an old handler can never reach a new
  * connection. Receive callbacks of one connection may run concurrently when they block (as in Swoole).
+ * <p>Memory: an idle connection holds nothing it does not need (issue 22). The output queue is a stack of nodes
+ * that is empty (null) between bursts, the counters are fields behind {@link VarHandle}s rather than atomic
+ * objects, and the rare {@code send_yield} wait uses this object's monitor (virtual threads wait on a monitor
+ * without pinning their carrier since JDK 24).
  */
 public final class Connection {
     /** Session ids stay below 2^24 and wrap, as in Swoole. */
@@ -34,6 +35,18 @@ public final class Connection {
     private static final AtomicLong SESSIONS = new AtomicLong();
     private static final Object CLOSE = new Object();
     private static final Object RESET = new Object();
+    private static final VarHandle SEND_QUEUED, HALF_CLOSE_ACKS, PENDING;
+
+    static {
+        try {
+            var lookup = MethodHandles.lookup();
+            SEND_QUEUED = lookup.findVarHandle(Connection.class, "sendQueued", long.class);
+            HALF_CLOSE_ACKS = lookup.findVarHandle(Connection.class, "halfCloseAcks", int.class);
+            PENDING = lookup.findVarHandle(Connection.class, "pending", Node.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     public final int fd;
     public final int reactorId;
@@ -58,12 +71,12 @@ public final class Connection {
     public volatile boolean closed;
     /** Set when the server (not the peer) closed it: the close callback then gets a negative reactorId. */
     volatile boolean closedByServer;
-    final AtomicLong sendQueued = new AtomicLong();
+    /** Bytes of sends not yet handed to Netty (through {@link #SEND_QUEUED}). */
+    private volatile long sendQueued;
     /** Odd while the event loop moves a buffer from {@link #sendQueued} into Netty's outbound buffer. */
     private volatile int moving;
     /** PROCESS mode: worker JVMs that still have to confirm a half-close before the connection closes. */
-    public final java.util.concurrent.atomic.AtomicInteger halfCloseAcks =
-            new java.util.concurrent.atomic.AtomicInteger();
+    private volatile int halfCloseAcks;
 
     /** The longest a graceful close waits for queued output to leave before it resets the connection. */
     static final int CLOSE_WAIT_SECONDS = 60;
@@ -73,20 +86,27 @@ public final class Connection {
     private boolean closing;
 
     /**
-     * Output waiting for the event loop, from any thread. Chunks of 16 slots, linked as it fills: Netty's default
-     * MPSC queue allocates 1,024 slots (4 KB) at once, half of what an idle connection cost (issue 22).
+     * Output waiting for the event loop, from any thread, newest first (null when none): a sender pushes with one
+     * CAS, and the one that finds the stack empty schedules the drain, which takes the whole stack at once and
+     * writes it oldest first. An idle connection pays one reference for it; Netty's MPSC queue cost 4 KB (its first
+     * 1,024-slot chunk), then 660 bytes in 16-slot chunks (the padded queue object).
      */
-    private final Queue<Object> outbound = PlatformDependent.newMpscQueue(OUTBOUND_CHUNK, 1 << 30);
-    private static final int OUTBOUND_CHUNK = 16;
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private volatile Node pending;
     private final Runnable drain = this::drain;
+
+    /** One queued message and the one queued before it. */
+    private static final class Node {
+        final Object msg;
+        Node next;
+
+        Node(Object msg) {
+            this.msg = msg;
+        }
+    }
 
     /** Why reading is paused (event loop only): by the user, by backed-up output, until confirm(). */
     static final int PAUSE_USER = 1, PAUSE_OUTPUT = 2, PAUSE_DELAY = 4, PAUSE_SHUTDOWN = 8;
     private int pauseReasons;
-
-    private final ReentrantLock writableLock = new ReentrantLock();
-    private final Condition writableChanged = writableLock.newCondition();
 
     /** The order of this connection's events (see the class comment). */
     final EventGate gate = new EventGate();
@@ -126,13 +146,38 @@ public final class Connection {
             return false;
         }
         if (msg instanceof ByteBuf buf) {
-            sendQueued.addAndGet(buf.readableBytes());
+            SEND_QUEUED.getAndAdd(this, (long) buf.readableBytes());
         } else if (msg instanceof Awaited a) {
-            sendQueued.addAndGet(a.buf().readableBytes());
+            SEND_QUEUED.getAndAdd(this, (long) a.buf().readableBytes());
         }
-        outbound.offer(msg);
-        schedule();
+        push(msg);
         return true;
+    }
+
+    /** Queues {@code msg} for the event loop; the sender that finds nothing queued schedules the drain. */
+    private void push(Object msg) {
+        Node n = new Node(msg);
+        Node top;
+        do {
+            top = pending;
+            n.next = top;
+        } while (!PENDING.compareAndSet(this, top, n));
+        if (top == null) {
+            channel.eventLoop().execute(drain);
+        }
+    }
+
+    /** Takes everything queued, oldest first (null when nothing is). */
+    private Node takeAll() {
+        Node n = (Node) PENDING.getAndSet(this, (Node) null);
+        Node oldest = null;
+        while (n != null) { // reverse the stack in place
+            Node next = n.next;
+            n.next = oldest;
+            oldest = n;
+            n = next;
+        }
+        return oldest;
     }
 
     /**
@@ -166,8 +211,7 @@ public final class Connection {
         if (closed) {
             return false;
         }
-        outbound.offer(reset ? RESET : CLOSE);
-        schedule();
+        push(reset ? RESET : CLOSE);
         return true;
     }
 
@@ -200,23 +244,16 @@ public final class Connection {
         });
     }
 
-    private void schedule() {
-        if (drainScheduled.compareAndSet(false, true)) {
-            channel.eventLoop().execute(drain);
-        }
-    }
-
     private void drain() {
-        drainScheduled.set(false);
-        Object o;
         boolean wrote = false;
-        while ((o = outbound.poll()) != null) {
+        for (Node n = takeAll(); n != null; n = n.next) {
+            Object o = n.msg;
             if (o != CLOSE && o != RESET) {
                 Awaited awaited = o instanceof Awaited a ? a : null;
                 Object msg = awaited != null ? awaited.buf() : o;
                 int bytes = msg instanceof ByteBuf buf ? buf.readableBytes() : 0;
                 if (closed || closing || !channel.isActive()) {
-                    sendQueued.addAndGet(-bytes);
+                    SEND_QUEUED.getAndAdd(this, (long) -bytes);
                     if (awaited != null) {
                         awaited.dropped();
                     } else {
@@ -232,7 +269,7 @@ public final class Connection {
                 } else {
                     channel.write(o, channel.voidPromise());
                 }
-                sendQueued.addAndGet(-bytes);
+                SEND_QUEUED.getAndAdd(this, (long) -bytes);
                 moving++;
                 wrote = true;
             } else {
@@ -270,12 +307,12 @@ public final class Connection {
     public long queuedBytes() {
         var out = channel.unsafe().outboundBuffer();
         if (channel.eventLoop().inEventLoop()) {
-            return sendQueued.get() + (out == null ? 0 : out.totalPendingWriteBytes());
+            return sendQueued + (out == null ? 0 : out.totalPendingWriteBytes());
         }
         while (true) { // a consistent pair: no buffer moved between the two reads
             int m = moving;
             if ((m & 1) == 0) {
-                long queued = sendQueued.get() + (out == null ? 0 : out.totalPendingWriteBytes());
+                long queued = sendQueued + (out == null ? 0 : out.totalPendingWriteBytes());
                 if (moving == m) {
                     return queued;
                 }
@@ -301,20 +338,29 @@ public final class Connection {
         });
     }
 
+    /** Bytes sent and not yet handed to Netty ({@code getClientInfo}'s send_queued_bytes). */
+    long sendQueued() {
+        return sendQueued;
+    }
+
+    /** PROCESS mode: the worker JVMs that must confirm a half-close before the connection closes. */
+    public void expectHalfCloseAcks(int workers) {
+        halfCloseAcks = workers;
+    }
+
+    /** PROCESS mode: one worker JVM confirmed the half-close; true for the last one. */
+    public boolean halfCloseAcked() {
+        return (int) HALF_CLOSE_ACKS.getAndAdd(this, -1) == 1;
+    }
+
     /** Wakes coroutines waiting in {@link #awaitRoom} (the output drained, or the connection closed). */
-    void signalWritable() {
-        writableLock.lock();
-        try {
-            writableChanged.signalAll();
-        } finally {
-            writableLock.unlock();
-        }
+    synchronized void signalWritable() {
+        notifyAll();
     }
 
     /** {@code send_yield}: waits until {@code bytes} more fit under {@code cap}; false on timeout or close. */
-    boolean awaitRoom(long bytes, long cap, long timeoutNanos) {
+    synchronized boolean awaitRoom(long bytes, long cap, long timeoutNanos) {
         long deadline = System.nanoTime() + timeoutNanos;
-        writableLock.lock();
         try {
             while (queuedBytes() + bytes > cap) {
                 if (closed || closedByServer) {
@@ -325,14 +371,12 @@ public final class Connection {
                     return false;
                 }
                 // a bounded wait: the drain that frees room may come from a write completing, not an event
-                writableChanged.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+                TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
             }
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } finally {
-            writableLock.unlock();
         }
     }
 
@@ -346,15 +390,14 @@ public final class Connection {
 
     /** Drops queued output of a connection that is gone. */
     void discardOutput() {
-        Object o;
-        while ((o = outbound.poll()) != null) {
-            if (o instanceof Awaited a) {
+        for (Node n = takeAll(); n != null; n = n.next) {
+            if (n.msg instanceof Awaited a) {
                 a.dropped();
-                continue;
+            } else {
+                ReferenceCountUtil.release(n.msg);
             }
-            ReferenceCountUtil.release(o);
         }
-        sendQueued.set(0);
+        sendQueued = 0;
     }
 
     int socketFd() {

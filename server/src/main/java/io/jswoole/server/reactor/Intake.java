@@ -198,7 +198,7 @@ public final class Intake {
             // the receives may still be in worker JVMs: close once each worker that may hold some has answered
             List<Worker> targets = dispatcher.sticky() ? List.of(workers[dispatcher.forClose(c, true)])
                     : List.of(workers);
-            c.halfCloseAcks.set(targets.size());
+            c.expectHalfCloseAcks(targets.size());
             for (Worker w : targets) {
                 ((Worker.Jvm) w).remote.halfClose(c.fd, c.session);
             }

@@ -220,7 +220,7 @@ public final class LocalConnections implements ConnectionOps {
         return Optional.of(new ClientInfo(c.port.port(), c.port.index(), c.socketFd(), c.port.type().value(),
                 c.remotePort,
                 c.remoteIp, c.reactorId, c.connectTime, Math.max(recv, send), recv, send,
-                c.lastDispatchMillis / 1000.0, 0, 0, c.sendQueued.get(), c.uid, c.workerId,
+                c.lastDispatchMillis / 1000.0, 0, 0, c.sendQueued(), c.uid, c.workerId,
                 ServerAccess.tls(c.port) == null ? Optional.empty() : Tls.peerCertificate(c.channel)));
     }
 

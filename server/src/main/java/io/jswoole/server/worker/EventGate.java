@@ -1,9 +1,8 @@
 package io.jswoole.server.worker;
 
 import io.jswoole.server.reactor.Connection;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * The order of one connection's events: the {@code connect} callback finishes before any {@code receive}
@@ -11,16 +10,26 @@ import java.util.concurrent.locks.ReentrantLock;
  * Receive callbacks of one connection may overlap when they block. In BASE and THREAD mode the gate lives in the
  * {@link Connection}; a PROCESS-mode worker keeps one per fd it serves.
  * <p>Every request passes the gate three times (queued, connected, done), so those passes take no lock: a
- * counter and a flag that only ever turns true. The lock and its condition are for the waits, which are rare
- * (a receive that arrives while connect still runs, a close while receives run); a receive that ends takes the
- * lock only when a close waits for it.
+ * counter and a flag that only ever turns true. The gate's monitor is for the waits, which are rare (a receive
+ * that arrives while connect still runs, a close while receives run); a receive that ends takes it only when a
+ * close waits for it. A monitor rather than a lock object: every connection has a gate, and since JDK 24 a virtual
+ * thread waits on a monitor without pinning its carrier.
  */
 public final class EventGate {
-    private final ReentrantLock gateLock = new ReentrantLock();
-    private final Condition gateChanged = gateLock.newCondition();
+    private static final VarHandle INFLIGHT;
+
+    static {
+        try {
+            INFLIGHT = MethodHandles.lookup().findVarHandle(EventGate.class, "inflight", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Turns true once (the connect callback finished) and never back. */
     private volatile boolean connected;
-    private final AtomicInteger inflight = new AtomicInteger();
+    /** Receive events queued or running (through {@link #INFLIGHT}). */
+    private volatile int inflight;
     /** Threads in {@link #awaitIdle} now: a receive that ends wakes them only when there are some. */
     private volatile int idleWaiters;
     /** A gate that never waits (a worker JVM with no connect/close events to order). */
@@ -52,19 +61,16 @@ public final class EventGate {
         if (open) {
             return;
         }
-        gateLock.lock();
-        try {
+        synchronized (this) {
             connected = true;
-            gateChanged.signalAll();
-        } finally {
-            gateLock.unlock();
+            notifyAll();
         }
     }
 
     /** A receive event was handed to a worker (counted until {@link #exitReceive}). */
     public void receiveQueued() {
         if (!open) {
-            inflight.incrementAndGet();
+            INFLIGHT.getAndAdd(this, 1);
         }
     }
 
@@ -73,13 +79,14 @@ public final class EventGate {
         if (open || connected) {
             return;
         }
-        gateLock.lock();
-        try {
+        boolean interrupted = false;
+        synchronized (this) {
             while (!connected) {
-                gateChanged.awaitUninterruptibly();
+                interrupted |= waitUninterruptibly();
             }
-        } finally {
-            gateLock.unlock();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -89,19 +96,16 @@ public final class EventGate {
         }
         // the decrement and the read of idleWaiters are ordered against awaitIdle's increment and its read of
         // inflight (all volatile): either the waiter sees 0, or this sees the waiter and signals under the lock
-        if (inflight.decrementAndGet() == 0 && idleWaiters > 0) {
-            gateLock.lock();
-            try {
-                gateChanged.signalAll();
-            } finally {
-                gateLock.unlock();
+        if ((int) INFLIGHT.getAndAdd(this, -1) == 1 && idleWaiters > 0) {
+            synchronized (this) {
+                notifyAll();
             }
         }
     }
 
     /** True when no callback of this connection runs or waits, so close work may run at once. */
     public boolean idle() {
-        return connected && inflight.get() == 0;
+        return connected && inflight == 0;
     }
 
     /** Before the close callback: waits until connect has finished and no receive callback runs. */
@@ -109,15 +113,29 @@ public final class EventGate {
         if (open) {
             return;
         }
-        gateLock.lock();
-        try {
+        boolean interrupted = false;
+        synchronized (this) {
             idleWaiters++;
-            while (!connected || inflight.get() > 0) {
-                gateChanged.awaitUninterruptibly();
+            try {
+                while (!connected || inflight > 0) {
+                    interrupted |= waitUninterruptibly();
+                }
+            } finally {
+                idleWaiters--;
             }
-        } finally {
-            idleWaiters--;
-            gateLock.unlock();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One {@code wait()}, under the monitor; true when it was interrupted (the caller keeps waiting). */
+    private boolean waitUninterruptibly() {
+        try {
+            wait();
+            return false;
+        } catch (InterruptedException e) {
+            return true;
         }
     }
 }
