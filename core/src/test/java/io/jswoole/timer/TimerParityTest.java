@@ -42,7 +42,8 @@ class TimerParityTest {
     /**
      * {@code tests/swoole_timer/list.phpt}: list() holds exactly the timers created; {@code info.phpt}: an after()
      * timer's info has interval 0 and removed false, a tick's interval is positive, and a cleared timer's info is
-     * gone (Swoole reports removed true until the round ends; jswoole's {@code info} is empty once cleared).
+     * gone once cleared outside its own callback (cleared inside it, info says removed true, as in Swoole:
+     * {@code TimerTest}).
      */
     @Test
     void listAndInfoDescribeTheLiveTimers() {
