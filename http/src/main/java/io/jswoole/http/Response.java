@@ -311,7 +311,10 @@ public final class Response {
             headers.set(Names.CONTENT_ENCODING, encoding.equals(Compression.GZIP)
                     ? HttpHeaderValues.GZIP : HttpHeaderValues.DEFLATE);
         }
-        if (!noBody) {
+        // HEAD answered with end() and no data: the handler's own Content-Length (the GET's size) stands, as in
+        // Swoole (head_method.phpt)
+        boolean headLength = headRequest && data.length == 0 && headers.contains(Names.CONTENT_LENGTH);
+        if (!noBody && !headLength) {
             headers.set(Names.CONTENT_LENGTH, HeaderText.length(encoding == null ? data.length : body.length));
         }
         if (http2) {

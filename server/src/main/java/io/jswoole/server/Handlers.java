@@ -29,6 +29,8 @@ final class Handlers implements EventHandlers {
     Callbacks.OnPipeMessage onPipeMessage;
     /** {@code task_enable_coroutine} or {@code task_use_object}: the task callback gets a {@link Task}. */
     private boolean taskObject;
+    /** Workers of this JVM that are stopping ({@code workerExit} fired): they report {@code WORKER_EXIT}. */
+    private final java.util.Set<Integer> exiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Handlers(Server server) {
         this.server = server;
@@ -111,6 +113,7 @@ final class Handlers implements EventHandlers {
      */
     @Override
     public void workerExiting(Scheduler scheduler, int id, long deadline) throws InterruptedException {
+        exiting.add(id);
         while (hasWork(scheduler) && System.nanoTime() < deadline) {
             if (onWorkerExit != null) {
                 runIn(scheduler, () -> onWorkerExit.handle(server, id), deadline);
@@ -120,6 +123,11 @@ final class Handlers implements EventHandlers {
                 Thread.sleep(5);
             }
         }
+    }
+
+    /** Worker {@code id} of this JVM is stopping (Swoole's {@code SW_WORKER_EXIT}). */
+    boolean exiting(int id) {
+        return exiting.contains(id);
     }
 
     private static boolean hasWork(Scheduler scheduler) {

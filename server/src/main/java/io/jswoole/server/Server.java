@@ -429,10 +429,12 @@ public class Server {
 
     /**
      * {@link #WORKER_BUSY} when worker {@code workerId} has events in flight, {@link #WORKER_IDLE} when it has none,
-     * {@link #WORKER_EXIT} when its JVM is being replaced (PROCESS mode); -1 for no such worker.
+     * {@link #WORKER_EXIT} when it is stopping (from its {@code workerExit} on) or its JVM is being replaced
+     * (PROCESS mode); -1 for no such worker.
      */
     public int getWorkerStatus(int workerId) {
-        return runtime.workers().status(workerId);
+        int status = runtime.workers().status(workerId);
+        return status > 0 && handlers.exiting(workerId) ? WORKER_EXIT : status;
     }
 
     /** The pid of the worker running the caller ({@code $server->worker_pid}). */
@@ -448,6 +450,10 @@ public class Server {
      * exist or is closed.
      */
     public boolean send(int fd, byte[] data) {
+        if (fd <= 0 || fd > io.jswoole.server.reactor.Connection.MAX_FD) { // no session has it: Swoole's warning
+            Log.warning("send(): invalid fd[" + fd + "]");
+            return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
+        }
         return runtime.connections().send(fd, data);
     }
 

@@ -91,7 +91,7 @@ public final class ServerOptions {
         return put("discard_timeout_request", on);
     }
 
-    /** {@code start_session_id}: the first fd (default 1). */
+    /** {@code start_session_id}: the fd before the first, as Swoole counts (default 0: the first fd is 1). */
     public ServerOptions startSessionId(int fd) {
         return put("start_session_id", fd);
     }

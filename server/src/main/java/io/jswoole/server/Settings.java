@@ -59,7 +59,7 @@ public final class Settings {
                 DispatchFunction.class));
         server("enable_unsafe_event", Type.BOOL);
         server("discard_timeout_request", Type.BOOL);
-        server("start_session_id", Type.INT, 1, Connection.MAX_FD);
+        server("start_session_id", Type.INT, 0, Connection.MAX_FD - 1);
         server("log_file", Type.STRING);
         server("log_level", Type.INT, 0, 6);
         server("log_rotation", Type.INT, 0, 4);

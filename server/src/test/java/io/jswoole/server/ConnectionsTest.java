@@ -53,7 +53,7 @@ class ConnectionsTest {
     @EnumSource(Mode.class)
     void anFdIsReusedOnlyAfterItsConnectionIsGone(Mode mode) throws Exception {
         try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode,
-                Map.of("worker_num", 1, "start_session_id", Connection.MAX_FD - 1), Fds.class, probe))) {
+                Map.of("worker_num", 1, "start_session_id", Connection.MAX_FD - 2), Fds.class, probe))) {
             Server s = r.server;
             java.util.function.Supplier<List<Integer>> fds = () -> probe.events().stream().map(Integer::valueOf)
                     .toList();

@@ -64,7 +64,7 @@ class ServerConfigTest {
         assertThat(c.enableCoroutine()).isTrue();
         assertThat(c.maxCoroutine()).isEqualTo(100_000);
         assertThat(c.taskIpcMode()).isEqualTo(1);
-        assertThat(c.startSessionId()).isEqualTo(1);
+        assertThat(c.startSessionId()).isEqualTo(0);
         assertThat(c.bufferOutputSize()).isEqualTo(Integer.MAX_VALUE);
         assertThat(ServerConfig.of(Mode.THREAD, Settings.validate(Map.of("worker_num", 0))).workerNum())
                 .isEqualTo(cpus);

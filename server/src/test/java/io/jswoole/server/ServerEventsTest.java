@@ -106,7 +106,7 @@ class ServerEventsTest {
     @EnumSource(Mode.class)
     void connectionMethodsReportSwooleFields(Mode mode) throws Exception {
         try (Probe probe = Probe.create(); Running r = Running.start(Recipe.server(mode,
-                Map.of("worker_num", 1, "start_session_id", 100), InfoReporter.class, probe));
+                Map.of("worker_num", 1, "start_session_id", 99), InfoReporter.class, probe));
                 Socket a = r.connect(); Socket b = r.connect()) {
             Server s = r.server;
             java.util.function.Supplier<String[]> lastInfo = () -> probe.events().stream()

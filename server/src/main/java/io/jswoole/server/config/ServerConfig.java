@@ -51,7 +51,7 @@ public record ServerConfig(Mode mode, int workerNum, int reactorNum, int maxConn
                 get(s, "max_conn", Connection.MAX_FD - 1), get(s, "enable_reuse_port", false),
                 get(s, "enable_coroutine", true), get(s, "max_coroutine", 100_000), get(s, "dispatch_mode", 2),
                 (DispatchFunction) s.get("dispatch_func"), get(s, "enable_unsafe_event", false),
-                get(s, "discard_timeout_request", false), get(s, "start_session_id", 1), (String) s.get("log_file"),
+                get(s, "discard_timeout_request", false), get(s, "start_session_id", 0), (String) s.get("log_file"),
                 get(s, "log_level", Log.INFO), get(s, "log_rotation", Log.ROTATION_SINGLE), (String) s.get("pid_file"),
                 get(s, "heartbeat_check_interval", 0), get(s, "send_yield", false),
                 (long) (get(s, "send_timeout", 0.0) * 1e9), get(s, "buffer_output_size", (long) Integer.MAX_VALUE),

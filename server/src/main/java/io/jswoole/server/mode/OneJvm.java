@@ -99,7 +99,7 @@ public final class OneJvm implements ModeRuntime {
         }
         Mode mode = cfg.mode();
         int workerNum = cfg.workerNum();
-        table = new ConnectionTable(cfg.startSessionId(), cfg.maxConn());
+        table = new ConnectionTable(cfg.startSessionId() + 1, cfg.maxConn()); // Swoole: ++session_round
         idleScanner = new IdleScanner(ports, table);
         connections = new LocalConnections(this, table, ports, datagramChannels, idleScanner,
                 cfg.bufferOutputSize(), cfg.sendYield(), cfg.sendTimeoutNanos(), counters.totalSendBytes,

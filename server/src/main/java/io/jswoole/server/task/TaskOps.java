@@ -24,6 +24,9 @@ public interface TaskOps {
      * the caller's scheduler, or to the {@code finish} event when it is null. -1 when there is nowhere to send it.
      */
     default int task(Server server, Object data, int dst, Callbacks.OnFinish callback) {
+        if (inTaskWorker("task")) {
+            return -1;
+        }
         Tasks.Sender sender = sender();
         if (sender == null) {
             Log.warning("task(): no task workers (set task_worker_num)");
@@ -53,7 +56,7 @@ public interface TaskOps {
 
     /** {@code taskwait()}: the result, or null (2003 on timeout, 2002 with no task workers). */
     default Object taskwait(Object data, double timeout, int dst) {
-        Tasks.Sender sender = sender();
+        Tasks.Sender sender = inTaskWorker("taskwait") ? null : sender();
         if (sender == null) {
             LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
             return null;
@@ -63,12 +66,25 @@ public interface TaskOps {
 
     /** {@code taskWaitMulti()}: every result, null where one is missing. */
     default List<Object> taskWaitMulti(List<?> data, double timeout) {
-        Tasks.Sender sender = sender();
+        Tasks.Sender sender = inTaskWorker("taskWaitMulti") ? null : sender();
         if (sender == null) {
             LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
             return java.util.Collections.nCopies(data.size(), null);
         }
         return Tasks.taskWaitMulti(sender, data, timeout);
+    }
+
+    /**
+     * Swoole refuses the task methods in a task worker ("Server->task() cannot use in the task-worker"): a task
+     * waiting for a task can take every task worker. True, with that warning and 2002, when the caller is one.
+     */
+    private boolean inTaskWorker(String method) {
+        if (!isTaskWorker()) {
+            return false;
+        }
+        Log.warning(method + "(): cannot be used in a task worker, as in Swoole");
+        LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
+        return true;
     }
 
     /** {@code finish()} in a task callback. */
