@@ -32,8 +32,8 @@ public final class RedisKv {
         t.create();
         RedisServer s = new RedisServer(o.host(), o.port(), o.mode());
         s.set(o.settings());
-        s.setHandler("GET", (fd, a) -> arity(a, 1) ? value(t, a.get(0)) : wrongArgs("get"));
-        s.setHandler("SET", (fd, a) -> {
+        s.setInlineHandler("GET", (fd, a) -> arity(a, 1) ? value(t, a.get(0)) : wrongArgs("get"));
+        s.setInlineHandler("SET", (fd, a) -> {
             if (a.size() != 2 && a.size() != 4) {
                 return a.size() < 2 ? wrongArgs("set") : Reply.error("ERR syntax error");
             }
@@ -49,7 +49,7 @@ public final class RedisKv {
             }
             return put(t, a.get(0), a.bytes(1), exp);
         });
-        s.setHandler("MSET", (fd, a) -> {
+        s.setInlineHandler("MSET", (fd, a) -> {
             if (a.isEmpty() || a.size() % 2 != 0) {
                 return wrongArgs("mset");
             }
@@ -61,20 +61,21 @@ public final class RedisKv {
             }
             return Reply.OK;
         });
-        s.setHandler("MGET", (fd, a) -> {
+        s.setInlineHandler("MGET", (fd, a) -> {
             List<Reply> out = new ArrayList<>();
             for (String key : a) {
                 out.add(value(t, key));
             }
             return a.isEmpty() ? wrongArgs("mget") : Reply.array(out);
         });
-        s.setHandler("DEL", (fd, a) -> Reply.integer(a.stream().filter(k -> live(t, k) != null && t.del(k)).count()));
-        s.setHandler("EXISTS", (fd, a) -> Reply.integer(a.stream().filter(k -> live(t, k) != null).count()));
-        s.setHandler("INCR", (fd, a) -> arity(a, 1) ? incr(t, a.get(0), 1) : wrongArgs("incr"));
-        s.setHandler("DECR", (fd, a) -> arity(a, 1) ? incr(t, a.get(0), -1) : wrongArgs("decr"));
-        s.setHandler("INCRBY", (fd, a) -> !arity(a, 2) ? wrongArgs("incrby")
+        s.setInlineHandler("DEL", (fd, a) -> Reply.integer(a.stream().filter(k -> live(t, k) != null && t.del(k))
+                .count()));
+        s.setInlineHandler("EXISTS", (fd, a) -> Reply.integer(a.stream().filter(k -> live(t, k) != null).count()));
+        s.setInlineHandler("INCR", (fd, a) -> arity(a, 1) ? incr(t, a.get(0), 1) : wrongArgs("incr"));
+        s.setInlineHandler("DECR", (fd, a) -> arity(a, 1) ? incr(t, a.get(0), -1) : wrongArgs("decr"));
+        s.setInlineHandler("INCRBY", (fd, a) -> !arity(a, 2) ? wrongArgs("incrby")
                 : number(a.get(1)) == Long.MIN_VALUE ? notInteger() : incr(t, a.get(0), number(a.get(1))));
-        s.setHandler("EXPIRE", (fd, a) -> {
+        s.setInlineHandler("EXPIRE", (fd, a) -> {
             if (!arity(a, 2)) {
                 return wrongArgs("expire");
             }
@@ -91,7 +92,7 @@ public final class RedisKv {
             }
             return Reply.integer(t.update(a.get(0), Map.of("exp", System.currentTimeMillis() + secs * 1000)) ? 1 : 0);
         });
-        s.setHandler("TTL", (fd, a) -> {
+        s.setInlineHandler("TTL", (fd, a) -> {
             if (!arity(a, 1)) {
                 return wrongArgs("ttl");
             }
@@ -100,8 +101,8 @@ public final class RedisKv {
             return Reply.integer(row == null ? -2 : exp == 0 ? -1
                     : Math.max(0, (exp - System.currentTimeMillis() + 999) / 1000));
         });
-        s.setHandler("DBSIZE", (fd, a) -> Reply.integer(t.count()));
-        s.setHandler("FLUSHALL", (fd, a) -> {
+        s.setInlineHandler("DBSIZE", (fd, a) -> Reply.integer(t.count()));
+        s.setInlineHandler("FLUSHALL", (fd, a) -> {
             List<String> keys = new ArrayList<>();
             for (var e : t) {
                 keys.add(e.getKey());
@@ -111,6 +112,12 @@ public final class RedisKv {
         });
         s.onShutdown(srv -> t.destroy());
         return s;
+    }
+
+    /** Whether {@code key} is over the Table's key limit (UTF-8 bytes; a short key needs no encoding to tell). */
+    private static boolean tooLong(String key) {
+        return key.length() > Table.KEY_MAX_BYTES / 3 && key.getBytes(StandardCharsets.UTF_8).length
+                > Table.KEY_MAX_BYTES;
     }
 
     private static boolean arity(Args a, int n) {
@@ -135,7 +142,7 @@ public final class RedisKv {
 
     /** The row of {@code key}, or null when it is absent or expired (an expired one is deleted). */
     private static Map<String, Object> live(Table t, String key) {
-        if (key.getBytes(StandardCharsets.UTF_8).length > Table.KEY_MAX_BYTES) {
+        if (tooLong(key)) {
             return null;
         }
         Map<String, Object> row = t.get(key);
@@ -153,7 +160,7 @@ public final class RedisKv {
     }
 
     private static Reply put(Table t, String key, byte[] value, long exp) {
-        if (key.getBytes(StandardCharsets.UTF_8).length > Table.KEY_MAX_BYTES) {
+        if (tooLong(key)) {
             return Reply.error("ERR key over " + Table.KEY_MAX_BYTES + " bytes (this store's limit)");
         }
         String v = new String(value, StandardCharsets.ISO_8859_1);
@@ -165,7 +172,7 @@ public final class RedisKv {
 
     /** INCRBY as a compare-and-set on the row, so that worker JVMs incrementing at once lose no update. */
     private static Reply incr(Table t, String key, long by) {
-        if (key.getBytes(StandardCharsets.UTF_8).length > Table.KEY_MAX_BYTES) {
+        if (tooLong(key)) {
             return Reply.error("ERR key over " + Table.KEY_MAX_BYTES + " bytes (this store's limit)");
         }
         while (true) {
