@@ -30,16 +30,7 @@ class RedisTclSuiteTest {
     private static final List<String> SKIPPED = List.of();
 
     /** The tests of unit/protocol in redis 7.0.15 that must pass, so that one that stops running is noticed. */
-    private static final List<String> EXPECTED = List.of("Handle an empty query", "Negative multibulk length",
-            "Out of range multibulk length", "Wrong multibulk payload header", "Negative multibulk payload length",
-            "Out of range multibulk payload length", "Non-number multibulk payload length",
-            "Multi bulk request not followed by bulk arguments", "Generic wrong number of args",
-            "Unbalanced number of quotes", "Protocol desync regression test #1", "Protocol desync regression test #2",
-            "Protocol desync regression test #3", "raw protocol response", "raw protocol response - deferred",
-            "raw protocol response - multiline", "RESP3 attributes", "RESP3 attributes readraw",
-            "RESP3 attributes on RESP2", "test big number parsing", "test bool parsing",
-            "test verbatim str parsing", "test large number of args", "test argument rewriting - issue 9598",
-            "Regression for a crash with blocking ops and pipelining");
+    private static final List<String> EXPECTED = TclSuite.PROTOCOL_TESTS;
 
     private static TclSuite suite;
 
