@@ -26,10 +26,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class RedisConnection extends ChannelDuplexHandler {
     static final int MAX_IN_FLIGHT = 64;
+    /** The first size of {@link #pending}; it grows as replies need, and goes out once it holds this much. */
+    private static final int PENDING_START = 512, PENDING_MAX = 64 * 1024;
     private static final AtomicLong IDS = new AtomicLong();
 
-    /** A command for a worker: the connection's id, the command's number on it and its words, the name first. */
-    record Request(long connection, long seq, List<byte[]> argv) {
+    /**
+     * A command for a worker: the connection's id, the command's number on it and its words, the name first; and
+     * the connection itself where the worker shares its JVM (null in a worker JVM), which learns its fd from it.
+     */
+    record Request(long connection, long seq, List<byte[]> argv, RedisConnection origin) {
     }
 
     /**
@@ -54,6 +59,15 @@ final class RedisConnection extends ChannelDuplexHandler {
 
     final RedisServer server;
     final long id = IDS.incrementAndGet();
+    /** The connection's fd, once its first command has reached a worker; -1 before. */
+    volatile int fd = -1;
+    /** BASE mode: the event loop is the worker, so {@link RedisServer#setInlineHandler} handlers may run on it. */
+    private final boolean inline;
+    /**
+     * The replies written since the last flush, in one buffer (one allocation, one entry in Netty's outbound
+     * buffer and one iovec for all the replies of a read, instead of one each); null when there are none.
+     */
+    private ByteBuf pending;
     int protocol = 2;
     String name;
     /** Whether AUTH (or HELLO ... AUTH) succeeded, for {@link RedisServer#requirePass}. */
@@ -72,6 +86,25 @@ final class RedisConnection extends ChannelDuplexHandler {
 
     RedisConnection(RedisServer server) {
         this.server = server;
+        this.inline = server.mode() == io.jswoole.server.Mode.BASE;
+    }
+
+    /** A command name in lower case: ASCII without a copy through UTF-8 (names are ASCII in practice). */
+    static String lowerName(byte[] name) {
+        byte[] lower = null;
+        for (int i = 0; i < name.length; i++) {
+            byte b = name[i];
+            if (b < 0) {
+                return new String(name, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+            }
+            if (b >= 'A' && b <= 'Z') {
+                if (lower == null) {
+                    lower = name.clone();
+                }
+                lower[i] = (byte) (b + 32);
+            }
+        }
+        return new String(lower == null ? name : lower, StandardCharsets.ISO_8859_1);
     }
 
     @Override
@@ -106,7 +139,7 @@ final class RedisConnection extends ChannelDuplexHandler {
                     null));
             return;
         }
-        String command = new String(argv.get(0), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+        String command = lowerName(argv.get(0));
         // requirepass: AUTH and HELLO are the built-ins; before AUTH, QUIT is too and nothing else runs
         boolean locked = server.requiresPass() && !authenticated;
         boolean builtinOnly = server.requiresPass() && (command.equals("auth") || command.equals("hello"))
@@ -115,8 +148,15 @@ final class RedisConnection extends ChannelDuplexHandler {
             complete(ctx, new Response(seq, Reply.error("NOAUTH Authentication required.")));
             return;
         }
-        if (!builtinOnly && server.getHandler(command) != null) {
-            ctx.fireChannelRead(new Request(id, seq, argv));
+        RedisServer.Registered h = builtinOnly ? null : server.registered(command);
+        if (h != null) {
+            int known = fd;
+            if (h.inline() && inline && known >= 0 && seq == nextWrite) {
+                // every earlier command is answered: running it here keeps the order a worker would run it in
+                complete(ctx, new Response(seq, RedisProtocol.run(h.handler(), known, argv)));
+            } else {
+                ctx.fireChannelRead(new Request(id, seq, argv, this));
+            }
             return;
         }
         Response builtin = Builtins.answer(this, seq, command, argv);
@@ -136,20 +176,32 @@ final class RedisConnection extends ChannelDuplexHandler {
             complete(ctx, r);
             promise.trySuccess();
         } else {
-            ctx.write(msg, promise); // a raw send(fd, ...): written at once, as in Swoole
+            writePending(ctx); // a raw send(fd, ...): written at once, as in Swoole, after the replies before it
+            ctx.write(msg, promise);
         }
     }
 
     @Override
     public void flush(ChannelHandlerContext ctx) {
         wrote = false;
+        writePending(ctx);
         ctx.flush();
     }
 
     private void flushIfWrote(ChannelHandlerContext ctx) {
         if (wrote) {
             wrote = false;
+            writePending(ctx);
             ctx.flush();
+        }
+    }
+
+    /** Hands the replies gathered in {@link #pending} to Netty (unflushed). */
+    private void writePending(ChannelHandlerContext ctx) {
+        ByteBuf out = pending;
+        if (out != null) {
+            pending = null;
+            ctx.write(out, ctx.voidPromise());
         }
     }
 
@@ -225,14 +277,19 @@ final class RedisConnection extends ChannelDuplexHandler {
             send = false;
         }
         if (send && !replyOff) {
-            ByteBuf out = ctx.alloc().buffer();
-            Resp.write(r.reply(), protocol, out);
-            ctx.write(out, ctx.voidPromise());
+            if (pending == null) {
+                pending = ctx.alloc().ioBuffer(PENDING_START);
+            }
+            Resp.write(r.reply(), protocol, pending);
             wrote = true;
+            if (pending.readableBytes() >= PENDING_MAX) {
+                writePending(ctx); // Netty's outbound buffer counts it now, for the writability check
+            }
         }
         if (r.close()) {
             closing = true;
             waiting.clear();
+            writePending(ctx);
             ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }
@@ -242,6 +299,20 @@ final class RedisConnection extends ChannelDuplexHandler {
         closing = true;
         waiting.clear();
         held.clear();
+        releasePending();
         ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releasePending();
+    }
+
+    private void releasePending() {
+        ByteBuf out = pending;
+        if (out != null) {
+            pending = null;
+            out.release();
+        }
     }
 }

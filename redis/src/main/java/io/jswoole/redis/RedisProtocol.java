@@ -55,17 +55,24 @@ final class RedisProtocol implements PortProtocol, PortProtocol.Remote {
     @Override
     public void onMessage(Server s, int fd, int reactorId, Object message) {
         Request r = (Request) message;
-        String name = new String(r.argv().get(0), StandardCharsets.UTF_8);
-        Handler h = server.getHandler(name);
-        Reply reply;
-        try {
-            reply = h == null ? Reply.error("ERR unknown command '" + name + "'")
-                    : toReply(h.handle(fd, new Args(r.argv())));
-        } catch (RuntimeException e) {
-            Log.error("redis fd " + fd + ": the handler of " + name.toUpperCase(Locale.ROOT) + " failed", e);
-            reply = Reply.error("ERR the handler of '" + name + "' failed: " + e.getClass().getSimpleName());
+        if (r.origin() != null) {
+            r.origin().fd = fd; // BASE and THREAD: the connection now knows its fd, for inline handlers
         }
+        RedisServer.Registered h = server.registered(RedisConnection.lowerName(r.argv().get(0)));
+        Reply reply = h == null ? Reply.error("ERR unknown command '" + new String(r.argv().get(0),
+                StandardCharsets.UTF_8) + "'") : run(h.handler(), fd, r.argv());
         ProtocolSupport.write(s, fd, new Response(r.seq(), reply, r.connection()));
+    }
+
+    /** Runs handler {@code h} of command {@code argv}: its reply, or the error its failure is answered with. */
+    static Reply run(Handler h, int fd, List<byte[]> argv) {
+        try {
+            return toReply(h.handle(fd, new Args(argv)));
+        } catch (RuntimeException e) {
+            String name = new String(argv.get(0), StandardCharsets.UTF_8);
+            Log.error("redis fd " + fd + ": the handler of " + name.toUpperCase(Locale.ROOT) + " failed", e);
+            return Reply.error("ERR the handler of '" + name + "' failed: " + e.getClass().getSimpleName());
+        }
     }
 
     /** A handler's return value as a reply: null for none. */
@@ -107,7 +114,7 @@ final class RedisProtocol implements PortProtocol, PortProtocol.Remote {
         for (int i = 0; i < n; i++) {
             argv.add(Wire.readBytes(in));
         }
-        return new Request(connection, seq, argv);
+        return new Request(connection, seq, argv, null);
     }
 
     @Override

@@ -40,7 +40,7 @@ public class RedisServer extends Server {
     public static final int MAX_COMMAND_NAME = 64;
 
     private final RedisProtocol protocol = new RedisProtocol(this);
-    private final Map<String, Handler> handlers = new ConcurrentHashMap<>();
+    private final Map<String, Registered> handlers = new ConcurrentHashMap<>();
     /** The password of {@link #requirePass}, UTF-8, or null. */
     private volatile byte[] password;
 
@@ -61,18 +61,49 @@ public class RedisServer extends Server {
      * @throws IllegalArgumentException for an empty name or one of 64 bytes or more
      */
     public boolean setHandler(String command, Handler handler) {
+        return register(command, handler, false);
+    }
+
+    /**
+     * Beyond Swoole: sets the handler of {@code command} (as {@link #setHandler}) for a handler that never waits:
+     * no sleep, socket, database, {@code taskwait} or lock held by a waiting coroutine, just work on memory (a
+     * {@code Table}, a map). In BASE mode such a command runs on the connection's event loop as it is read, with
+     * no coroutine of its own (as every handler does with {@code enable_coroutine} off), when every earlier
+     * command of the connection has been answered and the connection's first command has reached the worker (so
+     * {@code onConnect} has run); otherwise, and in THREAD and PROCESS mode, it runs in a worker as any handler.
+     * Reply order and the bound on commands in flight are the same either way. Such a command is not counted in
+     * {@code stats()}' {@code request_count} or the worker's {@code max_request}, and is not timed by
+     * {@code max_request_execution_time}: it is over before a timer could fire. Why: handing each command to a
+     * coroutine and its reply back to the event loop cost BASE mode a quarter of its throughput on pipelined
+     * commands (BENCHMARKS.md, issue 18).
+     */
+    public boolean setInlineHandler(String command, Handler handler) {
+        return register(command, handler, true);
+    }
+
+    private boolean register(String command, Handler handler, boolean inline) {
         int length = command.getBytes(StandardCharsets.UTF_8).length;
         if (length == 0 || length >= MAX_COMMAND_NAME) {
             throw new IllegalArgumentException("a Redis command name has 1 to " + (MAX_COMMAND_NAME - 1)
                     + " bytes, got " + length);
         }
-        handlers.put(command.toLowerCase(Locale.ROOT), Objects.requireNonNull(handler));
+        handlers.put(command.toLowerCase(Locale.ROOT), new Registered(Objects.requireNonNull(handler), inline));
         return true;
     }
 
     /** The handler of {@code command} (any case), or null. */
     public Handler getHandler(String command) {
-        return handlers.get(command.toLowerCase(Locale.ROOT));
+        Registered r = handlers.get(command.toLowerCase(Locale.ROOT));
+        return r == null ? null : r.handler();
+    }
+
+    /** A handler as set, and whether it was set by {@link #setInlineHandler}. */
+    record Registered(Handler handler, boolean inline) {
+    }
+
+    /** The handler of {@code lower}, a name already in lower case, or null. */
+    Registered registered(String lower) {
+        return handlers.get(lower);
     }
 
     /**
