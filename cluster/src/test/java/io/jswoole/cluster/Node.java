@@ -27,10 +27,16 @@ final class Node implements AutoCloseable {
     }
 
     static Node start(String mode, String id, String redisUrl, double ttl) throws Exception {
+        return start(List.of(), mode, id, redisUrl, ttl);
+    }
+
+    /** {@code prefix}: a command the JVM runs under, such as {@code taskset -c 0} for a benchmark. */
+    static Node start(List<String> prefix, String mode, String id, String redisUrl, double ttl) throws Exception {
         int port = RedisServer.freePort();
         String java = ProcessHandle.current().info().command().orElseThrow();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx256m",
                 "-cp", cp, NodeApp.class.getName(), mode, Integer.toString(port), id, redisUrl,
                 Double.toString(ttl)));

@@ -39,6 +39,11 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         return port;
     }
 
+    /** The redis-server's pid (a benchmark pins it to a core). */
+    public long pid() {
+        return process.pid();
+    }
+
     public String url() {
         return "redis://127.0.0.1:" + port;
     }
