@@ -94,6 +94,15 @@ public final class Cluster {
      * node took the message but whose socket closed meanwhile counts).
      */
     public int broadcast(String room, byte[] data, int opcode) {
+        return broadcast(room, data, opcode, null);
+    }
+
+    /**
+     * {@link #broadcast(String, byte[], int)} that is safe to retry: every node delivers the message of
+     * {@code onceKey} at most once (for 10 minutes), so a sender that got no answer (Redis went away with the call in
+     * flight) sends again with the same key. Members on this node then go through its stream too.
+     */
+    public int broadcast(String room, byte[] data, int opcode, String onceKey) {
         check(room);
         List<GlobalFd> members = members(room);
         Map<String, List<Integer>> byNode = new LinkedHashMap<>();
@@ -103,11 +112,11 @@ public final class Cluster {
         int reached = 0;
         for (Map.Entry<String, List<Integer>> e : byNode.entrySet()) {
             int[] fds = e.getValue().stream().mapToInt(Integer::intValue).toArray();
-            if (e.getKey().equals(node.nodeId)) {
+            if (e.getKey().equals(node.nodeId) && onceKey == null) {
                 for (int fd : fds) {
                     reached += pushLocal(fd, data, opcode) ? 1 : 0;
                 }
-            } else if (node.tell(e.getKey(), Wire.PUSH, fds, opcode, WebSocket.FLAG_FIN, data)) {
+            } else if (node.tell(e.getKey(), Wire.PUSH, fds, opcode, WebSocket.FLAG_FIN, data, onceKey)) {
                 reached += fds.length;
             }
         }

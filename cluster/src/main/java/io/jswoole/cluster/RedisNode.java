@@ -57,6 +57,8 @@ final class RedisNode implements ClusterSupport.Node {
     private final ScheduledExecutorService timer;
     private final ExecutorService inbox;
     private final Inbox handler;
+    private final String logChannel;
+    private final NodeLog.Reader log;
     private final Map<Long, CompletableFuture<byte[]>> waiting = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile StatefulRedisConnection<String, String> commands;
@@ -86,6 +88,8 @@ final class RedisNode implements ClusterSupport.Node {
         inbox = owner ? Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon()
                 .name("jswoole-cluster-inbox-" + nodeId).unstarted(r)) : null;
         handler = new Inbox(this);
+        logChannel = NodeLog.channel(nodeId);
+        log = new NodeLog.Reader(nodeId, this::deliverLogged);
         if (!connect()) {
             Log.error("cluster: cannot reach cluster_redis " + config.redisUrl() + " (" + lastFailure
                     + "); node " + nodeId + " serves its own connections and retries every second");
@@ -118,11 +122,17 @@ final class RedisNode implements ClusterSupport.Node {
             s.addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void message(String channel, byte[] message) {
-                    received(message);
+                    if (channel.equals(logChannel)) {
+                        if (inbox != null && !stopped) {
+                            inbox.execute(() -> readLog(message));
+                        }
+                    } else {
+                        received(message);
+                    }
                 }
             });
             if (owner) {
-                s.sync().subscribe(replyChannel, Registry.inbox(nodeId));
+                s.sync().subscribe(replyChannel, Registry.inbox(nodeId), logChannel);
             } else {
                 s.sync().subscribe(replyChannel);
             }
@@ -133,6 +143,8 @@ final class RedisNode implements ClusterSupport.Node {
                     Log.info("cluster: node " + nodeId + " rejoined; cleared " + old + " entries of its last run");
                 }
                 r.beat(nodeId, incarnation, ttlMillis());
+                var logCommands = p.sync();
+                inbox.submit(() -> log.start(logCommands)).get(5, TimeUnit.SECONDS);
             }
             commands = c;
             publisher = p;
@@ -143,7 +155,8 @@ final class RedisNode implements ClusterSupport.Node {
                 timer.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
             }
             return true;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InterruptedException | java.util.concurrent.ExecutionException
+                | TimeoutException e) {
             lastFailure = e.getMessage();
             for (AutoCloseable a : new AutoCloseable[] {s, p, c}) {
                 try {
@@ -167,6 +180,14 @@ final class RedisNode implements ClusterSupport.Node {
         try {
             registry.beat(nodeId, incarnation, ttlMillis());
             registry.reap(nodeId);
+            var p = publisher;
+            inbox.execute(() -> {
+                try {
+                    log.catchUp(p.sync(), null); // what a dropped subscription missed, when nothing new came
+                } catch (RuntimeException e) {
+                    redisDown(e);
+                }
+            });
             redisUp();
         } catch (RuntimeException e) {
             redisDown(e);
@@ -214,6 +235,24 @@ final class RedisNode implements ClusterSupport.Node {
         }
     }
 
+    private void readLog(byte[] message) {
+        var p = publisher;
+        try {
+            log.received(p.sync(), message);
+        } catch (RuntimeException e) {
+            redisDown(e);
+        }
+    }
+
+    /** An entry of this node's stream, in order, once: run it. */
+    private void deliverLogged(byte[] wire) {
+        try {
+            handler.handle(Wire.decode(wire));
+        } catch (java.io.IOException | RuntimeException e) {
+            Log.warning("cluster: node " + nodeId + " dropped a malformed message of " + wire.length + " bytes");
+        }
+    }
+
     /** Answers a question {@link Inbox} was asked. */
     void reply(Wire question, byte[] payload) {
         var p = publisher;
@@ -223,16 +262,25 @@ final class RedisNode implements ClusterSupport.Node {
         }
     }
 
-    /** Publishes to {@code node}'s inbox: true when its owner JVM is subscribed (so it got the message). */
     boolean tell(String node, byte op, int[] fds, int opcode, int flags, byte[] payload) {
+        return tell(node, op, fds, opcode, flags, payload, null);
+    }
+
+    /**
+     * Appends to {@code node}'s stream and publishes ({@link NodeLog}): true when its owner JVM got it, or will
+     * when it catches up (it is alive but resubscribing); true also when {@code onceKey} was sent already.
+     */
+    boolean tell(String node, byte op, int[] fds, int opcode, int flags, byte[] payload, String onceKey) {
         var p = publisher;
-        if (p == null) {
+        Registry r = registry;
+        if (p == null || r == null) {
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
         }
         try {
-            long n = p.sync().publish(Registry.inbox(node), new Wire(op, 0, "", fds, opcode, flags, payload).encode());
+            long n = NodeLog.append(p.sync(), node, new Wire(op, 0, "", fds, opcode, flags, payload).encode(),
+                    onceKey);
             redisUp();
-            return n > 0 || LastError.fail(ErrorCode.SESSION_NOT_EXIST);
+            return n != 0 || r.alive(node) || LastError.fail(ErrorCode.SESSION_NOT_EXIST);
         } catch (RuntimeException e) {
             redisDown(e);
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);

@@ -101,7 +101,7 @@ final class Registry {
         for (String fd : fds) {
             forget(new GlobalFd(node, Integer.parseInt(fd)));
         }
-        redis.del(nodeFds(node));
+        redis.del(nodeFds(node), NodeLog.key(node));
         return fds.size();
     }
 

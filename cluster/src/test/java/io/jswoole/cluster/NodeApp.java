@@ -55,6 +55,11 @@ public final class NodeApp {
             case "leave" -> Boolean.toString(c.leave(fd, w[1]));
             case "members" -> c.members(w[1]).stream().map(GlobalFd::toString).collect(Collectors.joining(","));
             case "bcast" -> Integer.toString(c.broadcast(w[1], w[2]));
+            case "bcastk" -> { // bcastk KEY ROOM TEXT: a broadcast safe to retry
+                String[] k = line.split(" ", 4);
+                yield Integer.toString(c.broadcast(k[2], k[3].getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        io.jswoole.websocket.WebSocket.OPCODE_TEXT, k[1]));
+            }
             case "list" -> c.getClientList().stream().map(GlobalFd::toString).collect(Collectors.joining(","));
             case "nodes" -> String.join(",", c.nodes());
             case "bind" -> Boolean.toString(srv.bind(fd, Long.parseLong(w[1])));
