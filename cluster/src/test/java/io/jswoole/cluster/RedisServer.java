@@ -19,9 +19,19 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@link #stop} and {@link #start} let a test take Redis away and bring it back on the same port.
  */
 public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
+    private final boolean durable;
     private int port;
     private Process process;
     private Path dir;
+
+    public RedisServer() {
+        this(false);
+    }
+
+    /** {@code durable}: an append-only file synced at every write, so a killed redis-server comes back whole. */
+    public RedisServer(boolean durable) {
+        this.durable = durable;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -54,7 +64,8 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
                 .filter(p -> Files.isExecutable(Path.of(p))).findFirst().orElseThrow(() -> new AssertionError(
                         "redis-server is not installed: apt-get install redis-server (.ci/run does)"));
         process = new ProcessBuilder(bin, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no")
+                "--appendonly", durable ? "yes" : "no", "--appendfsync", "always", "--dir", dir.toString(),
+                "--daemonize", "no")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < end) {
