@@ -90,8 +90,9 @@ public final class Cluster {
     /**
      * Sends {@code data} to every member of {@code room} on every live node: a WebSocket message of
      * {@code opcode} on a {@code WebSocketServer}, raw bytes on a plain server. One PUBLISH per remote node, however
-     * many members it holds; members here get it directly. Returns how many members it went to (a member whose
-     * node took the message but whose socket closed meanwhile counts).
+     * many members it holds, this node included, so that every node runs its broadcasts and pushes in one order
+     * (its stream's). Returns how many members it went to (a member whose node took the message but whose socket
+     * closed meanwhile counts).
      */
     public int broadcast(String room, byte[] data, int opcode) {
         return broadcast(room, data, opcode, null);
@@ -100,7 +101,7 @@ public final class Cluster {
     /**
      * {@link #broadcast(String, byte[], int)} that is safe to retry: every node delivers the message of
      * {@code onceKey} at most once (for 10 minutes), so a sender that got no answer (Redis went away with the call in
-     * flight) sends again with the same key. Members on this node then go through its stream too.
+     * flight) sends again with the same key.
      */
     public int broadcast(String room, byte[] data, int opcode, String onceKey) {
         check(room);
@@ -112,22 +113,11 @@ public final class Cluster {
         int reached = 0;
         for (Map.Entry<String, List<Integer>> e : byNode.entrySet()) {
             int[] fds = e.getValue().stream().mapToInt(Integer::intValue).toArray();
-            if (e.getKey().equals(node.nodeId) && onceKey == null) {
-                for (int fd : fds) {
-                    reached += pushLocal(fd, data, opcode) ? 1 : 0;
-                }
-            } else if (node.tell(e.getKey(), Wire.PUSH, fds, opcode, WebSocket.FLAG_FIN, data, onceKey)) {
+            if (node.tell(e.getKey(), Wire.PUSH, fds, opcode, WebSocket.FLAG_FIN, data, onceKey)) {
                 reached += fds.length;
             }
         }
         return reached;
-    }
-
-    private boolean pushLocal(int fd, byte[] data, int opcode) {
-        if (node.server instanceof WebSocketServer ws) {
-            return ws.isEstablished(fd) && ws.push(fd, data, opcode, WebSocket.FLAG_FIN);
-        }
-        return node.server.send(fd, data);
     }
 
     /** The connection {@code uid} was last {@code bind}-ed to, on whatever node; empty when none is known. */
