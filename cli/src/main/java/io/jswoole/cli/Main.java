@@ -135,7 +135,13 @@ public final class Main {
         }
         ExampleOptions o = ExampleOptions.parse(Arrays.copyOfRange(args, 1, args.length), 9501);
         Server s = EXAMPLES.get(args[0]).apply(o);
-        s.onStart(srv -> System.out.println(args[0] + " listening on " + describe(srv)));
+        s.onStart(srv -> {
+            System.out.println(args[0] + " listening on " + describe(srv));
+            String hint = WebSocketChat.nextNodeHint(args[0], srv.port(), o.settings());
+            if (hint != null) {
+                System.out.println(hint);
+            }
+        });
         s.start();
     }
 

@@ -1,12 +1,16 @@
 package io.jswoole.examples;
 
+import io.jswoole.cluster.Cluster;
 import io.jswoole.server.Mode;
 import io.jswoole.websocket.WebSocketServer;
 import java.util.Map;
 
 /**
  * {@code websocket-chat}: an HTML page at / with a chat box; every message is broadcast to every open socket, with
- * "joined" and "left" notices. Each participant is named after its fd ({@code user-3}).
+ * "joined" and "left" notices. Each participant is named after its fd ({@code user-3}). With
+ * {@code cluster_redis} and {@code cluster_node_id} set it runs on several nodes: every socket joins the room
+ * {@code chat}, messages go to the members on every node ({@code Cluster.broadcast}), and names carry the node
+ * ({@code user-a#3}).
  */
 public final class WebSocketChat {
     private WebSocketChat() {
@@ -24,17 +28,60 @@ public final class WebSocketChat {
             res.header("Content-Type", "text/html; charset=utf-8");
             res.end(PAGE);
         });
-        server.onOpen((srv, req) -> broadcast(srv, "user-" + req.fd() + " joined"));
+        boolean clustered = settings.containsKey("cluster_redis");
+        server.onOpen((srv, req) -> {
+            if (clustered) {
+                Cluster.of(srv).join(req.fd(), ROOM);
+            }
+            say(srv, clustered, name(srv, clustered, req.fd()) + " joined");
+        });
         server.onMessage((srv, frame) -> {
             String text = frame.text().strip();
             if (!text.isEmpty()) {
-                broadcast(srv, "user-" + frame.fd() + ": " + text);
+                say(srv, clustered, name(srv, clustered, frame.fd()) + ": " + text);
             }
         });
         // close fires for sockets that were WebSockets; the page's own HTTP connections leave silently
-        server.onClose((srv, fd, reactorId) -> broadcast(server, "user-" + fd + " left"));
+        server.onClose((srv, fd, reactorId) -> {
+            if (clustered) {
+                Cluster.of(srv).forget(fd);
+            }
+            say(server, clustered, name(srv, clustered, fd) + " left");
+        });
         server.onDisconnect((srv, fd) -> { });
         return server;
+    }
+
+    /** The cluster room every chat socket joins. */
+    static final String ROOM = "chat";
+
+    private static String name(io.jswoole.server.Server srv, boolean clustered, int fd) {
+        return "user-" + (clustered ? Cluster.of(srv).id(fd).toString() : Integer.toString(fd));
+    }
+
+    private static void say(WebSocketServer srv, boolean clustered, String line) {
+        if (clustered) {
+            Cluster.of(srv).broadcast(ROOM, line);
+        } else {
+            broadcast(srv, line);
+        }
+    }
+
+    /**
+     * What to type to start one more node of a clustered example (null without {@code cluster_redis}), for the
+     * launcher to print: the next port and the next node id.
+     */
+    public static String nextNodeHint(String example, int port, Map<String, Object> settings) {
+        Object url = settings.get("cluster_redis");
+        if (url == null) {
+            return null;
+        }
+        String id = String.valueOf(settings.get("cluster_node_id"));
+        String next = id.length() == 1 && Character.isLowerCase(id.charAt(0)) && id.charAt(0) < 'z'
+                ? String.valueOf((char) (id.charAt(0) + 1)) : id + "2";
+        return "node " + id + " is in the cluster at " + url + "; start another node with:\n  ./jswoole run "
+                + example + " --port " + (port + 1) + " --set cluster_redis=" + url + " --set cluster_node_id="
+                + next;
     }
 
     /**

@@ -7,6 +7,7 @@ import io.jswoole.http.Request;
 import io.jswoole.http.Response;
 import io.jswoole.log.Log;
 import io.jswoole.server.Callbacks;
+import io.jswoole.server.GlobalFd;
 import io.jswoole.server.Mode;
 import io.jswoole.server.spi.ProtocolSupport;
 import io.jswoole.server.Server;
@@ -199,6 +200,21 @@ public class WebSocketServer extends HttpServer {
             }
         };
         return ProtocolSupport.write(this, fd, f);
+    }
+
+    /** {@link #push(GlobalFd, byte[], int, int)} of a whole text message. */
+    public boolean push(GlobalFd fd, String data) {
+        return push(fd, data.getBytes(StandardCharsets.UTF_8), WebSocket.OPCODE_TEXT, WebSocket.FLAG_FIN);
+    }
+
+    /**
+     * {@link #push(int, byte[], int, int)} to a WebSocket anywhere in the cluster ({@code cluster_redis}): this
+     * node's fd takes the local path, another node's goes through Redis to the node that holds it (true once it is
+     * on its way there; false when its node's heartbeat expired or Redis cannot be reached).
+     */
+    public boolean push(GlobalFd fd, byte[] data, int opcode, int flags) {
+        var node = remote(fd);
+        return node == null ? push(fd.fd(), data, opcode, flags) : node.push(fd, data, opcode, flags);
     }
 
     /** Whether {@code fd} is an established WebSocket of this server. */

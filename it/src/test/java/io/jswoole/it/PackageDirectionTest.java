@@ -29,7 +29,7 @@ class PackageDirectionTest {
     private static final String SERVER = "io.jswoole.server";
     /** The modules whose compiled classes are read (every main module of the build, beside this one). */
     private static final List<String> MODULES = List.of("core", "protocol", "server", "http", "redis", "metrics",
-            "client", "examples", "cli", "bench", "grpc");
+            "client", "examples", "cli", "bench", "grpc", "cluster");
     /** Class name to the packages of the io.jswoole classes it references. */
     private static final Map<String, TreeSet<String>> REFS = new TreeMap<>();
 

@@ -12,6 +12,7 @@ import io.jswoole.server.mode.ServerAccess;
 import io.jswoole.server.os.Signals;
 import io.jswoole.server.process.WorkerEntry;
 import io.jswoole.server.reactor.ServerCounters;
+import io.jswoole.server.spi.ClusterSupport;
 import io.jswoole.server.spi.ProtocolSupport;
 import io.jswoole.server.spi.ServerProcess;
 import io.jswoole.server.task.Tasks;
@@ -347,6 +348,10 @@ public class Server {
             cfg = ServerConfig.of(mode, settings);
             handlers.validate(cfg);
             Port.checkReady(ports, mode);
+            if (cfg.clusterRedis() != null) { // the cluster face (module jswoole-cluster); see GlobalFd
+                ClusterSupport.start(this, new ClusterSupport.Config(cfg.clusterRedis(), cfg.clusterNodeId(),
+                        cfg.clusterHeartbeatTtl()), !ProtocolSupport.workerJvm(this));
+            }
         } catch (RuntimeException e) {
             stopped.countDown();
             throw e;
@@ -359,6 +364,7 @@ public class Server {
             runtime.serve();
         } catch (RuntimeException e) {
             runtime = ModeRuntime.NOT_STARTED;
+            ClusterSupport.stop(this);
             stopped.countDown();
             throw e;
         }
@@ -397,6 +403,7 @@ public class Server {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            ClusterSupport.stop(this);
             Log.info("server stopped");
             if (Signals.unregister(this)) {
                 io.jswoole.memory.SharedMemory.unseal();
@@ -460,6 +467,59 @@ public class Server {
     /** {@link #send(int, byte[])} of a string's UTF-8 bytes. */
     public boolean send(int fd, String data) {
         return send(fd, data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * {@link #send(int, byte[])} to a connection anywhere in the cluster ({@code cluster_redis}): this node's fd takes
+     * the local path, another node's goes through Redis to it. False (with {@link LastError}) when it is gone, its
+     * node's heartbeat expired, or Redis cannot be reached; without {@code cluster_redis} only local ids work.
+     */
+    public boolean send(GlobalFd fd, byte[] data) {
+        var node = remote(fd);
+        return node == null ? send(fd.fd(), data) : node.send(fd, data);
+    }
+
+    public boolean send(GlobalFd fd, String data) {
+        return send(fd, data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@link #close(int, boolean)} of a connection anywhere in the cluster. */
+    public boolean close(GlobalFd fd, boolean reset) {
+        var node = remote(fd);
+        return node == null ? close(fd.fd(), reset) : node.close(fd, reset);
+    }
+
+    public boolean close(GlobalFd fd) {
+        return close(fd, false);
+    }
+
+    /** {@link #exists(int)} anywhere in the cluster: false at once for a node whose heartbeat expired. */
+    public boolean exists(GlobalFd fd) {
+        var node = remote(fd);
+        return node == null ? exists(fd.fd()) : node.exists(fd);
+    }
+
+    /** {@link #getClientInfo(int)} anywhere in the cluster. */
+    public Optional<ClientInfo> getClientInfo(GlobalFd fd) {
+        var node = remote(fd);
+        return node == null ? getClientInfo(fd.fd()) : node.info(fd);
+    }
+
+    /**
+     * This server's cluster node when {@code fd} belongs to another node, else null (the local path); a remote id
+     * without {@code cluster_redis} is refused.
+     */
+    protected final ClusterSupport.Node remote(GlobalFd fd) {
+        var node = ClusterSupport.node(this);
+        if (node.isEmpty()) {
+            String local = config == null ? null : config.clusterNodeId();
+            if (local == null || !local.equals(fd.node())) {
+                throw new IllegalStateException("global fd " + fd + " names another node, and this server is not in a "
+                        + "cluster (set cluster_redis and cluster_node_id)");
+            }
+            return null;
+        }
+        return node.get().nodeId().equals(fd.node()) ? null : node.get();
     }
 
     /**
@@ -565,7 +625,11 @@ public class Server {
      * once; false when it is already bound or does not exist.
      */
     public boolean bind(int fd, long uid) {
-        return runtime.connections().bind(fd, uid);
+        boolean bound = runtime.connections().bind(fd, uid);
+        if (bound) { // in a cluster the uid also names this connection on every node (Cluster.locate)
+            ClusterSupport.node(this).ifPresent(n -> n.bound(fd, uid));
+        }
+        return bound;
     }
 
     // ------------------------------------------------------------------ task workers and pipe messages

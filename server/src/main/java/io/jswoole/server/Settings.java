@@ -65,6 +65,10 @@ public final class Settings {
         server("log_rotation", Type.INT, 0, 4);
         server("pid_file", Type.STRING);
         server("admin_server", Type.STRING); // host:port of /metrics and /health (module jswoole-metrics)
+        // nodes sharing connections, rooms and uids through Redis (module jswoole-cluster)
+        server("cluster_redis", Type.STRING);
+        server("cluster_node_id", Type.STRING);
+        server("cluster_heartbeat_ttl", Type.DOUBLE, 1, 3600);
 
         // framing (per port); FrameSpec checks the combination when a port's settings are applied
         port("open_eof_check", Type.BOOL);
@@ -243,6 +247,14 @@ public final class Settings {
         }
         if (out.get("admin_server") instanceof String admin) {
             Ops.adminAddress(admin);
+        }
+        if (out.get("cluster_redis") instanceof String url && !url.matches("rediss?://\\S+")) {
+            throw bad("cluster_redis", "must be a redis:// or rediss:// URL (such as redis://127.0.0.1:6379), got '"
+                    + url + "'");
+        }
+        if (out.get("cluster_node_id") instanceof String id && !GlobalFd.validNode(id)) {
+            throw bad("cluster_node_id", "must be 1-32 letters, digits, '-' or '_' (it prefixes global fds: a#17), "
+                    + "got '" + id + "'");
         }
         Object dm = out.get("dispatch_mode");
         if (dm != null && ((Integer) dm == 6 || (Integer) dm == 7)) {

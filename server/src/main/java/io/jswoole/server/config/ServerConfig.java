@@ -32,7 +32,8 @@ public record ServerConfig(Mode mode, int workerNum, int reactorNum, int maxConn
         long bufferOutputSize, boolean enableDelayReceive, int maxRequest, int maxRequestGrace, int maxWaitTime,
         boolean reloadAsync, int taskWorkerNum, int taskIpcMode, boolean taskEnableCoroutine, boolean taskObject,
         int taskMaxRequest, int taskMaxRequestGrace, String user, String group, String chroot, boolean daemonize,
-        String adminServer, long maxMemory, long drainDelayNanos) {
+        String adminServer, long maxMemory, long drainDelayNanos, String clusterRedis, String clusterNodeId,
+        double clusterHeartbeatTtl) {
 
     /**
      * The record for {@code mode} from validated settings under canonical names (see {@link Settings}).
@@ -62,13 +63,24 @@ public record ServerConfig(Mode mode, int workerNum, int reactorNum, int maxConn
                 get(s, "task_max_request_grace", taskMaxRequest > 10 ? taskMaxRequest / 2 : 0),
                 (String) s.get("user"), (String) s.get("group"), (String) s.get("chroot"), get(s, "daemonize", false),
                 (String) s.get("admin_server"), get(s, "max_memory", 0L),
-                (long) (get(s, "drain_delay", 0.0) * 1e9));
+                (long) (get(s, "drain_delay", 0.0) * 1e9), (String) s.get("cluster_redis"),
+                (String) s.get("cluster_node_id"), get(s, "cluster_heartbeat_ttl", 5.0));
         c.check(s);
         return c;
     }
 
     /** The rules between keys and modes; every refusal names its key. */
     private void check(Map<String, Object> s) {
+        if (clusterRedis != null && clusterNodeId == null) {
+            throw new IllegalArgumentException("setting 'cluster_redis' needs 'cluster_node_id' (this node's name in "
+                    + "the cluster, such as a)");
+        }
+        for (String key : new String[] {"cluster_node_id", "cluster_heartbeat_ttl"}) {
+            if (clusterRedis == null && s.containsKey(key)) {
+                throw new IllegalArgumentException("setting '" + key + "' needs 'cluster_redis' (the Redis the "
+                        + "nodes share)");
+            }
+        }
         if (sendYield && mode == Mode.THREAD && dispatchMode != 2 && dispatchMode != 4) {
             throw new IllegalArgumentException("setting 'send_yield' needs dispatch_mode 2 or 4, as in Swoole");
         }
