@@ -30,8 +30,8 @@ public final class Daemon {
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), entryClass));
             cmd.addAll(entryArgs);
         } else {
-            cmd.addAll(List.of(ProcessHandle.current().info().arguments().orElseThrow(() ->
-                    new IllegalStateException("daemonize: cannot read this JVM's command line"))));
+            cmd.addAll(CommandLine.arguments().orElseThrow(() ->
+                    new IllegalStateException("daemonize: cannot read this JVM's command line")));
         }
         java.io.File out = new java.io.File(log != null ? log : "/dev/null");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(new java.io.File("/dev/null"))

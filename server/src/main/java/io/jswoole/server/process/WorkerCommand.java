@@ -113,9 +113,8 @@ public final class WorkerCommand {
             cmd.add(entryClass);
             cmd.addAll(entryArgs);
         } else {
-            String[] args = ProcessHandle.current().info().arguments().orElseThrow(() ->
-                    new IllegalStateException("cannot read this JVM's command line; use Server.workerEntry"));
-            cmd.addAll(List.of(args));
+            cmd.addAll(io.jswoole.server.os.CommandLine.arguments().orElseThrow(() ->
+                    new IllegalStateException("cannot read this JVM's command line; use Server.workerEntry")));
         }
         return cmd;
     }
@@ -180,7 +179,7 @@ public final class WorkerCommand {
         }
         String key = System.getProperty("java.home") + "|" + System.getProperty("java.vm.version") + "|"
                 + System.getProperty("java.class.path") + "|" + entryClass + "|"
-                + ProcessHandle.current().info().arguments().map(List::of).orElse(List.of());
+                + io.jswoole.server.os.CommandLine.arguments().orElse(List.of());
         try {
             Path dir = Path.of(System.getProperty("java.io.tmpdir"), "jswoole-cds-" + System.getProperty("user.name"));
             Files.createDirectories(dir);
