@@ -98,16 +98,17 @@ public final class ServerMetrics {
                 .help("tasks this task worker finished, for task workers of this JVM (Swoole: worker_request_count "
                         + "of a task worker)")
                 .labelNames(WORKER).callback(cb -> probe.workers().stream()
-                        // a task worker JVM counts its own; the workers of this JVM are those with coroutine counts
-                        .filter(w -> w.task() && w.coroutines().isPresent())
+                        // a task worker JVM counts its own finished tasks: shown for task workers of this JVM only
+                        .filter(w -> w.task() && w.pid() == ProcessHandle.current().pid())
                         .forEach(w -> cb.call(w.requests(), labels(w)))).register(registry);
         workerGauge(registry, probe, "jswoole_worker_concurrent_events", "events",
                 "events this worker holds now (Swoole: worker_concurrency)", WorkerState::concurrency);
         workerOptional(registry, probe, "jswoole_worker_coroutines", "coroutines",
-                "coroutines alive in this worker, for workers of this JVM (Swoole: coroutine_num)",
+                "coroutines alive in this worker (Swoole: coroutine_num; a worker JVM reports its own when they "
+                        + "change, at most once a second)",
                 w -> asLong(w.coroutines()));
         workerOptional(registry, probe, "jswoole_worker_peak_coroutines", "coroutines",
-                "the most coroutines this worker had at once, for workers of this JVM (Swoole: coroutine_peek_num)",
+                "the most coroutines this worker had at once (Swoole: coroutine_peek_num)",
                 w -> asLong(w.coroutinePeak()));
         workerOptional(registry, probe, "jswoole_worker_resident_memory_bytes", "bytes",
                 "resident set size of the worker's JVM (VmRSS; in BASE and THREAD mode, the server's JVM)",

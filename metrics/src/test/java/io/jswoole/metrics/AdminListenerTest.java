@@ -148,9 +148,9 @@ class AdminListenerTest {
                     assertThat(value(text.body(), "jswoole_worker_resident_memory_bytes" + labels)).isPositive();
                     assertThat(value(text.body(), "jswoole_worker_heap_used_bytes" + labels)).isPositive();
                     assertThat(value(text.body(), "jswoole_worker_heap_committed_bytes" + labels)).isPositive();
-                    // a worker JVM's coroutines are its own: the master shows none rather than a guess
-                    assertThat(text.body().contains("jswoole_worker_coroutines" + labels)).isEqualTo(
-                            mode != Mode.PROCESS);
+                    // a worker JVM reports its own (ToMaster.Coroutines, sent once it started)
+                    assertThat(value(text.body(), "jswoole_worker_coroutines" + labels)).isNotNegative();
+                    assertThat(value(text.body(), "jswoole_worker_peak_coroutines" + labels)).isNotNegative();
                 }
 
                 HttpResponse<String> om = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))

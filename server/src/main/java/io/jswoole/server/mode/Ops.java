@@ -254,8 +254,11 @@ public final class Ops implements ServerProbe {
                 boolean up = r.channel != null && r.ready.getCount() == 0 && p != null && p.isAlive();
                 long pid = r.pid;
                 PerfData.Heap heap = up ? PerfData.heap(pid) : null;
+                RemoteWorker.CoroutineCounts co = up ? r.coroutineCounts() : null;
                 out.add(new WorkerState(id, task, pid, up, !w.idle(), w.requestCount.sum(), w.responseCount.sum(),
-                        w.dispatchCount.sum(), w.concurrency.get(), OptionalInt.empty(), OptionalInt.empty(),
+                        w.dispatchCount.sum(), w.concurrency.get(),
+                        co == null ? OptionalInt.empty() : OptionalInt.of(co.num()),
+                        co == null ? OptionalInt.empty() : OptionalInt.of(co.peak()),
                         up ? Rss.of(pid) : OptionalLong.empty(),
                         heap == null ? OptionalLong.empty() : OptionalLong.of(heap.used()),
                         heap == null ? OptionalLong.empty() : OptionalLong.of(heap.committed()),

@@ -72,7 +72,8 @@ public final class Ipc {
     static final byte CONNECT = 1, RECEIVE = 2, CLOSE = 3, PACKET = 4, BUFFER = 5, REPLY = 6, STOP = 7,
             HALF_CLOSE = 8, TASK = 9, FINISH = 10, PIPE = 11, MESSAGE = 12;
     static final byte HELLO = 20, SEND = 21, CLOSE_FD = 22, SENDTO = 23, CONTROL = 24, CALL = 26,
-            CLOSED = 27, DONE = 28, HALF_CLOSED = 29, TASK_RESULT = 31, PIPE_TO = 32, WRITE = 33, TASKS_RETIRED = 34;
+            CLOSED = 27, DONE = 28, HALF_CLOSED = 29, TASK_RESULT = 31, PIPE_TO = 32, WRITE = 33, TASKS_RETIRED = 34,
+            COROUTINES = 35;
     /**
      * Task flags: the sender waits for the result itself (callback or taskwait); the task failed; the task ended
      * without a result (the master forgets it and tells nobody).

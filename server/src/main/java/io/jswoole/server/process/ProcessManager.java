@@ -307,6 +307,7 @@ public final class ProcessManager implements Ipc.Peer<RemoteWorker> {
             }
             case ToMaster.PipeTo p -> pipe(w.id, p.dst(), p.message());
             case ToMaster.Done d -> w.proxy.concurrency.addAndGet(-d.events());
+            case ToMaster.Coroutines c -> w.coroutines(c.num(), c.peak());
             case ToMaster.Hello h -> throw new IOException("a second HELLO from worker #" + w.id);
         }
     }

@@ -25,6 +25,22 @@ public final class RemoteWorker implements Worker.Remote {
     private final Ipc.Protocols protocols;
     public volatile Process process;
     public volatile long pid;
+    /** The last coroutine counts the worker JVM reported, with the pid of the JVM that reported them. */
+    private volatile CoroutineCounts coroutineCounts;
+
+    /** What a worker JVM reported of its coroutines ({@link ToMaster.Coroutines}). */
+    public record CoroutineCounts(long pid, int num, int peak) {
+    }
+
+    void coroutines(int num, int peak) {
+        coroutineCounts = new CoroutineCounts(pid, num, peak);
+    }
+
+    /** The counts of the JVM running now; null before it reported any. */
+    public CoroutineCounts coroutineCounts() {
+        CoroutineCounts c = coroutineCounts;
+        return c != null && c.pid() == pid ? c : null;
+    }
     volatile long startedNanos;
     /** The current process's socket (on one of the master's reactors), null while there is none. */
     public volatile Channel channel;

@@ -99,6 +99,13 @@ public sealed interface ToMaster {
     record TasksRetired(long[] running) implements ToMaster {
     }
 
+    /**
+     * The worker JVM's coroutines now and at most at once (the admin listener's per-worker gauges): sent when they
+     * changed, at most once a second.
+     */
+    record Coroutines(int num, int peak) implements ToMaster {
+    }
+
     /** The frame of {@code m}; a {@link Write}'s body is written by the protocol of its port. */
     static ByteBuffer encode(ToMaster m, Ipc.Protocols protocols) {
         return switch (m) {
@@ -138,6 +145,10 @@ public sealed interface ToMaster {
                 out.writeLong(c.session());
             });
             case Done d -> Ipc.frame(Ipc.DONE, out -> out.writeInt(d.events()));
+            case Coroutines c -> Ipc.frame(Ipc.COROUTINES, out -> {
+                out.writeInt(c.num());
+                out.writeInt(c.peak());
+            });
             case HalfClosed h -> Ipc.frame(Ipc.HALF_CLOSED, out -> {
                 out.writeInt(h.fd());
                 out.writeLong(h.session());
@@ -197,6 +208,7 @@ public sealed interface ToMaster {
             case Ipc.CALL -> new Call(in.readLong(), Query.of(in.readByte()), Values.read(in));
             case Ipc.CLOSED -> new Closed(in.readInt(), in.readLong());
             case Ipc.DONE -> new Done(in.readInt());
+            case Ipc.COROUTINES -> new Coroutines(in.readInt(), in.readInt());
             case Ipc.HALF_CLOSED -> new HalfClosed(in.readInt(), in.readLong());
             case Ipc.TASK -> new Task(in.readInt(), in.readInt(), in.readByte(), Ipc.bytes(in));
             case Ipc.TASK_RESULT -> new TaskResult(in.readInt(), in.readInt(), in.readByte(), Ipc.bytes(in));

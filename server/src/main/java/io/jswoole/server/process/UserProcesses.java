@@ -135,6 +135,7 @@ public final class UserProcesses implements Ipc.Peer<RemoteWorker> {
             case ToMaster.Done d -> {
                 // a user process runs no events
             }
+            case ToMaster.Coroutines c -> w.coroutines(c.num(), c.peak());
             case ToMaster.Hello h -> Log.warning("a second HELLO from user process #" + (w.id - firstId));
             case ToMaster.TaskResult r -> Log.warning("a task result from user process #" + (w.id - firstId));
             case ToMaster.TasksRetired r -> Log.warning("TASKS_RETIRED from user process #" + (w.id - firstId));

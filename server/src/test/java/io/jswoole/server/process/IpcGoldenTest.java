@@ -106,7 +106,8 @@ class IpcGoldenTest {
                 arguments(new ToMaster.Write(1, 7, 42, "200"),
                         "00000016 21 0001 00000007 000000000000002a 00000003 323030"),
                 arguments(new ToMaster.TasksRetired(new long[] {Ipc.taskKey(0, 5)}),
-                        "0000000d 22 00000001 0000000000000005"));
+                        "0000000d 22 00000001 0000000000000005"),
+                arguments(new ToMaster.Coroutines(3, 17), "00000009 23 00000003 00000011"));
     }
 
     @ParameterizedTest
