@@ -7,9 +7,15 @@ package io.jswoole.server;
  */
 @FunctionalInterface
 public interface DispatchFunction {
-    /** Event types passed as {@code type}, with Swoole's numbers. */
-    int TYPE_DATA = 0, TYPE_CLOSE = 3, TYPE_CONNECT = 4;
-    /** Drop this packet ({@code SWOOLE_DISPATCH_RESULT_DISCARD_PACKET}). */
+    /**
+     * Event types passed as {@code type}, with Swoole's numbers. For a datagram ({@code TYPE_PACKET}, Swoole's
+     * {@code SW_SERVER_EVENT_RECV_DGRAM}) {@code fd} is the client's address as Swoole computes it: an IPv4 address's
+     * four bytes in network order read as a little-endian int (PHP's {@code unpack('L', pack('N', ip2long($ip)))};
+     * negative here when the last octet is 128 or more: use {@code Integer.remainderUnsigned}), or for IPv6 the
+     * CRC-32 of the client's {@code sockaddr_in6}, its port included.
+     */
+    int TYPE_DATA = 0, TYPE_PACKET = 1, TYPE_CLOSE = 3, TYPE_CONNECT = 4;
+    /** Drop this packet ({@code SWOOLE_DISPATCH_RESULT_DISCARD_PACKET}; for a datagram, also -2 drops it). */
     int DISCARD_PACKET = -1;
     /** Close the connection ({@code SWOOLE_DISPATCH_RESULT_CLOSE_CONNECTION}). */
     int CLOSE_CONNECTION = -2;

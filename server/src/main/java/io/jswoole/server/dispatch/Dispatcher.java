@@ -79,9 +79,21 @@ public final class Dispatcher {
         return ownLoop ? c.reactorId : c.fd % workers.length;
     }
 
-    /** The worker for a datagram from {@code address} read by loop {@code loopId}. */
-    public int forPacket(String address, int loopId) {
-        return ownLoop ? loopId : pickForPacket(address);
+    /**
+     * The worker for a datagram from {@code address}:{@code port} read by loop {@code loopId}, or {@link #DISCARD}
+     * when {@code dispatch_func} drops it.
+     */
+    public int forPacket(String address, int port, int loopId, byte[] data) {
+        if (ownLoop) {
+            return loopId;
+        }
+        if (func != null) {
+            int r = byFunction(PacketFd.of(address, port), DispatchFunction.TYPE_PACKET, data);
+            if (r != DispatchFunction.USERFUNC_FALLBACK) {
+                return r < 0 ? DISCARD : r; // a datagram has no connection to close
+            }
+        }
+        return pickForPacket(address);
     }
 
     /**
@@ -100,24 +112,9 @@ public final class Dispatcher {
     /** The worker for an event of {@code c}, or {@link #DISCARD} / {@link #CLOSE}. */
     int pick(Connection c, int type, byte[] data) {
         if (func != null) {
-            byte[] head = data.length > 8192 ? java.util.Arrays.copyOf(data, 8192) : data;
-            int r = func.dispatch(server, c.fd, type, head);
-            if (r >= 0) {
-                if (r >= workers.length) {
-                    throw new IllegalStateException("dispatch_func returned worker " + r + ", but worker_num is "
-                            + workers.length);
-                }
-                return r;
-            }
-            if (r == DispatchFunction.DISCARD_PACKET) {
-                return DISCARD;
-            }
-            if (r == DispatchFunction.CLOSE_CONNECTION) {
-                return CLOSE;
-            }
+            int r = byFunction(c.fd, type, data);
             if (r != DispatchFunction.USERFUNC_FALLBACK) {
-                throw new IllegalStateException("dispatch_func returned " + r + ", which is neither a worker id "
-                        + "nor -1, -2 or -3");
+                return r == DispatchFunction.CLOSE_CONNECTION ? CLOSE : r < 0 ? DISCARD : r;
             }
         }
         int n = workers.length;
@@ -136,6 +133,21 @@ public final class Dispatcher {
             case 10 -> fewest(true);
             default -> c.fd % n;
         };
+    }
+
+    /** {@code dispatch_func}'s answer for an event, checked: a worker id, -1, -2 or -3. */
+    private int byFunction(int fd, int type, byte[] data) {
+        byte[] head = data.length > 8192 ? java.util.Arrays.copyOf(data, 8192) : data;
+        int r = func.dispatch(server, fd, type, head);
+        if (r >= workers.length) {
+            throw new IllegalStateException("dispatch_func returned worker " + r + ", but worker_num is "
+                    + workers.length);
+        }
+        if (r < DispatchFunction.USERFUNC_FALLBACK) {
+            throw new IllegalStateException("dispatch_func returned " + r + ", which is neither a worker id "
+                    + "nor -1, -2 or -3");
+        }
+        return r;
     }
 
     private int pickForPacket(String address) {

@@ -219,7 +219,17 @@ public final class Intake {
     void packet(Port port, Channel ch, byte[] data, String address, int remotePort) {
         counters.totalRecvBytes.add(data.length);
         counters.requestCount.increment();
-        int w = dispatcher.forPacket(address, loopIds.getOrDefault(ch.eventLoop(), 0));
+        int w;
+        try {
+            w = dispatcher.forPacket(address, remotePort, loopIds.getOrDefault(ch.eventLoop(), 0), data);
+        } catch (RuntimeException e) { // dispatch_func failed or answered nonsense
+            counters.abortCount.increment();
+            Log.warning("packet from " + address + " dropped: " + e.getMessage());
+            return;
+        }
+        if (w == Dispatcher.DISCARD) {
+            return;
+        }
         PacketInfo info = new PacketInfo(address, remotePort, port.index(), port.port(),
                 System.currentTimeMillis() / 1000.0);
         try {

@@ -9,7 +9,11 @@ import io.jswoole.server.Probe;
 import io.jswoole.server.Recipe;
 import io.jswoole.server.Running;
 import io.jswoole.server.Server;
+import io.jswoole.server.SockType;
 import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
@@ -207,5 +211,46 @@ class DispatchParityTest {
     void dispatchModeSevenIsRefusedByName(Mode mode) {
         Server s = new Server("127.0.0.1", 0, mode);
         assertThatThrownBy(() -> s.set(Map.of("dispatch_mode", 7))).hasMessageContaining("dispatch_mode");
+    }
+
+    /**
+     * {@code dispatch_func.phpt}'s server: a UDP port whose dispatch_func sends a datagram to worker
+     * {@code fd % worker_num}, {@code fd} being the client's IPv4 address as Swoole computes it; the packet
+     * callback checks that it runs in that worker and echoes the datagram with the worker id and the type seen.
+     */
+    static final class UdpByAddress implements Recipe {
+        @Override
+        public void build(Server s, Probe p) {
+            s.set(Map.of("dispatch_func", (DispatchFunction) (x, fd, type, data) ->
+                    type == DispatchFunction.TYPE_PACKET ? Integer.remainderUnsigned(fd, 4) : 0));
+            s.onPacket((x, data, client) -> {
+                byte[] ip = InetAddress.ofLiteral(client.address()).getAddress();
+                // PHP's unpack('L', pack('N', ip2long($address))): the address bytes read little-endian
+                int fd = (ip[0] & 0xff) | (ip[1] & 0xff) << 8 | (ip[2] & 0xff) << 16 | (ip[3] & 0xff) << 24;
+                String answer = (Integer.remainderUnsigned(fd, 4) == x.getWorkerId() ? "same" : "other")
+                        + " " + x.getWorkerId() + " " + new String(data);
+                x.sendto(client.address(), client.port(), answer.getBytes());
+            });
+        }
+    }
+
+    /**
+     * {@code tests/swoole_server/dispatch_func.phpt}: with dispatch_func on a UDP server, every datagram reaches the
+     * worker the function chose from the client's address (127.0.0.1: 0x0100007f, worker 3 of 4).
+     */
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"THREAD", "PROCESS"})
+    void dispatchFuncChoosesTheWorkerOfEachDatagram(Mode mode) throws Exception {
+        try (Probe p = Probe.create(); Running r = Running.start(Recipe.server(mode, "127.0.0.1", SockType.UDP,
+                Map.of("worker_num", 4), UdpByAddress.class, p)); DatagramSocket u = new DatagramSocket()) {
+            u.setSoTimeout(10_000);
+            for (int i = 0; i < 8; i++) {
+                byte[] msg = ("datagram " + i).getBytes();
+                u.send(new DatagramPacket(msg, msg.length, InetAddress.getLoopbackAddress(), r.port()));
+                DatagramPacket in = new DatagramPacket(new byte[100], 100);
+                u.receive(in);
+                assertThat(new String(in.getData(), 0, in.getLength())).isEqualTo("same 3 datagram " + i);
+            }
+        }
     }
 }
