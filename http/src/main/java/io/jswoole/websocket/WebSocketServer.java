@@ -213,7 +213,7 @@ public class WebSocketServer extends HttpServer {
      * on its way there; false when its node's heartbeat expired or Redis cannot be reached).
      */
     public boolean push(GlobalFd fd, byte[] data, int opcode, int flags) {
-        var node = remote(fd);
+        var node = io.jswoole.server.spi.ClusterSupport.remote(this, fd);
         return node == null ? push(fd.fd(), data, opcode, flags) : node.push(fd, data, opcode, flags);
     }
 

@@ -51,7 +51,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code connect} finishes before the first {@code receive} starts; {@code close} starts after the last
  * {@code receive} has finished; then the fd is free for a new connection.
  */
-public class Server {
+public non-sealed class Server implements ClusterConnections {
     static {
         ProtocolSupport.install(new ProtocolBridge());
         ServerAccess.install(new EngineBridge());
@@ -348,10 +348,8 @@ public class Server {
             cfg = ServerConfig.of(mode, settings);
             handlers.validate(cfg);
             Port.checkReady(ports, mode);
-            if (cfg.clusterRedis() != null) { // the cluster face (module jswoole-cluster); see GlobalFd
-                ClusterSupport.start(this, new ClusterSupport.Config(cfg.clusterRedis(), cfg.clusterNodeId(),
-                        cfg.clusterHeartbeatTtl()), !ProtocolSupport.workerJvm(this));
-            }
+            ClusterSupport.start(this, new ClusterSupport.Config(cfg.clusterRedis(), cfg.clusterNodeId(),
+                    cfg.clusterHeartbeatTtl()), !ProtocolSupport.workerJvm(this)); // with cluster_redis only
         } catch (RuntimeException e) {
             stopped.countDown();
             throw e;
@@ -470,59 +468,6 @@ public class Server {
     }
 
     /**
-     * {@link #send(int, byte[])} to a connection anywhere in the cluster ({@code cluster_redis}): this node's fd takes
-     * the local path, another node's goes through Redis to it. False (with {@link LastError}) when it is gone, its
-     * node's heartbeat expired, or Redis cannot be reached; without {@code cluster_redis} only local ids work.
-     */
-    public boolean send(GlobalFd fd, byte[] data) {
-        var node = remote(fd);
-        return node == null ? send(fd.fd(), data) : node.send(fd, data);
-    }
-
-    public boolean send(GlobalFd fd, String data) {
-        return send(fd, data.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** {@link #close(int, boolean)} of a connection anywhere in the cluster. */
-    public boolean close(GlobalFd fd, boolean reset) {
-        var node = remote(fd);
-        return node == null ? close(fd.fd(), reset) : node.close(fd, reset);
-    }
-
-    public boolean close(GlobalFd fd) {
-        return close(fd, false);
-    }
-
-    /** {@link #exists(int)} anywhere in the cluster: false at once for a node whose heartbeat expired. */
-    public boolean exists(GlobalFd fd) {
-        var node = remote(fd);
-        return node == null ? exists(fd.fd()) : node.exists(fd);
-    }
-
-    /** {@link #getClientInfo(int)} anywhere in the cluster. */
-    public Optional<ClientInfo> getClientInfo(GlobalFd fd) {
-        var node = remote(fd);
-        return node == null ? getClientInfo(fd.fd()) : node.info(fd);
-    }
-
-    /**
-     * This server's cluster node when {@code fd} belongs to another node, else null (the local path); a remote id
-     * without {@code cluster_redis} is refused.
-     */
-    protected final ClusterSupport.Node remote(GlobalFd fd) {
-        var node = ClusterSupport.node(this);
-        if (node.isEmpty()) {
-            String local = config == null ? null : config.clusterNodeId();
-            if (local == null || !local.equals(fd.node())) {
-                throw new IllegalStateException("global fd " + fd + " names another node, and this server is not in a "
-                        + "cluster (set cluster_redis and cluster_node_id)");
-            }
-            return null;
-        }
-        return node.get().nodeId().equals(fd.node()) ? null : node.get();
-    }
-
-    /**
      * {@code sendwait}: sends, then waits until the bytes are written to the socket, the connection closes, or
      * {@code send_timeout} passes. As in Swoole, only from an event worker of BASE mode; elsewhere (and for an
      * empty {@code data}) a warning and false. Swoole blocks the worker; here only the calling coroutine waits.
@@ -625,11 +570,7 @@ public class Server {
      * once; false when it is already bound or does not exist.
      */
     public boolean bind(int fd, long uid) {
-        boolean bound = runtime.connections().bind(fd, uid);
-        if (bound) { // in a cluster the uid also names this connection on every node (Cluster.locate)
-            ClusterSupport.node(this).ifPresent(n -> n.bound(fd, uid));
-        }
-        return bound;
+        return runtime.connections().bind(fd, uid) && ClusterSupport.bound(this, fd, uid);
     }
 
     // ------------------------------------------------------------------ task workers and pipe messages

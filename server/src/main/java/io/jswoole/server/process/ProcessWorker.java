@@ -211,7 +211,7 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
             Runtime.getRuntime().halt(1);
         }
         send(new ToMaster.Hello(id, ProcessHandle.current().pid()));
-        Thread.ofPlatform().daemon().name("jswoole-coroutine-report").start(this::reportCoroutines);
+        CoroutineReport.start(scheduler, () -> stopping, this::send);
         if (userProcess != null) {
             scheduler.go(this::runUserProcess);
         } else {
@@ -329,27 +329,6 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
                 // the master sends nothing after STOP: finish what runs, then exit
                 stopping = true;
                 Thread.ofPlatform().name("jswoole-worker-stop").start(this::finish);
-            }
-        }
-    }
-
-    /**
-     * Tells the master this JVM's coroutine counts when they changed, at most once a second (the admin listener
-     * shows them per worker; the master cannot read another JVM's scheduler).
-     */
-    private void reportCoroutines() {
-        int num = -1, peak = -1;
-        while (!stopping && !scheduler.isClosed()) {
-            int n = scheduler.coroutineNum(), p = scheduler.coroutinePeak();
-            if (n != num || p != peak) {
-                num = n;
-                peak = p;
-                send(new ToMaster.Coroutines(n, p));
-            }
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                return;
             }
         }
     }

@@ -62,15 +62,27 @@ public final class ClusterSupport {
     }
 
     /**
-     * Called by {@link Server#start()} when {@code cluster_redis} is set.
+     * Called by {@link Server#start()}: starts this JVM's node when {@code cluster_redis} is set, else nothing.
      *
      * @throws IllegalArgumentException naming {@code cluster_redis} when no provider is on the class path
      */
     public static void start(Server server, Config config, boolean owner) {
+        if (config.redisUrl() == null) {
+            return; // not in a cluster
+        }
         Provider p = ServiceLoader.load(Provider.class, ClusterSupport.class.getClassLoader()).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("setting 'cluster_redis' needs the module "
                         + "jswoole-cluster (io.jswoole:jswoole-cluster) on the class path"));
         NODES.put(server, p.start(server, config, owner));
+    }
+
+    /** {@code bind(fd, uid)} succeeded: in a cluster the uid also names this connection on every node; true. */
+    public static boolean bound(Server server, int fd, long uid) {
+        Node n = NODES.get(server);
+        if (n != null) {
+            n.bound(fd, uid);
+        }
+        return true;
     }
 
     /** Called by {@link Server} after it stopped. */
@@ -79,6 +91,20 @@ public final class ClusterSupport {
         if (n != null) {
             n.stop();
         }
+    }
+
+    /**
+     * The node to ask about {@code fd}: null when it is one of this server's own (the local path).
+     *
+     * @throws IllegalStateException when {@code server} is not in a cluster (or not started)
+     */
+    public static Node remote(Server server, GlobalFd fd) {
+        Node n = NODES.get(server);
+        if (n == null) {
+            throw new IllegalStateException("global fd " + fd + ": this server is not in a cluster (set cluster_redis "
+                    + "and cluster_node_id) or has not started");
+        }
+        return n.nodeId().equals(fd.node()) ? null : n;
     }
 
     /** The node of {@code server}, or empty when it is not in a cluster (or not started). */
