@@ -455,10 +455,6 @@ public non-sealed class Server implements ClusterConnections {
      * exist or is closed.
      */
     public boolean send(int fd, byte[] data) {
-        if (fd <= 0 || fd > io.jswoole.server.reactor.Connection.MAX_FD) { // no session has it: Swoole's warning
-            Log.warning("send(): invalid fd[" + fd + "]");
-            return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
-        }
         return runtime.connections().send(fd, data);
     }
 

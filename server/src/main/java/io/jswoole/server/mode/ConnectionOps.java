@@ -18,6 +18,19 @@ public interface ConnectionOps {
     boolean send(int fd, byte[] data);
 
     /**
+     * A send to an fd no session can have (0, negative, past the largest): refused with Swoole's warning
+     * ({@code invalid_fd.phpt}), in every mode; true when refused.
+     */
+    static boolean invalidFd(int fd) {
+        if (fd > 0 && fd <= io.jswoole.server.reactor.Connection.MAX_FD) {
+            return false;
+        }
+        io.jswoole.log.Log.warning("send(): invalid fd[" + fd + "]");
+        io.jswoole.LastError.fail(io.jswoole.ErrorCode.SESSION_NOT_EXIST);
+        return true;
+    }
+
+    /**
      * {@code sendwait}: {@link #send} and wait until the bytes are written to the socket. Swoole allows it only in
      * an event worker of BASE mode; elsewhere it is refused with a warning, as there ({@link #refuseSendwait}).
      */

@@ -69,6 +69,9 @@ public final class WorkerJvmConnections implements ConnectionOps {
 
     @Override
     public boolean send(int fd, byte[] data) {
+        if (ConnectionOps.invalidFd(fd)) {
+            return false;
+        }
         long session = session(fd);
         if (session != 0 && closeAsked.containsKey(fd)) {
             return LastError.fail(ErrorCode.SESSION_CLOSED);

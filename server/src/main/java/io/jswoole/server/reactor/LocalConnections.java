@@ -54,7 +54,7 @@ public final class LocalConnections implements ConnectionOps {
 
     @Override
     public boolean send(int fd, byte[] data) {
-        return send(fd, data, null);
+        return !ConnectionOps.invalidFd(fd) && send(fd, data, null);
     }
 
     /**
