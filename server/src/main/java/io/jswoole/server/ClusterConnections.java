@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * {@link Server}'s connection methods for a connection anywhere in the cluster ({@code cluster_redis}): a
  * {@link GlobalFd} of this node takes the local path, another node's goes through Redis to it. A remote one fails
- * (false, with {@link LastError}) when it is gone, its node's heartbeat expired, or Redis cannot be reached; a
+ * (false, with {@link io.jswoole.LastError}) when it is gone, its node's heartbeat expired, or Redis cannot be reached; a
  * server that is not in a cluster, or not started, refuses global fds. Kept apart from {@link Server} so that the
  * facade stays a list of one-line delegations.
  */
