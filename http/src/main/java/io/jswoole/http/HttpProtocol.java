@@ -100,11 +100,20 @@ final class HttpProtocol implements PortProtocol {
 
     /** Whether any request may be streamed (a test is set, and in PROCESS mode a sticky dispatch mode). */
     boolean streamsAny() {
-        return streamBody != null && (server.mode() != io.jswoole.server.Mode.PROCESS || stickyDispatch);
+        return streamBody != null && bodies != Bodies.WHOLE;
     }
 
-    /** PROCESS mode: every message of a connection goes to one worker JVM (dispatch_mode 2 or 4). */
-    private volatile boolean stickyDispatch;
+    /** Where a streamed request body is read, chosen once, at {@link #configure}. */
+    private enum Bodies {
+        /** BASE and THREAD: by the handler, in this JVM. */
+        HERE,
+        /** The PROCESS master, with dispatch_mode 2 or 4: relayed to the worker JVM that got the request. */
+        RELAYED,
+        /** The PROCESS master with any other dispatch mode: the parts could reach other worker JVMs; never streamed. */
+        WHOLE
+    }
+
+    private volatile Bodies bodies = Bodies.HERE;
 
     /** Worker JVM: the streamed bodies of requests it holds, by fd and sequence number (HTTP/2: stream id). */
     private final Map<BodyKey, RequestBody> workerBodies = new ConcurrentHashMap<>();
@@ -139,7 +148,7 @@ final class HttpProtocol implements PortProtocol {
      * PROCESS master; {@code sink} fires a part down the pipeline, to the worker that got the request).
      */
     IncomingBody newBody(HttpConn c, long seq, RequestBody.Flow flow, java.util.function.Consumer<Object> sink) {
-        if (server.mode() == io.jswoole.server.Mode.PROCESS) {
+        if (bodies != Bodies.HERE) {
             BodyRelay r = new BodyRelay(seq, sink, flow);
             c.relays().put(seq, r);
             return r;
@@ -153,7 +162,7 @@ final class HttpProtocol implements PortProtocol {
      */
     boolean streams(HttpConn c, io.netty.handler.codec.http.HttpRequest head, long seq, double time) {
         java.util.function.Predicate<Request> which = streamBody;
-        if (which == null || server.mode() == io.jswoole.server.Mode.PROCESS && !stickyDispatch) {
+        if (which == null || bodies == Bodies.WHOLE) {
             return false;
         }
         try {
@@ -167,9 +176,10 @@ final class HttpProtocol implements PortProtocol {
 
     void configure(HttpConfig cfg) {
         Object dm = server.setting().getOrDefault("dispatch_mode", 2);
-        stickyDispatch = dm instanceof Number n && (n.intValue() == 2 || n.intValue() == 4);
-        if (streamBody != null && server.mode() == io.jswoole.server.Mode.PROCESS && !stickyDispatch
-                && !ProtocolSupport.workerJvm(server)) {
+        boolean sticky = dm instanceof Number n && (n.intValue() == 2 || n.intValue() == 4);
+        bodies = server.mode() != io.jswoole.server.Mode.PROCESS ? Bodies.HERE
+                : sticky ? Bodies.RELAYED : Bodies.WHOLE;
+        if (streamBody != null && bodies == Bodies.WHOLE && !ProtocolSupport.workerJvm(server)) {
             Log.warning("streamBody: request bodies are not streamed in PROCESS mode with dispatch_mode " + dm
                     + " (the parts of a body must reach the worker JVM holding its request: dispatch_mode 2 or 4); "
                     + "handlers read them from Request.body() once complete");

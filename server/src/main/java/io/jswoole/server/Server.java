@@ -27,9 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Swoole's {@code Server}: listening ports, connections named by {@code fd}, workers that run the callbacks as
@@ -72,12 +70,9 @@ public non-sealed class Server implements ClusterConnections {
     /** PROCESS mode: the worker JVMs' entry point, when the command line cannot be re-run. */
     WorkerEntry entry = WorkerEntry.COMMAND_LINE;
 
-    private volatile boolean started;
+    private final Lifecycle life = new Lifecycle();
     /** The settings of this start, typed and checked; null before it. */
     ServerConfig config;
-    private final AtomicBoolean stopping = new AtomicBoolean();
-    private final CountDownLatch ready = new CountDownLatch(1);
-    private final CountDownLatch stopped = new CountDownLatch(1);
     final EventRunner events = new EventRunner(this);
     /** What this server is in this JVM, chosen once, at start: every connection, task and worker call goes to it. */
     volatile ModeRuntime runtime = ModeRuntime.NOT_STARTED;
@@ -320,9 +315,7 @@ public non-sealed class Server implements ClusterConnections {
     }
 
     void checkNotStarted(String what) {
-        if (started) {
-            throw new IllegalStateException(what + "() must be called before start()");
-        }
+        life.checkNotStarted(what);
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -337,12 +330,7 @@ public non-sealed class Server implements ClusterConnections {
      */
     public boolean start() {
         Scheduler.requireSupported();
-        synchronized (this) {
-            if (started) {
-                throw new SwooleException(ErrorCode.SERVER_ONLY_START_ONE, "the server is already started");
-            }
-            started = true;
-        }
+        life.start();
         ServerConfig cfg;
         try {
             cfg = ServerConfig.of(mode, settings);
@@ -351,27 +339,23 @@ public non-sealed class Server implements ClusterConnections {
             ClusterSupport.start(this, new ClusterSupport.Config(cfg.clusterRedis(), cfg.clusterNodeId(),
                     cfg.clusterHeartbeatTtl()), !ProtocolSupport.workerJvm(this)); // with cluster_redis only
         } catch (RuntimeException e) {
-            stopped.countDown();
+            life.stopped();
             throw e;
         }
         config = cfg;
         Logging.configure(cfg.logFile() == null ? null : Path.of(cfg.logFile()), cfg.logLevel(), cfg.logRotation());
         io.jswoole.memory.SharedMemory.seal(); // tables exist before start(), as in Swoole: workers attach to them
         try {
-            runtime = ModeRuntime.of(this, cfg, ports, counters, events, stopping, taskQueueLimit);
+            runtime = ModeRuntime.of(this, cfg, ports, counters, events, life.stopping, taskQueueLimit);
             runtime.serve();
         } catch (RuntimeException e) {
             runtime = ModeRuntime.NOT_STARTED;
             ClusterSupport.stop(this);
-            stopped.countDown();
+            life.stopped();
             throw e;
         }
-        ready.countDown();
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        life.serving();
+        life.awaitStopped();
         return true;
     }
 
@@ -388,7 +372,7 @@ public non-sealed class Server implements ClusterConnections {
 
     /** {@link #shutdown} in this JVM: false when the server is not running or already stopping. */
     boolean stopInBackground() {
-        if (!started || !stopping.compareAndSet(false, true)) {
+        if (!life.beginStop()) {
             return false;
         }
         Thread.ofPlatform().name("jswoole-shutdown").start(this::stopAll);
@@ -406,7 +390,7 @@ public non-sealed class Server implements ClusterConnections {
             if (Signals.unregister(this)) {
                 io.jswoole.memory.SharedMemory.unseal();
             }
-            stopped.countDown();
+            life.stopped();
         }
     }
 
@@ -673,17 +657,17 @@ public non-sealed class Server implements ClusterConnections {
 
     /** Waits until the server serves (ports bound, {@code start} fired); false on timeout. */
     public boolean awaitStarted(long timeout, TimeUnit unit) throws InterruptedException {
-        return ready.await(timeout, unit);
+        return life.awaitServing(timeout, unit);
     }
 
     /** Waits until {@link #start()} has returned after a shutdown. False on timeout. */
     public boolean awaitStopped(long timeout, TimeUnit unit) throws InterruptedException {
-        return stopped.await(timeout, unit);
+        return life.awaitStopped(timeout, unit);
     }
 
     /** Whether the server is serving (between start and the end of shutdown). */
     public boolean isRunning() {
-        return started && stopped.getCount() > 0;
+        return life.running();
     }
 
     /** Swoole's {@code stats()}, with Swoole's keys; {@code worker_*} keys describe the calling worker. */

@@ -26,55 +26,71 @@ import java.util.function.UnaryOperator;
  * PROCESS master, through its {@link ProcessManager}). {@link OneJvm} and {@link Ops} ask the pool what to do
  * instead of asking which mode they are in.
  */
-sealed interface WorkerPool {
+abstract sealed class WorkerPool {
+    private final Worker[] eventWorkers;
+    private final TaskOps taskOps;
+    private final WorkerOps workerOps;
+
+    private WorkerPool(Worker[] eventWorkers, TaskOps taskOps, WorkerOps workerOps) {
+        this.eventWorkers = eventWorkers;
+        this.taskOps = taskOps;
+        this.workerOps = workerOps;
+    }
+
     /** The event workers, in id order. */
-    Worker[] eventWorkers();
+    final Worker[] eventWorkers() {
+        return eventWorkers;
+    }
+
+    final TaskOps taskOps() {
+        return taskOps;
+    }
+
+    final WorkerOps workerOps() {
+        return workerOps;
+    }
 
     /** The event workers, then the task workers, in id order. */
-    List<Worker> all();
+    abstract List<Worker> all();
 
     /** The workers that run in this JVM ({@code workerStart} and {@code workerStop} fire here). */
-    List<Worker.Local> local();
-
-    TaskOps taskOps();
-
-    WorkerOps workerOps();
+    abstract List<Worker.Local> local();
 
     /** Gives the pool what carries out the commands of other JVMs (worker JVMs have some). */
-    void commands(MasterCommands commands);
+    abstract void commands(MasterCommands commands);
 
     /** Starts what serves outside this JVM (the worker JVMs), once the ports are bound. */
-    void start(EventLoopGroup loops) throws IOException;
+    abstract void start(EventLoopGroup loops) throws IOException;
 
     /**
      * After the drain: the workers stop ({@code workerExit} while coroutines run, at most until {@code deadline},
      * then {@code workerStop}).
      */
-    void stop(long deadline) throws InterruptedException;
+    abstract void stop(long deadline) throws InterruptedException;
 
     /** A start that failed: what {@link #start} began ends (no worker event fires). */
-    void abort();
+    abstract void abort();
 
     /** {@code sendMessage} from user process {@code src} to worker {@code dst}: false when it cannot arrive. */
-    boolean pipe(int src, int dst, byte[] message);
+    abstract boolean pipe(int src, int dst, byte[] message);
 
     /** SIGUSR1: the certificates, then (worker JVMs) a rolling restart. */
-    void reloadOnSignal(OneJvm engine);
+    abstract void reloadOnSignal(OneJvm engine);
 
     /** Whether SIGUSR2 restarts task workers (only task worker JVMs can be). */
-    boolean reloadsTaskWorkers();
+    abstract boolean reloadsTaskWorkers();
 
     /** SIGUSR2: a rolling restart of the task worker JVMs. */
-    void reloadTaskWorkers(Ops ops);
+    abstract void reloadTaskWorkers(Ops ops);
 
     /** Tasks waiting or running ({@code tasking_num}). */
-    int tasking();
+    abstract int tasking();
 
     /** Task workers with no task ({@code task_idle_worker_num}). */
-    int idleTaskWorkers();
+    abstract int idleTaskWorkers();
 
     /** Whether {@code w} is a worker JVM being replaced on purpose (reload, max_request, max_memory). */
-    boolean replacedOnPurpose(WorkerState w);
+    abstract boolean replacedOnPurpose(WorkerState w);
 
     /** BASE (a worker per event loop of {@code loops}) or THREAD (a serial scheduler per worker). */
     static WorkerPool of(Server server, OneJvm engine, ServerConfig cfg, EventLoopGroup loops,
@@ -99,65 +115,48 @@ sealed interface WorkerPool {
     }
 
     /** BASE and THREAD: the workers and task workers are schedulers of this JVM. */
-    final class Local implements WorkerPool {
+    static final class Local extends WorkerPool {
         private final Server server;
-        private final Worker.Local[] workers;
         /** The task workers, or null without {@code task_worker_num}. */
         private final Tasks tasks;
         private final List<Worker.Local> local;
-        private final TaskOps taskOps;
-        private final WorkerOps workerOps;
 
         private Local(Server server, OneJvm engine, ServerConfig cfg, Worker.Local[] workers, int taskQueueLimit) {
-            this.server = server;
-            this.workers = workers;
-            this.tasks = cfg.taskWorkerNum() == 0 ? null : new Tasks(ServerAccess.handlers(server),
+            Tasks tasks = cfg.taskWorkerNum() == 0 ? null : new Tasks(ServerAccess.handlers(server),
                     cfg.taskWorkerNum(), workers, cfg.taskIpcMode(), cfg.taskEnableCoroutine(), cfg.maxCoroutine(),
                     taskQueueLimit);
             List<Worker.Local> all = new ArrayList<>(List.of(workers));
             if (tasks != null) {
                 all.addAll(List.of(tasks.workers));
             }
-            this.local = List.copyOf(all);
-            this.taskOps = TaskOps.local(server, tasks, local, server::getWorkerId);
-            this.workerOps = WorkerOps.oneJvm(server, engine, local);
+            List<Worker.Local> local = List.copyOf(all);
+            super(workers, TaskOps.local(server, tasks, local, server::getWorkerId),
+                    WorkerOps.oneJvm(server, engine, local));
+            this.server = server;
+            this.tasks = tasks;
+            this.local = local;
         }
 
         @Override
-        public Worker[] eventWorkers() {
-            return workers;
-        }
-
-        @Override
-        public List<Worker> all() {
+        List<Worker> all() {
             return List.copyOf(local);
         }
 
         @Override
-        public List<Worker.Local> local() {
+        List<Worker.Local> local() {
             return local;
         }
 
         @Override
-        public TaskOps taskOps() {
-            return taskOps;
+        void commands(MasterCommands commands) {
         }
 
         @Override
-        public WorkerOps workerOps() {
-            return workerOps;
+        void start(EventLoopGroup loops) {
         }
 
         @Override
-        public void commands(MasterCommands commands) {
-        }
-
-        @Override
-        public void start(EventLoopGroup loops) {
-        }
-
-        @Override
-        public void stop(long deadline) throws InterruptedException {
+        void stop(long deadline) throws InterruptedException {
             for (Worker.Local w : local) {
                 ServerAccess.handlers(server).workerExiting(w.scheduler, w.id, deadline);
                 ServerAccess.handlers(server).workerStopping(w.scheduler, w.id, deadline + TimeUnit.SECONDS.toNanos(1));
@@ -166,11 +165,11 @@ sealed interface WorkerPool {
         }
 
         @Override
-        public void abort() {
+        void abort() {
         }
 
         @Override
-        public boolean pipe(int src, int dst, byte[] message) {
+        boolean pipe(int src, int dst, byte[] message) {
             var handlers = ServerAccess.handlers(server);
             if (dst < 0 || dst >= local.size() || !handlers.handlesPipeMessages()) {
                 return false;
@@ -180,47 +179,44 @@ sealed interface WorkerPool {
         }
 
         @Override
-        public void reloadOnSignal(OneJvm engine) {
+        void reloadOnSignal(OneJvm engine) {
             engine.reloadCertificates(); // the workers stay: they are threads of this JVM
         }
 
         @Override
-        public boolean reloadsTaskWorkers() {
+        boolean reloadsTaskWorkers() {
             return false;
         }
 
         @Override
-        public void reloadTaskWorkers(Ops ops) {
+        void reloadTaskWorkers(Ops ops) {
         }
 
         @Override
-        public int tasking() {
+        int tasking() {
             return tasks == null ? 0 : tasks.queued();
         }
 
         @Override
-        public int idleTaskWorkers() {
+        int idleTaskWorkers() {
             return tasks == null ? 0 : tasks.idle();
         }
 
         @Override
-        public boolean replacedOnPurpose(WorkerState w) {
+        boolean replacedOnPurpose(WorkerState w) {
             return false;
         }
     }
 
     /** The PROCESS master: every worker and task worker is a JVM its manager starts, replaces and stops. */
-    final class Jvms implements WorkerPool {
+    static final class Jvms extends WorkerPool {
         private final ProcessManager manager;
-        private final Worker[] workers;
         private final List<Worker> all;
-        private final TaskOps taskOps;
-        private final WorkerOps workerOps;
 
         private Jvms(Server server, OneJvm engine, ServerConfig cfg) {
-            manager = new ProcessManager(server, cfg.workerNum(), cfg.taskWorkerNum(), cfg.taskIpcMode(),
-                    cfg.maxWaitTime());
-            workers = new Worker[cfg.workerNum()];
+            ProcessManager manager = new ProcessManager(server, cfg.workerNum(), cfg.taskWorkerNum(),
+                    cfg.taskIpcMode(), cfg.maxWaitTime());
+            Worker[] workers = new Worker[cfg.workerNum()];
             List<Worker> everyone = new ArrayList<>();
             for (int w = 0; w < manager.workers.length; w++) {
                 // the event workers are dispatched to; the task workers' proxies keep their counters
@@ -231,73 +227,58 @@ sealed interface WorkerPool {
                     workers[w] = proxy;
                 }
             }
-            all = List.copyOf(everyone);
-            taskOps = manager.taskOps();
-            workerOps = WorkerOps.master(server, engine, manager);
+            super(workers, manager.taskOps(), WorkerOps.master(server, engine, manager));
+            this.manager = manager;
+            this.all = List.copyOf(everyone);
         }
 
         @Override
-        public Worker[] eventWorkers() {
-            return workers;
-        }
-
-        @Override
-        public List<Worker> all() {
+        List<Worker> all() {
             return all;
         }
 
         @Override
-        public List<Worker.Local> local() {
+        List<Worker.Local> local() {
             return List.of();
         }
 
         @Override
-        public TaskOps taskOps() {
-            return taskOps;
-        }
-
-        @Override
-        public WorkerOps workerOps() {
-            return workerOps;
-        }
-
-        @Override
-        public void commands(MasterCommands commands) {
+        void commands(MasterCommands commands) {
             manager.commands = commands;
         }
 
         @Override
-        public void start(EventLoopGroup loops) throws IOException {
+        void start(EventLoopGroup loops) throws IOException {
             manager.start(loops);
         }
 
         @Override
-        public void stop(long deadline) {
+        void stop(long deadline) {
             manager.stop(); // each worker JVM runs workerExit and workerStop itself
         }
 
         @Override
-        public void abort() {
+        void abort() {
             manager.stop();
         }
 
         @Override
-        public boolean pipe(int src, int dst, byte[] message) {
+        boolean pipe(int src, int dst, byte[] message) {
             return manager.pipe(src, dst, message);
         }
 
         @Override
-        public void reloadOnSignal(OneJvm engine) {
-            workerOps.reload(); // the certificates first, then the workers
+        void reloadOnSignal(OneJvm engine) {
+            workerOps().reload(); // the certificates first, then the workers
         }
 
         @Override
-        public boolean reloadsTaskWorkers() {
-            return manager.workers.length > workers.length;
+        boolean reloadsTaskWorkers() {
+            return manager.workers.length > eventWorkers().length;
         }
 
         @Override
-        public void reloadTaskWorkers(Ops ops) {
+        void reloadTaskWorkers(Ops ops) {
             Thread.ofPlatform().name("jswoole-reload-tasks").start(() -> {
                 ops.reloading();
                 manager.reloadTaskWorkers();
@@ -306,18 +287,18 @@ sealed interface WorkerPool {
         }
 
         @Override
-        public int tasking() {
+        int tasking() {
             return manager.tasksInFlight();
         }
 
         @Override
-        public int idleTaskWorkers() {
+        int idleTaskWorkers() {
             return manager.idleTaskWorkers();
         }
 
         @Override
-        public boolean replacedOnPurpose(WorkerState w) {
-            RemoteWorker r = manager.workers[w.task() ? workers.length + w.id() : w.id()];
+        boolean replacedOnPurpose(WorkerState w) {
+            RemoteWorker r = manager.workers[w.task() ? eventWorkers().length + w.id() : w.id()];
             return r.expectExit || r.retiring;
         }
     }
