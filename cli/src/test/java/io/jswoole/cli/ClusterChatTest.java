@@ -3,19 +3,13 @@ package io.jswoole.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jswoole.cluster.RedisServer;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -30,41 +24,17 @@ class ClusterChatTest {
     @RegisterExtension
     static final RedisServer REDIS = new RedisServer();
 
-    private record Node(Process process, int port, List<String> output) {
-    }
-
-    private static Node run(String id, String mode) throws Exception {
-        int port;
-        try (var s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
-                .toString(), "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", Main.class.getName(), "run", "websocket-chat", "--port", Integer.toString(port), "--mode", mode,
-                "--set", "cluster_redis=" + REDIS.url(), "--set", "cluster_node_id=" + id, "--set", "worker_num=2"));
+    private static Launched run(String id, String mode) throws Exception {
+        int port = Launched.freePort();
+        List<String> cmd = Launched.java();
+        cmd.addAll(List.of(Main.class.getName(), "run", "websocket-chat", "--port", Integer.toString(port), "--mode",
+                mode, "--set", "cluster_redis=" + REDIS.url(), "--set", "cluster_node_id=" + id, "--set",
+                "worker_num=2"));
         // the class path through CLASSPATH: the command line stays short enough for the JDK to read back, which
         // PROCESS mode needs to start its worker JVMs the same way
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("CLASSPATH", System.getProperty("surefire.test.class.path",
-                System.getProperty("java.class.path")));
-        Process p = pb.start();
-        List<String> out = new CopyOnWriteArrayList<>();
-        CompletableFuture<Boolean> ready = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try (var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    out.add(line);
-                    if (line.contains("listening on")) {
-                        ready.complete(true);
-                    }
-                }
-            } catch (java.io.IOException ignored) {
-                // exited
-            }
-            ready.complete(false);
-        });
-        assertThat(ready.get(60, TimeUnit.SECONDS)).as(String.join("\n", out)).isTrue();
-        return new Node(p, port, out);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("CLASSPATH", Launched.classPath());
+        return Launched.start(pb, port);
     }
 
     private static WebSocket open(int port, BlockingQueue<String> got) throws Exception {
@@ -93,7 +63,7 @@ class ClusterChatTest {
 
     @Test
     void aLineTypedOnNodeAReachesTabsOnNodesBAndC() throws Exception {
-        List<Node> nodes = new ArrayList<>();
+        List<Launched> nodes = new ArrayList<>();
         try {
             nodes.add(run("a", "base"));
             nodes.add(run("b", "process"));
@@ -120,13 +90,8 @@ class ClusterChatTest {
             a.abort();
             b.abort();
         } finally {
-            for (Node n : nodes) {
-                List<ProcessHandle> children = n.process().descendants().toList();
-                n.process().destroy();
-                if (!n.process().waitFor(15, TimeUnit.SECONDS)) {
-                    n.process().destroyForcibly();
-                }
-                children.forEach(ProcessHandle::destroyForcibly);
+            for (Launched n : nodes) {
+                n.close();
             }
         }
     }

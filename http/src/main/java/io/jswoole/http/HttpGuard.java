@@ -30,6 +30,8 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
     /** What an authority may hold besides ASCII letters and digits (RFC 3986 reg-name, IP literals, port). */
     private static final String HOST_CHARS = ".:[]_~%!$&'()*+;=-";
+    /** How long an idle connection is still read once a shutdown began (see {@link #drain}). */
+    static final long LINGER_MILLIS = 1000;
 
     private final HttpConn conn;
     private final HttpConfig cfg;
@@ -431,11 +433,24 @@ final class HttpGuard extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Shutdown: no request is read or started any more; responses to the ones handed to workers go out with
-     * {@code Connection: close} (see {@link Response}), and the server closes the connection after them.
+     * Shutdown. A connection with requests handed to workers reads nothing more: their responses go out with
+     * {@code Connection: close} (the {@link Sequencer} marks them), and it closes after them; requests pipelined
+     * behind them are dropped (the close tells the client to send them again elsewhere). An idle connection, or one
+     * whose request is still arriving, may have a request on its way that the client cannot know is lost: it is
+     * read for {@link #LINGER_MILLIS} more and answered the same way, and the stop waits for it.
      */
     void drain() {
         conn.draining = true;
+        if (inflight == 0 && queued.isEmpty() && !done && !upgrading) {
+            Runnable release = io.jswoole.server.spi.ProtocolSupport.holdStop(conn.protocol.server());
+            ctx.channel().closeFuture().addListener(f -> release.run());
+            ctx.executor().schedule(() -> {
+                if (inflight == 0 && queued.isEmpty()) {
+                    ctx.close(); // nothing came, or it did not arrive whole in time
+                }
+            }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            return;
+        }
         done = true;
         deadline = null;
         cancelTimer();

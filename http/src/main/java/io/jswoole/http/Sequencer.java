@@ -32,6 +32,10 @@ final class Sequencer extends ChannelOutboundHandlerAdapter {
     private long next;
     private final Map<Long, ArrayDeque<Out>> held = new HashMap<>();
     private boolean closed;
+    /** During a shutdown: the request whose response head went out last (-1: none); its later pieces follow. */
+    private long headed = -1;
+    /** A shutdown began before that head went out: it says {@code Connection: close}, and the close follows it. */
+    private boolean closeAfterHeaded;
 
     Sequencer(HttpConn conn) {
         this.conn = conn;
@@ -183,14 +187,24 @@ final class Sequencer extends ChannelOutboundHandlerAdapter {
             afterFile.add(o);
             return;
         }
+        Object msg = o.msg();
+        if (conn.draining && o.seq() >= 0 && o.seq() != headed && DrainClose.isFinalHead(msg)) {
+            headed = o.seq();
+            closeAfterHeaded = !o.close();
+            if (closeAfterHeaded) {
+                // wherever the response was made (a worker thread, a worker JVM) and whenever: the client learns
+                // from it that the connection ends, so it sends nothing more that could be lost
+                msg = DrainClose.mark(msg);
+            }
+        }
+        boolean close = o.close() || closeAfterHeaded && o.seq() == headed;
         boolean upgrade = false;
-        if (o.msg() instanceof HttpResponse r) {
-            if (o.close()) {
+        if (msg instanceof HttpResponse r) {
+            if (close) {
                 r.headers().set(Names.CONNECTION, HttpHeaderValues.CLOSE);
             }
             upgrade = r.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code();
         }
-        Object msg = o.msg();
         if (msg instanceof Out.FilePart f && ctx.pipeline().get(SslHandler.class) != null) {
             try {
                 file = new FileStream(ctx, o, f);
@@ -206,7 +220,7 @@ final class Sequencer extends ChannelOutboundHandlerAdapter {
         if (o.last() && o.seq() >= 0 && conn.timing != null) {
             conn.timing.ended(o.seq()); // its last piece goes to the socket; it counts when flushed
         }
-        if (o.last() && o.close()) {
+        if (o.last() && close) {
             closed = true;
             ctx.write(msg).addListener(ChannelFutureListener.CLOSE);
             flush(ctx);

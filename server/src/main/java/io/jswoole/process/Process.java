@@ -93,13 +93,16 @@ public final class Process implements ServerProcess {
     private volatile long pid = -1;
     private volatile Pipe pipe;
     private volatile java.lang.Process child;
+    /** Added to a server ({@code addProcess}): the pipe between its workers and the process; else null. */
+    private volatile ServerPipe serverPipe;
 
     /**
      * A user process for {@code Server.addProcess} (Swoole's {@code new Process(function ($process) {...})} given
      * to {@code $server->addProcess}): {@code body} runs in a JVM the server starts and supervises, and may call the
      * server's {@code send}, {@code close}, {@code getClientList}, {@code getClientInfo}, {@code stats} and
-     * {@code sendMessage}. It has no pipe. It cannot be {@linkplain #start started} on its own: a closure cannot be
-     * carried into a new JVM, but the server's main builds it again there.
+     * {@code sendMessage}. Its pipe, as in Swoole, carries what workers {@link #write} to it to the process's
+     * {@link #read}. It cannot be {@linkplain #start started} on its own: a closure cannot be carried into a new JVM,
+     * but the server's main builds it again there.
      */
     public Process(Consumer<Process> body) {
         this.entry = null;
@@ -231,7 +234,8 @@ public final class Process implements ServerProcess {
         if (body == null && entry == null) {
             throw new IllegalStateException("a pool worker is not a server's user process");
         }
-        Process self = poolWorker(null, null); // this JVM's own: its pid, no pipe
+        Process self = poolWorker(null, null); // this JVM's own: its pid; it reads what workers write
+        self.serverPipe = serverPipe;
         if (body != null) {
             body.accept(self);
             return;
@@ -255,8 +259,24 @@ public final class Process implements ServerProcess {
         return child;
     }
 
-    /** Writes {@code data} to the other side (one message on a datagram pipe); returns the bytes written. */
+    /**
+     * Writes {@code data} to the other side (one message on a datagram pipe); returns the bytes written. For a
+     * process added to a server: from a worker or task worker (any mode, any JVM), one message to the process's
+     * {@link #read}; 0 when it cannot arrive (the server is not serving, or the process is being replaced).
+     */
     public int write(byte[] data) throws IOException {
+        ServerPipe sp = serverPipe;
+        if (pipe == null && sp != null) {
+            if (sp.isProcessSide()) {
+                throw new IllegalStateException("a user process reads its pipe; it reaches the workers with the "
+                        + "server's sendMessage and the clients with send");
+            }
+            if (data.length > Pipe.MAX_MESSAGE) {
+                throw new IllegalArgumentException("a pipe message is at most " + Pipe.MAX_MESSAGE + " bytes, got "
+                        + data.length);
+            }
+            return sp.write(data) ? data.length : 0;
+        }
         Pipe p = pipe();
         if (p.datagram() && data.length > Pipe.MAX_MESSAGE) {
             throw new IllegalArgumentException("a pipe message is at most " + Pipe.MAX_MESSAGE + " bytes, got "
@@ -280,7 +300,37 @@ public final class Process implements ServerProcess {
      * message (cut at {@code size}). Parks only the calling coroutine. Null once the other side has closed it.
      */
     public byte[] read(int size) throws IOException {
+        ServerPipe sp = serverPipe;
+        if (pipe == null && sp != null) {
+            if (!sp.isProcessSide()) {
+                throw new IllegalStateException("workers write to a user process's pipe; what the process sends "
+                        + "them arrives in onPipeMessage");
+            }
+            return sp.read(size);
+        }
         return pipe().read(size);
+    }
+
+    /** {@link ServerProcess}: the server added it as user process {@code index}. */
+    @Override
+    public void added(io.jswoole.server.Server server, int index) {
+        if (body == null && entry == null) {
+            throw new IllegalStateException("a pool worker is not a server's user process");
+        }
+        ServerPipe sp = new ServerPipe(server, index);
+        if (io.jswoole.server.process.ProcessWorker.inUserProcess()) {
+            sp.openInbox(); // before the link to the server exists: nothing written to it is missed
+        }
+        serverPipe = sp;
+    }
+
+    /** {@link ServerProcess}: in the process's JVM, what a worker wrote. */
+    @Override
+    public void piped(byte[] data) {
+        ServerPipe sp = serverPipe;
+        if (sp != null) {
+            sp.arrived(data);
+        }
     }
 
     /** Closes the pipe: {@link #PIPE_READ}, {@link #PIPE_WRITE}, or 0 for both. */

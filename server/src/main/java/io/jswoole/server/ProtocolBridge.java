@@ -30,6 +30,11 @@ final class ProtocolBridge implements ProtocolSupport.Bridge {
     }
 
     @Override
+    public Runnable holdStop(Server server) {
+        return server.runtime.holdStop();
+    }
+
+    @Override
     public boolean workerJvm(Server server) {
         return server.mode() == Mode.PROCESS && ProcessWorker.inWorkerProcess();
     }

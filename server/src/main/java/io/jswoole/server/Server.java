@@ -243,6 +243,7 @@ public non-sealed class Server implements ClusterConnections {
     public int addProcess(io.jswoole.process.Process process) {
         checkNotStarted("addProcess");
         processes.add(Objects.requireNonNull(process, "process"));
+        process.added(this, processes.size() - 1);
         return processes.size() - 1;
     }
 

@@ -56,6 +56,20 @@ public interface ModeRuntime {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Keeps the graceful stop from closing the connections (at most until {@code max_wait_time} ends) until the
+     * returned action runs: a protocol's connection given a moment to receive a request already on its way. Only
+     * a JVM that owns the sockets stops them; elsewhere a no-op.
+     */
+    default Runnable holdStop() {
+        return () -> { };
+    }
+
+    /** A worker's write to user process {@code index}'s pipe: false when it cannot arrive. */
+    default boolean writeToProcess(int index, byte[] data) {
+        return false;
+    }
+
     /** SIGUSR1: a rolling restart of the worker JVMs (only a PROCESS master has them). */
     default void reloadOnSignal() {
     }

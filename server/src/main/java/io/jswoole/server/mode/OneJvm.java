@@ -75,6 +75,8 @@ public final class OneJvm implements ModeRuntime {
     private final Map<Integer, List<Channel>> datagramChannels = new LinkedHashMap<>();
     private final IdleScanner idleScanner;
     private final ServerCounters counters;
+    /** Connections a protocol keeps open through the drain ({@link #holdStop}). */
+    private final java.util.concurrent.atomic.AtomicInteger stopHolds = new java.util.concurrent.atomic.AtomicInteger();
     private long startTime;
     private Path pidFile;
     private AdminSocket admin;
@@ -126,6 +128,7 @@ public final class OneJvm implements ModeRuntime {
         List<io.jswoole.server.spi.ServerProcess> added = ServerAccess.processes(server);
         userProcesses = added.isEmpty() ? null : new UserProcesses(server, added, workerNum + cfg.taskWorkerNum(),
                 commands, pool::pipe, cfg.maxWaitTime());
+        commands.users(userProcesses);
         ops = new Ops(server, this, stopping);
     }
 
@@ -218,8 +221,9 @@ public final class OneJvm implements ModeRuntime {
     }
 
     /**
-     * The graceful stop: {@code beforeShutdown}, listeners closed, connections drained (nothing new is read, what
-     * the workers hold finishes within {@code max_wait_time} and its answers are queued), every connection closed
+     * The graceful stop: {@code beforeShutdown}, listeners closed, connections drained (each protocol's way; a raw
+     * port reads nothing new; what the workers hold, and the requests protocols still take ({@link #holdStop}),
+     * finish within {@code max_wait_time} and their answers are queued), every connection closed
      * after its output, the workers stopped ({@code workerExit}, {@code workerStop}), {@code managerStop}, the event
      * loops, {@code shutdown}.
      */
@@ -248,7 +252,10 @@ public final class OneJvm implements ModeRuntime {
                     c.stopReading();
                 }
             }
-            while (!eventWorkersIdle() && System.nanoTime() < drainEnd) {
+            for (var loop : group) { // the drains just queued have run: what they hold (holdStop) counts below
+                loop.submit(() -> { }).awaitUninterruptibly(1, TimeUnit.SECONDS);
+            }
+            while ((!eventWorkersIdle() || stopHolds.get() > 0) && System.nanoTime() < drainEnd) {
                 Thread.sleep(5);
             }
             for (Connection c : table.all()) {
@@ -280,6 +287,16 @@ public final class OneJvm implements ModeRuntime {
                 }
             }
         }
+    }
+
+    @Override
+    public boolean writeToProcess(int index, byte[] data) {
+        return userProcesses != null && userProcesses.write(index, data);
+    }
+
+    @Override
+    public Runnable holdStop() {
+        return WorkerOps.held(stopHolds);
     }
 
     /** No event handed to a worker (a thread or a worker JVM) is still running or waiting to run. */

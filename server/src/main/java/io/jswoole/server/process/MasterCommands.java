@@ -31,6 +31,8 @@ public final class MasterCommands {
     private final List<Port> ports;
     /** {@code stats()} with the {@code worker_*} figures of the worker given. */
     private final Function<Worker, Map<String, Object>> stats;
+    /** The user processes, once they exist (they need these commands first). */
+    private volatile UserProcesses users;
 
     public MasterCommands(ConnectionTable table, ConnectionOps conns, WorkerOps workers, List<Port> ports,
             Function<Worker, Map<String, Object>> stats) {
@@ -39,6 +41,16 @@ public final class MasterCommands {
         this.workers = workers;
         this.ports = ports;
         this.stats = stats;
+    }
+
+    public void users(UserProcesses users) {
+        this.users = users;
+    }
+
+    /** A worker JVM's write to the pipe of the user process whose worker id is {@code id}. */
+    boolean toUserProcess(int id, byte[] message) {
+        UserProcesses u = users;
+        return u != null && u.writeTo(id, message);
     }
 
     /** Carries out a connection frame of worker JVM {@code w}. */

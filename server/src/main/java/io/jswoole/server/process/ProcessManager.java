@@ -422,6 +422,9 @@ public final class ProcessManager implements Ipc.Peer<RemoteWorker> {
 
     /** {@code sendMessage}: a message from worker {@code src} (-1: the master) to worker {@code dst}. */
     public boolean pipe(int src, int dst, byte[] message) {
+        if (dst >= workers.length && commands != null) {
+            return commands.toUserProcess(dst, message); // a worker's write to a user process's pipe
+        }
         if (dst < 0 || dst >= workers.length || dst == src) {
             return false;
         }

@@ -84,8 +84,7 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
     private static final ScopedValue<RemoteTask> CURRENT_TASK = ScopedValue.newInstance();
 
     /** A task received from the master: who sent it, and whether it finished. */
-    private record RemoteTask(int src, int id, byte flags, AtomicBoolean finished) {
-    }
+    private record RemoteTask(int src, int id, byte flags, AtomicBoolean finished) { }
 
     /**
      * {@code link} reads and writes the master's socket; {@code scheduler} runs the callbacks, on the link's
@@ -323,6 +322,7 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
                     ServerAccess.handlers(server).finish(scheduler, f.id(), result);
                 }
             }
+            case ToWorker.Pipe p when userProcess != null -> userProcess.piped(p.message()); // a worker's write
             case ToWorker.Pipe p -> ServerAccess.handlers(server).pipeMessage(scheduler, p.src(),
                     Values.decode(p.message()));
             case ToWorker.Stop s -> {
@@ -482,6 +482,15 @@ public final class ProcessWorker implements EventSite, ModeRuntime {
         }
         send(new ToMaster.PipeTo(dst, bytes));
         return true;
+    }
+
+    @Override
+    public boolean writeToProcess(int index, byte[] data) { // a user process itself reads its pipe
+        var c = ServerAccess.config(server);
+        if (userProcess == null) { // user processes' ids follow the task workers'
+            send(new ToMaster.PipeTo(c.workerNum() + c.taskWorkerNum() + index, data));
+        }
+        return userProcess == null;
     }
 
     /**

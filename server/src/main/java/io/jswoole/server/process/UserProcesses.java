@@ -41,6 +41,9 @@ public final class UserProcesses implements Ipc.Peer<RemoteWorker> {
     private final Server server;
     private final List<ServerProcess> processes;
     private final RemoteWorker[] links;
+    /** Per process: pipe messages written while it had no JVM linked ({@link #write}). */
+    private final java.util.ArrayDeque<byte[]>[] waiting;
+    static final int PIPE_WAITING = 1024;
     private final int firstId;
     private final MasterCommands commands;
     private final Pipe pipe;
@@ -65,6 +68,10 @@ public final class UserProcesses implements Ipc.Peer<RemoteWorker> {
         this.protocols = Ipc.Protocols.of(server);
         this.maxWaitNanos = TimeUnit.SECONDS.toNanos(maxWaitSeconds);
         this.links = new RemoteWorker[this.processes.size()];
+        @SuppressWarnings("unchecked")
+        java.util.ArrayDeque<byte[]>[] queues = new java.util.ArrayDeque[links.length];
+        java.util.Arrays.setAll(queues, i -> new java.util.ArrayDeque<byte[]>());
+        this.waiting = queues;
         this.backoffMillis = new long[links.length];
         for (int i = 0; i < links.length; i++) {
             links[i] = new RemoteWorker(firstId + i, server);
@@ -88,6 +95,45 @@ public final class UserProcesses implements Ipc.Peer<RemoteWorker> {
         }
     }
 
+    /**
+     * A worker's write to user process {@code index}'s pipe. While the process has no JVM linked (starting, or
+     * being replaced) up to {@link #PIPE_WAITING} messages wait for the next one, as bytes wait in Swoole's pipe
+     * for the respawned process; false beyond that, or for no such process.
+     */
+    public boolean write(int index, byte[] data) {
+        if (index < 0 || index >= links.length) {
+            return false;
+        }
+        synchronized (waiting[index]) {
+            Channel ch = links[index].channel;
+            if (ch != null && waiting[index].isEmpty()) {
+                reply(ch, new ToWorker.Pipe(-1, data));
+                return true;
+            }
+            if (waiting[index].size() >= PIPE_WAITING) {
+                Log.warning("user process #" + index + ": " + PIPE_WAITING + " pipe messages wait for it to start; "
+                        + "refusing more");
+                return false;
+            }
+            waiting[index].add(data);
+            return true;
+        }
+    }
+
+    /** The process's JVM is linked: what waited for it goes first. */
+    private void flushWaiting(int index, Channel ch) {
+        synchronized (waiting[index]) {
+            for (byte[] data; (data = waiting[index].poll()) != null; ) {
+                reply(ch, new ToWorker.Pipe(-1, data));
+            }
+        }
+    }
+
+    /** {@link #write} by worker id (user processes follow the task workers). */
+    boolean writeTo(int workerId, byte[] data) {
+        return write(workerId - firstId, data);
+    }
+
     /** The pid of user process {@code index}'s current JVM, or -1. */
     public long pid(int index) {
         Process p = index >= 0 && index < links.length ? links[index].process : null;
@@ -100,7 +146,10 @@ public final class UserProcesses implements Ipc.Peer<RemoteWorker> {
             throw new IOException("a user process link began with " + m);
         }
         RemoteWorker w = links[id - firstId];
-        w.channel = ch;
+        synchronized (waiting[id - firstId]) {
+            w.channel = ch;
+            flushWaiting(id - firstId, ch);
+        }
         w.pid = pid;
         w.ready.countDown();
         Log.info("user process #" + (id - firstId) + " (pid " + pid + ") ready");
@@ -109,8 +158,14 @@ public final class UserProcesses implements Ipc.Peer<RemoteWorker> {
 
     @Override
     public void lost(RemoteWorker w, Channel ch) {
-        if (w.channel == ch) {
-            w.channel = null;
+        boolean current;
+        synchronized (waiting[w.id - firstId]) { // pipe writes wait for the next JVM from now on
+            current = w.channel == ch;
+            if (current) {
+                w.channel = null;
+            }
+        }
+        if (current) {
             commands.workerLost(w, false);
         }
     }

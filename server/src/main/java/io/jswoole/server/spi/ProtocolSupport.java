@@ -19,6 +19,8 @@ public final class ProtocolSupport {
 
         Runnable hold(Server server);
 
+        Runnable holdStop(Server server);
+
         boolean workerJvm(Server server);
 
         boolean inWorkerProcess(Server server);
@@ -70,6 +72,15 @@ public final class ProtocolSupport {
      */
     public static Runnable hold(Server server) {
         return bridge.hold(server);
+    }
+
+    /**
+     * During the graceful stop: keeps the server from closing its connections (at most until {@code max_wait_time}
+     * ends) until the returned action runs (once), for a connection given a moment to receive a request already
+     * on its way. A no-op outside the JVM that owns the sockets.
+     */
+    public static Runnable holdStop(Server server) {
+        return bridge.holdStop(server);
     }
 
     /**

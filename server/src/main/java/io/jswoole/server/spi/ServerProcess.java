@@ -17,4 +17,12 @@ public interface ServerProcess {
      * throws, the JVM exits and the server starts another.
      */
     void runInServer() throws Exception;
+
+    /** The server took it as user process {@code index} ({@code addProcess}), in every JVM that builds the server. */
+    default void added(io.jswoole.server.Server server, int index) {
+    }
+
+    /** In the process's JVM: a message a worker wrote to its pipe (called on the link's reader thread). */
+    default void piped(byte[] data) {
+    }
 }

@@ -1,0 +1,69 @@
+package io.jswoole.process;
+
+import io.jswoole.log.Log;
+import io.jswoole.server.Server;
+import io.jswoole.server.mode.ServerAccess;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pipe of a user process added with {@code Server.addProcess}, Swoole's {@code $process->write()} in a worker
+ * and {@code $process->read()} in the process: what any worker or task worker writes (in this JVM or a worker
+ * JVM) reaches the process's JVM through the server's links, one message per write, in order per writer. The
+ * process's side keeps at most {@link #CAPACITY} unread messages; past that a message is dropped with a warning,
+ * so a process that never reads costs bounded memory.
+ */
+final class ServerPipe {
+    static final int CAPACITY = 1024;
+
+    private final Server server;
+    private final int index;
+    /** The process's side: what arrived and was not read yet; null in the JVMs that write. */
+    private volatile LinkedBlockingQueue<byte[]> inbox;
+    private volatile boolean warned;
+
+    ServerPipe(Server server, int index) {
+        this.server = server;
+        this.index = index;
+    }
+
+    /** In the process's own JVM: from now on messages are kept for {@link #read}. */
+    void openInbox() {
+        inbox = new LinkedBlockingQueue<>(CAPACITY);
+    }
+
+    boolean isProcessSide() {
+        return inbox != null;
+    }
+
+    /** A worker's write: false when the process cannot get it (the server is not serving, the process restarts). */
+    boolean write(byte[] data) {
+        return ServerAccess.runtime(server).writeToProcess(index, data);
+    }
+
+    /** A message arrived (on the link's reader thread). */
+    void arrived(byte[] data) {
+        LinkedBlockingQueue<byte[]> q = inbox;
+        if (q != null && !q.offer(data) && !warned) {
+            warned = true;
+            Log.warning("user process #" + index + ": " + CAPACITY + " pipe messages unread; dropping what comes "
+                    + "until it reads");
+        } else if (q != null && warned && q.remainingCapacity() > CAPACITY / 2) {
+            warned = false;
+        }
+    }
+
+    /** The next message, cut at {@code size}; waits (parking only the calling coroutine) until one comes. */
+    byte[] read(int size) throws java.io.InterruptedIOException {
+        byte[] m;
+        try {
+            do {
+                m = inbox.poll(1, TimeUnit.SECONDS);
+            } while (m == null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("read interrupted");
+        }
+        return m.length <= size ? m : java.util.Arrays.copyOf(m, size);
+    }
+}
