@@ -60,6 +60,10 @@ final class H2Switch extends ByteToMessageDecoder {
         conn.guard = null;
         H2Connection h2 = H2Connection.create(conn);
         p.addBefore(UpgradeHandler.DECODER, H2Connection.NAME, h2);
+        long headerTimeout = conn.protocol.config().headerTimeoutMillis();
+        if (headerTimeout > 0) { // HTTP/1.1's head deadline, for SETTINGS and each header block
+            p.addBefore(H2Connection.NAME, H2HeaderDeadline.NAME, new H2HeaderDeadline(conn, headerTimeout));
+        }
         for (String name : new String[] {UpgradeHandler.GUARD, HttpProtocol.SEQUENCER, HttpProtocol.WS_EXT,
                 UpgradeHandler.ENCODER}) {
             if (p.get(name) != null) {
