@@ -4,7 +4,8 @@
 # both BASE with one worker, pinned to CPU 0; the load on CPU 1. Per round and provider, in turn:
 #  - full TLS 1.3 handshakes per second: openssl s_time -new (one sequential client, no resumption);
 #  - new connections: h2load -c 200 -n 200 (each connection handshakes, sends one request, ends);
-#  - bulk h2 over TLS: h2load -c 16 -m 32 -D DUR on 16 connections made once.
+#  - bulk h2 over TLS: h2load -c 16 -m 32 -D DUR on 16 connections made once;
+#  - bulk HTTP/1.1 over TLS: h2load --h1 -c 16 -D DUR (one request at a time per connection).
 # WARM seconds of warm-up per provider, ROUNDS rounds. Run from the repository root after
 # `mvn -B -q install -DskipTests` (examples, bench and cli packaged); MVN_FLAGS goes to the mvn call.
 set -eu
@@ -43,8 +44,9 @@ stime() { # full handshakes per wall-clock second (s_time's own rate divides by 
 }
 fresh() { taskset -c 1 h2load -c 200 -n 200 "https://127.0.0.1:$1/" 2>&1; }
 bulk() { taskset -c 1 h2load -c 16 -m 32 -D "$2" "https://127.0.0.1:$1/" 2>&1; }
+h1() { taskset -c 1 h2load --h1 -c 16 -D "$2" "https://127.0.0.1:$1/" 2>&1; }
 for p in 9661 9663; do
-  bulk $p "$WARM" >/dev/null; stime $p 5 >/dev/null; fresh $p >/dev/null
+  bulk $p "$WARM" >/dev/null; h1 $p 5 >/dev/null; stime $p 5 >/dev/null; fresh $p >/dev/null
 done
 bulk 9663 2 | grep -E 'TLS Protocol|Cipher|Server Temp|Application protocol'
 uptime
@@ -56,6 +58,8 @@ for r in $(seq 1 "$ROUNDS"); do
     echo "round $r ${c%%:*} h2load -c 200 -n 200 (new connections): $(echo "$out" | grep -oE 'finished in [0-9.]+m?s, [0-9.]+ req/s'), $(echo "$out" | grep -oE '[0-9]+ succeeded, [0-9]+ failed')"
     out=$(bulk $p "$DUR")
     echo "round $r ${c%%:*} h2load -c 16 -m 32: $(echo "$out" | grep -oE '[0-9.]+ req/s'), $(echo "$out" | grep -oE '[0-9]+ succeeded, [0-9]+ failed')"
+    out=$(h1 $p "$DUR")
+    echo "round $r ${c%%:*} h2load --h1 -c 16: $(echo "$out" | grep -oE '[0-9.]+ req/s'), $(echo "$out" | grep -oE '[0-9]+ succeeded, [0-9]+ failed')"
   done
 done
 uptime
