@@ -60,6 +60,10 @@ final class H2Switch extends ByteToMessageDecoder {
         conn.guard = null;
         H2Connection h2 = H2Connection.create(conn);
         p.addBefore(UpgradeHandler.DECODER, H2Connection.NAME, h2);
+        long headerTimeout = conn.protocol.config().headerTimeoutMillis();
+        if (headerTimeout > 0) { // HTTP/1.1's head deadline, for SETTINGS and each header block
+            p.addBefore(H2Connection.NAME, H2HeaderDeadline.NAME, new H2HeaderDeadline(conn, headerTimeout));
+        }
         for (String name : new String[] {UpgradeHandler.GUARD, HttpProtocol.SEQUENCER, HttpProtocol.WS_EXT,
                 UpgradeHandler.ENCODER}) {
             if (p.get(name) != null) {
@@ -81,11 +85,12 @@ final class H2Switch extends ByteToMessageDecoder {
 
     /**
      * Whether {@code req} asks to upgrade to h2c (RFC 7540 3.2: {@code Upgrade: h2c}, one {@code HTTP2-Settings},
-     * both named in {@code Connection}) on a cleartext connection. A request with a body is served as HTTP/1.1
-     * (the server may ignore an upgrade).
+     * both named in {@code Connection}) on a cleartext connection of a port where HTTP/2 is on. A request with a
+     * body is served as HTTP/1.1 (the server may ignore an upgrade).
      */
     static boolean wanted(ChannelHandlerContext ctx, HttpRequest req, HeadFacts facts, boolean body) {
-        return !body && facts.upgradeHas("h2c") && facts.connectionHas("upgrade")
+        return !body && ctx.channel().attr(H2Port.OFF).get() == null && facts.upgradeHas("h2c")
+                && facts.connectionHas("upgrade")
                 && facts.connectionHas("http2-settings") && req.headers().getAll("http2-settings").size() == 1
                 && ctx.pipeline().get(SslHandler.class) == null;
     }

@@ -20,15 +20,18 @@ record HttpConfig(
         boolean wsMask, Http2 http2, long executionTimeMillis) {
 
     /**
-     * {@code open_http2_protocol} and the SETTINGS it advertises ({@code http2_*}); {@code on} false: HTTP/1.1
-     * only. Swoole's defaults, except {@code http2_max_header_list_size}: Swoole advertises UINT_MAX (no cap); here
-     * it defaults to {@code http_max_header_size}, so HTTP/2 heads are capped as HTTP/1.1 heads are.
+     * {@code open_http2_protocol} and the SETTINGS it advertises ({@code http2_*}). {@code serverOn}: the server's
+     * own value, which its ports inherit; {@code on}: HTTP/2 on the server or on some port of it (false: HTTP/1.1
+     * only everywhere), each port deciding for itself ({@link H2Port}). Swoole's defaults, except
+     * {@code http2_max_header_list_size}: Swoole advertises UINT_MAX (no cap); here it defaults to
+     * {@code http_max_header_size}, so HTTP/2 heads are capped as HTTP/1.1 heads are.
      */
-    record Http2(boolean on, long headerTableSize, int maxConcurrentStreams, int initialWindowSize,
+    record Http2(boolean on, boolean serverOn, long headerTableSize, int maxConcurrentStreams, int initialWindowSize,
                  int maxFrameSize, long maxHeaderListSize, long outputLimit) {
         /** {@code outputLimit}: the server's {@code socket_buffer_size} (8 MiB), for DATA held by flow control. */
-        static Http2 from(Map<String, Object> http, Map<String, Object> server) {
-            return new Http2((Boolean) http.getOrDefault("open_http2_protocol", false),
+        static Http2 from(Map<String, Object> http, Map<String, Object> server, boolean somePort) {
+            boolean serverOn = (Boolean) http.getOrDefault("open_http2_protocol", false);
+            return new Http2(serverOn || somePort, serverOn,
                     (Long) http.getOrDefault("http2_header_table_size", 4096L),
                     (Integer) http.getOrDefault("http2_max_concurrent_streams", 128),
                     (int) (long) (Long) http.getOrDefault("http2_init_window_size", 65_535L),
@@ -60,6 +63,11 @@ record HttpConfig(
      *               there)
      */
     static HttpConfig from(Map<String, Object> http, Map<String, Object> server) {
+        return from(http, server, false);
+    }
+
+    /** As {@link #from(Map, Map)}; {@code h2Port}: some port sets {@code open_http2_protocol} true itself. */
+    static HttpConfig from(Map<String, Object> http, Map<String, Object> server, boolean h2Port) {
         Object pml = server.get("package_max_length");
         String root = (String) http.get("document_root");
         boolean statics = (Boolean) http.getOrDefault("enable_static_handler", false);
@@ -111,7 +119,7 @@ record HttpConfig(
                 (Boolean) http.getOrDefault("open_websocket_ping_frame", false),
                 (Boolean) http.getOrDefault("open_websocket_pong_frame", false),
                 (Boolean) http.getOrDefault("websocket_mask", false),
-                Http2.from(http, server),
+                Http2.from(http, server, h2Port),
                 millis(http.getOrDefault("max_request_execution_time", 0.0)));
     }
 

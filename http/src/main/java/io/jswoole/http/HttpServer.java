@@ -35,6 +35,8 @@ public class HttpServer extends Server {
 
     private final HttpProtocol protocol;
     private final Map<String, Object> httpSettings = new LinkedHashMap<>();
+    /** Each HTTP port's view of the protocol (its own open_http2_protocol), by port index. */
+    private final Map<Integer, H2Port> h2Ports = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile RequestHandler onRequest;
 
     /** An HTTP server in BASE mode on {@code host:port} (0 picks a free port). */
@@ -61,7 +63,11 @@ public class HttpServer extends Server {
     protected HttpServer(String host, int port, Mode mode, SockType sockType, int flags, UpgradeHandler upgrades) {
         super(host, port, mode, requireStream(sockType), flags);
         protocol = new HttpProtocol(this, upgrades);
-        ProtocolSupport.use(ports().get(0), protocol);
+        ProtocolSupport.use(ports().get(0), h2Port(ports().get(0)));
+    }
+
+    private H2Port h2Port(Port port) {
+        return h2Ports.computeIfAbsent(port.index(), i -> new H2Port(protocol));
     }
 
     private static SockType requireStream(SockType type) {
@@ -101,20 +107,29 @@ public class HttpServer extends Server {
     /**
      * A port of this server speaks HTTP with {@code open_http_protocol: true} (Swoole's way to serve HTTP on a port
      * from {@link #listen}), and on a {@code WebSocketServer} WebSocket too unless {@code open_websocket_protocol}
-     * is false; the server's own port always does. Every HTTP port shares the server's callbacks and HTTP settings.
+     * is false; the server's own port always does. Every HTTP port shares the server's callbacks and HTTP settings,
+     * except {@code open_http2_protocol}, which a port may set for itself (an HTTP/1.1-only port beside an h2 one;
+     * true alone makes a port speak HTTP, as {@code open_websocket_protocol} does).
      *
      * @throws IllegalArgumentException for a port that cannot speak HTTP (UDP), WebSocket keys on an
      *                                  {@code HttpServer}, or turning HTTP off on the server's own port
      */
     @Override
     protected Map<String, ?> portSettings(Port port, Map<String, ?> values) {
-        if (!values.containsKey("open_http_protocol") && !values.containsKey("open_websocket_protocol")) {
+        if (!values.containsKey("open_http_protocol") && !values.containsKey("open_websocket_protocol")
+                && !values.containsKey("open_http2_protocol")) {
             return values;
         }
         Map<String, Object> rest = new LinkedHashMap<>(values);
         Object http = rest.remove("open_http_protocol");
         Object ws = rest.remove("open_websocket_protocol");
+        Object h2 = rest.remove("open_http2_protocol");
         boolean on = http != null ? bool("open_http_protocol", http) : port.index() == 0 || protocolOn(port);
+        if (h2 != null) { // this port's HTTP/2 (and ALPN), whatever the server's; true alone makes it speak HTTP
+            boolean h2On = bool("open_http2_protocol", h2);
+            on |= h2On && http == null;
+            h2Port(port).own(h2On);
+        }
         if (ws != null) {
             if (!protocol.websocket()) {
                 throw new IllegalArgumentException("setting 'open_websocket_protocol' needs a WebSocketServer");
@@ -130,12 +145,12 @@ public class HttpServer extends Server {
             throw new IllegalArgumentException("setting 'open_http_protocol' needs a TCP or Unix stream port, not "
                     + port.type());
         }
-        ProtocolSupport.use(port, on ? protocol : null);
+        ProtocolSupport.use(port, on ? h2Port(port) : null);
         return rest;
     }
 
     private boolean protocolOn(Port port) {
-        return ProtocolSupport.protocol(port) == protocol;
+        return ProtocolSupport.protocol(port) instanceof H2Port p && p.http == protocol;
     }
 
     private static boolean bool(String key, Object v) {
@@ -184,7 +199,8 @@ public class HttpServer extends Server {
         if (onRequest == null && requiresRequestHandler()) {
             throw new IllegalStateException("an HttpServer needs a request callback (onRequest)");
         }
-        HttpConfig cfg = HttpConfig.from(httpSettings, super.setting());
+        boolean h2Port = ports().stream().anyMatch(p -> protocolOn(p) && h2Port(p).ownOn());
+        HttpConfig cfg = HttpConfig.from(httpSettings, super.setting(), h2Port);
         try {
             Files.createDirectories(cfg.uploadTmpDir());
         } catch (IOException e) {

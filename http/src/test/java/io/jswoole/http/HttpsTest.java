@@ -45,6 +45,9 @@ class HttpsTest {
             assertThat(sha256(got)).as("sendfile over TLS").isEqualTo(sha256(dir.resolve("big.bin")));
             String alpn = run("openssl", "s_client", "-connect", "127.0.0.1:" + s.port(), "-alpn", "h2,http/1.1");
             assertThat(alpn).contains("ALPN protocol: http/1.1");
+            assertThat(s.server.stats()).as("BoringSSL (on the test class path) unless the JDK's is forced")
+                    .containsEntry("ssl_provider", "jdk".equals(System.getProperty("jswoole.ssl_provider")) ? "jdk"
+                            : "boringssl");
             Process plain = new ProcessBuilder("curl", "-sS", "--max-time", "60", "http://127.0.0.1:" + s.port()
                     + "/hello").redirectErrorStream(true).start();
             plain.getInputStream().readAllBytes();

@@ -456,6 +456,9 @@ public final class OneJvm implements ModeRuntime {
             if (!p.type().isUnix()) {
                 sb.append(':').append(p.port());
             }
+            if (ServerAccess.tls(p) != null) {
+                sb.append(" TLS (").append(Tls.provider()).append(')');
+            }
         }
         return sb.toString();
     }

@@ -15,6 +15,7 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.DelegatingSslContext;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.OpenSslContextOption;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -41,8 +42,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * TLS on one stream port made with {@link SockType#SSL}: the port's {@code ssl_*} settings checked at start, the
- * Netty contexts built from the files (JDK provider), the handler each new connection gets first in its pipeline,
- * and certificate reload. Lives in the JVM that owns the sockets (BASE, THREAD, the PROCESS master).
+ * Netty contexts built from the files (BoringSSL or the JDK provider, {@link TlsProvider}), the handler each new
+ * connection gets first in its pipeline, and certificate reload. Lives in the JVM that owns the sockets (BASE, THREAD, the PROCESS master).
  * <p>Reload: {@link #reload} (on {@code reload()} and SIGUSR1) and a check of the files' size and time every
  * second read every file again and swap the contexts at once; a connection keeps the context it was accepted with,
  * so open connections keep their certificate and new handshakes get the new one. A file that does not load (a
@@ -65,6 +66,8 @@ public final class Tls {
     private final List<String> ciphers;
     private final boolean preferServerCiphers;
     private final String[] namedGroups;
+    /** The provider chosen at start; a reload keeps it. */
+    private final SslProvider provider;
     private final ClientAuth clientAuth;
     private final List<Path> caFiles;
     private final Path clientCa;
@@ -97,12 +100,14 @@ public final class Tls {
         key = Path.of(keyFile);
         sni = sniPaths(s.get("ssl_sni_certs"));
         protocols = TlsParameters.protocols((Integer) s.getOrDefault("ssl_protocols", 0));
-        ciphers = Ciphers.select((String) s.getOrDefault("ssl_ciphers", DEFAULT_CIPHERS),
-                TlsParameters.enabledSuites());
+        provider = TlsProvider.netty();
+        String cipherList = (String) s.getOrDefault("ssl_ciphers", DEFAULT_CIPHERS);
+        ciphers = TlsProvider.ciphers(Ciphers.select(cipherList, TlsParameters.enabledSuites()), cipherList);
         preferServerCiphers = (Boolean) s.getOrDefault("ssl_prefer_server_ciphers", false);
-        namedGroups = TlsParameters.namedGroups((String) s.getOrDefault("ssl_ecdh_curve", "auto"));
+        String[] groups = TlsParameters.namedGroups((String) s.getOrDefault("ssl_ecdh_curve", "auto"));
+        namedGroups = provider == SslProvider.OPENSSL ? TlsProvider.groups(groups) : groups;
         if (Boolean.TRUE.equals(s.get("ssl_compress"))) {
-            throw new IllegalArgumentException("setting 'ssl_compress' true is refused: the JDK's TLS never "
+            throw new IllegalArgumentException("setting 'ssl_compress' true is refused: jswoole's TLS never "
                     + "compresses (TLS compression is what the CRIME attack reads); leave it out or set false");
         }
         boolean verifyPeer = (Boolean) s.getOrDefault("ssl_verify_peer", false);
@@ -232,9 +237,12 @@ public final class Tls {
         return c.getClass().getSimpleName() + (m == null ? "" : ": " + (m.length() > 200 ? m.substring(0, 200) : m));
     }
 
-    /** The TLS implementation serving the ports ({@code stats()}'s {@code ssl_provider}). */
+    /**
+     * The TLS implementation serving the ports ({@code stats()}'s {@code ssl_provider}, the startup line):
+     * {@code boringssl} or {@code jdk}.
+     */
     public static String provider() {
-        return "jdk";
+        return TlsProvider.name();
     }
 
     private String where() {
@@ -263,8 +271,12 @@ public final class Tls {
             throws IOException, GeneralSecurityException {
         PrivateKey pk = Pem.privateKey(keyFile);
         Pem.checkPair(pk, chain[0], keyFile);
-        SslContextBuilder b = SslContextBuilder.forServer(pk, chain).sslProvider(SslProvider.JDK)
+        SslContextBuilder b = SslContextBuilder.forServer(pk, chain).sslProvider(provider)
                 .protocols(protocols).ciphers(ciphers, IdentityCipherSuiteFilter.INSTANCE).clientAuth(clientAuth);
+        boolean jdk = provider == SslProvider.JDK;
+        if (!jdk && namedGroups != null) {
+            b.option(OpenSslContextOption.GROUPS, namedGroups);
+        }
         if (trust != null) {
             b.trustManager(trust);
         }
@@ -279,7 +291,7 @@ public final class Tls {
             protected void initEngine(SSLEngine engine) {
                 SSLParameters p = engine.getSSLParameters();
                 p.setUseCipherSuitesOrder(preferServerCiphers);
-                if (namedGroups != null) {
+                if (jdk && namedGroups != null) {
                     p.setNamedGroups(namedGroups);
                 }
                 engine.setSSLParameters(p);
