@@ -208,6 +208,11 @@ final class RedisNode implements ClusterSupport.Node {
         }
     }
 
+    /** The command connection (String codec), or null while Redis has not been reached yet. */
+    StatefulRedisConnection<String, String> commands() {
+        return commands;
+    }
+
     /** The registry, or null (with LastError) while Redis has not been reached yet. */
     Registry registry() {
         Registry r = registry;

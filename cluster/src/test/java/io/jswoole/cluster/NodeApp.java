@@ -1,6 +1,8 @@
 package io.jswoole.cluster;
 
+import io.jswoole.memory.Table;
 import io.jswoole.server.GlobalFd;
+import io.jswoole.server.Server;
 import io.jswoole.server.Mode;
 import io.jswoole.websocket.WebSocketServer;
 import java.util.LinkedHashMap;
@@ -27,10 +29,20 @@ public final class NodeApp {
         settings.put("cluster_redis", args[3]);
         settings.put("cluster_node_id", args[2]);
         settings.put("cluster_heartbeat_ttl", Double.parseDouble(args[4]));
+        LOCAL.column("hits", Table.Type.INT);
+        LOCAL.create();
         WebSocketServer server = new WebSocketServer("127.0.0.1", port, mode);
         server.set(settings);
         server.onStart(s -> System.out.println("READY " + s.port()));
-        server.onMessage((srv, frame) -> srv.push(frame.fd(), "= " + answer(srv, frame.fd(), frame.text())));
+        server.onMessage((srv, frame) -> {
+            String a;
+            try {
+                a = answer(srv, frame.fd(), frame.text());
+            } catch (RuntimeException e) {
+                a = "error: " + e.getMessage();
+            }
+            srv.push(frame.fd(), "= " + a);
+        });
         server.onClose((srv, fd, reactorId) -> Cluster.of(srv).forget(fd));
         server.onTask((srv, taskId, src, data) -> {
             String[] w = ((String) data).split(" ", 3);
@@ -38,6 +50,56 @@ public final class NodeApp {
         });
         server.onFinish((srv, taskId, result) -> { });
         server.start();
+    }
+
+    private static ClusterTable table;
+    /** A local Table beside the cluster one, for ClusterTableBench. */
+    private static final Table LOCAL = new Table(1024);
+
+    /** The test's cluster table, declared alike in every JVM of every node. */
+    private static synchronized ClusterTable table(Server srv) {
+        if (table == null) {
+            ClusterTable t = ClusterTable.of(srv, "shared", 1024).column("hits", Table.Type.INT)
+                    .column("score", Table.Type.FLOAT).column("name", Table.Type.STRING, 8);
+            t.create();
+            table = t;
+        }
+        return table;
+    }
+
+    private static long timed(Runnable r) {
+        long t0 = System.nanoTime();
+        r.run();
+        return System.nanoTime() - t0;
+    }
+
+    private static void incrManyLocal(String n, int threads) {
+        int total = Integer.parseInt(n);
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < threads; i++) {
+                pool.execute(() -> {
+                    for (int j = 0; j < total / threads; j++) {
+                        LOCAL.incr("bench", "hits");
+                    }
+                });
+            }
+        }
+    }
+
+    /** {@code n} incr of {@code key} split over {@code threads} virtual threads; the last value seen. */
+    private static long incrMany(ClusterTable t, String key, int n, int threads) {
+        java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < threads; i++) {
+                int share = n / threads + (i < n % threads ? 1 : 0);
+                pool.execute(() -> {
+                    for (int j = 0; j < share; j++) {
+                        last.accumulateAndGet(t.incr(key, "hits"), Math::max);
+                    }
+                });
+            }
+        }
+        return last.get();
     }
 
     private static String answer(WebSocketServer srv, int fd, String line) {
@@ -65,6 +127,32 @@ public final class NodeApp {
             case "bind" -> Boolean.toString(srv.bind(fd, Long.parseLong(w[1])));
             case "locate" -> c.locate(Long.parseLong(w[1])).map(GlobalFd::toString).orElse("none");
             case "pid" -> Long.toString(ProcessHandle.current().pid());
+            case "tcreate" -> Boolean.toString(table(srv) != null);
+            case "tbadcreate" -> Boolean.toString(ClusterTable.of(srv, "shared", 1024)
+                    .column("hits", Table.Type.FLOAT).create());
+            case "tincr" -> Long.toString(incrMany(table(srv), w[1], Integer.parseInt(w[2]), 4));
+            case "tfincr" -> Double.toString(table(srv).incr(w[1], "score", Double.parseDouble(w[2])));
+            case "tbench" -> Long.toString(timed(() -> incrMany(table(srv), "bench", Integer.parseInt(w[1]),
+                    Integer.parseInt(w[2]))));
+            case "lbench" -> Long.toString(timed(() -> incrManyLocal(w[1], Integer.parseInt(w[2]))));
+            case "tincr1" -> Long.toString(table(srv).incr(w[1], "hits"));
+            case "tdecr" -> Long.toString(table(srv).decr(w[1], "hits"));
+            case "tset" -> { // tset KEY COLUMN=VALUE,...: INT columns parse as long, FLOAT as double
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (String kv : w[2].split(",")) {
+                    String[] p = kv.split("=", 2);
+                    row.put(p[0], switch (p[0]) {
+                        case "hits" -> p[1].matches("-?\\d+") ? (Object) Long.parseLong(p[1]) : p[1];
+                        case "score" -> Double.parseDouble(p[1]);
+                        default -> p[1];
+                    });
+                }
+                yield Boolean.toString(table(srv).set(w[1], row));
+            }
+            case "tget" -> String.valueOf(w.length > 2 ? table(srv).get(w[1], w[2]) : table(srv).get(w[1]));
+            case "texists" -> Boolean.toString(table(srv).exists(w[1]));
+            case "tdel" -> Boolean.toString(table(srv).del(w[1]));
+            case "tcount" -> Integer.toString(table(srv).count());
             default -> "unknown command " + w[0];
         };
     }
