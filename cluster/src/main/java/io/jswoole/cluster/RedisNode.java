@@ -208,6 +208,35 @@ final class RedisNode implements ClusterSupport.Node {
         }
     }
 
+    /** A connection of its own (for blocking reads: {@link TaskConsumer}); the caller closes it. */
+    StatefulRedisConnection<String, String> connectOwn() {
+        return client.connect(StringCodec.UTF8);
+    }
+
+    /** This JVM's reply channel, where {@link #expect} futures are completed. */
+    String replyChannel() {
+        return replyChannel;
+    }
+
+    /** A new id whose REPLY on {@link #replyChannel()} completes {@code answer}; {@link #unexpect} it after. */
+    long expect(CompletableFuture<byte[]> answer) {
+        long id = ids.incrementAndGet();
+        waiting.put(id, answer);
+        return id;
+    }
+
+    void unexpect(long id) {
+        waiting.remove(id);
+    }
+
+    /** Publishes a REPLY of {@code id} to another JVM's reply channel (a cluster task's result). */
+    void replyTo(String channel, long id, byte[] payload) {
+        var p = publisher;
+        if (p != null && !channel.isEmpty()) {
+            p.async().publish(channel, new Wire(Wire.REPLY, id, "", new int[0], 0, 0, payload).encode());
+        }
+    }
+
     /** The command connection (String codec), or null while Redis has not been reached yet. */
     StatefulRedisConnection<String, String> commands() {
         return commands;

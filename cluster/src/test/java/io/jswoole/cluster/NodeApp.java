@@ -49,10 +49,53 @@ public final class NodeApp {
             return server.push(GlobalFd.parse(w[1]), w[2] + " (from task worker)");
         });
         server.onFinish((srv, taskId, result) -> { });
+        if (System.getenv("JSWOOLE_TEST_TASKS") != null) { // cluster task consumers in the task workers
+            server.onWorkerStart((srv, workerId) -> {
+                if (srv.isTaskWorker()) {
+                    tasks(srv).onTask(t -> runTask(srv, t)).start("task" + workerId, 2);
+                }
+            });
+            server.onWorkerStop((srv, workerId) -> {
+                if (srv.isTaskWorker()) {
+                    tasks(srv).stop();
+                }
+            });
+        }
         server.start();
     }
 
     private static ClusterTable table;
+    private static ClusterTasks tasks;
+
+    /** The test's cluster task queue: short visibility and back-off, 3 attempts. */
+    private static synchronized ClusterTasks tasks(Server srv) {
+        if (tasks == null) {
+            tasks = ClusterTasks.of(srv, "jobs").visibility(java.time.Duration.ofSeconds(1))
+                    .backoff(java.time.Duration.ofMillis(200)).maxAttempts(3);
+        }
+        return tasks;
+    }
+
+    /**
+     * The test tasks: {@code echo X} answers; {@code hold X} holds its first attempt for a minute (the test kills
+     * the node meanwhile); {@code poison} always throws. Each attempt prints RUNNING, each success RAN.
+     */
+    private static String runTask(Server srv, ClusterTasks.Task t) throws InterruptedException {
+        String node = Cluster.of(srv).nodeId();
+        System.out.println("RUNNING " + t.data() + " on " + node + " attempt " + t.attempt());
+        String[] w = t.data().split(" ", 2);
+        switch (w[0]) {
+            case "poison" -> throw new IllegalStateException("poison task");
+            case "hold" -> {
+                if (t.attempt() == 1) {
+                    Thread.sleep(60_000);
+                }
+            }
+            default -> { }
+        }
+        System.out.println("RAN " + t.data() + " on " + node + " attempt " + t.attempt());
+        return t.data() + " handled on " + node;
+    }
     /** A local Table beside the cluster one, for ClusterTableBench. */
     private static final Table LOCAL = new Table(1024);
 
@@ -135,6 +178,11 @@ public final class NodeApp {
             case "tbench" -> Long.toString(timed(() -> incrMany(table(srv), "bench", Integer.parseInt(w[1]),
                     Integer.parseInt(w[2]))));
             case "lbench" -> Long.toString(timed(() -> incrManyLocal(w[1], Integer.parseInt(w[2]))));
+            case "ctask" -> String.valueOf(tasks(srv).task(w[1] + (w.length > 2 ? " " + w[2] : "")));
+            case "ctaskk" -> String.valueOf(tasks(srv).task(w[2], w[1]));
+            case "ctaskwait" -> String.valueOf(tasks(srv).taskwait(w[1] + (w.length > 2 ? " " + w[2] : ""),
+                    java.time.Duration.ofSeconds(8)));
+            case "ctaskwaitk" -> String.valueOf(tasks(srv).taskwait(w[2], w[1], java.time.Duration.ofSeconds(8)));
             case "tincr1" -> Long.toString(table(srv).incr(w[1], "hits"));
             case "tdecr" -> Long.toString(table(srv).decr(w[1], "hits"));
             case "tset" -> { // tset KEY COLUMN=VALUE,...: INT columns parse as long, FLOAT as double
