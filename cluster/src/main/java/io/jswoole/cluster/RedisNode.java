@@ -305,14 +305,18 @@ final class RedisNode implements ClusterSupport.Node {
      * when it catches up (it is alive but resubscribing); true also when {@code onceKey} was sent already.
      */
     boolean tell(String node, byte op, int[] fds, int opcode, int flags, byte[] payload, String onceKey) {
+        return tell(node, new Wire(op, 0, "", fds, opcode, flags, payload), onceKey);
+    }
+
+    /** {@link #tell} of a whole message (one whose replyTo carries a room, {@link RoomHistory}). */
+    boolean tell(String node, Wire wire, String onceKey) {
         var p = publisher;
         Registry r = registry;
         if (p == null || r == null) {
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
         }
         try {
-            long n = NodeLog.append(p.sync(), node, new Wire(op, 0, "", fds, opcode, flags, payload).encode(),
-                    onceKey);
+            long n = NodeLog.append(p.sync(), node, wire.encode(), onceKey);
             redisUp();
             return n != 0 || r.alive(node) || LastError.fail(ErrorCode.SESSION_NOT_EXIST);
         } catch (RuntimeException e) {

@@ -145,6 +145,11 @@ public final class NodeApp {
         return last.get();
     }
 
+    /** How a room message reaches a client: "@id text". */
+    private static String frame(Cluster.RoomMessage m) {
+        return "@" + m.id() + " " + m.text();
+    }
+
     private static String answer(WebSocketServer srv, int fd, String line) {
         Cluster c = Cluster.of(srv);
         String[] w = line.split(" ", 3);
@@ -183,6 +188,8 @@ public final class NodeApp {
             case "ctaskwait" -> String.valueOf(tasks(srv).taskwait(w[1] + (w.length > 2 ? " " + w[2] : ""),
                     java.time.Duration.ofSeconds(8)));
             case "ctaskwaitk" -> String.valueOf(tasks(srv).taskwait(w[2], w[1], java.time.Duration.ofSeconds(8)));
+            case "rpub" -> c.publish(w[1], w[2], NodeApp::frame);
+            case "resume" -> Integer.toString(c.resume(fd, w[1], w[2], NodeApp::frame));
             case "tincr1" -> Long.toString(table(srv).incr(w[1], "hits"));
             case "tdecr" -> Long.toString(table(srv).decr(w[1], "hits"));
             case "tset" -> { // tset KEY COLUMN=VALUE,...: INT columns parse as long, FLOAT as double
