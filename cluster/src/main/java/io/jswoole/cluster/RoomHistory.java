@@ -6,6 +6,7 @@ import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -45,6 +46,12 @@ final class RoomHistory {
             return id
             """);
 
+    /** How long a publisher may hold a room's lock. */
+    static final long LOCK_MS = 2_000;
+    private static final java.util.concurrent.atomic.AtomicLong TOKENS = new java.util.concurrent.atomic.AtomicLong();
+    private static final Scripts UNLOCK = new Scripts(
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0");
+
     private RoomHistory() {
     }
 
@@ -52,23 +59,41 @@ final class RoomHistory {
         return Registry.PREFIX + "history:" + room;
     }
 
-    /** Appends, then sends {@code frame(message)} to every member: the message's id. */
+    /**
+     * Appends, then sends {@code frame(message)} to every member: the message's id. Under the room's lock (SET NX PX,
+     * {@link #LOCK_MS}), so that every node gets a room's messages in id order even when several nodes publish to it
+     * at once; a lock not had within {@link #LOCK_MS} (its holder died) is taken over when it expires.
+     */
     static String publish(RedisNode node, RedisCommands<String, String> redis, String room, String text,
                           Function<Cluster.RoomMessage, String> frame) {
-        String id = APPEND.run(redis, ScriptOutputType.VALUE, new String[] {key(room)}, Integer.toString(KEEP), text,
-                Long.toString(EXPIRE_SECONDS));
-        byte[] bytes = frame.apply(new Cluster.RoomMessage(room, id, text)).getBytes(StandardCharsets.UTF_8);
-        Map<String, List<Integer>> byNode = new LinkedHashMap<>();
-        Registry r = node.registry();
-        for (GlobalFd m : r.members(room, r.live())) {
-            byNode.computeIfAbsent(m.node(), k -> new ArrayList<>()).add(m.fd());
+        String lock = key(room) + ":lock";
+        String token = node.nodeId + ":" + ProcessHandle.current().pid() + ":" + TOKENS.incrementAndGet();
+        while (!"OK".equals(redis.set(lock, token, SetArgs.Builder.nx().px(LOCK_MS)))) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for room " + room);
+            }
         }
-        for (Map.Entry<String, List<Integer>> e : byNode.entrySet()) {
-            int[] fds = e.getValue().stream().mapToInt(Integer::intValue).toArray();
-            node.tell(e.getKey(), new Wire(Wire.RPUSH, 0, room + "\n" + id, fds, WebSocket.OPCODE_TEXT,
-                    WebSocket.FLAG_FIN, bytes), null);
+        try {
+            String id = APPEND.run(redis, ScriptOutputType.VALUE, new String[] {key(room)}, Integer.toString(KEEP),
+                    text, Long.toString(EXPIRE_SECONDS));
+            byte[] bytes = frame.apply(new Cluster.RoomMessage(room, id, text)).getBytes(StandardCharsets.UTF_8);
+            Map<String, List<Integer>> byNode = new LinkedHashMap<>();
+            Registry r = node.registry();
+            for (GlobalFd m : r.members(room, r.live())) {
+                byNode.computeIfAbsent(m.node(), k -> new ArrayList<>()).add(m.fd());
+            }
+            for (Map.Entry<String, List<Integer>> e : byNode.entrySet()) {
+                int[] fds = e.getValue().stream().mapToInt(Integer::intValue).toArray();
+                node.tell(e.getKey(), new Wire(Wire.RPUSH, 0, room + "\n" + id, fds, WebSocket.OPCODE_TEXT,
+                        WebSocket.FLAG_FIN, bytes), null);
+            }
+            return id;
+        } finally {
+            UNLOCK.run(redis, ScriptOutputType.INTEGER, new String[] {lock}, token);
         }
-        return id;
     }
 
     /**

@@ -104,6 +104,46 @@ class RoomResumeTest {
         }
     }
 
+    @Test
+    void twoNodesPublishingToOneRoomAtOnceDeliverItInIdOrder() throws Exception {
+        try (Node a = Node.start("BASE", "a", REDIS.url(), 5); Node b = Node.start("BASE", "b", REDIS.url(), 5);
+             WsClient onA = new WsClient(a.port); WsClient onB = new WsClient(b.port);
+             WsClient memberA = new WsClient(a.port); WsClient memberB = new WsClient(b.port)) {
+            assertThat(memberA.ask("resume duo 0")).isEqualTo("0");
+            assertThat(memberB.ask("resume duo 0")).isEqualTo("0");
+            int each = 150;
+            List<Thread> publishers = new ArrayList<>();
+            for (WsClient p : List.of(onA, onB)) {
+                String who = p == onA ? "a" : "b";
+                publishers.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < each; i++) {
+                        try {
+                            p.ask("rpub duo " + who + i);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }));
+            }
+            for (Thread t : publishers) {
+                t.join();
+            }
+            for (WsClient m : List.of(memberA, memberB)) {
+                String prev = "0-0";
+                List<String> texts = new ArrayList<>();
+                for (int i = 0; i < 2 * each; i++) {
+                    String f = m.next();
+                    assertThat(f).as("message " + i).isNotNull();
+                    assertThat(NodeLog.Reader.compare(id(f), prev)).as("ids rise: " + f).isPositive();
+                    prev = id(f);
+                    texts.add(text(f));
+                }
+                assertThat(texts).doesNotHaveDuplicates().hasSize(2 * each);
+                assertThat(m.quietFor(300)).isTrue();
+            }
+        }
+    }
+
     private static String id(String frame) {
         return frame.substring(1, frame.indexOf(' '));
     }
