@@ -20,7 +20,8 @@ import java.util.concurrent.Semaphore;
 
 /**
  * One consumer of a {@link ClusterTasks} queue in one JVM: a platform thread that, while it has a free slot, takes
- * back tasks left idle for the visibility time ({@code XAUTOCLAIM}: their consumer died, hung, or failed them) and
+ * back, every quarter of the visibility time, tasks left idle that long ({@code XAUTOCLAIM}: their consumer died,
+ * hung, or failed them) and
  * reads new ones ({@code XREADGROUP ... >}, blocking 500 ms on a connection of its own); each task runs on a
  * virtual thread. While a task runs its claim is renewed ({@code XCLAIM ... JUSTID} every third of the visibility
  * time), so only a consumer that stops renewing loses its tasks. Attempts are counted in a hash beside the stream
@@ -54,6 +55,7 @@ final class TaskConsumer {
     private Thread loop;
     private String cursor = "0-0";
     private long lastRenew;
+    private long lastClaim;
     private boolean down;
 
     TaskConsumer(ClusterTasks tasks, String name, int concurrency) {
@@ -88,16 +90,20 @@ final class TaskConsumer {
                     own = tasks.node().connectOwn();
                 }
                 renew(r);
-                int free = slots.availablePermits();
-                if (free == 0) {
-                    Thread.sleep(20);
-                    continue;
+                if (!slots.tryAcquire(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    continue; // every slot busy: wait for one (renewing meanwhile)
                 }
-                var claimed = r.xautoclaim(tasks.prefix, XAutoClaimArgs.Builder.xautoclaim(me,
-                        tasks.visibility(), cursor).count(free));
-                cursor = claimed.getId();
-                for (StreamMessage<String, String> m : claimed.getMessages()) {
-                    dispatch(r, m, true);
+                slots.release();
+                int free = slots.availablePermits();
+                long now = System.currentTimeMillis();
+                if (free > 0 && now - lastClaim >= tasks.visibility().toMillis() / 4) {
+                    lastClaim = now;
+                    var claimed = r.xautoclaim(tasks.prefix, XAutoClaimArgs.Builder.xautoclaim(me,
+                            tasks.visibility(), cursor).count(free));
+                    cursor = claimed.getId();
+                    for (StreamMessage<String, String> m : claimed.getMessages()) {
+                        dispatch(r, m, true);
+                    }
                 }
                 free = slots.availablePermits();
                 if (free > 0) {

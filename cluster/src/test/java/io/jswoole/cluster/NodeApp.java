@@ -6,6 +6,7 @@ import io.jswoole.server.Server;
 import io.jswoole.server.Mode;
 import io.jswoole.websocket.WebSocketServer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -45,6 +46,9 @@ public final class NodeApp {
         });
         server.onClose((srv, fd, reactorId) -> Cluster.of(srv).forget(fd));
         server.onTask((srv, taskId, src, data) -> {
+            if (((String) data).startsWith("bench")) {
+                return data;
+            }
             String[] w = ((String) data).split(" ", 3);
             return server.push(GlobalFd.parse(w[1]), w[2] + " (from task worker)");
         });
@@ -81,6 +85,9 @@ public final class NodeApp {
      * the node meanwhile); {@code poison} always throws. Each attempt prints RUNNING, each success RAN.
      */
     private static String runTask(Server srv, ClusterTasks.Task t) throws InterruptedException {
+        if (t.data().startsWith("bench")) {
+            return t.data();
+        }
         String node = Cluster.of(srv).nodeId();
         System.out.println("RUNNING " + t.data() + " on " + node + " attempt " + t.attempt());
         String[] w = t.data().split(" ", 2);
@@ -190,6 +197,36 @@ public final class NodeApp {
             case "ctaskwaitk" -> String.valueOf(tasks(srv).taskwait(w[2], w[1], java.time.Duration.ofSeconds(8)));
             case "rpub" -> c.publish(w[1], w[2], NodeApp::frame);
             case "resume" -> Integer.toString(c.resume(fd, w[1], w[2], NodeApp::frame));
+            case "cbench" -> { // cbench N T: N cluster taskwaits from T virtual threads; elapsed ns
+                int n = Integer.parseInt(w[1]);
+                int t = Integer.parseInt(w[2]);
+                yield Long.toString(timed(() -> {
+                    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                        for (int i = 0; i < t; i++) {
+                            pool.execute(() -> {
+                                for (int j = 0; j < n / t; j++) {
+                                    if (tasks(srv).taskwait("bench", java.time.Duration.ofSeconds(10)) == null) {
+                                        throw new IllegalStateException("a bench task timed out");
+                                    }
+                                }
+                            });
+                        }
+                    }
+                }));
+            }
+            case "lbench-task" -> { // lbench-task N T: N local taskwaits, T at once (taskWaitMulti); elapsed ns
+                int n = Integer.parseInt(w[1]);
+                int t = Integer.parseInt(w[2]);
+                yield Long.toString(timed(() -> {
+                    for (int j = 0; j < n / t; j++) {
+                        List<Object> r = t == 1 ? List.of(srv.taskwait("bench", 10.0))
+                                : srv.taskWaitMulti(java.util.Collections.nCopies(t, "bench"), 10.0);
+                        if (r.stream().anyMatch(x -> !"bench".equals(x))) {
+                            throw new IllegalStateException("a local bench task failed: " + r);
+                        }
+                    }
+                }));
+            }
             case "tincr1" -> Long.toString(table(srv).incr(w[1], "hits"));
             case "tdecr" -> Long.toString(table(srv).decr(w[1], "hits"));
             case "tset" -> { // tset KEY COLUMN=VALUE,...: INT columns parse as long, FLOAT as double
