@@ -39,6 +39,8 @@ public final class ClusterTasks {
     static final String GROUP = "jswoole";
     /** Dead letters kept ({@code XADD MAXLEN ~}). */
     static final int DEAD_MAX = 10_000;
+    /** How long the outcome of a waited-for task is kept for its waiter (read if the reply was missed). */
+    static final long RESULT_SECONDS = 60;
     private static final Scripts ENQUEUE = new Scripts("""
             if tonumber(redis.call('XLEN', KEYS[1])) >= tonumber(ARGV[2]) then return '!full' end
             if KEYS[2] ~= '' then
@@ -188,10 +190,21 @@ public final class ClusterTasks {
                 return awaitKey(idempotencyKey, id.substring(1), end);
             }
             try {
-                byte[] a = answer.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-                return result(a);
-            } catch (TimeoutException e) {
-                return awaitKey(idempotencyKey, null, end); // the reply may have been published while unsubscribed
+                while (true) { // the reply, or every half second the kept outcome (a reply missed while unsubscribed)
+                    long left = end - System.nanoTime();
+                    try {
+                        return result(answer.get(Math.max(0, Math.min(left, 500_000_000L)), TimeUnit.NANOSECONDS));
+                    } catch (TimeoutException e) {
+                        RedisCommands<String, String> r = redis();
+                        String kept = r == null ? null : r.get(resultKey(node.replyChannel(), Long.toString(wait)));
+                        if (kept != null) {
+                            return result(kept.getBytes(StandardCharsets.UTF_8));
+                        }
+                        if (left <= 500_000_000L) {
+                            return awaitKey(idempotencyKey, null, end);
+                        }
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return null;
@@ -238,6 +251,10 @@ public final class ClusterTasks {
 
     Handler handler() {
         return handler;
+    }
+
+    String resultKey(String replyChannel, String wait) {
+        return prefix + ":result:" + replyChannel.substring(Registry.PREFIX.length()) + ":" + wait;
     }
 
     String keyKey(String key) {

@@ -33,6 +33,7 @@ final class TaskConsumer {
             redis.call('XDEL', KEYS[1], ARGV[2])
             redis.call('HDEL', KEYS[2], ARGV[2], ARGV[2] .. ':err')
             if KEYS[3] ~= '' then redis.call('SET', KEYS[3], '=' .. ARGV[3], 'EX', ARGV[4]) end
+            if KEYS[4] ~= '' then redis.call('SET', KEYS[4], '+' .. ARGV[3], 'EX', ARGV[5]) end
             return 1
             """);
     private static final Scripts DEAD = new Scripts("""
@@ -42,6 +43,7 @@ final class TaskConsumer {
             redis.call('XDEL', KEYS[1], ARGV[2])
             redis.call('HDEL', KEYS[2], ARGV[2], ARGV[2] .. ':err')
             if KEYS[4] ~= '' then redis.call('DEL', KEYS[4]) end
+            if KEYS[5] ~= '' then redis.call('SET', KEYS[5], '-', 'EX', ARGV[9]) end
             return 1
             """);
 
@@ -203,8 +205,8 @@ final class TaskConsumer {
     private void finish(RedisCommands<String, String> r, StreamMessage<String, String> m, String result) {
         String key = m.getBody().get("key");
         FINISH.run(r, ScriptOutputType.INTEGER, new String[] {tasks.prefix, tries,
-                key == null ? "" : tasks.keyKey(key)}, ClusterTasks.GROUP, m.getId(), result,
-                Long.toString(tasks.keyTtlSeconds()));
+                key == null ? "" : tasks.keyKey(key), resultKey(m)}, ClusterTasks.GROUP, m.getId(), result,
+                Long.toString(tasks.keyTtlSeconds()), Long.toString(ClusterTasks.RESULT_SECONDS));
         reply(m, ("+" + result).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -212,12 +214,20 @@ final class TaskConsumer {
         Map<String, String> b = m.getBody() == null ? Map.of() : m.getBody();
         String key = b.get("key");
         DEAD.run(r, ScriptOutputType.INTEGER, new String[] {tasks.prefix, tries, tasks.deadLetterKey(),
-                key == null ? "" : tasks.keyKey(key)}, ClusterTasks.GROUP, m.getId(),
+                key == null ? "" : tasks.keyKey(key), resultKey(m)}, ClusterTasks.GROUP, m.getId(),
                 Integer.toString(ClusterTasks.DEAD_MAX), b.getOrDefault("data", ""), key == null ? "" : key,
-                Integer.toString(attempts), error == null ? "" : error, b.getOrDefault("origin", ""));
+                Integer.toString(attempts), error == null ? "" : error, b.getOrDefault("origin", ""),
+                Long.toString(ClusterTasks.RESULT_SECONDS));
         Log.warning("cluster tasks '" + tasks.queue + "': task " + m.getId() + " moved to " + tasks.deadLetterKey()
                 + " after " + attempts + " attempts" + (error == null ? "" : ": " + error));
         reply(m, new byte[] {'-'});
+    }
+
+    /** Where a waited-for task's outcome is kept a minute, for a waiter whose reply channel missed it; "" if none. */
+    private String resultKey(StreamMessage<String, String> m) {
+        String to = m.getBody() == null ? null : m.getBody().get("reply");
+        String wait = m.getBody() == null ? null : m.getBody().get("wait");
+        return to == null || wait == null ? "" : tasks.resultKey(to, wait);
     }
 
     private void reply(StreamMessage<String, String> m, byte[] payload) {
