@@ -388,10 +388,12 @@ public final class ClusterTable {
         return LastError.fail(ErrorCode.MALLOC_FAIL);
     }
 
-    private static <T> T unreachable(RuntimeException e, T fallback) {
+    /** Redis failed: {@code fallback} with LastError 1005, and the node's one line about the outage. */
+    private <T> T unreachable(RuntimeException e, T fallback) {
         if (e instanceof IllegalArgumentException || e instanceof SwooleException) {
             throw e;
         }
+        ClusterSupport.node(server).ifPresent(n -> ((RedisNode) n).redisDown(e));
         LastError.set(ErrorCode.SESSION_NOT_EXIST);
         return fallback;
     }

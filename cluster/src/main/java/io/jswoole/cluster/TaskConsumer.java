@@ -122,8 +122,8 @@ final class TaskConsumer {
             } catch (InterruptedException e) {
                 break;
             } catch (RuntimeException e) {
-                if (stopped) {
-                    break;
+                if (stopped || e instanceof IllegalStateException) {
+                    break; // stopped, or the server left the cluster (it stopped)
                 }
                 if (!down) {
                     down = true;
