@@ -285,6 +285,11 @@ public final class ClusterTasks {
         return r;
     }
 
+    /** The consumer group is gone (Redis restarted empty): create it at the next call. */
+    void regroup() {
+        grouped = false;
+    }
+
     private String enqueue(String data, String key, String replyTo, long wait) {
         if (data == null) {
             throw new IllegalArgumentException("task data must not be null");

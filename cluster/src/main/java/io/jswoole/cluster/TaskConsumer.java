@@ -125,6 +125,9 @@ final class TaskConsumer {
                 if (stopped || e instanceof IllegalStateException) {
                     break; // stopped, or the server left the cluster (it stopped)
                 }
+                if (String.valueOf(e.getMessage()).startsWith("NOGROUP")) {
+                    tasks.regroup(); // a Redis without persistence restarted: the group is made again
+                }
                 if (!down) {
                     down = true;
                     Log.warning("cluster tasks '" + tasks.queue + "': consumer " + me.getName() + " cannot read: "

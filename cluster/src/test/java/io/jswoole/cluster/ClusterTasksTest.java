@@ -93,6 +93,22 @@ class ClusterTasksTest {
         }
     }
 
+    @Test
+    void aConsumerMakesTheGroupAgainAfterAnEmptyRedisRestarted() throws Exception {
+        try (Node a = Node.withTasks("BASE", "a", REDIS.url()); WsClient onA = new WsClient(a.port)) {
+            assertThat(onA.ask("ctaskwait echo before")).isEqualTo("echo before handled on a");
+            REDIS.stop();
+            REDIS.start(); // no persistence: the stream and its group are gone
+            String answer = "null";
+            long end = System.nanoTime() + 15_000_000_000L;
+            while (answer.equals("null") && System.nanoTime() < end) {
+                answer = onA.ask("ctaskwaitk after-restart echo after"); // keyed: a retry is not a second task
+            }
+            assertThat(answer).isEqualTo("echo after handled on a");
+            assertThat(count("RAN echo after ", a)).isEqualTo(1);
+        }
+    }
+
     private static long count(String prefix, Node... nodes) {
         return java.util.Arrays.stream(nodes).flatMap(n -> n.output.stream()).filter(l -> l.startsWith(prefix))
                 .count();
