@@ -2,12 +2,14 @@ package io.jswoole.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The shared table across two node JVMs (BASE and PROCESS) on a real redis-server: concurrent incr from both nodes
+ * The shared table across three node JVMs (BASE, PROCESS, THREAD) on a real redis-server: concurrent incr from both nodes
  * adds up exactly, a row set on one node is read on the other, bad values and a differing declaration are refused
  * by name, and the rows are plain Redis hashes.
  */
@@ -18,21 +20,31 @@ class ClusterTableTest {
     @Test
     void twoNodesShareRowsAndTheirIncrementsAddUpExactly() throws Exception {
         try (Node a = Node.start("BASE", "a", REDIS.url(), 5); Node b = Node.start("PROCESS", "b", REDIS.url(), 5);
-             WsClient onA = new WsClient(a.port); WsClient onB = new WsClient(b.port)) {
+             Node c = Node.start("THREAD", "c", REDIS.url(), 5);
+             WsClient onA = new WsClient(a.port); WsClient onB = new WsClient(b.port);
+             WsClient onC = new WsClient(c.port)) {
             assertThat(onA.ask("tcreate")).isEqualTo("true");
             assertThat(onB.ask("tcreate")).isEqualTo("true");
+            assertThat(onC.ask("tcreate")).isEqualTo("true");
 
-            // 2 x 3,000 increments of one key, 4 callers on each node at once
-            CompletableFuture<String> fromA = CompletableFuture.supplyAsync(() -> ask(onA, "tincr counter 3000"));
-            CompletableFuture<String> fromB = CompletableFuture.supplyAsync(() -> ask(onB, "tincr counter 3000"));
-            long maxA = Long.parseLong(fromA.get());
-            long maxB = Long.parseLong(fromB.get());
-            assertThat(Math.max(maxA, maxB)).isEqualTo(6000);
-            assertThat(onA.ask("tget counter hits")).isEqualTo("6000");
-            assertThat(onB.ask("tget counter hits")).isEqualTo("6000");
+            // 3 x 3,000 increments of one key, 4 callers on each node (BASE, PROCESS, THREAD) at once
+            List<CompletableFuture<String>> runs = new ArrayList<>();
+            for (WsClient on : List.of(onA, onB, onC)) {
+                CompletableFuture<String> f = new CompletableFuture<>();
+                Thread.ofPlatform().start(() -> f.complete(ask(on, "tincr counter 3000"))); // not the common pool
+                runs.add(f);
+            }
+            long max = 0;
+            for (CompletableFuture<String> f : runs) {
+                max = Math.max(max, Long.parseLong(f.get()));
+            }
+            assertThat(max).isEqualTo(9000);
+            assertThat(onA.ask("tget counter hits")).isEqualTo("9000");
+            assertThat(onB.ask("tget counter hits")).isEqualTo("9000");
+            assertThat(onC.ask("tget counter hits")).isEqualTo("9000");
             assertThat(REDIS.cli("HGET", "jswoole:cluster:table:{shared}:row:counter", "hits").strip())
-                    .isEqualTo("6000");
-            assertThat(onB.ask("tdecr counter")).isEqualTo("5999");
+                    .isEqualTo("9000");
+            assertThat(onB.ask("tdecr counter")).isEqualTo("8999");
 
             // FLOAT: HINCRBYFLOAT from both nodes
             for (int i = 0; i < 10; i++) {

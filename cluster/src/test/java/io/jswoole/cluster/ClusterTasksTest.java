@@ -55,7 +55,7 @@ class ClusterTasksTest {
 
     @Test
     void aPoisonTaskEndsInTheDeadLetterStreamAfterItsAttempts() throws Exception {
-        try (Node a = Node.withTasks("BASE", "a", REDIS.url()); Node b = Node.withTasks("BASE", "b", REDIS.url());
+        try (Node a = Node.withTasks("BASE", "a", REDIS.url()); Node b = Node.withTasks("THREAD", "b", REDIS.url());
              WsClient onA = new WsClient(a.port)) {
             String id = onA.ask("ctask poison");
             waitFor(() -> len(STREAM + ":dead") == 1, 20_000);
