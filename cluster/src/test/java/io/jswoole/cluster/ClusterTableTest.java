@@ -83,6 +83,12 @@ class ClusterTableTest {
             assertThat(onA.ask("tget alice")).isEqualTo("null");
             assertThat(onA.ask("tdel alice")).isEqualTo("false");
             assertThat(onA.ask("tcount")).isEqualTo("2");
+
+            // destroy: every row and the declaration go, for every node; another declaration may then be made
+            assertThat(onA.ask("tdestroy")).isEqualTo("true");
+            assertThat(onB.ask("tcount")).isEqualTo("0");
+            assertThat(REDIS.cli("KEYS", "jswoole:cluster:table:*").strip()).isEmpty();
+            assertThat(onB.ask("tbadcreate")).isEqualTo("true");
         }
     }
 

@@ -245,6 +245,7 @@ public final class NodeApp {
             case "texists" -> Boolean.toString(table(srv).exists(w[1]));
             case "tdel" -> Boolean.toString(table(srv).del(w[1]));
             case "tcount" -> Integer.toString(table(srv).count());
+            case "tdestroy" -> Boolean.toString(table(srv).destroy());
             default -> "unknown command " + w[0];
         };
     }
