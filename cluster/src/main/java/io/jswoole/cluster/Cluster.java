@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -118,6 +119,36 @@ public final class Cluster {
             }
         }
         return reached;
+    }
+
+    /** A room message with its history id, as {@link #publish} and {@link #resume} hand it to the frame function. */
+    public record RoomMessage(String room, String id, String text) {
+    }
+
+    /**
+     * {@link #broadcast} with a history: appends {@code text} to the room's stream (the last 1,000 messages are
+     * kept) and pushes {@code frame(message)} to every member; the frame should carry the id (the client's resume
+     * point). Answers the id, or null (LastError set) while Redis is away.
+     */
+    public String publish(String room, String text, Function<RoomMessage, String> frame) {
+        check(room);
+        return call(() -> RoomHistory.publish(node, node.commands().sync(), room, text, frame), null);
+    }
+
+    /**
+     * A client that reconnected (to this node or any other) with the id of the last room message it got: joins
+     * {@code fd} to {@code room} and pushes it every message published after {@code lastId}, in order, then the live
+     * ones, none twice and none missing ({@code "0"}: everything kept). Answers how many were replayed, or -1 when
+     * some were trimmed from the history already (the rest is replayed: the client should reload).
+     */
+    public int resume(int fd, String room, String lastId, Function<RoomMessage, String> frame) {
+        check(room);
+        String from = "0".equals(lastId) ? "0-0" : lastId;
+        if (from == null || !from.matches("\\d{1,20}-\\d{1,20}")) {
+            throw new IllegalArgumentException("a room message id is ms-seq (such as 1733616000000-0), got "
+                    + lastId);
+        }
+        return call(() -> RoomHistory.resume(node, node.commands().sync(), fd, room, from, frame), -1);
     }
 
     /** The connection {@code uid} was last {@code bind}-ed to, on whatever node; empty when none is known. */

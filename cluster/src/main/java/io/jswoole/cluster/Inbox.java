@@ -13,9 +13,11 @@ import java.util.List;
  */
 final class Inbox {
     private final RedisNode node;
+    private final Resumes resumes;
 
     Inbox(RedisNode node) {
         this.node = node;
+        this.resumes = new Resumes(node);
     }
 
     void handle(Wire w) {
@@ -43,6 +45,9 @@ final class Inbox {
                         server.close(fd, w.op() == Wire.RESET);
                     }
                 }
+                case Wire.RPUSH -> resumes.push(w);
+                case Wire.BEGIN -> resumes.begin(w);
+                case Wire.REPLAY -> resumes.replay(w);
                 case Wire.EXISTS -> node.reply(w, new byte[] {(byte) (one(w) && server.exists(w.fds()[0]) ? 1 : 0)});
                 case Wire.INFO -> node.reply(w, one(w) ? server.getClientInfo(w.fds()[0])
                         .map(i -> Wire.map(i.toMap())).orElse(new byte[0]) : new byte[0]);

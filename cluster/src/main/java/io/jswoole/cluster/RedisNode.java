@@ -208,6 +208,40 @@ final class RedisNode implements ClusterSupport.Node {
         }
     }
 
+    /** A connection of its own (for blocking reads: {@link TaskConsumer}); the caller closes it. */
+    StatefulRedisConnection<String, String> connectOwn() {
+        return client.connect(StringCodec.UTF8);
+    }
+
+    /** This JVM's reply channel, where {@link #expect} futures are completed. */
+    String replyChannel() {
+        return replyChannel;
+    }
+
+    /** A new id whose REPLY on {@link #replyChannel()} completes {@code answer}; {@link #unexpect} it after. */
+    long expect(CompletableFuture<byte[]> answer) {
+        long id = ids.incrementAndGet();
+        waiting.put(id, answer);
+        return id;
+    }
+
+    void unexpect(long id) {
+        waiting.remove(id);
+    }
+
+    /** Publishes a REPLY of {@code id} to another JVM's reply channel (a cluster task's result). */
+    void replyTo(String channel, long id, byte[] payload) {
+        var p = publisher;
+        if (p != null && !channel.isEmpty()) {
+            p.async().publish(channel, new Wire(Wire.REPLY, id, "", new int[0], 0, 0, payload).encode());
+        }
+    }
+
+    /** The command connection (String codec), or null while Redis has not been reached yet. */
+    StatefulRedisConnection<String, String> commands() {
+        return commands;
+    }
+
     /** The registry, or null (with LastError) while Redis has not been reached yet. */
     Registry registry() {
         Registry r = registry;
@@ -271,14 +305,18 @@ final class RedisNode implements ClusterSupport.Node {
      * when it catches up (it is alive but resubscribing); true also when {@code onceKey} was sent already.
      */
     boolean tell(String node, byte op, int[] fds, int opcode, int flags, byte[] payload, String onceKey) {
+        return tell(node, new Wire(op, 0, "", fds, opcode, flags, payload), onceKey);
+    }
+
+    /** {@link #tell} of a whole message (one whose replyTo carries a room, {@link RoomHistory}). */
+    boolean tell(String node, Wire wire, String onceKey) {
         var p = publisher;
         Registry r = registry;
         if (p == null || r == null) {
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
         }
         try {
-            long n = NodeLog.append(p.sync(), node, new Wire(op, 0, "", fds, opcode, flags, payload).encode(),
-                    onceKey);
+            long n = NodeLog.append(p.sync(), node, wire.encode(), onceKey);
             redisUp();
             return n != 0 || r.alive(node) || LastError.fail(ErrorCode.SESSION_NOT_EXIST);
         } catch (RuntimeException e) {

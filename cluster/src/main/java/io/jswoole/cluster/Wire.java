@@ -16,6 +16,11 @@ import java.util.Map;
  */
 record Wire(byte op, long id, String replyTo, int[] fds, int opcode, int flags, byte[] payload) {
     static final byte SEND = 1, PUSH = 2, CLOSE = 3, RESET = 4, EXISTS = 5, INFO = 6, LIST = 7, REPLY = 8;
+    /**
+     * Room history ({@link RoomHistory}): RPUSH a published room message (replyTo: room, newline, entry id), BEGIN a
+     * resume of one fd (replyTo: room), REPLAY its missed messages (replyTo: room, newline, last id replayed).
+     */
+    static final byte RPUSH = 9, BEGIN = 10, REPLAY = 11;
 
     /** Messages bigger than this are refused by the reader (a send of a larger payload fails on the sender). */
     static final int MAX_PAYLOAD = 64 << 20;

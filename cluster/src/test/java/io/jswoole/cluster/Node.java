@@ -32,6 +32,16 @@ final class Node implements AutoCloseable {
 
     /** {@code prefix}: a command the JVM runs under, such as {@code taskset -c 0} for a benchmark. */
     static Node start(List<String> prefix, String mode, String id, String redisUrl, double ttl) throws Exception {
+        return start(prefix, java.util.Map.of(), mode, id, redisUrl, ttl);
+    }
+
+    /** With cluster task consumers in the node's task workers ({@code JSWOOLE_TEST_TASKS}, NodeApp). */
+    static Node withTasks(String mode, String id, String redisUrl) throws Exception {
+        return start(List.of(), java.util.Map.of("JSWOOLE_TEST_TASKS", "1"), mode, id, redisUrl, 5);
+    }
+
+    static Node start(List<String> prefix, java.util.Map<String, String> env, String mode, String id, String redisUrl,
+                      double ttl) throws Exception {
         int port = RedisServer.freePort();
         String java = ProcessHandle.current().info().command().orElseThrow();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -40,7 +50,9 @@ final class Node implements AutoCloseable {
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx256m",
                 "-cp", cp, NodeApp.class.getName(), mode, Integer.toString(port), id, redisUrl,
                 Double.toString(ttl)));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         Node node = new Node(id, port, p);
         CompletableFuture<Boolean> ready = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("node-" + id + "-out").start(() -> {
