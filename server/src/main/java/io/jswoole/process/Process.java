@@ -313,15 +313,11 @@ public final class Process implements ServerProcess {
 
     /** {@link ServerProcess}: the server added it as user process {@code index}. */
     @Override
-    public void added(io.jswoole.server.Server server, int index) {
+    public void added(int index, java.util.function.Predicate<byte[]> writer, boolean inProcess) {
         if (body == null && entry == null) {
             throw new IllegalStateException("a pool worker is not a server's user process");
         }
-        ServerPipe sp = new ServerPipe(server, index);
-        if (io.jswoole.server.process.ProcessWorker.inUserProcess()) {
-            sp.openInbox(); // before the link to the server exists: nothing written to it is missed
-        }
-        serverPipe = sp;
+        serverPipe = new ServerPipe(index, writer, inProcess); // before the link exists: nothing is missed
     }
 
     /** {@link ServerProcess}: in the process's JVM, what a worker wrote. */

@@ -1,10 +1,9 @@
 package io.jswoole.process;
 
 import io.jswoole.log.Log;
-import io.jswoole.server.Server;
-import io.jswoole.server.mode.ServerAccess;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The pipe of a user process added with {@code Server.addProcess}, Swoole's {@code $process->write()} in a worker
@@ -16,20 +15,18 @@ import java.util.concurrent.TimeUnit;
 final class ServerPipe {
     static final int CAPACITY = 1024;
 
-    private final Server server;
+    /** The server's way to the process (false when a message cannot arrive). */
+    private final Predicate<byte[]> writer;
     private final int index;
     /** The process's side: what arrived and was not read yet; null in the JVMs that write. */
     private volatile LinkedBlockingQueue<byte[]> inbox;
     private volatile boolean warned;
 
-    ServerPipe(Server server, int index) {
-        this.server = server;
+    /** {@code inProcess}: this JVM is the process's own, which reads; the others write. */
+    ServerPipe(int index, Predicate<byte[]> writer, boolean inProcess) {
         this.index = index;
-    }
-
-    /** In the process's own JVM: from now on messages are kept for {@link #read}. */
-    void openInbox() {
-        inbox = new LinkedBlockingQueue<>(CAPACITY);
+        this.writer = writer;
+        this.inbox = inProcess ? new LinkedBlockingQueue<>(CAPACITY) : null;
     }
 
     boolean isProcessSide() {
@@ -38,7 +35,7 @@ final class ServerPipe {
 
     /** A worker's write: false when the process cannot get it (the server is not serving, the process restarts). */
     boolean write(byte[] data) {
-        return ServerAccess.runtime(server).writeToProcess(index, data);
+        return writer.test(data);
     }
 
     /** A message arrived (on the link's reader thread). */

@@ -10,6 +10,7 @@ import io.jswoole.server.mode.ConnectionOps;
 import io.jswoole.server.mode.ModeRuntime;
 import io.jswoole.server.mode.ServerAccess;
 import io.jswoole.server.os.Signals;
+import io.jswoole.server.process.ProcessWorker;
 import io.jswoole.server.process.WorkerEntry;
 import io.jswoole.server.reactor.ServerCounters;
 import io.jswoole.server.spi.ClusterSupport;
@@ -243,8 +244,9 @@ public non-sealed class Server implements ClusterConnections {
     public int addProcess(io.jswoole.process.Process process) {
         checkNotStarted("addProcess");
         processes.add(Objects.requireNonNull(process, "process"));
-        process.added(this, processes.size() - 1);
-        return processes.size() - 1;
+        int index = processes.size() - 1;
+        process.added(index, data -> runtime.writeToProcess(index, data), ProcessWorker.inUserProcess());
+        return index;
     }
 
     /** {@code task}: runs in a task worker; a non-null return value finishes the task. */

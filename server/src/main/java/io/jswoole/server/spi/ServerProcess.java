@@ -18,8 +18,12 @@ public interface ServerProcess {
      */
     void runInServer() throws Exception;
 
-    /** The server took it as user process {@code index} ({@code addProcess}), in every JVM that builds the server. */
-    default void added(io.jswoole.server.Server server, int index) {
+    /**
+     * The server took it as user process {@code index} ({@code addProcess}), in every JVM that builds the server:
+     * {@code writer} carries a message to the process's pipe (false when it cannot arrive); {@code inProcess} says
+     * this JVM is the process's own.
+     */
+    default void added(int index, java.util.function.Predicate<byte[]> writer, boolean inProcess) {
     }
 
     /** In the process's JVM: a message a worker wrote to its pipe (called on the link's reader thread). */
