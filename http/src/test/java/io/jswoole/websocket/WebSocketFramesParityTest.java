@@ -371,16 +371,16 @@ class WebSocketFramesParityTest {
                 ws.send(0xC1, WebSocketServerTest.deflate(data.getBytes(StandardCharsets.UTF_8)));
                 WebSocketServerTest.Raw reply = ws.read();
                 assertThat(reply.rsv1()).isTrue();
-                String described = new String(WsPeer.inflate(reply.payload()), StandardCharsets.UTF_8);
+                String described = new String(ws.inflateMessage(reply.payload()), StandardCharsets.UTF_8);
                 assertThat(described).startsWith("opcode=1 flags=" + (FIN | COMPRESS | 4) + " finish=true");
                 String echo = text(rnd, 1 + rnd.nextInt(20000));
                 ws.send(0xC1, WebSocketServerTest.deflate(echo.getBytes(StandardCharsets.UTF_8)));
                 reply = ws.read();
                 assertThat(reply.rsv1()).isTrue();
-                assertThat(new String(WsPeer.inflate(reply.payload()), StandardCharsets.UTF_8)).isEqualTo(echo);
+                assertThat(new String(ws.inflateMessage(reply.payload()), StandardCharsets.UTF_8)).isEqualTo(echo);
             }
             ws.text("describe: plain");
-            assertThat(new String(WsPeer.inflate(ws.read().payload()), StandardCharsets.UTF_8))
+            assertThat(new String(ws.inflateMessage(ws.read().payload()), StandardCharsets.UTF_8))
                     .startsWith("opcode=1 flags=1 finish=true");
         }
     }

@@ -115,12 +115,29 @@ final class WsPeer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        context.end();
         socket.close();
+    }
+
+    /** The server's compression context (it keeps it from message to message: no context takeover asked). */
+    private final Inflater context = new Inflater(true);
+
+    /** A message of this connection inflated with the connection's context. */
+    byte[] inflateMessage(byte[] data) throws DataFormatException {
+        return inflate(context, data);
     }
 
     /** A whole permessage-deflate message inflated (RFC 7692 7.2.2: the 4 bytes 00 00 ff ff appended). */
     static byte[] inflate(byte[] data) throws DataFormatException {
         Inflater inf = new Inflater(true);
+        try {
+            return inflate(inf, data);
+        } finally {
+            inf.end();
+        }
+    }
+
+    private static byte[] inflate(Inflater inf, byte[] data) throws DataFormatException {
         byte[] in = Arrays.copyOf(data, data.length + 4);
         in[data.length + 2] = (byte) 0xff;
         in[data.length + 3] = (byte) 0xff;
@@ -131,7 +148,6 @@ final class WsPeer implements AutoCloseable {
         while ((n = inf.inflate(buf)) > 0) {
             out.write(buf, 0, n);
         }
-        inf.end();
         return out.toByteArray();
     }
 }
