@@ -74,6 +74,11 @@ record HttpConfig(
         if (statics && root == null) {
             throw new IllegalArgumentException("setting 'enable_static_handler' needs 'document_root'");
         }
+        if (statics && !java.nio.file.Files.isDirectory(java.nio.file.Path.of(root))) {
+            // as Swoole's set() refuses it (swoole_http_server/static_handler/document_root_not_exists.phpt)
+            throw new IllegalArgumentException("setting 'document_root': " + root + " does not exist or is not a "
+                    + "directory");
+        }
         @SuppressWarnings("unchecked")
         List<String> types = (List<String>) http.getOrDefault("http_compression_types", List.of());
         @SuppressWarnings("unchecked")

@@ -149,6 +149,21 @@ public class HttpServer extends Server {
         return rest;
     }
 
+    /**
+     * A stream port from {@link #listen} that was given neither a protocol nor a receive callback inherits the
+     * server's HTTP (and WebSocket) protocol, as Swoole's listen ports inherit the main port's protocol until
+     * {@code set()} gives them their own ({@code swoole_websocket_server/listener.phpt}). A port with a receive
+     * callback stays a raw stream.
+     */
+    private void inheritProtocol() {
+        for (Port p : ports()) {
+            if (p.index() > 0 && p.type().isStream() && ProtocolSupport.protocol(p) == null
+                    && p.receiveCallback() == null) {
+                ProtocolSupport.use(p, protocol);
+            }
+        }
+    }
+
     private boolean protocolOn(Port port) {
         return ProtocolSupport.protocol(port) instanceof H2Port p && p.http == protocol;
     }
@@ -208,6 +223,7 @@ public class HttpServer extends Server {
         }
         protocol.configure(cfg);
         protocol.inWorkerJvm(ProtocolSupport.workerJvm(this));
+        inheritProtocol();
         return super.start();
     }
 

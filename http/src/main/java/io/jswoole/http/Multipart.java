@@ -60,15 +60,19 @@ final class Multipart {
             if (!f.isCompleted()) {
                 return;
             }
+            if (f.getFilename().isEmpty() && f.length() == 0) {
+                // UPLOAD_ERR_NO_FILE: a file field sent without a file; as in Swoole, no name, type or temporary
+                // file (swoole_http_server/upload_file_empty.phpt)
+                files.put(f.getName(), new UploadedFile("", "", UploadedFile.NO_FILE, 4, 0));
+                return;
+            }
             Path tmp = Files.createTempFile(dir, "jswoole.upfile.", "");
             if (f.isInMemory()) {
                 Files.write(tmp, f.get());
             } else if (!f.renameTo(tmp.toFile())) {
                 throw new IOException("cannot move the upload to " + tmp);
             }
-            boolean empty = f.getFilename().isEmpty() && f.length() == 0;
-            files.put(f.getName(), new UploadedFile(f.getFilename(), f.getContentType(), tmp, empty ? 4 : 0,
-                    f.length()));
+            files.put(f.getName(), new UploadedFile(f.getFilename(), f.getContentType(), tmp, 0, f.length()));
         } else if (d instanceof Attribute a) {
             fields.put(a.getName(), a.getValue());
         }
@@ -100,6 +104,9 @@ final class Multipart {
 
     static void deleteFiles(Map<String, UploadedFile> files) {
         for (UploadedFile f : files.values()) {
+            if (f.tmpName().equals(UploadedFile.NO_FILE)) {
+                continue;
+            }
             try {
                 Files.deleteIfExists(f.tmpName());
             } catch (IOException e) {

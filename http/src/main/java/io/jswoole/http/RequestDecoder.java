@@ -9,10 +9,11 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 import java.util.List;
 
 /**
- * Netty's request decoder with three changes: the first byte of each request starts the header deadline (so an
+ * Netty's request decoder with four changes: the first byte of each request starts the header deadline (so an
  * idle keep-alive connection is not timed, but a trickled head is); a request with both Transfer-Encoding and
  * Content-Length is a decoder failure (answered 400 and closed) instead of being read as chunked; and obs-fold or
- * control characters before the request line are decoder failures instead of being tolerated.
+ * control characters before the request line are decoder failures instead of being tolerated; so is a request
+ * target that is not visible ASCII.
  */
 final class RequestDecoder extends HttpRequestDecoder {
     private final HttpConn conn;
@@ -102,6 +103,24 @@ final class RequestDecoder extends HttpRequestDecoder {
             i = eol + 1;
         }
         return null;
+    }
+
+    /**
+     * A request target is visible ASCII (RFC 9112 3.2, RFC 3986): a raw byte of 0x80 or more (UTF-8 sent
+     * unencoded) or a control character is a decoder failure, answered 400 as Swoole's parser does
+     * ({@code swoole_http_server/bug_2751.phpt}).
+     */
+    @Override
+    protected HttpMessage createMessage(String[] initialLine) throws Exception {
+        String target = initialLine[1];
+        for (int k = 0; k < target.length(); k++) {
+            char c = target.charAt(k);
+            if (c < 0x21 || c > 0x7e) {
+                throw new IllegalArgumentException("a request target with a byte that is not visible ASCII: 0x"
+                        + Integer.toHexString(c));
+            }
+        }
+        return super.createMessage(initialLine);
     }
 
     /** Bytes read past a request that switched the connection (h2c) belong to no HTTP/1.1 request: dropped. */

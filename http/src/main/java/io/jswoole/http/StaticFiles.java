@@ -84,7 +84,7 @@ final class StaticFiles {
             if (cfg.autoindex()) {
                 return listing(res, raw, real);
             }
-            return strict && error(res, 404);
+            return false; // a directory without an index goes to the request handler, as in Swoole
         }
         return Files.isRegularFile(real) ? file(req, res, real) : strict && error(res, 404);
     }
@@ -99,7 +99,6 @@ final class StaticFiles {
         }
         Map<String, String> h = req.header();
         res.header("Last-Modified", HttpDate.format(modified * 1000));
-        res.header("Accept-Ranges", "bytes");
         res.header("Content-Type", Mime.of(f.getFileName().toString()));
         String ims = h.get("if-modified-since");
         if (ims != null && HttpDate.parseSeconds(ims) >= modified) {
@@ -139,6 +138,8 @@ final class StaticFiles {
                 // more than the parts are worth: the whole file, as RFC 9110 14.2 lets a server do
             }
         }
+        // the whole file: Accept-Ranges says a range may be asked (Swoole sends it on such answers only)
+        res.header("Accept-Ranges", "bytes");
         if (size == 0) {
             res.end();
             return true;
@@ -148,7 +149,7 @@ final class StaticFiles {
 
     /**
      * The satisfiable ranges of a {@code Range} header, in the order asked, each {@code [first, last]}; empty when
-     * none is (416); {@code null} when the header is not a bytes range set at all (ignored: the whole file).
+     * none is or the set is malformed (416); {@code null} when the header is not a bytes range set at all (ignored: the whole file).
      */
     static List<long[]> ranges(String header, long size) {
         if (!header.regionMatches(true, 0, "bytes=", 0, 6)) {
@@ -158,7 +159,7 @@ final class StaticFiles {
         for (String spec : header.substring(6).split(",")) {
             Matcher m = RANGE.matcher(spec.trim());
             if (!m.matches() || m.group(1).isEmpty() && m.group(2).isEmpty()) {
-                return null;
+                return List.of(); // a bytes range set that is not one: 416 (RFC 9110 15.5.17), as Swoole and nginx
             }
             long first, last;
             try {
@@ -169,7 +170,7 @@ final class StaticFiles {
                     first = Long.parseLong(m.group(1));
                     last = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(m.group(2)));
                     if (!m.group(2).isEmpty() && Long.parseLong(m.group(2)) < first) {
-                        return null; // an invalid range makes the whole header invalid (RFC 9110 14.1.1)
+                        return List.of(); // an invalid range makes the whole set invalid (RFC 9110 14.1.1): 416
                     }
                 }
             } catch (NumberFormatException e) {

@@ -57,6 +57,15 @@ public class WebSocketServer extends HttpServer {
         void handle(Request request, Response response);
     }
 
+    /**
+     * {@code beforeHandShakeResponse}: {@code (server, request, response)} just before the built-in handshake
+     * sends its 101 (headers and cookies set here go out with it; a custom {@code handShake} replaces it).
+     */
+    @FunctionalInterface
+    public interface OnBeforeHandShakeResponse {
+        void handle(WebSocketServer server, Request request, Response response);
+    }
+
     /** {@code disconnect}: {@code (server, fd)} for a connection that closed without being a WebSocket. */
     @FunctionalInterface
     public interface OnDisconnect {
@@ -68,6 +77,7 @@ public class WebSocketServer extends HttpServer {
     private volatile OnMessage onMessage;
     private volatile OnHandShake onHandShake;
     private volatile OnDisconnect onDisconnect;
+    private volatile OnBeforeHandShakeResponse onBeforeHandShakeResponse;
     private volatile Callbacks.OnConnection userClose;
 
     public WebSocketServer(String host, int port) {
@@ -111,6 +121,11 @@ public class WebSocketServer extends HttpServer {
         return this;
     }
 
+    public WebSocketServer onBeforeHandShakeResponse(OnBeforeHandShakeResponse cb) {
+        onBeforeHandShakeResponse = Objects.requireNonNull(cb);
+        return this;
+    }
+
     public WebSocketServer onDisconnect(OnDisconnect cb) {
         onDisconnect = Objects.requireNonNull(cb);
         return this;
@@ -123,7 +138,10 @@ public class WebSocketServer extends HttpServer {
         return this;
     }
 
-    /** {@link HttpServer#on} plus {@code open}, {@code message}, {@code handShake} and {@code disconnect}. */
+    /**
+     * {@link HttpServer#on} plus {@code open}, {@code message}, {@code handShake}, {@code beforeHandShakeResponse}
+     * and {@code disconnect} (names are case-insensitive, as in Swoole).
+     */
     @Override
     public WebSocketServer on(String event, Object cb) {
         try {
@@ -131,6 +149,7 @@ public class WebSocketServer extends HttpServer {
                 case "open" -> onOpen((OnOpen) cb);
                 case "message" -> onMessage((OnMessage) cb);
                 case "handshake" -> onHandShake((OnHandShake) cb);
+                case "beforehandshakeresponse" -> onBeforeHandShakeResponse((OnBeforeHandShakeResponse) cb);
                 case "disconnect" -> onDisconnect((OnDisconnect) cb);
                 default -> super.on(event, cb);
             }
@@ -170,6 +189,24 @@ public class WebSocketServer extends HttpServer {
     }
 
     /**
+     * Sends {@code frame} as Swoole's {@code push($fd, $frame)} does: its data, opcode and finish (a
+     * {@link CloseFrame} as its code and reason); compressed when the connection negotiated permessage-deflate.
+     */
+    public boolean push(int fd, Frame frame) {
+        int flags = (frame.flags() & (WebSocket.FLAG_RSV2 | WebSocket.FLAG_RSV3))
+                | (frame.finish() ? WebSocket.FLAG_FIN : 0);
+        if (frame instanceof CloseFrame c) {
+            byte[] reason = c.reason().getBytes(StandardCharsets.UTF_8);
+            byte[] payload = new byte[2 + reason.length];
+            payload[0] = (byte) (c.code() >> 8);
+            payload[1] = (byte) c.code();
+            System.arraycopy(reason, 0, payload, 2, reason.length);
+            return push(fd, payload, WebSocket.OPCODE_CLOSE, WebSocket.FLAG_FIN);
+        }
+        return push(fd, frame.data(), frame.opcode(), flags);
+    }
+
+    /**
      * Sends a frame to an established WebSocket, from any worker or thread: without {@link WebSocket#FLAG_FIN} it
      * starts (or continues, with {@link WebSocket#OPCODE_CONTINUATION}) a fragmented message. False (and
      * {@code LastError}) when {@code fd} is not an established WebSocket.
@@ -180,6 +217,11 @@ public class WebSocketServer extends HttpServer {
             // what the peer would answer with 1002: 1005, 1006 and 1015 are never sent (RFC 6455 7.4)
             throw new IllegalArgumentException("a close frame's payload is empty or starts with a code of "
                     + "1000-1003, 1007-1014 or 3000-4999");
+        }
+        if (opcode >= WebSocket.OPCODE_CLOSE && data.length > 125) {
+            // RFC 6455 5.5 (Swoole: "websocket control frame payload must not exceed 125 bytes"): refused here,
+            // before the frame is queued, rather than failing later in the encoder
+            throw new IllegalArgumentException("a control frame carries at most 125 bytes, got " + data.length);
         }
         if (!mayPush(fd)) {
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
@@ -236,8 +278,16 @@ public class WebSocketServer extends HttpServer {
         if (!WsFrameDecoder.validCloseCode(code)) {
             throw new IllegalArgumentException("close code " + code + " may not be sent (RFC 6455 section 7.4)");
         }
+        if (reason != null && reason.getBytes(StandardCharsets.UTF_8).length > 123) {
+            throw new IllegalArgumentException("the max length of close reason is 123 bytes (RFC 6455 5.5)");
+        }
         ProtocolSupport.write(this, fd, new CloseWebSocketFrame(code, reason == null ? "" : reason));
         return close(fd);
+    }
+
+    /** {@link #disconnect(int, int, String)} with an empty reason. */
+    public boolean disconnect(int fd, int code) {
+        return disconnect(fd, code, "");
     }
 
     public boolean disconnect(int fd) {
@@ -258,6 +308,13 @@ public class WebSocketServer extends HttpServer {
 
     OnHandShake handShakeCallback() {
         return onHandShake;
+    }
+
+    void fireBeforeHandshakeResponse(Request req, Response res) {
+        OnBeforeHandShakeResponse cb = onBeforeHandShakeResponse;
+        if (cb != null) {
+            cb.handle(this, req, res);
+        }
     }
 
     void fireOpen(Request req) {

@@ -80,6 +80,7 @@ final class WsEngine implements UpgradeHandler {
                 }
             }
         }
+        server.fireBeforeHandshakeResponse(req, res);
         if (res.end()) {
             server.fireOpen(req);
         }
@@ -115,7 +116,11 @@ final class WsEngine implements UpgradeHandler {
                 .build();
         p.replace(DECODER, "ws-decoder", new WsFrameDecoder(dc));
         p.replace(ENCODER, "ws-encoder", new WebSocket13FrameEncoder(c.mask()));
-        p.replace(GUARD, "ws-frames", new WsFrameHandler(fd, c));
+        WsFrameHandler frames = new WsFrameHandler(fd, c);
+        p.replace(GUARD, "ws-frames", frames);
+        if (c.compression()) {
+            p.addAfter("ws-decoder", "ws-rsv1", new WsFrameHandler.Rsv1Mark(frames));
+        }
         p.addBefore("ws-frames", "ws-utf8", new WsFrameChecks());
         established.add(fd);
     }

@@ -37,6 +37,8 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
     private int pendingOpcode;
     private ByteBuf pingToAnswer;
     private boolean closing;
+    /** Whether the message being received came with RSV1 (permessage-deflate), seen by {@link Rsv1Mark}. */
+    private boolean compressed;
 
     WsFrameHandler(int fd, WsConfig cfg) {
         this.fd = fd;
@@ -99,7 +101,8 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
             violation(ctx, WebSocket.CLOSE_MESSAGE_TOO_BIG, "message over package_max_length " + cfg.maxMessage());
             return;
         }
-        int flags = WebSocket.FLAG_FIN;
+        // Swoole's frame->flags: FIN, plus RSV1 and COMPRESS when the message arrived compressed
+        int flags = WebSocket.FLAG_FIN | (compressed ? WebSocket.FLAG_RSV1 | WebSocket.FLAG_COMPRESS : 0);
         if (f.isFinalFragment() && pending == null) {
             ctx.fireChannelRead(new Frame(fd, ByteBufUtil.getBytes(f.content()), opcode, flags, true));
             return;
@@ -175,6 +178,27 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
         if (pingToAnswer != null) {
             pingToAnswer.release();
             pingToAnswer = null;
+        }
+    }
+
+    /**
+     * Right after the frame decoder, before permessage-deflate's decoder clears RSV1: notes whether the first
+     * frame of each message was compressed (RFC 7692 sets RSV1 on the first frame only), for the flags the
+     * application sees.
+     */
+    static final class Rsv1Mark extends ChannelInboundHandlerAdapter {
+        private final WsFrameHandler frames;
+
+        Rsv1Mark(WsFrameHandler frames) {
+            this.frames = frames;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
+                frames.compressed = (((WebSocketFrame) msg).rsv() & 4) != 0;
+            }
+            ctx.fireChannelRead(msg);
         }
     }
 

@@ -168,13 +168,16 @@ class WebSocketServerTest {
     /**
      * Upgrade and Connection are comma-separated token lists (case-insensitive, optional whitespace, possibly over
      * several header lines): the handshake succeeds when they list "websocket" and "upgrade". In every mode (in
-     * PROCESS mode a worker JVM answers the handshake).
+     * PROCESS mode a worker JVM answers the handshake). Ports {@code tests/swoole_websocket_server/header_token.phpt}
+     * (its three forms are the first three here).
      */
     @ParameterizedTest
     @EnumSource(Mode.class)
     void upgradeAndConnectionAreTokenLists(Mode mode) throws Exception {
         try (Running sv = Running.start(WsApp.create(mode))) {
-            for (String h : List.of("Upgrade: abc, websocket, def\r\nConnection: abc, Upgrade, def\r\n",
+            for (String h : List.of("Upgrade: websocket, abc\r\nConnection: Upgrade, abc\r\n",
+                    "Upgrade: abc, websocket\r\nConnection: abc, Upgrade\r\n",
+                    "Upgrade: abc, websocket, def\r\nConnection: abc, Upgrade, def\r\n",
                     "Upgrade: WebSocket\r\nConnection: keep-alive,upgrade\r\n",
                     "Upgrade: abc ,\twebsocket/13 ,WEBSOCKET\t\r\nConnection:\tUPGRADE , keep-alive\r\n",
                     "Upgrade: h2c\r\nUpgrade: websocket\r\nConnection: keep-alive\r\nConnection: Upgrade\r\n")) {
