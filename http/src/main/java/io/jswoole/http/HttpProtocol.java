@@ -417,12 +417,16 @@ final class HttpProtocol implements PortProtocol {
         }
     }
 
-    /** A handler that returns without ending gets an empty response; uploaded files go. */
+    /**
+     * A handler that returns without ending (or detaching) gets Swoole's 500 when nothing of its response went out,
+     * and its response ended as it stands otherwise; uploaded files go.
+     */
     private void finish(Response res, HttpExchange ex) {
         if (ex.stream() != null && ex.conn() == null && !res.isDetached()) {
             workerBodies.remove(new BodyKey(res.fd(), ex.seq()));
         }
         if (!res.isFinished() && !res.isDetached()) {
+            res.status(500); // refused once the head went out (a chunked body begun): that one just ends
             res.end();
         }
         if (ex.stream() != null && !res.isDetached()) {

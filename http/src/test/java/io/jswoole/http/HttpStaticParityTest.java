@@ -119,10 +119,8 @@ class HttpStaticParityTest {
 
     /**
      * {@code static_handler/mimetype_not_exists.phpt}: a request handler that returns without a response is
-     * answered 500 by Swoole; jswoole ends it with an empty 200 (HttpProtocol.finish).
+     * answered 500, as Swoole does (HttpProtocol.finish).
      */
-    @org.junit.jupiter.api.Disabled("bug: a handler that sends nothing gets an empty 200, Swoole answers 500 "
-            + "(HttpProtocol.finish); see docs/parity.md")
     @ParameterizedTest
     @EnumSource(Mode.class)
     void aHandlerThatSendsNothingGets500(Mode mode) throws Exception {
