@@ -262,7 +262,9 @@ public final class Process implements ServerProcess {
     /**
      * Writes {@code data} to the other side (one message on a datagram pipe); returns the bytes written. For a
      * process added to a server: from a worker or task worker (any mode, any JVM), one message to the process's
-     * {@link #read}; 0 when it cannot arrive (the server is not serving, or the process is being replaced).
+     * {@link #read}; what is written while the process starts or is replaced waits for it. 0 when it cannot arrive
+     * (the server is not serving, or too many writes wait), as far as this JVM knows: a worker JVM's write is on its
+     * way to the master.
      */
     public int write(byte[] data) throws IOException {
         ServerPipe sp = serverPipe;

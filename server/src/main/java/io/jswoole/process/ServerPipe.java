@@ -2,7 +2,6 @@ package io.jswoole.process;
 
 import io.jswoole.log.Log;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -33,7 +32,10 @@ final class ServerPipe {
         return inbox != null;
     }
 
-    /** A worker's write: false when the process cannot get it (the server is not serving, the process restarts). */
+    /**
+     * A worker's write: false when it cannot arrive (the server is not serving, or 1,024 writes already wait for a
+     * process that is starting or being replaced).
+     */
     boolean write(byte[] data) {
         return writer.test(data);
     }
@@ -54,9 +56,7 @@ final class ServerPipe {
     byte[] read(int size) throws java.io.InterruptedIOException {
         byte[] m;
         try {
-            do {
-                m = inbox.poll(1, TimeUnit.SECONDS);
-            } while (m == null);
+            m = inbox.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("read interrupted");
