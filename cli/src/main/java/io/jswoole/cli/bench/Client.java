@@ -72,6 +72,11 @@ abstract class Client {
         channel.write(request, channel.voidPromise());
     }
 
+    /** The bytes a request adds to the sent count: the whole request as the unit wrote it, unless overridden. */
+    int wireBytes(ByteBuf request) {
+        return request.readableBytes();
+    }
+
     void flush() {
         channel.flush();
     }
@@ -147,7 +152,7 @@ abstract class Client {
                 if (stats.measuring(sent)) {
                     budget--; // -n counts the requests measured, not those of the warm-up
                 }
-                stats.sent(sent, b.readableBytes());
+                stats.sent(sent, wireBytes(b));
                 write(b);
                 wrote = true;
             }

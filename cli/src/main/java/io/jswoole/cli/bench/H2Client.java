@@ -6,10 +6,12 @@ import java.util.Map;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -25,7 +27,7 @@ import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * A client of the {@code http2} unit: one h2c connection (prior knowledge) through Netty's
+ * A client of the {@code http2} unit: one connection (h2c by prior knowledge, or h2 over {@link Tls}) through Netty's
  * {@link Http2FrameCodec}, which does the framing, HPACK and flow control; each request is a new stream, and
  * up to {@code -P} are open at once (the codec queues those beyond the server's MAX_CONCURRENT_STREAMS). A
  * stream's reply is matched to its own request ({@link Client#answered}), since streams end in any order. The
@@ -79,12 +81,14 @@ final class H2Client extends Client {
         Http2FrameCodec c = Http2FrameCodecBuilder.forClient().encoderEnforceMaxConcurrentStreams(true).build();
         Handler h = new Handler();
         handler = h;
-        ChannelFuture f = bootstrap.clone(loop).handler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new Counter(), c, h);
-            }
-        }).connect(run.address);
+        ChannelHandler handlers = run.tls != null ? run.tls.wrap(this::handshakeFailed, new Counter(), c, h)
+                : new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new Counter(), c, h);
+                    }
+                };
+        ChannelFuture f = bootstrap.clone(loop).handler(handlers).connect(run.address);
         Channel ch = f.channel();
         channel = ch;
         f.addListener(result -> {
@@ -93,6 +97,19 @@ final class H2Client extends Client {
                 connectFailed(Errors.ofConnect(result.cause()), this::connect);
             }
         });
+    }
+
+    private void handshakeFailed(Channel ch, String errorClass) {
+        if (ch == channel && !done) {
+            channel = null;
+            connectFailed(errorClass, this::connect);
+        }
+    }
+
+    /** The bytes sent are counted on the wire, frames and HPACK included, by {@link Counter}. */
+    @Override
+    int wireBytes(ByteBuf request) {
+        return 0;
     }
 
     @Override
@@ -171,8 +188,8 @@ final class H2Client extends Client {
         }
     }
 
-    /** Counts the bytes received and the time to the first one, before the codec. */
-    private final class Counter extends ChannelInboundHandlerAdapter {
+    /** Counts the bytes both ways (HTTP/2 frames, before the codec; inside TLS) and the time to the first one. */
+    private final class Counter extends ChannelDuplexHandler {
         private boolean first = true;
 
         @Override
@@ -185,6 +202,14 @@ final class H2Client extends Client {
                 stats.received(b.readableBytes());
             }
             ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (msg instanceof ByteBuf b) {
+                stats.bytesSent(b.readableBytes());
+            }
+            ctx.write(msg, promise);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.jswoole.cli.bench;
 
+import java.util.List;
 import java.util.Locale;
 
 import io.netty.buffer.ByteBuf;
@@ -7,8 +8,9 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 
 /**
- * {@code http2}: HTTP/2 requests in clear text (h2c by prior knowledge, as {@code h2load} sends to an
- * {@code http://} URL), each on a stream of its client's connection; {@code -P N} (or {@code -m N}, h2load's
+ * {@code http2}: HTTP/2 requests, in clear text on {@code tcp://} (h2c by prior knowledge, as {@code h2load} sends
+ * to an {@code http://} URL) or over TLS on {@code tls://} (h2 chosen by ALPN, as to an {@code https://} URL), each
+ * on a stream of its client's connection; {@code -P N} (or {@code -m N}, h2load's
  * name) streams are open at once per connection, and replies are matched to their own stream, in whatever order
  * they end. {@code --method}, {@code --path}, {@code -H} as for {@code http}; a {@code POST} or {@code PUT} sends
  * {@code -l} bytes, and with {@code --verify} its reply must carry them back. A status outside 2xx is always an
@@ -23,7 +25,8 @@ final class Http2Unit implements Unit {
         String method = config.method().toUpperCase(Locale.ROOT);
         this.body = method.equals("POST") || method.equals("PUT");
         this.payload = new Payload(body ? config.payloadSize() : 0);
-        Http2Headers h = new DefaultHttp2Headers().method(method).path(config.path()).scheme("http")
+        Http2Headers h = new DefaultHttp2Headers().method(method).path(config.path())
+                .scheme(config.target().isTls() ? "https" : "http")
                 .authority(config.target().authority());
         for (String line : config.headers()) {
             int colon = line.indexOf(':');
@@ -81,5 +84,10 @@ final class Http2Unit implements Unit {
     /** Whether replies' bodies must be kept for {@link #check}. */
     boolean keepsBodies(boolean verify) {
         return verify && body;
+    }
+
+    @Override
+    public List<String> alpn() {
+        return List.of("h2");
     }
 }

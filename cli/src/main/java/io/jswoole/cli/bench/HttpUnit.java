@@ -1,6 +1,7 @@
 package io.jswoole.cli.bench;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import io.netty.buffer.ByteBuf;
 
@@ -157,5 +158,10 @@ final class HttpUnit implements Unit {
         int end = headEnd(reply, reply.readerIndex());
         boolean same = reply.writerIndex() - end == bodySize && body.matches(reply, end, seq);
         return same ? null : CONTENT_MISMATCH;
+    }
+
+    @Override
+    public List<String> alpn() {
+        return List.of("http/1.1");
     }
 }

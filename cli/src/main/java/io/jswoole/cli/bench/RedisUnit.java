@@ -24,10 +24,14 @@ final class RedisUnit implements Unit {
     private static final Set<String> ARRAY = Set.of("MGET", "LRANGE", "SMEMBERS", "KEYS", "HGETALL", "ZRANGE");
     private static final byte[] DATA = "__data__".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RAND = "__rand_int__".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final int DIGITS = 12;
     private final List<byte[]> words;
     private final String name;
     private final byte[] data;
     private final long keyspace;
+    /** The request's fixed parts; a random number goes between each two (see {@link #template}). */
+    private final byte[][] request;
 
     RedisUnit(UnitConfig config) {
         this.words = split(config.command());
@@ -38,6 +42,7 @@ final class RedisUnit implements Unit {
         this.data = new byte[Math.max(0, config.payloadSize())];
         java.util.Arrays.fill(data, (byte) 'x');
         this.keyspace = config.keyspace();
+        this.request = template(words, data);
     }
 
     /** Words split on spaces; single or double quotes keep spaces inside a word. */
@@ -74,33 +79,60 @@ final class RedisUnit implements Unit {
         return out;
     }
 
-    @Override
-    public void writeRequest(ByteBuf out, long seq) {
-        out.writeByte('*').writeCharSequence(Integer.toString(words.size()), StandardCharsets.US_ASCII);
-        out.writeByte('\r').writeByte('\n');
+    /**
+     * The request made once, as far as it is fixed: each word's bulk string, {@code __data__} included; a word
+     * holding {@code __rand_int__} is kept as the pieces around each occurrence, and only its 12 digits are
+     * written per request (no String or formatting per request: the generator must not be the bottleneck).
+     */
+    private static byte[][] template(List<byte[]> words, byte[] data) {
+        List<byte[]> parts = new ArrayList<>();
+        java.io.ByteArrayOutputStream fixed = new java.io.ByteArrayOutputStream();
+        fixed.writeBytes(("*" + words.size() + "\r\n").getBytes(StandardCharsets.US_ASCII));
         for (byte[] w : words) {
             byte[] value = java.util.Arrays.equals(w, DATA) ? data : w;
-            if (contains(w, RAND)) {
-                long r = keyspace > 0 ? ThreadLocalRandom.current().nextLong(keyspace) : 0;
-                value = new String(w, StandardCharsets.UTF_8).replace("__rand_int__", "%012d".formatted(r))
-                        .getBytes(StandardCharsets.UTF_8);
-            }
-            out.writeByte('$').writeCharSequence(Integer.toString(value.length), StandardCharsets.US_ASCII);
-            out.writeByte('\r').writeByte('\n').writeBytes(value).writeByte('\r').writeByte('\n');
-        }
-    }
-
-    private static boolean contains(byte[] w, byte[] part) {
-        outer:
-        for (int i = 0; i + part.length <= w.length; i++) {
-            for (int k = 0; k < part.length; k++) {
-                if (w[i + k] != part[k]) {
-                    continue outer;
+            List<byte[]> pieces = pieces(value);
+            int length = value.length + (pieces.size() - 1) * (DIGITS - RAND.length);
+            fixed.writeBytes(("$" + length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < pieces.size(); i++) {
+                fixed.writeBytes(pieces.get(i));
+                if (i < pieces.size() - 1) {
+                    parts.add(fixed.toByteArray()); // a random number goes after this part
+                    fixed.reset();
                 }
             }
-            return true;
+            fixed.writeBytes(CRLF);
         }
-        return false;
+        parts.add(fixed.toByteArray());
+        return parts.toArray(byte[][]::new);
+    }
+
+    /** {@code value} cut at each {@code __rand_int__} (one piece when there is none). */
+    private static List<byte[]> pieces(byte[] value) {
+        List<byte[]> out = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i + RAND.length <= value.length; i++) {
+            if (java.util.Arrays.equals(value, i, i + RAND.length, RAND, 0, RAND.length)) {
+                out.add(java.util.Arrays.copyOfRange(value, from, i));
+                from = i + RAND.length;
+                i = from - 1;
+            }
+        }
+        out.add(java.util.Arrays.copyOfRange(value, from, value.length));
+        return out;
+    }
+
+    @Override
+    public void writeRequest(ByteBuf out, long seq) {
+        out.writeBytes(request[0]);
+        for (int i = 1; i < request.length; i++) {
+            long r = keyspace > 0 ? ThreadLocalRandom.current().nextLong(keyspace) : 0;
+            int at = out.writerIndex();
+            out.writeZero(DIGITS);
+            for (int d = DIGITS - 1; d >= 0; d--, r /= 10) { // zero-padded, as redis-benchmark writes it
+                out.setByte(at + d, (int) ('0' + r % 10));
+            }
+            out.writeBytes(request[i]);
+        }
     }
 
     @Override

@@ -16,6 +16,9 @@ final class Report {
     /** What is about to run, on one line. */
     static String header(BenchOptions o, int clients) {
         StringBuilder sb = new StringBuilder("jswoole bench: ").append(o.unit()).append(' ').append(o.target());
+        if (o.target().isTls()) {
+            sb.append(" (TLS, ").append(Tls.providerName()).append(", the certificate not verified)");
+        }
         if (o.hold() > 0) {
             return sb.append(", holding ").append(clients).append(" idle connections").toString();
         }

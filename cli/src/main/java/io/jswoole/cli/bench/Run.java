@@ -17,6 +17,8 @@ final class Run {
     final Unit unit;
     final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     final int window;
+    /** TLS for {@code tls://} targets, null otherwise. */
+    final Tls tls;
     /** The target, resolved once. */
     final java.net.SocketAddress address;
     final long timeoutNanos;
@@ -38,6 +40,7 @@ final class Run {
         this.unit = unit;
         this.window = unit.pipelining() ? options.pipeline() : 1;
         this.address = options.target().address();
+        this.tls = Tls.of(options.target(), unit);
         if (address instanceof java.net.InetSocketAddress a && a.isUnresolved()) {
             throw new IllegalArgumentException("-s " + options.target() + ": cannot resolve " + a.getHostString());
         }

@@ -6,17 +6,17 @@ import java.net.SocketAddress;
 import io.netty.channel.unix.DomainSocketAddress;
 
 /**
- * Where the load goes, from {@code -s}: {@code tcp://host:port}, {@code udp://host:port}, {@code unix:/path} (or
- * a path starting with {@code /}), or a bare {@code host:port} (TCP).
+ * Where the load goes, from {@code -s}: {@code tcp://host:port}, {@code tls://host:port} (TCP with TLS),
+ * {@code udp://host:port}, {@code unix:/path} (or a path starting with {@code /}), or a bare {@code host:port} (TCP).
  *
- * @param scheme {@code tcp}, {@code udp} or {@code unix}
- * @param host   host name or address ({@code tcp}, {@code udp}); the socket path for {@code unix}
+ * @param scheme {@code tcp}, {@code tls}, {@code udp} or {@code unix}
+ * @param host   host name or address ({@code tcp}, {@code tls}, {@code udp}); the socket path for {@code unix}
  * @param port   the port, 0 for {@code unix}
  */
 public record Target(String scheme, String host, int port) {
     /** Parses the {@code -s} value; throws IllegalArgumentException with the forms it takes. */
     static Target parse(String s) {
-        String usage = "-s takes tcp://host:port, udp://host:port or unix:/path, got '" + s + "'";
+        String usage = "-s takes tcp://host:port, tls://host:port, udp://host:port or unix:/path, got '" + s + "'";
         if (s.startsWith("unix:") || s.startsWith("/")) {
             String path = s.startsWith("unix://") ? s.substring(7) : s.startsWith("unix:") ? s.substring(5) : s;
             if (path.isEmpty()) {
@@ -30,7 +30,7 @@ public record Target(String scheme, String host, int port) {
         if (sep >= 0) {
             scheme = s.substring(0, sep);
             rest = s.substring(sep + 3);
-            if (!scheme.equals("tcp") && !scheme.equals("udp")) {
+            if (!scheme.equals("tcp") && !scheme.equals("tls") && !scheme.equals("udp")) {
                 throw new IllegalArgumentException(usage);
             }
         }
@@ -56,6 +56,11 @@ public record Target(String scheme, String host, int port) {
 
     boolean isUdp() {
         return scheme.equals("udp");
+    }
+
+    /** TCP with TLS: each connection handshakes before its first request. */
+    boolean isTls() {
+        return scheme.equals("tls");
     }
 
     boolean isUnix() {

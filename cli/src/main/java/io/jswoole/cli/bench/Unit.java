@@ -1,5 +1,7 @@
 package io.jswoole.cli.bench;
 
+import java.util.List;
+
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -46,8 +48,8 @@ public interface Unit {
         /** Datagrams: each datagram received is one whole reply. */
         DATAGRAM,
         /**
-         * HTTP/2 in clear text (h2c by prior knowledge) through Netty's codec: each request is a stream of the
-         * client's connection, {@code -P}/{@code -m} streams at once; {@link #writeRequest} writes the body only.
+         * HTTP/2 through Netty's codec (h2c by prior knowledge on {@code tcp://}, h2 by ALPN on {@code tls://}):
+         * each request is a stream of the client's connection, {@code -P}/{@code -m} streams at once; {@link #writeRequest} writes the body only.
          * Built in ({@code http2}); not for units of one's own.
          */
         HTTP2
@@ -56,6 +58,14 @@ public interface Unit {
     /** The transport this unit speaks; {@link Transport#STREAM} unless overridden. */
     default Transport transport() {
         return Transport.STREAM;
+    }
+
+    /**
+     * The protocols offered by ALPN when the target is {@code tls://} ({@code h2}, {@code http/1.1}), empty for
+     * none; when not empty, a connection whose server chose none of them fails as a protocol error.
+     */
+    default List<String> alpn() {
+        return List.of();
     }
 
     /** True when each request gets a connection of its own (connect, one request, its reply, close). */

@@ -35,7 +35,8 @@ final class Units {
                     + "a unit of one's own speaks STREAM or DATAGRAM");
         }
         if (unit instanceof Http2Unit && o.target().isUnix()) {
-            throw new IllegalArgumentException("-f http2 connects over TCP: give -s tcp://host:port");
+            throw new IllegalArgumentException("-f http2 connects over TCP: give -s tcp://host:port (h2c) or "
+                    + "tls://host:port (h2)");
         }
         boolean datagram = unit.transport() == Unit.Transport.DATAGRAM;
         if (datagram && o.target().isUnix()) {

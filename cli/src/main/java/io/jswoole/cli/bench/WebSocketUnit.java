@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.netty.buffer.ByteBuf;
@@ -150,5 +151,10 @@ final class WebSocketUnit implements Unit {
     @Override
     public boolean closesAfter(ByteBuf frame) {
         return opcode(frame) == 8;
+    }
+
+    @Override
+    public List<String> alpn() {
+        return List.of("http/1.1");
     }
 }

@@ -31,8 +31,9 @@ class OptionsTest {
         assertThat(Target.parse("unix:/run/echo.sock")).isEqualTo(new Target("unix", "/run/echo.sock", 0));
         assertThat(Target.parse("/run/echo.sock").isUnix()).isTrue();
         assertThat(Target.parse("localhost:80")).isEqualTo(new Target("tcp", "localhost", 80));
+        assertThat(Target.parse("tls://localhost:443").isTls()).isTrue();
         assertThatThrownBy(() -> Target.parse("http://x:80")).hasMessage("-s takes tcp://host:port, "
-                + "udp://host:port or unix:/path, got 'http://x:80'");
+                + "tls://host:port, udp://host:port or unix:/path, got 'http://x:80'");
     }
 
     @Test
