@@ -8,20 +8,8 @@
 # server and protocol, then ROUNDS rounds of DUR-second runs, alternating servers. Run from the repository root
 # after `mvn -B -q install -DskipTests` (examples, bench and cli packaged); MVN_FLAGS goes to the mvn calls.
 set -eu
-J=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 WARM=${WARM:-15} DUR=${DUR:-6} ROUNDS=${ROUNDS:-3}
-FLAGS="-Xms512m -Xmx512m -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
-JSW="--add-opens java.base/java.lang=ALL-UNNAMED -Djdk.trackAllThreads=false"
-lib=$(mktemp -d /tmp/h2tls-bench.XXXX)
-pids=()
-trap 'for p in "${pids[@]}"; do kill -- -"$p" 2>/dev/null || true; done; rm -rf "$lib"' EXIT
-mvn ${MVN_FLAGS:-} -B -q -o -f cli/pom.xml dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$lib/cp.txt"
-tr ':' '\n' <"$lib/cp.txt" | xargs -I{} cp {} "$lib/"
-cp examples/target/jswoole-examples-*.jar bench/target/jswoole-bench-*.jar cli/target/jswoole-cli-*.jar "$lib/"
-rm -f "$lib"/*-sources.jar "$lib"/*-javadoc.jar "$lib"/jswoole-bench-*-shaded.jar
-CP="$lib/*"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
-  -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$lib/key.pem" -out "$lib/cert.pem" 2>/dev/null
+BENCH_NAME=h2tls-bench . "$(dirname "$0")/../lib.sh"
 mkdir -p "$lib/www" && printf 'Hello, World!' >"$lib/www/index.html"
 # user: root, or h2o (started as root) drops to nobody, who cannot read the mktemp directory
 cat >"$lib/h2o.conf" <<CONF
@@ -45,7 +33,6 @@ hosts:
       /:
         file.dir: $lib/www
 CONF
-exec 9>/tmp/bench.lock; flock 9
 setsid taskset -c 0 $J $FLAGS $JSW -cp "$CP" io.jswoole.examples.Http2Hello --port 9641 --set worker_num=1 \
   --set log_level=4 --set ssl_cert_file="$lib/cert.pem" --set ssl_key_file="$lib/key.pem" >"$lib/jsw.log" 2>&1 9>&- &
 pids+=($!)

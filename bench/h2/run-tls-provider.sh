@@ -9,21 +9,8 @@
 # WARM seconds of warm-up per provider, ROUNDS rounds. Run from the repository root after
 # `mvn -B -q install -DskipTests` (examples, bench and cli packaged); MVN_FLAGS goes to the mvn call.
 set -eu
-J=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 WARM=${WARM:-15} DUR=${DUR:-6} ROUNDS=${ROUNDS:-3}
-FLAGS="-Xms512m -Xmx512m -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
-JSW="--add-opens java.base/java.lang=ALL-UNNAMED -Djdk.trackAllThreads=false"
-lib=$(mktemp -d /tmp/tlsprov-bench.XXXX)
-pids=()
-trap 'for p in "${pids[@]}"; do kill -- -"$p" 2>/dev/null || true; done; rm -rf "$lib"' EXIT
-mvn ${MVN_FLAGS:-} -B -q -o -f cli/pom.xml dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$lib/cp.txt"
-tr ':' '\n' <"$lib/cp.txt" | xargs -I{} cp {} "$lib/"
-cp examples/target/jswoole-examples-*.jar "$lib/"
-rm -f "$lib"/*-sources.jar "$lib"/*-javadoc.jar
-CP="$lib/*"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
-  -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$lib/key.pem" -out "$lib/cert.pem" 2>/dev/null
-exec 9>/tmp/bench.lock; flock 9
+BENCH_NAME=tlsprov-bench . "$(dirname "$0")/../lib.sh"
 start() { # provider port
   setsid taskset -c 0 $J $FLAGS $JSW -Djswoole.ssl_provider="$1" -cp "$CP" io.jswoole.examples.Http2Hello --port "$2" \
     --set worker_num=1 --set log_level=2 --set ssl_cert_file="$lib/cert.pem" --set ssl_key_file="$lib/key.pem" \
