@@ -17,6 +17,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
@@ -25,19 +26,28 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.Attribute;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * A misbehaving h2c echo server on Netty's own codec, for the http2 unit's error classes: it echoes each
  * request's body, but flips the first byte of every {@code corruptEvery}-th reply, and resets
- * ({@code RST_STREAM REFUSED_STREAM}) every {@code resetEvery}-th stream instead of answering (0: never).
+ * ({@code RST_STREAM REFUSED_STREAM}) every {@code resetEvery}-th stream instead of answering (0: never); and
+ * with {@code goAwayEvery}, sends GOAWAY (NO_ERROR) on a connection after answering that many of its streams,
+ * refusing the streams opened after it (the client must fail those as {@code goaway} and connect again).
  */
 final class H2TestServer implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel server;
+    private static final AttributeKey<Integer> ANSWERED = AttributeKey.valueOf("answered");
     private final AtomicLong count = new AtomicLong();
 
     H2TestServer(int corruptEvery, int resetEvery) throws InterruptedException {
+        this(corruptEvery, resetEvery, 0);
+    }
+
+    H2TestServer(int corruptEvery, int resetEvery, int goAwayEvery) throws InterruptedException {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -46,7 +56,7 @@ final class H2TestServer implements AutoCloseable {
                                 new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                                     @Override
                                     protected void initChannel(Http2StreamChannel s) {
-                                        s.pipeline().addLast(new Echo(corruptEvery, resetEvery));
+                                        s.pipeline().addLast(new Echo(corruptEvery, resetEvery, goAwayEvery));
                                     }
                                 }));
                     }
@@ -66,11 +76,13 @@ final class H2TestServer implements AutoCloseable {
     private final class Echo extends ChannelInboundHandlerAdapter {
         private final int corruptEvery;
         private final int resetEvery;
+        private final int goAwayEvery;
         private final ByteBuf body = Unpooled.buffer();
 
-        Echo(int corruptEvery, int resetEvery) {
+        Echo(int corruptEvery, int resetEvery, int goAwayEvery) {
             this.corruptEvery = corruptEvery;
             this.resetEvery = resetEvery;
+            this.goAwayEvery = goAwayEvery;
         }
 
         @Override
@@ -96,6 +108,15 @@ final class H2TestServer implements AutoCloseable {
             }
             ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false));
             ctx.writeAndFlush(new DefaultHttp2DataFrame(body.retain(), true));
+            if (goAwayEvery > 0) {
+                Channel parent = ctx.channel().parent();
+                Attribute<Integer> answered = parent.attr(ANSWERED);
+                int a = answered.get() == null ? 1 : answered.get() + 1;
+                answered.set(a);
+                if (a == goAwayEvery) {
+                    parent.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+                }
+            }
         }
 
         @Override

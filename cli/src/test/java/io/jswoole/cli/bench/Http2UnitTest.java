@@ -94,6 +94,19 @@ class Http2UnitTest {
     }
 
     @Test
+    void afterGoawayTheStreamsNotTakenFailAndTheClientConnectsAgain() throws Exception {
+        try (H2TestServer server = new H2TestServer(0, 0, 100)) {
+            Result r = Load.run("-f", "http2", "-s", server.target(), "-c", "1", "-n", "1000", "-m", "8",
+                    "--method", "POST", "--path", "/", "-l", "10", "--verify");
+            LoopStats.Counts t = r.total();
+            assertThat(t.sent).isEqualTo(t.ok + t.failed).isEqualTo(1000);
+            assertThat(t.connect.getTotalCount()).as("a new connection after each GOAWAY").isGreaterThan(5);
+            assertThat(t.ok).as("only streams opened after a GOAWAY fail").isGreaterThan(900);
+            assertThat(t.errors.keySet()).isSubsetOf(java.util.Set.of("goaway"));
+        }
+    }
+
+    @Test
     void nothingListeningIsRefused() throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
