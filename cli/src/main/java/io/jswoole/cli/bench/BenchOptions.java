@@ -1,5 +1,6 @@
 package io.jswoole.cli.bench;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.jswoole.server.Settings;
+import io.netty.util.NetUtil;
 
 /**
  * The command line of {@code ./jswoole bench}, parsed and checked; {@link #parse} throws an
@@ -19,13 +21,17 @@ import io.jswoole.server.Settings;
 record BenchOptions(int connections, long requests, Duration duration, Target target, String unit,
                            int threads, int payload, int pipeline, double rate, boolean verify, Duration warmup,
                            Duration timeout, boolean json, String hgrm, String failIf, int hold, long pid,
-                           String pidFile, boolean quiet, String unitPath, UnitConfig unitConfig) {
+                           String pidFile, boolean quiet, String unitPath, List<InetAddress> sources,
+                           UnitConfig unitConfig) {
 
     static final String USAGE = """
             usage: ./jswoole bench [-f UNIT] [-s tcp://host:port] [-c N] [-n N | -d DURATION] [options]
               -f UNIT        long_tcp (default), short_tcp, udp, eof, length, http, http2, websocket, redis,
                              or a class implementing io.jswoole.cli.bench.Unit (--unit-path DIR_OR_JAR)
-              -s ADDRESS     tcp://host:port (default tcp://127.0.0.1:9501), udp://host:port, unix:/path
+              -s ADDRESS     tcp://host:port (default tcp://127.0.0.1:9501), tls://host:port, udp://host:port,
+                             unix:/path
+              --source ADDRS the local addresses connections are made from, in turn: 127.0.0.2,127.0.0.3 or
+                             127.0.0.2-5 (past one address's ~28,000 ports to one server port)
               -c N           connections (default 16)         -t N      event-loop threads (default 1)
               -n N           requests in all, split over the connections
               -d DURATION    how long to send (10s, 500ms, 2m; default 10s without -n)
@@ -43,7 +49,7 @@ record BenchOptions(int connections, long requests, Duration duration, Target ta
               -q             no live lines
             unit options: --set key=value (Swoole's framing keys: package_eof, package_length_type,
               package_length_offset, package_body_offset, package_max_length; websocket: opcode=text|binary)
-              http, http2 (h2c), websocket: --path /, --method GET, -H 'Name: value'
+              http, http2, websocket: --path /, --method GET, -H 'Name: value'
               redis: --command 'PING', -r KEYSPACE
             """;
 
@@ -76,6 +82,7 @@ record BenchOptions(int connections, long requests, Duration duration, Target ta
         boolean quiet = false;
         boolean lengthGiven = false;
         List<String> headers = new ArrayList<>();
+        List<InetAddress> sources = List.of();
         Map<String, Object> settings = new LinkedHashMap<>();
         while (p.more()) {
             String flag = p.next();
@@ -109,6 +116,7 @@ record BenchOptions(int connections, long requests, Duration duration, Target ta
                 case "-H" -> headers.add(p.value(flag));
                 case "--set" -> set(settings, p.value(flag));
                 case "-q", "--quiet" -> quiet = true;
+                case "--source" -> sources = sources(p.value(flag));
                 default -> throw new IllegalArgumentException("unknown option '" + flag
                         + "' (./jswoole bench --help lists them)");
             }
@@ -126,10 +134,48 @@ record BenchOptions(int connections, long requests, Duration duration, Target ta
             throw new IllegalArgumentException("-R " + (long) rate + " is below one request per second per connection"
                     + " (-c " + connections + "): lower -c or raise -R");
         }
+        if (!sources.isEmpty() && target.isUnix()) {
+            throw new IllegalArgumentException("--source is for TCP and UDP targets, not " + target);
+        }
         UnitConfig config = new UnitConfig(target, payload, Map.copyOf(settings), path, method, List.copyOf(headers),
                 command, keyspace);
         return new BenchOptions(connections, requests, duration, target, unit, threads, payload, pipeline, rate,
-                verify, warmup, timeout, json, hgrm, failIf, hold, pid, pidFile, quiet, unitPath, config);
+                verify, warmup, timeout, json, hgrm, failIf, hold, pid, pidFile, quiet, unitPath, sources, config);
+    }
+
+    /**
+     * {@code --source}: addresses separated by commas, each an IP address or an IPv4 range in its last part
+     * ({@code 127.0.0.2-5}); every one must be an address of this machine (a connect from another fails as
+     * {@code connect error}).
+     */
+    static List<InetAddress> sources(String value) {
+        List<InetAddress> out = new ArrayList<>();
+        for (String part : value.split(",")) {
+            String a = part.trim();
+            int dash = a.lastIndexOf('-');
+            int dot = a.lastIndexOf('.');
+            try {
+                if (dash > dot && dot > 0) {
+                    int from = Integer.parseInt(a.substring(dot + 1, dash));
+                    int to = Integer.parseInt(a.substring(dash + 1));
+                    if (from < 0 || to > 255 || from > to) {
+                        throw new IllegalArgumentException("--source " + a + ": a range is low-high within 0-255");
+                    }
+                    for (int i = from; i <= to; i++) {
+                        out.add(InetAddress.getByName(a.substring(0, dot + 1) + i));
+                    }
+                } else if (NetUtil.isValidIpV4Address(a) || NetUtil.isValidIpV6Address(a)) {
+                    out.add(InetAddress.getByName(a)); // a literal: no name lookup
+                } else {
+                    throw new IllegalArgumentException("--source takes IP addresses (127.0.0.2,127.0.0.3 or "
+                            + "127.0.0.2-5), got '" + a + "'");
+                }
+            } catch (java.net.UnknownHostException | NumberFormatException e) {
+                throw new IllegalArgumentException("--source takes IP addresses (127.0.0.2,127.0.0.3 or "
+                        + "127.0.0.2-5), got '" + a + "'");
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** {@code --set key=value}: Swoole's keys typed as Server.set types them, other keys kept as strings. */

@@ -57,10 +57,13 @@ final class Runner {
                     : options.requests() > 0 ? options.requests() / count + (i < options.requests() % count ? 1 : 0)
                     : Long.MAX_VALUE;
             long first = start + interval * i / count;
+            List<java.net.InetAddress> sources = options.sources();
+            Bootstrap b = sources.isEmpty() ? bootstrap
+                    : bootstrap.clone().localAddress(new java.net.InetSocketAddress(sources.get(i % sources.size()), 0));
             clients.add(switch (unit.transport()) {
-                case DATAGRAM -> new DatagramClient(run, bootstrap, loops.get(l), s, budget, interval, first);
-                case HTTP2 -> new H2Client(run, bootstrap, loops.get(l), s, budget, interval, first);
-                case STREAM -> new StreamClient(run, bootstrap, loops.get(l), s, budget, interval, first);
+                case DATAGRAM -> new DatagramClient(run, b, loops.get(l), s, budget, interval, first);
+                case HTTP2 -> new H2Client(run, b, loops.get(l), s, budget, interval, first);
+                case STREAM -> new StreamClient(run, b, loops.get(l), s, budget, interval, first);
             });
         }
     }
