@@ -10,12 +10,11 @@
 #               WebSocket echo peer (bench ws-netty-echo)
 # Each server is warmed WARM seconds by each generator, then ROUNDS rounds of DUR-second runs (the JVM tool with a
 # 3 s --warmup of its own first). Needs wrk, redis-server, redis-benchmark, h2load, node and npm (ws is installed
-# into ~/.cache/jswoole/npm). Run from the repository root after `mvn -B -q install -DskipTests`.
+# into ~/.cache/jswoole/npm by cli/src/test/sh/fetch-node-ws.sh). Run from the repository root after `mvn -B -q install -DskipTests`.
 set -eu
 WARM=${WARM:-10} DUR=${DUR:-6} ROUNDS=${ROUNDS:-3}
 BENCH_NAME=generators . "$(dirname "$0")/lib.sh"
-npm_dir=${HOME}/.cache/jswoole/npm
-[ -d "$npm_dir/node_modules/ws" ] || npm install --silent --prefix "$npm_dir" ws@8 >/dev/null
+npm_dir=$(cli/src/test/sh/fetch-node-ws.sh | tail -1)
 cp "$(dirname "$0")/ws/ws-load.mjs" "$npm_dir/"   # ES modules resolve `ws` beside the script
 serve http $J $FLAGS $JSW -cp "$CP" io.jswoole.examples.HttpHello 127.0.0.1 9671 base worker_num=1 log_level=4
 serve redis redis-server --port 9672 --save '' --appendonly no
