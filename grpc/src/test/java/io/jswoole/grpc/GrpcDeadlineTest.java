@@ -64,7 +64,7 @@ class GrpcDeadlineTest {
         }
     }
 
-    /** grpc-java's deadline cases, where the server's deadline may fire first (the race CI saw), many times. */
+    /** grpc-java's deadline case, where the server's deadline may fire first (the race CI saw), many times. */
     @ParameterizedTest
     @EnumSource(Mode.class)
     void grpcJavasDeadlineCasesPassRepeatedly(Mode mode) throws Exception {
@@ -73,8 +73,9 @@ class GrpcDeadlineTest {
                      InteropApp.class, probe))) {
             List<String> failed = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
+                // deadline_exceeded_server_streaming is left to GrpcInteropTest: its 4 messages 10 ms apart against a
+                // 30 ms deadline complete OK when both sides' timers run late, as on a loaded machine
                 for (GrpcInteropTest.Case k : List.<GrpcInteropTest.Case>of(GrpcInteropTest.Client::deadlineExceeded,
-                        GrpcInteropTest.Client::deadlineExceededServerStreaming,
                         GrpcInteropTest.Client::timeoutOnSleepingServer)) {
                     GrpcInteropTest.Client c = new GrpcInteropTest.Client(s.port());
                     try {
