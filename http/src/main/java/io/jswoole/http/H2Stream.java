@@ -17,10 +17,10 @@ import io.netty.handler.codec.http.DefaultHttpContent;
  * from {@link #READY_THRESHOLD} on the stream is not ready, and when they fall below it again the onReady hook runs.
  * The count is kept where the handler writes (so a write is counted before it returns); the connection's event loop
  * reports what reached the socket: at once in one JVM, and from a PROCESS-mode master as a message to the worker JVM
- * (batched, {@link #REPORT_AT}). Counting starts with the first {@code isReady} or {@code onReady} call, so a plain
- * streaming response costs nothing. In PROCESS mode the reports reach the worker only with dispatch_mode 2 or 4
- * (they are dispatched as the connection's other messages are); with another mode nothing is counted and the stream
- * is always ready.
+ * (batched: 16 KiB, or when the stream drained there). Counting starts with the first {@code isReady} or
+ * {@code onReady} call, so a plain streaming response costs nothing. In PROCESS mode the reports reach the worker
+ * only with dispatch_mode 2 or 4 (they are dispatched as the connection's other messages are); with another mode
+ * nothing is counted and the stream is always ready.
  */
 public final class H2Stream {
     /** Unwritten bytes from which a stream is not ready: grpc-java's {@code DEFAULT_ONREADY_THRESHOLD}. */
@@ -52,7 +52,7 @@ public final class H2Stream {
     private boolean watched, counting, ended;
     private long unwritten;
     private Runnable onReady;
-    /** The worker JVM's streams that wait for {@link Written} reports, when this is one of them. */
+    /** The worker JVM's streams that wait for {@code Written} reports, when this is one of them. */
     private HttpRemote registry;
 
     H2Stream(HttpServer server, int fd, long seq) {
