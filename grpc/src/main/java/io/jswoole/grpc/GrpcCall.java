@@ -12,6 +12,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.Status;
 import io.grpc.StatusException;
+import io.jswoole.http.H2Stream;
 import io.jswoole.http.Request;
 import io.jswoole.http.RequestBody;
 import io.jswoole.http.Response;
@@ -31,8 +32,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@link #request}: no demand, no read, so the client is held back by HTTP/2 flow control) and delivers the
  * listener's events one at a time, as grpc-java's own transport does. The application's calls (any thread)
  * write DATA and the trailers through the {@link Response}.
+ * <p>Flow control out: {@link #isReady} is the stream's ({@link H2Stream#isReady}: fewer than grpc-java's 32 KiB
+ * written and not yet on the socket), and when the stream drains below that again {@code onReady} is delivered, on a
+ * virtual thread of its own, still one listener event at a time ({@code serial}). A deadline that passes on the
+ * server resets the stream with CANCEL, as grpc-java's server does (its client reports DEADLINE_EXCEEDED).
  */
 final class GrpcCall<Q, R> extends ServerCall<Q, R> {
+    /** HTTP/2's CANCEL error code. */
+    private static final long CANCEL = 8;
     private final Request req;
     private final Response res;
     private final RequestBody body;
@@ -40,6 +47,11 @@ final class GrpcCall<Q, R> extends ServerCall<Q, R> {
     private final GrpcService service;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    /** Held while a listener event runs: they run one at a time, onReady from another thread included. */
+    private final ReentrantLock serial = new ReentrantLock();
+    private final H2Stream stream;
+    /** The listener, once startCall returned it; null again once onComplete or onCancel ran. */
+    private volatile Listener<Q> current;
     private final String acceptEncoding;
     private int demand;
     private boolean headersSent, closed, cancelled, messageCompression = true;
@@ -52,6 +64,7 @@ final class GrpcCall<Q, R> extends ServerCall<Q, R> {
         this.req = req;
         this.res = res;
         this.body = req.body();
+        this.stream = res.stream();
         this.def = def;
         this.service = service;
         String a = req.header().get("grpc-accept-encoding");
@@ -75,6 +88,7 @@ final class GrpcCall<Q, R> extends ServerCall<Q, R> {
                 : Context.current().withCancellation();
         context.addListener(c -> contextCancelled(), Runnable::run);
         body.onAbort(() -> cancel(Status.CANCELLED.withDescription("the client cancelled the call")));
+        stream.onReady(this::readyAgain);
         Listener<Q> listener;
         try {
             listener = context.call(() -> def.getServerCallHandler().startCall(this, GrpcWire.metadata(req)));
@@ -84,11 +98,31 @@ final class GrpcCall<Q, R> extends ServerCall<Q, R> {
             context.cancel(null);
             return;
         }
+        current = listener;
         try {
             events(listener);
         } finally {
+            current = null;
             context.cancel(null);
         }
+    }
+
+    /** The stream drained below the threshold (event loop or IPC reader: no waiting here): onReady, in turn. */
+    private void readyAgain() {
+        if (current == null) {
+            return; // not started yet (startCall's onReady follows) or over
+        }
+        Thread.ofVirtual().name("jswoole-grpc-onready").start(() -> {
+            serial.lock();
+            try {
+                Listener<Q> l = current; // read in turn: after onComplete or onCancel it is null
+                if (l != null && !isCancelled()) {
+                    deliver(l::onReady);
+                }
+            } finally {
+                serial.unlock();
+            }
+        });
     }
 
     /** Delivers onReady, the messages as demanded, onHalfClose, then onComplete or onCancel. */
@@ -147,15 +181,18 @@ final class GrpcCall<Q, R> extends ServerCall<Q, R> {
         lock.lock();
         boolean wasCancelled = cancelled;
         lock.unlock();
-        if (wasCancelled) {
-            context.run(listener::onCancel);
-        } else {
-            context.run(listener::onComplete);
+        serial.lock();
+        try {
+            current = null; // no onReady after the last event
+            context.run(wasCancelled ? listener::onCancel : listener::onComplete);
+        } finally {
+            serial.unlock();
         }
     }
 
-    /** Runs a listener event in the call's context; a throw closes the call with UNKNOWN (false). */
+    /** Runs a listener event in the call's context, after any other; a throw closes the call with UNKNOWN (false). */
     private boolean deliver(Runnable event) {
+        serial.lock();
         try {
             context.run(event);
             return true;
@@ -163,19 +200,29 @@ final class GrpcCall<Q, R> extends ServerCall<Q, R> {
             Log.error("gRPC " + def.getMethodDescriptor().getFullMethodName() + ": the listener failed", e);
             cancel(Status.UNKNOWN.withDescription("the application failed").withCause(e));
             return false;
+        } finally {
+            serial.unlock();
         }
     }
 
-    /** The deadline passed (or the context was cancelled): DEADLINE_EXCEEDED to the client, onCancel. */
+    /**
+     * The deadline passed (or the context was cancelled): as grpc-java's server, RST_STREAM(CANCEL), which the
+     * client reports as DEADLINE_EXCEEDED ("cancelled at or after deadline"); onCancel.
+     */
     private void contextCancelled() {
         if (context.getDeadline() != null && context.getDeadline().isExpired()) {
             cancel(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded after "
-                    + req.header().get("grpc-timeout")));
+                    + req.header().get("grpc-timeout")), true);
         }
     }
 
     /** Ends the call abnormally: the status goes to the client (unless it reset the stream), then onCancel. */
     private void cancel(Status s) {
+        cancel(s, false);
+    }
+
+    /** {@link #cancel(Status)}; with {@code reset} the stream is reset with CANCEL instead of sending the status. */
+    private void cancel(Status s, boolean reset) {
         lock.lock();
         try {
             if (cancelled || closed) {
@@ -184,7 +231,11 @@ final class GrpcCall<Q, R> extends ServerCall<Q, R> {
             cancelled = true;
             cancelStatus = s;
             if (!closed && !body.isAborted()) {
-                writeTrailers(s, new Metadata());
+                if (reset) {
+                    stream.reset(CANCEL);
+                } else {
+                    writeTrailers(s, new Metadata());
+                }
             }
             closed = true;
             changed.signalAll();
@@ -313,7 +364,7 @@ final class GrpcCall<Q, R> extends ServerCall<Q, R> {
     public boolean isReady() {
         lock.lock();
         try {
-            return !closed && res.isWritable();
+            return !closed && stream.isReady() && res.isWritable();
         } finally {
             lock.unlock();
         }

@@ -26,10 +26,12 @@ import java.util.concurrent.ScheduledExecutorService;
  * }</pre>
  * Each RPC is a request of the server, run in a worker as a coroutine, its body streamed
  * ({@link HttpServer#streamBody}), so client, server and bidirectional streaming work with flow control from end to
- * end. Metadata, status and trailers, {@code grpc-timeout} deadlines, cancellation (RST_STREAM), gzip compression
- * both ways and {@code maxInboundMessageSize} (RESOURCE_EXHAUSTED past it) are grpc-java's semantics. Every mode:
- * in PROCESS mode the master relays each call's body to the worker JVM running it (dispatch_mode 2 or 4; with the
- * others a call's body arrives whole, and a client that waits for answers before ending its stream stalls).
+ * end. Metadata, status and trailers, {@code grpc-timeout} deadlines (passed on the server: RST_STREAM(CANCEL)),
+ * cancellation (RST_STREAM), {@code isReady}/{@code onReady} per stream ({@link io.jswoole.http.H2Stream}), gzip
+ * compression both ways and {@code maxInboundMessageSize} (RESOURCE_EXHAUSTED past it) are grpc-java's semantics.
+ * Every mode: in PROCESS mode the master relays each call's body to the worker JVM running it (dispatch_mode 2 or 4;
+ * with the others a call's body arrives whole, a client that waits for answers before ending its stream stalls, and
+ * {@code isReady} stays true).
  */
 public final class GrpcService implements RequestHandler {
     /** The deadlines' timer (grpc's {@code Context} needs a scheduler). */

@@ -51,6 +51,10 @@ final class H2Writer {
             return;
         }
         int id = (int) o.seq();
+        if (o.msg() instanceof H2Stream.Reset r) {
+            reset(id, r.errorCode());
+            return;
+        }
         FileOut f = files.get(id);
         if (f != null) {
             f.after.add(o);
@@ -108,6 +112,7 @@ final class H2Writer {
                     headers(ctx, id, HttpConversionUtil.toHttp2Headers(l.trailingHeaders(), false), true);
                 }
             }
+            case H2Stream.Data d -> counted(ctx, id, d);
             case HttpContent c -> data(ctx, id, c.content(), false);
             case Out.FilePart p -> {
                 FileOut f;
@@ -155,6 +160,53 @@ final class H2Writer {
         return p;
     }
 
+    /**
+     * DATA whose handler watches its stream's unwritten bytes ({@link H2Stream#isReady}): once on the socket they are
+     * reported to it, at once in one JVM; a PROCESS-mode master sends the worker JVM a {@link H2Stream.Written}
+     * message down the pipeline (dispatched like the connection's requests) when {@link H2Stream#REPORT_AT} bytes
+     * are unreported or the stream has nothing left waiting here.
+     */
+    private void counted(ChannelHandlerContext ctx, int id, H2Stream.Data d) {
+        int n = d.content().readableBytes();
+        ChannelPromise p = data(ctx, id, d.content(), false);
+        if (d.stream != null) {
+            p.addListener(f -> d.stream.written(n));
+            return;
+        }
+        Report r = reports.get(id);
+        if (r == null) {
+            reports.put(id, r = new Report());
+        }
+        Report report = r;
+        report.waiting += n;
+        p.addListener(f -> {
+            report.waiting -= n;
+            report.unreported += n;
+            if (report.waiting == 0 || report.unreported >= H2Stream.REPORT_AT) {
+                ctx.fireChannelRead(new H2Stream.Written(id, report.unreported));
+                report.unreported = 0;
+            }
+        });
+    }
+
+    /** A PROCESS-mode master's count of one stream's counted DATA: waiting for the socket, written unreported. */
+    private static final class Report {
+        long waiting;
+        int unreported;
+    }
+
+    /** Counted streams of a PROCESS-mode master, by id (until they close). */
+    private final IntObjectHashMap<Report> reports = new IntObjectHashMap<>();
+
+    /** {@link H2Stream#reset}: RST_STREAM unless the stream closed already (a file it was sending stops). */
+    private void reset(int id, long errorCode) {
+        ChannelHandlerContext ctx = h2.ctx();
+        Http2Stream s = h2.connection().stream(id);
+        if (s != null && s.state() != Http2Stream.State.CLOSED) {
+            h2.resetStream(ctx, id, errorCode, ctx.newPromise());
+        }
+    }
+
     private void headers(ChannelHandlerContext ctx, int id, Http2Headers h, boolean end) {
         h2.encoder().writeHeaders(ctx, id, h, 0, end, ctx.newPromise());
         if (end) {
@@ -194,6 +246,7 @@ final class H2Writer {
     /** Stream {@code id} closed (ended or reset): a file it was sending stops. */
     void streamClosed(int id) {
         started.remove(id);
+        reports.remove(id);
         FileOut f = files.remove(id);
         if (f != null) {
             f.close();

@@ -39,6 +39,7 @@ import java.util.Map;
  * responses and the WebSocket status.
  * <pre>
  * message := 1 exchange | 2 frame | 3 part (a streamed body's, after its exchange: {@link BodyRelay})
+ *            | 4 written (seq:i64 n:i32: counted DATA of an HTTP/2 stream reached the socket: {@link H2Stream})
  *   exchange := seq:i64 method:str uri:str version:str headers body:bytes form files keepAlive:i8 upgrade:i8
  *               time:f64 remoteIp:str remotePort:i32 localPort:i32 streamed:i8
  *   part := seq:i64 (0 data:bytes | 1 (the end) | 2 why:str (cut off))
@@ -50,19 +51,28 @@ import java.util.Map;
  *          | 3 content (content) | 4 last (content trailers) | 5 file (path:str offset:i64 count:i64)
  *          | 6 encoded (bytes: a whole response as it goes on the wire)
  *          | 7 http/2 control (goaway:i8 errorCode:i64 debug:str: Response.ping/goaway)
+ *          | 8 counted content (content: reported back as written, {@link H2Stream#isReady})
+ *          | 9 http/2 reset (errorCode:i64: {@link H2Stream#reset})
  * frame := what the {@link UpgradeHandler} writes (a WebSocket message in, a pushed frame out)
  * </pre>
  */
 final class HttpRemote implements PortProtocol.Remote {
-    private static final byte EXCHANGE = 1, FRAME = 2, BODY = 3, CREDIT = 3;
-    private static final byte FULL = 1, HEAD = 2, CONTENT = 3, LAST = 4, FILE = 5, ENCODED = 6, H2_CONTROL = 7;
+    private static final byte EXCHANGE = 1, FRAME = 2, BODY = 3, CREDIT = 3, WRITTEN = 4;
+    private static final byte FULL = 1, HEAD = 2, CONTENT = 3, LAST = 4, FILE = 5, ENCODED = 6, H2_CONTROL = 7,
+            COUNTED = 8, RESET = 9;
     /** Questions a worker JVM asks ({@link #answer}): a list starting with one of these. */
     static final String DETACH = "detach", CREATE = "create", WS_STATUS = "ws-status", WS_CLOSED = "ws-closed";
 
     private final HttpProtocol protocol;
+    /** Worker JVM: the HTTP/2 streams whose written bytes the master reports ({@link H2Stream#isReady}). */
+    private final Map<HttpProtocol.BodyKey, H2Stream> streams = new java.util.concurrent.ConcurrentHashMap<>();
 
     HttpRemote(HttpProtocol protocol) {
         this.protocol = protocol;
+    }
+
+    Map<HttpProtocol.BodyKey, H2Stream> streams() {
+        return streams;
     }
 
     // ---- master to worker JVM
@@ -79,6 +89,12 @@ final class HttpRemote implements PortProtocol.Remote {
             } else if (p.kind() == BodyRelay.ABORT) {
                 Wire.writeString(out, p.why());
             }
+            return;
+        }
+        if (message instanceof H2Stream.Written w) {
+            out.writeByte(WRITTEN);
+            out.writeLong(w.seq());
+            out.writeInt(w.n());
             return;
         }
         if (!(message instanceof HttpExchange ex)) {
@@ -140,6 +156,15 @@ final class HttpRemote implements PortProtocol.Remote {
             byte[] bytes = kind == BodyRelay.DATA ? Wire.readBytes(in) : null;
             String why = kind == BodyRelay.ABORT ? Wire.readString(in) : null;
             protocol.workerPart(fd, new BodyRelay.Part(seq, kind, bytes, why));
+            return BodyRelay.APPLIED;
+        }
+        if (type == WRITTEN) { // on the IPC reader's thread, in order: the stream's onReady hook does not block
+            long seq = in.readLong();
+            int n = in.readInt();
+            H2Stream s = streams.get(new HttpProtocol.BodyKey(fd, seq));
+            if (s != null) {
+                s.written(n);
+            }
             return BodyRelay.APPLIED;
         }
         long seq = in.readLong();
@@ -215,6 +240,10 @@ final class HttpRemote implements PortProtocol.Remote {
                 content(out, l.content());
                 headers(out, l.trailingHeaders());
             }
+            case H2Stream.Data d -> {
+                out.writeByte(COUNTED);
+                content(out, d.content());
+            }
             case HttpContent c -> {
                 out.writeByte(CONTENT);
                 content(out, c.content());
@@ -234,6 +263,10 @@ final class HttpRemote implements PortProtocol.Remote {
                 out.writeBoolean(c.goaway());
                 out.writeLong(c.errorCode());
                 Wire.writeString(out, c.debug());
+            }
+            case H2Stream.Reset r -> {
+                out.writeByte(RESET);
+                out.writeLong(r.errorCode());
             }
             default -> throw new IllegalArgumentException("cannot send " + o.msg().getClass().getName()
                     + " to the master");
@@ -286,6 +319,8 @@ final class HttpRemote implements PortProtocol.Remote {
             case FILE -> new Out.FilePart(new File(Wire.readString(in)), in.readLong(), in.readLong());
             case ENCODED -> content(in);
             case H2_CONTROL -> new H2Control(in.readBoolean(), in.readLong(), Wire.readString(in));
+            case COUNTED -> new H2Stream.Data(content(in), null);
+            case RESET -> new H2Stream.Reset(in.readLong());
             default -> throw new IOException("unknown response piece");
         };
         HttpConn c = protocol.conn(fd);

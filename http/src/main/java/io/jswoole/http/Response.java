@@ -29,7 +29,7 @@ import java.util.List;
  * Responses of pipelined requests go out in request order whatever order their handlers finish in. A handler
  * that returns without ending its response gets an empty one; {@link #detach} hands the response to another
  * coroutine or worker ({@link #create}). On HTTP/2 a response is its stream's: it goes out when it is ready,
- * whatever the other streams do, and {@link #ping} and {@link #goaway} reach the connection.
+ * whatever the other streams do; {@link #ping} and {@link #goaway} reach the connection, {@link #stream} the stream.
  */
 public final class Response {
     private static final AsciiString SERVER = AsciiString.cached(HttpServer.SERVER_NAME);
@@ -37,8 +37,8 @@ public final class Response {
     private final int fd;
     private final long seq;
     private final boolean keepAlive, headRequest, http10, upgrade;
-    /** An HTTP/2 stream's response: whole responses go as Netty messages (frames), never as HTTP/1.1 bytes. */
-    private boolean http2;
+    /** An HTTP/2 stream's response (else null): whole responses go as Netty messages (frames), never as bytes. */
+    private H2Stream h2;
     /** The request's Accept-Encoding ("" for none): what {@code http_compression} may use. */
     private final String acceptEncoding;
     private int status = 200;
@@ -55,7 +55,7 @@ public final class Response {
                 ex.head().protocolVersion() == HttpVersion.HTTP_1_0, ex.upgrade(),
                 ex.head().headers().get(HttpHeaderNames.ACCEPT_ENCODING, ""));
         this.conn = ex.conn();
-        this.http2 = ex.head().protocolVersion().majorVersion() == 2;
+        this.h2 = ex.head().protocolVersion().majorVersion() == 2 ? new H2Stream(server, fd, seq) : null;
     }
 
     private Response(HttpServer server, int fd, long seq, boolean keepAlive, boolean headRequest, boolean http10,
@@ -84,7 +84,7 @@ public final class Response {
         }
         Response r = new Response(server, fd, p.seq(), p.keepAlive(), p.head(), p.http10(), false,
                 p.acceptEncoding());
-        r.http2 = p.http2();
+        r.h2 = p.http2() ? new H2Stream(server, fd, r.seq) : null;
         return r;
     }
 
@@ -317,7 +317,7 @@ public final class Response {
         if (!noBody && !headLength) {
             headers.set(Names.CONTENT_LENGTH, HeaderText.length(encoding == null ? data.length : body.length));
         }
-        if (http2) {
+        if (h2 != null) {
             return send(new Out(seq, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status(),
                     body.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body), headers.toNetty(),
                     new DefaultHttpHeaders(false)), true, false));
@@ -439,7 +439,7 @@ public final class Response {
      * one). False on HTTP/1.x ({@code WRONG_OPERATION}) or when the connection is gone.
      */
     public boolean ping() {
-        if (!http2) {
+        if (h2 == null) {
             return LastError.fail(ErrorCode.WRONG_OPERATION);
         }
         return ProtocolSupport.write(server, fd, new Out(Out.UNORDERED, H2Control.PING, false, false));
@@ -457,7 +457,7 @@ public final class Response {
      * connection after the GOAWAY (Netty's rule). False on HTTP/1.x or when the connection is gone.
      */
     public boolean goaway(long errorCode, String debugData) {
-        if (!http2) {
+        if (h2 == null) {
             return LastError.fail(ErrorCode.WRONG_OPERATION);
         }
         if (errorCode < 0 || errorCode > 0xFFFFFFFFL) {
@@ -465,6 +465,11 @@ public final class Response {
         }
         return ProtocolSupport.write(server, fd, new Out(Out.UNORDERED,
                 new H2Control(true, errorCode, debugData == null ? "" : debugData), false, false));
+    }
+
+    /** HTTP/2: this response's stream (reset, write flow control: {@link H2Stream}); null on HTTP/1.x. */
+    public H2Stream stream() {
+        return h2;
     }
 
     /** Whether the response can still be written: not ended, and its connection open. */
@@ -481,7 +486,7 @@ public final class Response {
             return LastError.fail(ErrorCode.WRONG_OPERATION);
         }
         if (!server.protocol().connections().detach(fd,
-                new HttpConn.Pending(seq, keepAlive, headRequest, http10, acceptEncoding, http2))) {
+                new HttpConn.Pending(seq, keepAlive, headRequest, http10, acceptEncoding, h2 != null))) {
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
         }
         detached = true;
@@ -494,10 +499,6 @@ public final class Response {
 
     boolean isDetached() {
         return detached;
-    }
-
-    int statusCode() {
-        return status;
     }
 
     /** The handler threw: 500 when nothing went out yet, else the connection closes after what was sent. */
@@ -527,7 +528,7 @@ public final class Response {
         finished = true;
         if (!headerSent) {
             headerSent = true;
-            send(new Out(seq, Responses.error(408, !http2), true, !http2));
+            send(new Out(seq, Responses.error(408, h2 == null), true, h2 == null));
             return ANSWERED;
         }
         send(new Out(seq, Unpooled.EMPTY_BUFFER, true, true));
@@ -546,7 +547,7 @@ public final class Response {
     private boolean sendHead(long contentLength) {
         headerSent = true;
         commonHeaders(closeAfter());
-        if (!http10 && !http2) {
+        if (!http10 && h2 == null) {
             headers.set(Names.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         return send(new Out(seq, new DefaultHttpResponse(HttpVersion.HTTP_1_1, status(), headers.toNetty()), false,
@@ -558,7 +559,7 @@ public final class Response {
     }
 
     private boolean closeAfter() {
-        if (http2) {
+        if (h2 != null) {
             return false; // a stream ends, the connection stays (a shutdown sends GOAWAY)
         }
         if (upgrade) {
@@ -588,7 +589,7 @@ public final class Response {
     }
 
     private boolean send(Out out) {
-        if (!ProtocolSupport.write(server, fd, out)) {
+        if (!(h2 == null ? ProtocolSupport.write(server, fd, out) : h2.send(out))) {
             finished = true;
             return false;
         }

@@ -16,29 +16,30 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A raw HTTP/2 client for the hardening tests: it writes frames as a hostile client would (floods, resets,
- * oversized heads) and reads the server's frames one by one. HPACK is Netty's (the encoder and decoder are
- * plain classes); the framing is written here, 9 bytes of header per frame (RFC 9113 4.1).
+ * A raw HTTP/2 client for the hardening tests (and the gRPC module's): it writes frames as a hostile client would
+ * (floods, resets, oversized heads) and reads the server's frames one by one. HPACK is Netty's (the encoder and
+ * decoder are plain classes); the framing is written here, 9 bytes of header per frame (RFC 9113 4.1).
  */
-final class H2Client implements AutoCloseable {
-    static final int DATA = 0, HEADERS = 1, RST_STREAM = 3, SETTINGS = 4, PING = 6, GOAWAY = 7, CONTINUATION = 9;
-    static final int END_STREAM = 1, END_HEADERS = 4;
+public final class H2Client implements AutoCloseable {
+    public static final int DATA = 0, HEADERS = 1, RST_STREAM = 3, SETTINGS = 4, PING = 6, GOAWAY = 7,
+            CONTINUATION = 9;
+    public static final int END_STREAM = 1, END_HEADERS = 4;
 
     /** A frame the server sent. */
-    record Frame(int type, int flags, int stream, byte[] payload) {
-        int int32(int at) {
+    public record Frame(int type, int flags, int stream, byte[] payload) {
+        public int int32(int at) {
             return ((payload[at] & 0xff) << 24) | ((payload[at + 1] & 0xff) << 16) | ((payload[at + 2] & 0xff) << 8)
                     | (payload[at + 3] & 0xff);
         }
     }
 
-    final Socket socket;
+    public final Socket socket;
     private final OutputStream out;
     private final DataInputStream in;
     private final DefaultHttp2HeadersEncoder hpackOut = new DefaultHttp2HeadersEncoder();
     private final DefaultHttp2HeadersDecoder hpackIn = new DefaultHttp2HeadersDecoder(false);
 
-    H2Client(int port, int receiveBuffer) throws IOException {
+    public H2Client(int port, int receiveBuffer) throws IOException {
         socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
@@ -51,11 +52,11 @@ final class H2Client implements AutoCloseable {
         frame(SETTINGS, 0, 0, new byte[0]);
     }
 
-    H2Client(int port) throws IOException {
+    public H2Client(int port) throws IOException {
         this(port, 0);
     }
 
-    void frame(int type, int flags, int stream, byte[] payload) throws IOException {
+    public void frame(int type, int flags, int stream, byte[] payload) throws IOException {
         byte[] f = new byte[9 + payload.length];
         f[0] = (byte) (payload.length >>> 16);
         f[1] = (byte) (payload.length >>> 8);
@@ -71,7 +72,7 @@ final class H2Client implements AutoCloseable {
     }
 
     /** The HPACK block of a GET (or {@code method}) of {@code path} with extra headers (name, value, ...). */
-    byte[] block(int stream, String method, String path, String... extra) throws Exception {
+    public byte[] block(int stream, String method, String path, String... extra) throws Exception {
         Http2Headers h = new io.netty.handler.codec.http2.DefaultHttp2Headers().method(method).path(path)
                 .scheme("http").authority("127.0.0.1");
         for (int i = 0; i < extra.length; i += 2) {
@@ -84,16 +85,16 @@ final class H2Client implements AutoCloseable {
         return bytes;
     }
 
-    void headers(int stream, boolean end, String method, String path, String... extra) throws Exception {
+    public void headers(int stream, boolean end, String method, String path, String... extra) throws Exception {
         frame(HEADERS, END_HEADERS | (end ? END_STREAM : 0), stream, block(stream, method, path, extra));
     }
 
-    void flush() throws IOException {
+    public void flush() throws IOException {
         out.flush();
     }
 
     /** The next frame, or null at the end of the connection. */
-    Frame read() throws IOException {
+    public Frame read() throws IOException {
         int len;
         try {
             len = in.readUnsignedByte() << 16 | in.readUnsignedByte() << 8 | in.readUnsignedByte();
@@ -109,7 +110,7 @@ final class H2Client implements AutoCloseable {
     }
 
     /** Reads until a frame of {@code type} (on {@code stream}, or any stream when negative); null at EOF. */
-    Frame until(int type, int stream) throws IOException {
+    public Frame until(int type, int stream) throws IOException {
         Frame f;
         while ((f = read()) != null) {
             if (f.type == HEADERS) {
@@ -123,9 +124,9 @@ final class H2Client implements AutoCloseable {
     }
 
     /** The headers of the last HEADERS frame {@link #until} passed. */
-    Http2Headers decoded;
+    public Http2Headers decoded;
 
-    Http2Headers decode(Frame f) throws IOException {
+    public Http2Headers decode(Frame f) throws IOException {
         try {
             return hpackIn.decodeHeaders(f.stream, Unpooled.wrappedBuffer(f.payload));
         } catch (Exception e) {
@@ -134,13 +135,13 @@ final class H2Client implements AutoCloseable {
     }
 
     /** The :status of the response on {@code stream} (reads up to its HEADERS). */
-    String status(int stream) throws IOException {
+    public String status(int stream) throws IOException {
         Frame f = until(HEADERS, stream);
         return f == null ? null : decoded.status().toString();
     }
 
     /** Whether the server closes the connection (EOF) within the socket timeout, reading what comes first. */
-    boolean closedByServer() throws IOException {
+    public boolean closedByServer() throws IOException {
         try {
             while (read() != null) {
                 // frames before the close
