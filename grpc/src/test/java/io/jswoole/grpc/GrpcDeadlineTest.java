@@ -64,7 +64,11 @@ class GrpcDeadlineTest {
         }
     }
 
-    /** grpc-java's deadline case, where the server's deadline may fire first (the race CI saw), many times. */
+    /**
+     * grpc-java's deadline case, where the server's deadline may fire first (the race CI saw), several times; the
+     * reset itself is proven deterministically by the raw client above, so four rounds per mode (not more: the
+     * suite's time is bounded) guard the race.
+     */
     @ParameterizedTest
     @EnumSource(Mode.class)
     void grpcJavasDeadlineCasesPassRepeatedly(Mode mode) throws Exception {
@@ -72,7 +76,7 @@ class GrpcDeadlineTest {
              Running s = Running.start(Recipe.server(mode, Map.of("worker_num", 2, "open_http2_protocol", true),
                      InteropApp.class, probe))) {
             List<String> failed = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
+            for (int i = 0; i < 4; i++) {
                 // deadline_exceeded_server_streaming is left to GrpcInteropTest: its 4 messages 10 ms apart against a
                 // 30 ms deadline complete OK when both sides' timers run late, as on a loaded machine
                 for (GrpcInteropTest.Case k : List.<GrpcInteropTest.Case>of(GrpcInteropTest.Client::deadlineExceeded,
