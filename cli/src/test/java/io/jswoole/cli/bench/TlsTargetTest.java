@@ -11,6 +11,7 @@ import io.jswoole.http.HttpServer;
 import io.jswoole.server.Mode;
 import io.jswoole.server.Server;
 import io.jswoole.server.SockType;
+import io.jswoole.websocket.WebSocketServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +66,18 @@ class TlsTargetTest {
             Result r = Load.run("-f", "long_tcp", "-s", "tls://127.0.0.1:" + s.port(), "-c", "4", "-n", "4000",
                     "-P", "8", "-l", "100", "--verify");
             allGood(r, 4000);
+        }
+    }
+
+    @Test
+    void websocketOverTlsEchoes() throws Exception {
+        WebSocketServer wss = new WebSocketServer("127.0.0.1", 0, Mode.BASE, SockType.TCP, SockType.SSL);
+        wss.set(tls());
+        wss.onMessage((srv, f) -> srv.push(f.fd(), f.data(), f.opcode()));
+        try (Servers s = Servers.start(wss)) {
+            Result r = Load.run("-f", "websocket", "-s", "tls://127.0.0.1:" + s.port(), "--path", "/", "-c", "4",
+                    "-n", "2000", "-l", "200", "--verify");
+            allGood(r, 2000);
         }
     }
 
