@@ -25,13 +25,6 @@ class ForeignServersTest {
     @TempDir
     Path dir;
 
-    private static void allGood(Result r, long requests) {
-        LoopStats.Counts t = r.total();
-        assertThat(t.errors).isEmpty();
-        assertThat(t.sent).isEqualTo(requests).isEqualTo(t.ok + t.failed);
-        assertThat(t.ok).isEqualTo(requests);
-        assertThat(t.bytesReceived).isPositive();
-    }
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
@@ -72,7 +65,7 @@ class ForeignServersTest {
         try {
             await(port);
             String target = "tcp://127.0.0.1:" + port;
-            allGood(Load.run("-f", "http", "-s", target, "--path", "/index.html", "-c", "4", "-n", "4000", "-P", "4",
+            Load.allGood(Load.run("-f", "http", "-s", target, "--path", "/index.html", "-c", "4", "-n", "4000", "-P", "4",
                     "--verify"), 4000);
             Result missing = Load.run("-f", "http", "-s", target, "--path", "/nothing-here", "-c", "2", "-n", "100");
             assertThat(missing.total().ok).isZero();
@@ -97,9 +90,9 @@ class ForeignServersTest {
             String first = lines.readLine();
             assertThat(first).as("the ws echo's first line").startsWith("listening ");
             String target = "tcp://127.0.0.1:" + first.substring("listening ".length()).trim();
-            allGood(Load.run("-f", "websocket", "-s", target, "--path", "/", "-c", "8", "-n", "4000", "-l", "100",
+            Load.allGood(Load.run("-f", "websocket", "-s", target, "--path", "/", "-c", "8", "-n", "4000", "-l", "100",
                     "--verify"), 4000);
-            allGood(Load.run("-f", "websocket", "-s", target, "--path", "/", "-c", "2", "-n", "1000", "-l", "3000",
+            Load.allGood(Load.run("-f", "websocket", "-s", target, "--path", "/", "-c", "2", "-n", "1000", "-l", "3000",
                     "--set", "opcode=binary", "-P", "4", "--verify"), 1000);
         } finally {
             stop(node);

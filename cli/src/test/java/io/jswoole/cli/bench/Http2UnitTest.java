@@ -22,14 +22,6 @@ class Http2UnitTest {
     @TempDir
     Path dir;
 
-    private static void allGood(Result r, long requests) {
-        LoopStats.Counts t = r.total();
-        assertThat(t.errors).isEmpty();
-        assertThat(t.sent).isEqualTo(requests).isEqualTo(t.ok + t.failed);
-        assertThat(t.ok).isEqualTo(requests);
-        assertThat(t.latency.getTotalCount()).isEqualTo(requests);
-        assertThat(t.bytesReceived).isPositive();
-    }
 
     @Test
     void manyStreamsPerConnectionOnJswoole() throws Exception {
@@ -37,11 +29,11 @@ class Http2UnitTest {
                 Servers.oneWorker(Map.of("open_http2_protocol", true))))) {
             Result r = Load.run("-f", "http2", "-s", s.tcp(), "-c", "4", "-t", "2", "-n", "4000", "-m", "32",
                     "--verify");
-            allGood(r, 4000);
+            Load.allGood(r, 4000);
             assertThat(r.total().connect.getTotalCount()).as("one connection per client").isEqualTo(4);
             Result post = Load.run("-f", "http2", "-s", s.tcp(), "--method", "POST", "--path", "/echo", "-l",
                     "20000", "-c", "2", "-n", "600", "-m", "8", "--verify");
-            allGood(post, 600);
+            Load.allGood(post, 600);
             // counted on the wire: the bodies, and the frames' headers and HPACK around them (a few %)
             assertThat(post.total().bytesSent).isBetween(600L * 20000, 600L * 20000 * 21 / 20);
             Result missing = Load.run("-f", "http2", "-s", s.tcp(), "--path", "/nothing-here", "-c", "1", "-n",
@@ -71,7 +63,7 @@ class Http2UnitTest {
             }
             Result r = Load.run("-f", "http2", "-s", "tcp://127.0.0.1:" + port, "--path", "/index.html", "-c", "2",
                     "-n", "2000", "-m", "16", "--verify");
-            allGood(r, 2000);
+            Load.allGood(r, 2000);
         } finally {
             p.destroy();
             p.waitFor(5, TimeUnit.SECONDS);

@@ -1,5 +1,7 @@
 package io.jswoole.cli.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +9,20 @@ import java.nio.charset.StandardCharsets;
 /** Runs the generator in this JVM: the Result for assertions, or the command's output and exit code. */
 final class Load {
     private Load() {
+    }
+
+    /**
+     * Every request of {@code r} answered well: no error, {@code requests} sent, each ok and timed, and bytes
+     * counted both ways.
+     */
+    static void allGood(Result r, long requests) {
+        LoopStats.Counts t = r.total();
+        assertThat(t.errors).isEmpty();
+        assertThat(t.sent).isEqualTo(requests).isEqualTo(t.ok + t.failed);
+        assertThat(t.ok).isEqualTo(requests);
+        assertThat(t.latency.getTotalCount()).isEqualTo(requests);
+        assertThat(t.bytesSent).isPositive();
+        assertThat(t.bytesReceived).isPositive();
     }
 
     static Result run(String... args) throws Exception {

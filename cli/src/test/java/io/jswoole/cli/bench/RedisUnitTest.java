@@ -19,18 +19,14 @@ import org.junit.jupiter.api.Test;
 
 /** The redis unit against jswoole's Redis server and against Debian's redis-server. */
 class RedisUnitTest {
-    private static void allGood(Result r, long requests) {
-        assertThat(r.total().errors).isEmpty();
-        assertThat(r.total().sent).isEqualTo(requests).isEqualTo(r.total().ok);
-    }
 
     @Test
     void jswoolesRedisServerPipelined() throws Exception {
         try (Servers s = Servers.start(RedisKv.create(new ExampleOptions("127.0.0.1", 0, Mode.BASE,
                 Servers.oneWorker(Map.of()))))) {
-            allGood(Load.run("-f", "redis", "-s", s.tcp(), "--command", "SET key:__rand_int__ __data__", "-r",
+            Load.allGood(Load.run("-f", "redis", "-s", s.tcp(), "--command", "SET key:__rand_int__ __data__", "-r",
                     "100", "-c", "4", "-n", "400", "-P", "16", "--verify"), 400);
-            allGood(Load.run("-f", "redis", "-s", s.tcp(), "--command", "GET key:__rand_int__", "-r", "100", "-c",
+            Load.allGood(Load.run("-f", "redis", "-s", s.tcp(), "--command", "GET key:__rand_int__", "-r", "100", "-c",
                     "2", "-n", "200", "-P", "16", "--verify"), 200);
             Result unknown = Load.run("-f", "redis", "-s", s.tcp(), "--command", "NOSUCH x", "-c", "1", "-n", "10");
             assertThat(unknown.total().errors).containsExactly(Map.entry("redis error ERR", 10L));
@@ -50,9 +46,9 @@ class RedisUnitTest {
         try {
             awaitListening(port);
             String target = "tcp://127.0.0.1:" + port;
-            allGood(Load.run("-f", "redis", "-s", target, "--command", "INCR counter", "-c", "4", "-n", "4000",
+            Load.allGood(Load.run("-f", "redis", "-s", target, "--command", "INCR counter", "-c", "4", "-n", "4000",
                     "-P", "16", "--verify"), 4000);
-            allGood(Load.run("-f", "redis", "-s", target, "--command", "ECHO 'hello world'", "-c", "2", "-n",
+            Load.allGood(Load.run("-f", "redis", "-s", target, "--command", "ECHO 'hello world'", "-c", "2", "-n",
                     "1000", "-P", "8", "--verify"), 1000);
             Result wrongType = Load.run("-f", "redis", "-s", target, "--command", "LPUSH counter x", "-c", "1", "-n",
                     "5");

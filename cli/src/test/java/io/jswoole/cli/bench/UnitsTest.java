@@ -19,22 +19,13 @@ class UnitsTest {
     }
 
     /** Every request sent was answered, and correctly. */
-    private static void allGood(Result r, long requests) {
-        LoopStats.Counts t = r.total();
-        assertThat(t.errors).isEmpty();
-        assertThat(t.sent).isEqualTo(requests).isEqualTo(t.ok + t.failed);
-        assertThat(t.ok).isEqualTo(requests);
-        assertThat(t.latency.getTotalCount()).isEqualTo(requests);
-        assertThat(t.bytesSent).isPositive();
-        assertThat(t.bytesReceived).isPositive();
-    }
 
     @Test
     void longTcpPipelinedOverTwoThreads() throws Exception {
         try (Servers s = Servers.start(TcpEcho.create(echo(Map.of())))) {
             Result r = Load.run("-f", "long_tcp", "-s", s.tcp(), "-c", "4", "-t", "2", "-n", "4001", "-P", "8",
                     "--verify");
-            allGood(r, 4001);
+            Load.allGood(r, 4001);
             assertThat(r.total().connect.getTotalCount()).isEqualTo(4);
             assertThat(r.total().firstByte.getTotalCount()).isEqualTo(4);
             assertThat(r.cpu().loops()).hasSize(2);
@@ -45,7 +36,7 @@ class UnitsTest {
     void shortTcpOpensOneConnectionPerRequest() throws Exception {
         try (Servers s = Servers.start(TcpEcho.create(echo(Map.of())))) {
             Result r = Load.run("-f", "short_tcp", "-s", s.tcp(), "-c", "4", "-n", "200", "--verify");
-            allGood(r, 200);
+            Load.allGood(r, 200);
             assertThat(r.total().connect.getTotalCount()).isEqualTo(200);
             assertThat(r.total().connectErrors).isEmpty();
         }
@@ -56,7 +47,7 @@ class UnitsTest {
         try (Servers s = Servers.start(UdpEcho.create(echo(Map.of())))) {
             Result r = Load.run("-f", "udp", "-s", "udp://127.0.0.1:" + s.port(), "-c", "4", "-n", "2000",
                     "--verify", "-l", "512");
-            allGood(r, 2000);
+            Load.allGood(r, 2000);
         }
     }
 
@@ -66,7 +57,7 @@ class UnitsTest {
         try (Servers s = Servers.start(TcpEcho.create(echo(framing)))) {
             Result r = Load.run("-f", "eof", "-s", s.tcp(), "--set", "package_eof=\\r\\n", "-c", "2", "-n", "2000",
                     "-P", "16", "--verify");
-            allGood(r, 2000);
+            Load.allGood(r, 2000);
         }
     }
 
@@ -78,7 +69,7 @@ class UnitsTest {
             Result r = Load.run("-f", "length", "-s", s.tcp(), "--set", "package_length_type=n", "--set",
                     "package_length_offset=2", "--set", "package_body_offset=0", "-l", "300", "-c", "2", "-n",
                     "2000", "-P", "16", "--verify");
-            allGood(r, 2000);
+            Load.allGood(r, 2000);
         }
     }
 
@@ -86,7 +77,7 @@ class UnitsTest {
     void lengthWithSwoolesDefaults() throws Exception {
         try (Servers s = Servers.start(TcpEcho.create(echo(Map.of("open_length_check", true))))) {
             Result r = Load.run("-f", "length", "-s", s.tcp(), "-c", "2", "-n", "1000", "-P", "4", "--verify");
-            allGood(r, 1000);
+            Load.allGood(r, 1000);
         }
     }
 
@@ -94,7 +85,7 @@ class UnitsTest {
     void httpKeepAlivePipelined() throws Exception {
         try (Servers s = Servers.start(HttpHello.create("127.0.0.1", 0, Mode.BASE, Servers.oneWorker(Map.of())))) {
             Result r = Load.run("-f", "http", "-s", s.tcp(), "-c", "4", "-n", "2000", "-P", "8", "--verify");
-            allGood(r, 2000);
+            Load.allGood(r, 2000);
             assertThat(r.total().connect.getTotalCount()).as("keep-alive: one connection each").isEqualTo(4);
         }
     }
@@ -104,7 +95,7 @@ class UnitsTest {
         try (Servers s = Servers.start(HttpHello.create("127.0.0.1", 0, Mode.BASE, Servers.oneWorker(Map.of())))) {
             Result r = Load.run("-f", "http", "-s", s.tcp(), "--method", "POST", "--path", "/echo", "-l", "1000",
                     "-c", "2", "-n", "500", "-P", "2", "--verify");
-            allGood(r, 500);
+            Load.allGood(r, 500);
             Result missing = Load.run("-f", "http", "-s", s.tcp(), "--path", "/nothing-here", "-c", "2", "-n",
                     "100");
             assertThat(missing.total().errors).containsExactly(Map.entry("status 404", 100L));
@@ -120,10 +111,10 @@ class UnitsTest {
         try (Servers s = Servers.start(ws)) {
             Result r = Load.run("-f", "websocket", "-s", s.tcp(), "--path", "/echo", "-c", "4", "-n", "1000", "-P",
                     "4", "--verify", "-l", "200");
-            allGood(r, 1000);
+            Load.allGood(r, 1000);
             Result binary = Load.run("-f", "websocket", "-s", s.tcp(), "--set", "opcode=binary", "-c", "1", "-n",
                     "5", "-l", "70000", "--verify"); // a 64-bit length
-            allGood(binary, 5);
+            Load.allGood(binary, 5);
         }
     }
 
@@ -148,7 +139,7 @@ class UnitsTest {
         echo.onReceive((srv, fd, reactor, data) -> srv.send(fd, data));
         try (Servers s = Servers.start(echo)) {
             Result r = Load.run("-s", "unix:" + sock, "-c", "2", "-n", "1000", "--verify");
-            allGood(r, 1000);
+            Load.allGood(r, 1000);
         }
     }
 }
