@@ -314,7 +314,7 @@ public final class Response {
         // HEAD answered with end() and no data: the handler's own Content-Length (the GET's size) stands, as in
         // Swoole (head_method.phpt)
         boolean headLength = headRequest && data.length == 0 && headers.contains(Names.CONTENT_LENGTH);
-        if (!noBody && !headLength) {
+        if (!noBody && !headLength && !headers.blank(Names.CONTENT_LENGTH)) { // "": no length (event streams)
             headers.set(Names.CONTENT_LENGTH, HeaderText.length(encoding == null ? data.length : body.length));
         }
         if (http2) {
