@@ -3,8 +3,6 @@ package io.jswoole.http;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.cookie.Cookie;
-import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -157,16 +155,22 @@ public final class Request {
     }
 
     /**
-     * The cookies ({@code $request->cookie}), URL-decoded as PHP and Swoole decode them, the first of a name when
-     * it comes twice; empty when {@code http_parse_cookie} is off.
+     * The cookies ({@code $request->cookie}), split as PHP and Swoole split them: at each {@code ;}, a part without
+     * {@code =} a name with an empty value ({@code swoole_http_server/cookies_parse.phpt}: {@code HttpOnly}),
+     * values URL-decoded, the first of a name when it comes twice; empty when {@code http_parse_cookie} is off.
      */
     public Map<String, String> cookie() {
         if (cookie == null) {
             Map<String, String> m = new LinkedHashMap<>();
             if (cfg.parseCookie()) {
                 for (String h : ex.head().headers().getAll(HttpHeaderNames.COOKIE)) {
-                    for (Cookie c : ServerCookieDecoder.LAX.decode(h)) {
-                        m.putIfAbsent(c.name(), urlDecoded(c.value())); // PHP keeps the first of a name
+                    for (String part : h.split(";")) {
+                        String p = part.strip();
+                        int eq = p.indexOf('=');
+                        String name = eq < 0 ? p : p.substring(0, eq);
+                        if (!name.isEmpty()) {
+                            m.putIfAbsent(name, eq < 0 ? "" : urlDecoded(p.substring(eq + 1))); // PHP keeps the first
+                        }
                     }
                 }
             }

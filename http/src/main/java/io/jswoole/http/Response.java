@@ -547,6 +547,7 @@ public final class Response {
         headerSent = true;
         commonHeaders(closeAfter());
         if (!http10 && !http2) {
+            headers.remove(Names.CONTENT_LENGTH); // never beside chunked (RFC 9112 6.3.3; Swoole's bug_4857.phpt)
             headers.set(Names.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         return send(new Out(seq, new DefaultHttpResponse(HttpVersion.HTTP_1_1, status(), headers.toNetty()), false,
