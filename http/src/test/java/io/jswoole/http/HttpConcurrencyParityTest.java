@@ -392,6 +392,72 @@ class HttpConcurrencyParityTest {
         return HttpHeadersParityTest.text(new Random(n).nextInt(65537));
     }
 
+    /**
+     * {@code reset_concurrency_with_process.phpt}: with requests held in the handlers of two worker JVMs, the
+     * next request sees {@code stats()['concurrency']} count them all, then kills every worker JVM with SIGKILL;
+     * once the workers are back, a request sees a concurrency of 1 (the dead workers' requests are not counted
+     * forever). The held requests get 503 from the master where Swoole's clients see the connection reset (the
+     * README's PROCESS deviation); 8 requests, not 64. PROCESS only: BASE and THREAD workers are threads
+     * (reset_concurrency_with_base.phpt kills worker processes, which they are not).
+     */
+    @org.junit.jupiter.api.Test
+    void concurrencyForgetsTheRequestsOfKilledWorkers() throws Exception {
+        try (Probe p = Probe.create(); Running r = Running.start(Recipe.server(Mode.PROCESS, Map.of("worker_num", 2,
+                "max_concurrency", 160), Killing.class, p));
+             var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<String>> held = get(pool, r, "/hold", 7);
+            assertThat(Running.eventually(() -> p.count("held") == 7)).isTrue();
+            assertThat(r.exchangeUntilClose("GET /kill HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"))
+                    .doesNotStartWith("HTTP/1.1 200"); // its worker died with it
+            assertThat(p.events()).contains("concurrency at the kill: 8");
+            for (Future<String> f : held) {
+                assertThat(f.get()).startsWith("HTTP/1.1 503");
+            }
+            String stats = null;
+            for (int i = 0; i < 100 && (stats == null || !stats.startsWith("HTTP/1.1 200")); i++) {
+                Thread.sleep(100);
+                stats = r.exchangeUntilClose("GET /stats HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+            }
+            assertThat(stats).startsWith("HTTP/1.1 200").endsWith("\r\n\r\nconcurrency 1");
+        }
+    }
+
+    /** The server of reset_concurrency_with_process.phpt. */
+    static final class Killing implements HttpRecipe {
+        @Override
+        public void build(Server server, Probe probe) {
+            ((HttpServer) server).onRequest((req, res) -> {
+                switch (req.path()) {
+                    case "/hold" -> {
+                        probe.add("held");
+                        Coroutine.sleep(100);
+                    }
+                    case "/kill" -> {
+                        probe.add("concurrency at the kill: " + server.stats().get("concurrency"));
+                        long self = ProcessHandle.current().pid();
+                        try {
+                            for (int id = 0; id < 2; id++) { // posix_kill(pid, SIGKILL): the others, then itself
+                                if (server.getWorkerPid(id) != self) {
+                                    kill9(server.getWorkerPid(id)).waitFor();
+                                }
+                            }
+                            kill9(self);
+                            Coroutine.sleep(10);
+                        } catch (Exception e) {
+                            probe.add("kill failed: " + e);
+                        }
+                    }
+                    case "/stats" -> res.end("concurrency " + server.stats().get("concurrency"));
+                    default -> res.end("?");
+                }
+            });
+        }
+    }
+
+    static Process kill9(long pid) throws java.io.IOException {
+        return new ProcessBuilder("kill", "-9", String.valueOf(pid)).start();
+    }
+
     /** The servers of the two shutdown .phpt files. */
     static final class Stopping implements HttpRecipe {
         @Override
