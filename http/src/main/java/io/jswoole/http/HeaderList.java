@@ -8,6 +8,11 @@ import io.netty.util.AsciiString;
  * The headers of a {@link Response}: a few name/value pairs in order, names compared without case. Cheaper than
  * a hashed header map for the handful a response carries, and written straight into the response bytes
  * ({@link #encode}). Names and values are checked where they come in ({@link Response#header}).
+ *
+ * <p>As in Swoole, a header the response would otherwise set itself (Server, Connection, Content-Type,
+ * Content-Length, Content-Encoding, Transfer-Encoding) set to the empty string is not sent and keeps the default
+ * out: {@code Content-Length: ""} before {@code end()} sends a head without a length, after which the handler may
+ * {@code send()} raw bytes ({@code swoole_http_server/event_stream2.phpt}).
  */
 final class HeaderList {
     private AsciiString[] names = new AsciiString[8];
@@ -79,6 +84,23 @@ final class HeaderList {
         size = j;
     }
 
+    /** Whether {@code name} was set to the empty string (see the class comment). */
+    boolean blank(AsciiString name) {
+        AsciiString v = get(name);
+        return v != null && v.isEmpty();
+    }
+
+    /** Header {@code i} is an empty one Swoole leaves out. */
+    private boolean silent(int i) {
+        if (!values[i].isEmpty()) {
+            return false;
+        }
+        AsciiString n = names[i];
+        return n.contentEqualsIgnoreCase(Names.CONTENT_LENGTH) || n.contentEqualsIgnoreCase(Names.CONTENT_ENCODING)
+                || n.contentEqualsIgnoreCase(Names.CONTENT_TYPE) || n.contentEqualsIgnoreCase(Names.SERVER)
+                || n.contentEqualsIgnoreCase(Names.CONNECTION) || n.contentEqualsIgnoreCase(Names.TRANSFER_ENCODING);
+    }
+
     /** The value of the first header {@code name}, or null. */
     AsciiString get(AsciiString name) {
         for (int i = 0; i < size; i++) {
@@ -93,7 +115,9 @@ final class HeaderList {
     HttpHeaders toNetty() {
         HttpHeaders h = new DefaultHttpHeaders(false);
         for (int i = 0; i < size; i++) {
-            h.add(names[i], values[i]);
+            if (!silent(i)) {
+                h.add(names[i], values[i]);
+            }
         }
         return h;
     }
@@ -102,7 +126,7 @@ final class HeaderList {
     int encodedLength() {
         int n = 0;
         for (int i = 0; i < size; i++) {
-            n += names[i].length() + values[i].length() + 4;
+            n += silent(i) ? 0 : names[i].length() + values[i].length() + 4;
         }
         return n;
     }
@@ -110,6 +134,9 @@ final class HeaderList {
     /** Writes {@code Name: value\r\n} for each header into {@code out} from {@code at}; returns where it ended. */
     int encode(byte[] out, int at) {
         for (int i = 0; i < size; i++) {
+            if (silent(i)) {
+                continue;
+            }
             at = copy(names[i], out, at);
             out[at++] = ':';
             out[at++] = ' ';

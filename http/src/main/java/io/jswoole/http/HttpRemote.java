@@ -41,7 +41,7 @@ import java.util.Map;
  * message := 1 exchange | 2 frame | 3 part (a streamed body's, after its exchange: {@link BodyRelay})
  *            | 4 written (seq:i64 n:i32: counted DATA of an HTTP/2 stream reached the socket: {@link H2Stream})
  *   exchange := seq:i64 method:str uri:str version:str headers body:bytes form files keepAlive:i8 upgrade:i8
- *               time:f64 remoteIp:str remotePort:i32 localPort:i32 streamed:i8
+ *               time:f64 remoteIp:str remotePort:i32 localPort:i32 localIp:str streamed:i8
  *   part := seq:i64 (0 data:bytes | 1 (the end) | 2 why:str (cut off))
  *   headers := count:i32 (name:str value:str)*;  form := count:i32 (-1: none) (name:str value:str)*
  *   files := count:i32 (field:str name:str type:str tmpName:str error:i32 size:i64)*
@@ -141,6 +141,7 @@ final class HttpRemote implements PortProtocol.Remote {
         out.writeUTF(ex.remoteIp());
         out.writeInt(ex.remotePort());
         out.writeInt(ex.localPort());
+        out.writeUTF(ex.serverAddr());
         out.writeBoolean(ex.stream() != null);
     }
 
@@ -192,6 +193,7 @@ final class HttpRemote implements PortProtocol.Remote {
         double time = in.readDouble();
         String ip = in.readUTF();
         int remotePort = in.readInt(), localPort = in.readInt();
+        String localIp = in.readUTF();
         IncomingBody stream = null;
         if (in.readBoolean()) {
             RequestBody b = RequestBody.streaming(read -> ProtocolSupport.write(protocol.server(), fd,
@@ -200,7 +202,7 @@ final class HttpRemote implements PortProtocol.Remote {
             stream = b.feed();
         }
         return new HttpExchange(null, seq, head, body, form, files, keepAlive, upgrade, time, ip, remotePort,
-                localPort, stream);
+                localPort, stream, localIp);
     }
 
     // ---- worker JVM to master

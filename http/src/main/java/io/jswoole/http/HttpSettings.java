@@ -35,7 +35,7 @@ public final class HttpSettings {
         http("http_parse_cookie", Type.BOOL);
         http("http_parse_files", Type.BOOL);
         http("http_compression", Type.BOOL);
-        http("http_compression_level", Type.INT, 1, 9);
+        http("http_compression_level", Type.INT, 0, 9); // 0: zlib stores (Swoole takes 0)
         ALIASES.put("compression_level", "http_compression_level");
         ALIASES.put("http_gzip_level", "http_compression_level");
         http("http_compression_min_length", Type.SIZE, 0, Integer.MAX_VALUE);

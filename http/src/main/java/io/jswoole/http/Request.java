@@ -3,8 +3,6 @@ package io.jswoole.http;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.cookie.Cookie;
-import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -75,7 +73,9 @@ public final class Request {
 
     /**
      * Swoole's {@code $request->server}: request_method, request_uri, path_info, query_string (when there is
-     * one), request_time, request_time_float, server_protocol, server_port, remote_port, remote_addr, master_time.
+     * one), request_time, request_time_float, server_protocol, server_port, remote_port, server_addr (the local
+     * address the client reached; a Unix socket's path), remote_addr, master_time. Addresses print as Swoole's do:
+     * IPv6 in its short form ({@code ::1}).
      */
     public Map<String, Object> server() {
         if (server == null) {
@@ -94,11 +94,21 @@ public final class Request {
             m.put("server_protocol", http2() ? "HTTP/2" : h.protocolVersion().text()); // Swoole's "HTTP/2"
             m.put("server_port", ex.localPort());
             m.put("remote_port", ex.remotePort());
-            m.put("remote_addr", ex.remoteIp());
+            m.put("server_addr", ex.serverAddr());
+            m.put("remote_addr", shortIpv6(ex.remoteIp()));
             m.put("master_time", (long) ex.time());
             server = Collections.unmodifiableMap(m);
         }
         return server;
+    }
+
+    /** {@code ip} with an IPv6 address in RFC 5952's form, as Swoole's inet_ntop prints it. */
+    private static String shortIpv6(String ip) {
+        if (ip.indexOf(':') < 0) {
+            return ip;
+        }
+        java.net.InetAddress a = io.netty.util.NetUtil.createInetAddressFromIpAddressString(ip);
+        return a == null ? ip : io.netty.util.NetUtil.toAddressString(a);
     }
 
     /** The query parameters ({@code $request->get}), decoded. */
@@ -145,16 +155,22 @@ public final class Request {
     }
 
     /**
-     * The cookies ({@code $request->cookie}), URL-decoded as PHP and Swoole decode them, the first of a name when
-     * it comes twice; empty when {@code http_parse_cookie} is off.
+     * The cookies ({@code $request->cookie}), split as PHP and Swoole split them: at each {@code ;}, a part without
+     * {@code =} a name with an empty value ({@code swoole_http_server/cookies_parse.phpt}: {@code HttpOnly}),
+     * values URL-decoded, the first of a name when it comes twice; empty when {@code http_parse_cookie} is off.
      */
     public Map<String, String> cookie() {
         if (cookie == null) {
             Map<String, String> m = new LinkedHashMap<>();
             if (cfg.parseCookie()) {
                 for (String h : ex.head().headers().getAll(HttpHeaderNames.COOKIE)) {
-                    for (Cookie c : ServerCookieDecoder.LAX.decode(h)) {
-                        m.putIfAbsent(c.name(), urlDecoded(c.value())); // PHP keeps the first of a name
+                    for (String part : h.split(";")) {
+                        String p = part.strip();
+                        int eq = p.indexOf('=');
+                        String name = eq < 0 ? p : p.substring(0, eq);
+                        if (!name.isEmpty()) {
+                            m.putIfAbsent(name, eq < 0 ? "" : urlDecoded(p.substring(eq + 1))); // PHP keeps the first
+                        }
                     }
                 }
             }
@@ -172,16 +188,22 @@ public final class Request {
     }
 
     /**
-     * The files as Swoole's arrays; with {@code http_parse_files}, field names such as {@code doc[a]} and
-     * {@code doc[]} nest as PHP nests them, otherwise each name is a key as sent.
+     * The files as Swoole's arrays ({@code $request->files}). A bracketed field name nests as PHP nests it: by
+     * default each file's array sits at its path ({@code form[group][file]} at files.form.group.file, Swoole's
+     * {@code upload_file_array_default.phpt}); with {@code http_parse_files} the arrays take PHP's
+     * {@code $_FILES} layout, the attribute first (files.form.tmp_name.group.file, {@code
+     * upload_file_array_parsed.phpt}). A name without brackets is a key as sent either way.
      */
     public Map<String, Object> filesArray() {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, UploadedFile> e : ex.files().entrySet()) {
-            if (cfg.parseFiles()) {
-                Nested.put(out, e.getKey(), e.getValue().toMap());
+            String name = e.getKey();
+            int open = name.indexOf('[');
+            if (cfg.parseFiles() && open > 0) {
+                String base = name.substring(0, open), path = name.substring(open);
+                e.getValue().toMap().forEach((k, v) -> Nested.put(out, base + "[" + k + "]" + path, v));
             } else {
-                out.put(e.getKey(), e.getValue().toMap());
+                Nested.put(out, name, e.getValue().toMap());
             }
         }
         return out;

@@ -314,7 +314,7 @@ public final class Response {
         // HEAD answered with end() and no data: the handler's own Content-Length (the GET's size) stands, as in
         // Swoole (head_method.phpt)
         boolean headLength = headRequest && data.length == 0 && headers.contains(Names.CONTENT_LENGTH);
-        if (!noBody && !headLength) {
+        if (!noBody && !headLength && !headers.blank(Names.CONTENT_LENGTH)) { // "": no length (event streams)
             headers.set(Names.CONTENT_LENGTH, HeaderText.length(encoding == null ? data.length : body.length));
         }
         if (h2 != null) {
@@ -548,6 +548,7 @@ public final class Response {
         headerSent = true;
         commonHeaders(closeAfter());
         if (!http10 && h2 == null) {
+            headers.remove(Names.CONTENT_LENGTH); // never beside chunked (RFC 9112 6.3.3; Swoole's bug_4857.phpt)
             headers.set(Names.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         return send(new Out(seq, new DefaultHttpResponse(HttpVersion.HTTP_1_1, status(), headers.toNetty()), false,

@@ -57,6 +57,25 @@ class HttpBodiesParityTest {
                     case "/files" -> res.end(new TreeMap<>(req.filesArray()) + " " + new TreeMap<>(req.post()));
                     case "/post" -> res.end(new TreeMap<>(req.post()).toString());
                     case "/rawContent" -> res.end(req.rawContent());
+                    case "/locks" -> res.end(new String(req.rawContent(), StandardCharsets.ISO_8859_1) + "EOF");
+                    case "/slow" -> {
+                        Map<String, String> h = req.header();
+                        String why = !"nginx".equals(h.get("server")) ? "server " + h.get("server")
+                                : !"swoole".equals(h.get("x-server")) ? "x-server " + h.get("x-server")
+                                : !h.get("content-length").equals(String.valueOf(req.rawContent().length))
+                                        ? "length " + req.rawContent().length : null;
+                        String key = req.post().get("test_key");
+                        res.end(why != null ? "BAD " + why : key == null ? "OK" : "OK " + key.length() + " "
+                                + WebSocketMd5.of(key));
+                    }
+                    case "/tree" -> res.end(tree("", req.filesArray()));
+                    case "/form" -> res.end(new TreeMap<>(req.get()) + " " + new TreeMap<>(req.post()));
+                    case "/count" -> res.end("files " + req.files().size() + " post " + req.post().size());
+                    case "/after-end" -> {
+                        res.end("OK");
+                        probe.add("after end: rawContent " + req.rawContent().length + ", getData "
+                                + (req.getData().length > req.rawContent().length));
+                    }
                     case "/getContent" -> res.end(req.getContent());
                     case "/large" -> {
                         res.header("Content-Type", "text/plain");
@@ -74,6 +93,27 @@ class HttpBodiesParityTest {
         }
     }
 
+    /**
+     * A files array as sorted {@code path=value} lines, a {@code tmp_name} as {@code file} when the file exists
+     * (Swoole's tests overwrite it with a fixture name for the same reason: it is random).
+     */
+    @SuppressWarnings("unchecked")
+    static String tree(String prefix, Map<String, Object> m) {
+        StringBuilder b = new StringBuilder();
+        new TreeMap<>(m).forEach((k, v) -> {
+            String path = prefix.isEmpty() ? k : prefix + "." + k;
+            if (v instanceof Map<?, ?> child) {
+                b.append(tree(path, (Map<String, Object>) child));
+            } else if (k.equals("tmp_name") || path.contains(".tmp_name.")) {
+                b.append(path).append('=').append(Files.isRegularFile(Path.of(v.toString())) ? "file" : v)
+                        .append('\n');
+            } else {
+                b.append(path).append('=').append(v).append('\n');
+            }
+        });
+        return b.toString();
+    }
+
     /** MD5 in hex, for the handlers (a nested class keeps the recipe free of checked exceptions). */
     static final class WebSocketMd5 {
         static String of(String s) {
@@ -88,7 +128,7 @@ class HttpBodiesParityTest {
     /**
      * {@code upload.phpt}, {@code uploadFile.phpt}: a multipart upload beside a form field is written to a
      * temporary file with the same bytes. {@code upload4.phpt}: the client's file name as sent ({@code test-+.jpg}
-     * here; its {@code =} is {@link #aFileNameKeepsItsEqualsSign}'s). {@code 100-continue.phpt}: the same with {@code Expect: 100-continue}. {@code upload_max_filesize.phpt}:
+     * here; with its {@code =}: {@link #bigUploadsFileArraysAndFormsAsSwoole}). {@code 100-continue.phpt}: the same with {@code Expect: 100-continue}. {@code upload_max_filesize.phpt}:
      * past {@code upload_max_filesize} (and {@code package_max_length}) the answer is 413 (jswoole's body is one
      * short line, Swoole's empty: the deviation of {@code error_413.phpt}). {@code post.phpt}: a url-encoded form
      * of two fields up to 170 KB. {@code rawContent.phpt}: {@code rawContent()} and {@code getContent()} are the
@@ -137,19 +177,105 @@ class HttpBodiesParityTest {
     }
 
     /**
-     * {@code upload4.phpt}: the file name {@code test-+=.jpg} reaches {@code files()} as sent. Netty's multipart
-     * decoder (HttpPostMultipartRequestDecoder, which Multipart uses) turns the '=' into a space.
+     * A server whose {@code package_max_length} (64 KiB) is smaller than the files it takes, as in
+     * {@code upload_big_file.phpt}: a 218,787-byte file beside three fields (80 bytes, 10-128 and 1-8 KiB of
+     * base64) is written whole under {@code upload_max_filesize} (8 MiB). {@code upload4.phpt}: the file name
+     * {@code test-+=.jpg} reaches {@code files()} as sent (bug fixed: Netty's decoder made the {@code =} a space;
+     * a quoted name with {@code ; , :} keeps them too). {@code upload_file_array_default.phpt}: files named
+     * {@code file}, {@code form[file]} and {@code form[group][file]} nest by name, each a whole file array (bug
+     * fixed: the bracketed names were flat keys). {@code bug_5186.phpt}: a multipart body that is only its closing
+     * boundary is served with no files. {@code form_data_with_charset.phpt}: a multipart Content-Type with
+     * {@code ; charset=UTF-8} after the boundary, 50 random query parameters and 100 random fields, 100 times on
+     * new connections (as the .phpt; 20 here). {@code bug_get_request_data_after_end.phpt}: {@code rawContent()}
+     * and {@code getData()} still hold the request after {@code end()}.
      */
-    @org.junit.jupiter.api.Disabled("bug: Netty's multipart decoder replaces '=' in a file name with a space; "
-            + "see docs/parity.md")
     @ParameterizedTest
     @EnumSource(Mode.class)
-    void aFileNameKeepsItsEqualsSign(Mode mode) throws Exception {
-        try (Probe p = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 1),
-                Handlers.class, p))) {
+    void bigUploadsFileArraysAndFormsAsSwoole(Mode mode) throws Exception {
+        Path svg = dir.resolve("swoole-logo.svg");
+        Files.writeString(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n".repeat(40));
+        try (Probe p = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 1,
+                "package_max_length", 64 * 1024, "upload_max_filesize", 8 * 1024 * 1024), Handlers.class, p))) {
+            Random rnd = new Random(5);
+            String hello = Base64.getEncoder().encodeToString(bytes(rnd, 10 + rnd.nextInt(119)));
+            String world = Base64.getEncoder().encodeToString(bytes(rnd, 1024 + rnd.nextInt(7169)));
+            assertThat(Running.curl("-H", "Expect:", "-F", "test=" + "a".repeat(80), "-F", "hello=" + hello, "-F",
+                    "world=" + world, "-F", "file=@" + image, r.url("/md5")))
+                    .isEqualTo(HttpHeadersParityTest.md5(HttpHeadersParityTest.IMAGE));
+
             assertThat(Running.curl("-H", "Expect:", "-F", "file=@" + image + ";filename=test-+=.jpg",
                     r.url("/name"))).isEqualTo("test-+=.jpg");
+            String b = "----b" + Long.toHexString(rnd.nextLong());
+            assertThat(post(r, "/name", "multipart/form-data; boundary=" + b, "--" + b + "\r\nContent-Disposition: "
+                    + "form-data; name=\"file\"; filename=\"a=1; b,c: d.txt\"\r\nContent-Type: text/plain\r\n\r\n"
+                    + "x\r\n--" + b + "--\r\n")).isEqualTo("a=1; b,c: d.txt");
+
+            assertThat(Running.curl("-H", "Expect:", "-F", "file=@" + image + ";type=application/octet-stream;"
+                    + "filename=image.jpg", "-F", "form[file]=@" + image + ";type=image/jpeg;filename=photo.jpg",
+                    "-F", "form[group][file]=@" + svg + ";type=image/svg+xml;filename=swoole-logo.svg",
+                    r.url("/tree"))).isEqualTo(String.join("\n",
+                    "file.error=0", "file.name=image.jpg", "file.size=" + Files.size(image),
+                    "file.tmp_name=file", "file.type=application/octet-stream",
+                    "form.file.error=0", "form.file.name=photo.jpg", "form.file.size=" + Files.size(image),
+                    "form.file.tmp_name=file", "form.file.type=image/jpeg",
+                    "form.group.file.error=0", "form.group.file.name=swoole-logo.svg",
+                    "form.group.file.size=" + Files.size(svg), "form.group.file.tmp_name=file",
+                    "form.group.file.type=image/svg+xml", ""));
+
+            String only = "------WebKitFormBoundaryOldDnwBESVoBBtI5--\r\n\r\n";
+            assertThat(post(r, "/count", "multipart/form-data; boundary=----WebKitFormBoundaryOldDnwBESVoBBtI5",
+                    only)).isEqualTo("files 0 post 0");
+
+            for (int i = 0; i < 20; i++) {
+                Map<String, String> get = HttpMiscParityTest.random(rnd, 50);
+                Map<String, String> fields = HttpMiscParityTest.random(rnd, 100);
+                String boundary = "++++" + Long.toHexString(rnd.nextLong());
+                StringBuilder body = new StringBuilder();
+                fields.forEach((k, v) -> body.append("--").append(boundary).append("\r\nContent-Disposition: ")
+                        .append("form-data; name=\"").append(k).append("\"\r\n\r\n").append(v).append("\r\n"));
+                body.append("--").append(boundary).append("--\r\n");
+                assertThat(post(r, "/form?" + HttpMiscParityTest.form(get), "multipart/form-data; boundary=" + boundary
+                        + "; charset=UTF-8", body.toString())).isEqualTo(new TreeMap<>(get) + " "
+                        + new TreeMap<>(fields));
+            }
+
+            String data = Base64.getEncoder().encodeToString(bytes(rnd, 1000));
+            assertThat(Running.curl("--data-binary", data, r.url("/after-end"))).isEqualTo("OK");
+            assertThat(Running.eventually(() -> p.count("after end: rawContent " + data.length() + ", getData true")
+                    == 1)).as(p.events().toString()).isTrue();
         }
+    }
+
+    /**
+     * {@code upload_file_array_parsed.phpt}: with {@code http_parse_files}, bracketed file names take PHP's
+     * {@code $_FILES} layout (files.form.name.file, files.form.tmp_name.group.file...; bug fixed: they nested by
+     * name). One mode: {@code filesArray()} is built from {@code files()}, which reaches the handler alike in every
+     * mode ({@link #bigUploadsFileArraysAndFormsAsSwoole} checks that in all three).
+     */
+    @org.junit.jupiter.api.Test
+    void parsedFileArraysTakePhpsLayout() throws Exception {
+        Path svg = dir.resolve("logo.svg");
+        Files.writeString(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n");
+        try (Probe p = Probe.create(); Running r = Running.start(Recipe.server(Mode.BASE, Map.of("worker_num", 1,
+                "http_parse_files", true), Handlers.class, p))) {
+            assertThat(Running.curl("-H", "Expect:", "-F", "file=@" + image + ";type=application/octet-stream;"
+                    + "filename=image.jpg", "-F", "form[file]=@" + image + ";type=image/jpeg;filename=photo.jpg",
+                    "-F", "form[group][file]=@" + svg + ";type=image/svg+xml;filename=swoole-logo.svg",
+                    r.url("/tree"))).isEqualTo(String.join("\n",
+                    "file.error=0", "file.name=image.jpg", "file.size=" + Files.size(image),
+                    "file.tmp_name=file", "file.type=application/octet-stream",
+                    "form.error.file=0", "form.error.group.file=0",
+                    "form.name.file=photo.jpg", "form.name.group.file=swoole-logo.svg",
+                    "form.size.file=" + Files.size(image), "form.size.group.file=" + Files.size(svg),
+                    "form.tmp_name.file=file", "form.tmp_name.group.file=file",
+                    "form.type.file=image/jpeg", "form.type.group.file=image/svg+xml", ""));
+        }
+    }
+
+    private static byte[] bytes(Random rnd, int n) {
+        byte[] b = new byte[n];
+        rnd.nextBytes(b);
+        return b;
     }
 
     /**
@@ -213,7 +339,13 @@ class HttpBodiesParityTest {
      * {@code pipeline.phpt}: ten GETs with 1-4 KB query strings written at once on one connection get ten answers
      * in order. {@code large_url.phpt}: a request head with a 1-2 KB URL and a long Cookie header sent in three
      * pieces 200 ms apart is one request. {@code trailer.phpt}: a chunked answer with a {@code Content-MD5} trailer
-     * (every call true).
+     * (every call true). {@code slow_client.phpt}: a POST written in pieces of 5-255 bytes 100 us apart is one
+     * request, its headers and body whole. {@code slow_large_post.phpt}: a url-encoded form in three writes 30 ms
+     * apart (the .phpt's value is random bytes; here random text: {@code post()} values are Java strings, decoded as
+     * UTF-8). {@code chunked_pipeline_request.phpt}: on one keep-alive connection, a chunked DELETE with an empty
+     * body, eight GETs with {@code Content-Length: 0} written at once, then eight chunked POSTs of four chunks, each
+     * answered with its body and {@code EOF}. {@code form_data_1.phpt}: a multipart POST whose first 250 bytes
+     * arrive 10 ms before the rest has its three fields.
      */
     @ParameterizedTest
     @EnumSource(Mode.class)
@@ -265,6 +397,103 @@ class HttpBodiesParityTest {
                     .contains("hello world").containsIgnoringCase("content-md5: " + WebSocketMd5.of("hello world"));
             assertThat(Running.eventually(() -> p.count("end true") == 1)).isTrue();
             assertThat(p.events()).containsExactly("write true", "trailer true", "end true");
+
+            // slow_client.phpt: a POST in pieces of 5-255 bytes, 100 us apart
+            String html = Base64.getEncoder().encodeToString(bytes(rnd, 1024 + rnd.nextInt(64 * 1024 - 1024)));
+            String slow = "POST /slow HTTP/1.1\r\nHost: a\r\nServer: nginx\r\nContent-Type: text/html\r\n"
+                    + "Connection: close\r\nContent-Length: " + html.length() + "\r\nX-Server: swoole\r\n\r\n" + html;
+            int piece = 5 + rnd.nextInt(251);
+            assertThat(sendInPieces(r, slow, piece, 100_000)).startsWith("HTTP/1.1 200 OK").endsWith("\r\n\r\nOK");
+
+            // slow_large_post.phpt: a url-encoded form in three writes 30 ms apart (2 KiB, 8 KiB, the rest)
+            String value = HttpHeadersParityTest.text(2048 + 8192);
+            String form = "test_key=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
+            String large = "POST /slow HTTP/1.1\r\nHost: a\r\nServer: nginx\r\nContent-Type: "
+                    + "application/x-www-form-urlencoded\r\nConnection: close\r\nContent-Length: "
+                    + form.getBytes(StandardCharsets.UTF_8).length + "\r\nX-Server: swoole\r\n\r\n" + form;
+            try (Socket s = r.connect()) {
+                byte[] bytes = large.getBytes(StandardCharsets.UTF_8);
+                OutputStream out = s.getOutputStream();
+                out.write(bytes, 0, 2048);
+                Thread.sleep(30);
+                out.write(bytes, 2048, 8192);
+                Thread.sleep(30);
+                out.write(bytes, 2048 + 8192, bytes.length - 2048 - 8192);
+                assertThat(Running.readUntilClose(s)).startsWith("HTTP/1.1 200 OK")
+                        .endsWith("\r\n\r\nOK " + value.length() + " " + WebSocketMd5.of(value));
+            }
+
+            // form_data_1.phpt: a curl-made multipart POST (test, hello and world fields, as its req1.bin) whose
+            // first 250 bytes come 10 ms before the rest
+            String fb = "------------------------18610972117ffaf2";
+            String hello = Base64.getEncoder().encodeToString(bytes(rnd, 90));
+            String world = Base64.getEncoder().encodeToString(bytes(rnd, 7800));
+            String parts = "--" + fb + "\r\nContent-Disposition: form-data; name=\"test\"\r\n\r\n" + "a".repeat(80)
+                    + "\r\n--" + fb + "\r\nContent-Disposition: form-data; name=\"hello\"\r\n\r\n" + hello + "\r\n--"
+                    + fb + "\r\nContent-Disposition: form-data; name=\"world\"\r\n\r\n" + world + "\r\n--" + fb + "--\r\n";
+            String req1 = "POST /post?test=hello&str=world HTTP/1.1\r\nHost: 127.0.0.1:" + r.port() + "\r\nAccept: "
+                    + "*/*\r\nContent-Length: " + parts.length() + "\r\nContent-Type: multipart/form-data; boundary="
+                    + fb + "\r\nConnection: close\r\n\r\n" + parts;
+            try (Socket s = r.connect()) {
+                byte[] bytes = req1.getBytes(StandardCharsets.ISO_8859_1);
+                s.getOutputStream().write(bytes, 0, 250);
+                Thread.sleep(10);
+                s.getOutputStream().write(bytes, 250, bytes.length - 250);
+                assertThat(Running.readUntilClose(s)).startsWith("HTTP/1.1 200 OK")
+                        .endsWith("\r\n\r\n" + new TreeMap<>(Map.of("test", "a".repeat(80), "hello", hello, "world",
+                                world)));
+            }
+
+            // chunked_pipeline_request.phpt (each request with a Host: jswoole answers 400 without, bug_2988.phpt)
+            String headers = "x-real-ip: 10.2.100.1\r\naccept: application/json\r\naccept-encoding: gzip, deflate, "
+                    + "br\r\ncookie: gr_user_id=1696256d-0a68-486f-a507-74191e74dbc6; SESSION=ZGExNmI1ODYtZTQz\r\n"
+                    + "x-device-id: \r\nkyc-country: \r\nHost: 10.2.1.51:9526\r\nConnection: Keep-Alive\r\n";
+            String emptyChunked = "DELETE /locks?password=9c1858261b4337b49af4fb8c57a9ec98&lock_id=1 HTTP/1.1\r\n"
+                    + headers + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
+            String zeroLength = "GET /locks?currency=&start_at=1576771200000&pageSize=20&page=1 HTTP/1.1\r\n" + headers
+                    + "Content-Length: 0\r\n\r\n";
+            String[] chunks = {"FOO", "BAR", "CHAR", "Z".repeat(10 + rnd.nextInt(991))};
+            StringBuilder chunkedBody = new StringBuilder();
+            for (String c : chunks) {
+                chunkedBody.append(Integer.toHexString(c.length())).append("\r\n").append(c).append("\r\n");
+            }
+            String chunkedPost = "POST /locks HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n" + chunkedBody
+                    + "0\r\n\r\n";
+            try (Socket s = r.connect()) {
+                OutputStream out = s.getOutputStream();
+                InputStream in = s.getInputStream();
+                out.write(emptyChunked.getBytes(StandardCharsets.ISO_8859_1));
+                assertThat(body(in)).isEqualTo("EOF");
+                out.write(zeroLength.repeat(8).getBytes(StandardCharsets.ISO_8859_1));
+                for (int i = 0; i < 8; i++) {
+                    assertThat(body(in)).as("pipelined " + i).isEqualTo("EOF");
+                }
+                for (int i = 0; i < 8; i++) {
+                    out.write(chunkedPost.getBytes(StandardCharsets.ISO_8859_1));
+                    assertThat(body(in)).isEqualTo(String.join("", chunks) + "EOF");
+                }
+            }
+        }
+    }
+
+    /** The body of the next answer on {@code in} (a Content-Length one). */
+    private static String body(InputStream in) throws Exception {
+        String head = readHead(in);
+        assertThat(head).startsWith("HTTP/1.1 200 OK");
+        int n = Integer.parseInt(head.replaceAll("(?s).*Content-Length: (\\d+).*", "$1"));
+        return new String(in.readNBytes(n), StandardCharsets.ISO_8859_1);
+    }
+
+    /** Writes {@code raw} in pieces of {@code piece} bytes, {@code pauseNanos} apart, then reads to the close. */
+    private static String sendInPieces(Running r, String raw, int piece, long pauseNanos) throws Exception {
+        try (Socket s = r.connect()) {
+            byte[] all = raw.getBytes(StandardCharsets.ISO_8859_1);
+            OutputStream out = s.getOutputStream();
+            for (int i = 0; i < all.length; i += piece) {
+                out.write(all, i, Math.min(piece, all.length - i));
+                java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
+            }
+            return Running.readUntilClose(s);
         }
     }
 

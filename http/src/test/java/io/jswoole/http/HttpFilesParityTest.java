@@ -213,6 +213,7 @@ class HttpFilesParityTest {
 
     /**
      * {@code sendfile.phpt}: files of 0 to 640 KiB sent whole, with the handler's headers.
+     * {@code sendfile_link.phpt}: a hard link to one of them sends the same bytes.
      * {@code send_empty_file.phpt}: an empty file is an empty body. {@code sendfile_invalid_offset_length.phpt}:
      * an offset or length of -1 is refused (Swoole: false and a warning; jswoole: IllegalArgumentException, a
      * deviation) and the response can still end. {@code sendfile_dir.phpt}: a directory is refused, the client
@@ -234,6 +235,11 @@ class HttpFilesParityTest {
                 assertThat(header(a.head, "content-disposition")).isEqualTo("attachment; filename=recvfile.txt");
                 assertThat(header(a.head, "content-type")).isEqualTo("application/octet-stream");
             }
+            Path link = root.resolve("send0.txt.link"); // sendfile_link.phpt: a hard link is the file
+            Files.deleteIfExists(link);
+            Files.createLink(link, root.resolve("send0.txt"));
+            assertThat(get(r.url("/sendfile?root=" + root + "&file=send0.txt.link")).body)
+                    .isEqualTo(Files.readAllBytes(root.resolve("send0.txt")));
             Answer empty = get(r.url("/sendfile?root=" + root + "&file=empty.bin"));
             assertThat(empty.status).isEqualTo(200);
             assertThat(empty.body).isEmpty();

@@ -44,6 +44,9 @@ class HttpStaticParityTest {
         Files.writeString(dir.resolve("docroot2/uuid.txt"), "uuid-outside");
         Files.writeString(root.resolve(CHINESE), "chinese name content");
         Files.writeString(root.resolve("index.html"), "<h1>index</h1>\n");
+        Files.createDirectories(root.resolve("http"));
+        Files.writeString(root.resolve("http/UPPER.TXT"), "HELLO WORLD!\n");
+        Files.writeString(root.resolve("http/test.txt"), "hello world!\n");
         Files.createDirectories(root.resolve("dir1"));
         Files.writeString(root.resolve("dir1/a.txt"), "a");
         Files.writeString(root.resolve("dir1/b.txt"), "b");
@@ -81,6 +84,7 @@ class HttpStaticParityTest {
      * {@code docroot} is never served. {@code urldecode.phpt}: a URL-encoded Chinese file name. {@code relative_path_2.phpt}:
      * {@code /../examples/test.jpg} under the root {@code examples} stays inside it and is served; one that leaves
      * the root is 403 (Swoole: the handler's hello world, the deviation of {@code bug_2608.phpt}).
+     * {@code bug_5114.phpt}: {@code UPPER.TXT} is text/plain as {@code test.txt} is (the extension in any case).
      */
     @ParameterizedTest
     @EnumSource(Mode.class)
@@ -105,6 +109,11 @@ class HttpStaticParityTest {
             assertThat(Running.curl("--path-as-is", r.url("/../docroot2/uuid.txt"))).doesNotContain("uuid-outside");
             assertThat(Running.curl(r.url("/" + URLEncoder.encode(CHINESE, StandardCharsets.UTF_8))))
                     .isEqualTo("chinese name content");
+            for (String[] f : new String[][] {{"UPPER.TXT", "HELLO WORLD!\n"}, {"test.txt", "hello world!\n"}}) {
+                String got = Running.curl("-s", "-D", "-", r.url("/http/" + f[0]));
+                assertThat(got).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n" + f[1]);
+                assertThat(HttpFilesParityTest.header(got, "content-type")).as(f[0]).isEqualTo("text/plain");
+            }
         }
         try (Probe p = Probe.create(); Running r = Running.start(Recipe.server(mode, Map.of("worker_num", 1,
                 "enable_static_handler", true, "document_root", root.resolve("examples").toString()),
