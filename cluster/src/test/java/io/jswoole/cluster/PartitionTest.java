@@ -82,6 +82,7 @@ class PartitionTest {
                 assertThat(onB.ask("push " + idA + " direct")).isEqualTo("true");
                 assertThat(onA.next()).isEqualTo("direct");
                 waitFor(() -> onA.ask("exists " + idB).equals("true"), 5_000);
+                a.output.stream().filter(l -> l.contains("cluster:")).forEach(l -> System.out.println("a: " + l));
             } finally {
                 redis.stop();
             }
