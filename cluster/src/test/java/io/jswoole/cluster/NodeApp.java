@@ -83,7 +83,7 @@ public final class NodeApp {
 
     /**
      * The test tasks: {@code echo X} answers; {@code hold X} holds its first attempt for a minute (the test kills
-     * the node meanwhile); {@code poison} always throws. Each attempt prints RUNNING, each success RAN.
+     * the node meanwhile); {@code slow X} takes 2.5 s; {@code poison} always throws. Each attempt prints RUNNING, each success RAN.
      */
     private static String runTask(Server srv, ClusterTasks.Task t) throws InterruptedException {
         if (t.data().startsWith("bench")) {
@@ -94,6 +94,7 @@ public final class NodeApp {
         String[] w = t.data().split(" ", 2);
         switch (w[0]) {
             case "poison" -> throw new IllegalStateException("poison task");
+            case "slow" -> Thread.sleep(2_500); // OutageTest: finishes while Redis is down
             case "hold" -> {
                 if (t.attempt() == 1) {
                     Thread.sleep(60_000);

@@ -141,6 +141,24 @@ class OutageTest {
         }
     }
 
+    @Test
+    void aTaskThatFinishesWhileRedisIsDownIsAcknowledgedWhenItIsBackAndNotRunAgain() throws Exception {
+        String stream = "jswoole:cluster:tasks:{jobs}";
+        try (Node a = Node.withTasks("BASE", "a", REDIS.url()); WsClient onA = new WsClient(a.port)) {
+            assertThat(onA.ask("ctask slow s1")).matches("\\d+-\\d+");
+            waitFor(() -> a.logged("RUNNING slow s1 on a attempt 1"), 10_000);
+            REDIS.stop();
+            waitFor(() -> a.logged("RAN slow s1 on a attempt 1"), 5_000); // it ran, its acknowledgement cannot
+            Thread.sleep(1_500); // longer than the queue's visibility (1 s): its claim is not renewed meanwhile
+            REDIS.start();
+            waitFor(() -> REDIS.cli("XLEN", stream).strip().equals("0"), 10_000); // acknowledged
+            Thread.sleep(1_500); // past another visibility time: not claimed and run again
+            assertThat(a.output.stream().filter(l -> l.startsWith("RUNNING slow s1")).count()).isEqualTo(1);
+            assertThat(REDIS.cli("XPENDING", stream, "jswoole")).startsWith("0");
+            assertThat(a.output).noneMatch(l -> l.contains("ran but"));
+        }
+    }
+
     /** The next message that is not a room message of {@code text} (the publish above reaches every member). */
     private static String nextNot(WsClient c, String text) throws InterruptedException {
         String m = c.next();
