@@ -257,9 +257,8 @@ final class RedisNode implements ClusterSupport.Node {
     }
 
     /**
-     * Heartbeat, then cleans up after nodes whose heartbeat expired. A beat that finds this node unlisted (the
-     * others reaped it while it was cut off, or Redis restarted empty) gives its open connections back their rooms
-     * and uids.
+     * Heartbeat, then cleans up after nodes whose heartbeat expired. A beat that finds this node reaped (the others
+     * dropped it while it was cut off) gives its open connections back their rooms and uids.
      */
     private void beat() {
         if (stopped) {
@@ -269,7 +268,7 @@ final class RedisNode implements ClusterSupport.Node {
             if (registry.beat(nodeId, incarnation, ttlMillis())) {
                 int n = registry.restore(nodeId, Inbox.localFds(server));
                 Log.notice("cluster: node " + nodeId + " is listed again (the others dropped it while it could not"
-                        + " beat, or Redis restarted empty); restored the rooms and uids of " + n + " connections");
+                        + " beat); restored the rooms and uids of " + n + " connections");
             }
             registry.reap(nodeId);
             var p = publisher;

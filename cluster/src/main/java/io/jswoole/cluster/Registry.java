@@ -54,10 +54,15 @@ final class Registry {
 
     /** How long a reaped node's own index is kept for it to {@link #restore} after a partition heals. */
     static final long KEPT_SECONDS = 86_400;
-    /** SET heartbeat PX and SADD nodes in one step: 1 when the node was not listed (first beat, or reaped). */
+    /**
+     * SET heartbeat PX and SADD nodes in one step: 1 when the others reaped the node (their mark is there). Why a mark
+     * and not SADD's answer: a beat sent during a partition reaches Redis when it heals (TCP resends it) after its
+     * caller timed out, and its answer is lost with it; the mark stays until {@link #RESTORE} has run.
+     */
     private static final Scripts BEAT = new Scripts("""
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            return redis.call('SADD', KEYS[2], ARGV[3])
+            redis.call('SADD', KEYS[2], ARGV[3])
+            return redis.call('EXISTS', KEYS[3])
             """);
     /**
      * The reap of one node, atomic: only while its heartbeat is gone and only by the caller whose SREM took it out of
@@ -79,6 +84,7 @@ final class Registry {
             end
             redis.call('EXPIRE', KEYS[3], ARGV[3])
             redis.call('EXPIRE', KEYS[5], ARGV[3])
+            redis.call('SET', KEYS[6], '1', 'EX', ARGV[3])
             return #fds
             """);
     /**
@@ -107,17 +113,22 @@ final class Registry {
             end
             redis.call('PERSIST', KEYS[1])
             redis.call('PERSIST', KEYS[3])
+            redis.call('DEL', KEYS[4])
             return n
             """);
 
+    private static String reapedMark(String node) {
+        return PREFIX + "reaped:" + node;
+    }
+
     /**
-     * One beat: the node is alive for {@code ttlMillis} more and listed among the nodes; true when it was not
-     * listed (its first beat, or the others reaped it while it could not beat).
+     * One beat: the node is alive for {@code ttlMillis} more and listed among the nodes; true when the others reaped
+     * it while it could not beat (then {@link #restore} it).
      */
     boolean beat(String node, String incarnation, long ttlMillis) {
-        Long added = BEAT.run(redis, ScriptOutputType.INTEGER, new String[] {heartbeatKey(node), NODES}, incarnation,
-                Long.toString(ttlMillis), node);
-        return added != null && added == 1;
+        Long reaped = BEAT.run(redis, ScriptOutputType.INTEGER, new String[] {heartbeatKey(node), NODES,
+                reapedMark(node)}, incarnation, Long.toString(ttlMillis), node);
+        return reaped != null && reaped == 1;
     }
 
     /** {@link #RESTORE}: the number of connections whose rooms and uids came back. */
@@ -129,8 +140,8 @@ final class Registry {
         for (int i = 0; i < openFds.length; i++) {
             args[3 + i] = Integer.toString(openFds[i]);
         }
-        Long n = RESTORE.run(redis, ScriptOutputType.INTEGER, new String[] {nodeFds(node), UIDS, NodeLog.key(node)},
-                args);
+        Long n = RESTORE.run(redis, ScriptOutputType.INTEGER, new String[] {nodeFds(node), UIDS, NodeLog.key(node),
+                reapedMark(node)}, args);
         return n == null ? 0 : n.intValue();
     }
 
@@ -167,7 +178,8 @@ final class Registry {
                 continue;
             }
             Long n = REAP.run(redis, ScriptOutputType.INTEGER, new String[] {heartbeatKey(node), NODES,
-                    nodeFds(node), UIDS, NodeLog.key(node)}, node, PREFIX, Long.toString(KEPT_SECONDS));
+                    nodeFds(node), UIDS, NodeLog.key(node), reapedMark(node)}, node, PREFIX,
+                    Long.toString(KEPT_SECONDS));
             if (n != null && n >= 0) {
                 Log.notice("cluster: node " + node + " missed its heartbeat; removed it and its " + n
                         + " connections from rooms and uids");
@@ -181,7 +193,7 @@ final class Registry {
         for (String fd : fds) {
             forget(new GlobalFd(node, Integer.parseInt(fd)));
         }
-        redis.del(nodeFds(node), NodeLog.key(node));
+        redis.del(nodeFds(node), NodeLog.key(node), reapedMark(node));
         return fds.size();
     }
 
