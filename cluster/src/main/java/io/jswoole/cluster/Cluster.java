@@ -22,8 +22,9 @@ import java.util.function.Supplier;
  * task worker of any node: rooms ({@link #join}, {@link #leave}, {@link #members}, {@link #broadcast}), the uid
  * a connection was {@code bind}-ed to ({@link #locate}), and {@link #getClientList} of every live node. Swoole has
  * no cluster face; these are the names its users build by hand (Hyperf's Sender, Socket.IO rooms). A node whose
- * heartbeat expired is skipped, never waited for. While Redis cannot be reached the calls answer false or empty,
- * with {@link LastError} set, and the node keeps serving its own connections.
+ * heartbeat expired is skipped, never waited for. While Redis cannot be reached the calls answer false, 0, null or
+ * empty at once (within 2 s when Redis is cut off rather than down), with {@link LastError} 1005, and the node keeps
+ * serving its own connections; {@link #forget} and {@code bind} are kept and written when Redis answers again.
  * <pre>{@code
  * var cluster = Cluster.of(server);
  * cluster.join(fd, "lobby");
@@ -93,7 +94,8 @@ public final class Cluster {
      * {@code opcode} on a {@code WebSocketServer}, raw bytes on a plain server. One PUBLISH per remote node, however
      * many members it holds, this node included, so that every node runs its broadcasts and pushes in one order
      * (its stream's). Returns how many members it went to (a member whose node took the message but whose socket
-     * closed meanwhile counts).
+     * closed meanwhile counts); 0 with {@link LastError} 1005 while Redis is away (the members of nodes it could not
+     * reach do not count).
      */
     public int broadcast(String room, byte[] data, int opcode) {
         return broadcast(room, data, opcode, null);
@@ -139,7 +141,8 @@ public final class Cluster {
      * A client that reconnected (to this node or any other) with the id of the last room message it got: joins
      * {@code fd} to {@code room} and pushes it every message published after {@code lastId}, in order, then the live
      * ones, none twice and none missing ({@code "0"}: everything kept). Answers how many were replayed, or -1 when
-     * some were trimmed from the history already (the rest is replayed: the client should reload).
+     * some were trimmed from the history already (the rest is replayed: the client should reload), or -1 with
+     * {@link LastError} 1005 while Redis is away (then the fd is not joined and nothing is replayed).
      */
     public int resume(int fd, String room, String lastId, Function<RoomMessage, String> frame) {
         check(room);
@@ -164,10 +167,13 @@ public final class Cluster {
      * are unbound cluster-wide, so a later connection that gets the same fd inherits nothing.
      */
     public void forget(int fd) {
-        call(() -> {
-            node.registry().forget(id(fd));
+        GlobalFd g = id(fd);
+        if (!call(() -> {
+            node.registry().forget(g);
             return true;
-        }, false);
+        }, false)) {
+            node.later(r -> r.forget(g)); // Redis away: the fd still leaves its rooms once it answers
+        }
     }
 
     /** The nodes whose heartbeat has not expired, sorted. */

@@ -29,8 +29,10 @@ import java.util.Map;
  * long n = hits.incr("alice", "count");   // the same counter on every node
  * }</pre>
  * Differences from the local table: INT overflow is refused (Redis's HINCRBY) instead of wrapping; FLOAT holds finite
- * numbers only; while Redis cannot be reached {@code set}/{@code del} answer false and {@code get} null with
- * {@link LastError} 1005, and {@code incr} throws.
+ * numbers only; while Redis cannot be reached {@code set}/{@code del}/{@code exists} answer false, {@code get} null
+ * and {@code count} -1 with {@link LastError} 1005, and {@code incr} throws {@link SwooleException} (1005), at once
+ * (within 2 s when Redis is cut off rather than down). A call in flight when the connection drops fails and is never
+ * resent, so an increment is applied at most once (it may have been applied: the failure is ambiguous).
  */
 public final class ClusterTable {
     /** The largest size (rows, before rounding up to a power of two). */
@@ -72,6 +74,7 @@ public final class ClusterTable {
     private volatile boolean created;
     private volatile boolean registered;
     private volatile boolean fullLogged;
+    private volatile RedisNode node;
 
     private ClusterTable(Server server, String name, int size) {
         if (name == null || !name.matches("[A-Za-z0-9_.-]{1,64}")) {
@@ -138,7 +141,7 @@ public final class ClusterTable {
             return false;
         }
         try {
-            Long ok = SET.run(r, ScriptOutputType.INTEGER, keys(key), args.toArray(String[]::new));
+            Long ok = up(SET.run(r, ScriptOutputType.INTEGER, keys(key), args.toArray(String[]::new)));
             return ok != null && ok == 1 || full(key);
         } catch (RuntimeException e) {
             return unreachable(e, false);
@@ -152,7 +155,7 @@ public final class ClusterTable {
             return null;
         }
         try {
-            Map<String, String> h = r.hgetall(row(check(key)));
+            Map<String, String> h = up(r.hgetall(row(check(key))));
             return h.isEmpty() ? null : columns.decode(h);
         } catch (RuntimeException e) {
             return unreachable(e, null);
@@ -167,7 +170,7 @@ public final class ClusterTable {
             return null;
         }
         try {
-            List<io.lettuce.core.KeyValue<String, String>> v = r.hmget(row(check(key)), ROW_MARK, c.name());
+            List<io.lettuce.core.KeyValue<String, String>> v = up(r.hmget(row(check(key)), ROW_MARK, c.name()));
             return v.get(0).hasValue() ? TableColumns.decode(c, v.get(1).getValueOrElse(null)) : null;
         } catch (RuntimeException e) {
             return unreachable(e, null);
@@ -221,7 +224,7 @@ public final class ClusterTable {
             return false;
         }
         try {
-            Long n = DEL.run(r, ScriptOutputType.INTEGER, keys(key), check(key));
+            Long n = up(DEL.run(r, ScriptOutputType.INTEGER, keys(key), check(key)));
             return n != null && n == 1;
         } catch (RuntimeException e) {
             return unreachable(e, false);
@@ -235,7 +238,7 @@ public final class ClusterTable {
             return false;
         }
         try {
-            return r.exists(row(check(key))) == 1;
+            return up(r.exists(row(check(key)))) == 1;
         } catch (RuntimeException e) {
             return unreachable(e, false);
         }
@@ -248,7 +251,7 @@ public final class ClusterTable {
             return -1;
         }
         try {
-            return r.scard(prefix + "keys").intValue();
+            return up(r.scard(prefix + "keys")).intValue();
         } catch (RuntimeException e) {
             return unreachable(e, -1);
         }
@@ -289,8 +292,8 @@ public final class ClusterTable {
         }
         String v;
         try {
-            v = INCR.run(r, ScriptOutputType.VALUE, keys(key), check(key), c.name(), by,
-                    Integer.toString(capacity), type == Table.Type.FLOAT ? "f" : "i");
+            v = up(INCR.run(r, ScriptOutputType.VALUE, keys(key), check(key), c.name(), by,
+                    Integer.toString(capacity), type == Table.Type.FLOAT ? "f" : "i"));
         } catch (RedisCommandExecutionException e) {
             if (String.valueOf(e.getMessage()).contains("overflow")) {
                 throw new ArithmeticException("column '" + column + "' of key '" + key + "': " + by
@@ -314,6 +317,7 @@ public final class ClusterTable {
     private RedisCommands<String, String> redis() {
         RedisNode node = (RedisNode) ClusterSupport.node(server).orElseThrow(() -> new IllegalStateException(
                 "the server is not in a cluster: set cluster_redis and cluster_node_id, then start it"));
+        this.node = node;
         var c = node.commands();
         return c == null ? null : c.sync();
     }
@@ -386,6 +390,15 @@ public final class ClusterTable {
         fullLogged = true;
         Log.warning("cluster table '" + name + "' is full (" + capacity + " rows): cannot add key '" + key + "'");
         return LastError.fail(ErrorCode.MALLOC_FAIL);
+    }
+
+    /** A call reached Redis: ends the node's outage, if it was in one (its one line). */
+    private <T> T up(T answer) {
+        RedisNode n = node;
+        if (n != null && n.isDown()) {
+            n.redisUp();
+        }
+        return answer;
     }
 
     /** Redis failed: {@code fallback} with LastError 1005, and the node's one line about the outage. */

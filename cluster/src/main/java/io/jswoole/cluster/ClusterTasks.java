@@ -158,7 +158,9 @@ public final class ClusterTasks {
     }
 
     /**
-     * Enqueues a task: its id, or null when the queue is full or Redis is away ({@link LastError} set). A task with
+     * Enqueues a task: its id, or null when the queue is full ({@link LastError} 2002) or Redis is away (1005, at
+     * once, or within 2 s when Redis is cut off; a call in flight when the connection dropped may have enqueued it:
+     * give such a task an idempotency key and retry). A task with
      * an {@code idempotencyKey} (null for none) already enqueued answers {@code "="} and is not enqueued again.
      */
     public String task(String data, String idempotencyKey) {
@@ -173,7 +175,9 @@ public final class ClusterTasks {
 
     /**
      * Enqueues a task and waits for its result from whatever node runs it: null after {@code timeout}
-     * ({@link LastError} {@link ErrorCode#TASK_TIMEOUT}), or when it ended in the dead-letter stream. A key that was
+     * ({@link LastError} {@link ErrorCode#TASK_TIMEOUT}), or when it ended in the dead-letter stream, or at once when
+     * it cannot be enqueued (Redis away, 1005). Redis going away while it waits is waited out until the timeout (the
+     * outcome is kept a minute for it). A key that was
      * done already answers its stored result at once; one still queued waits for that task.
      */
     public String taskwait(String data, String idempotencyKey, Duration timeout) {
@@ -195,8 +199,7 @@ public final class ClusterTasks {
                     try {
                         return result(answer.get(Math.max(0, Math.min(left, 500_000_000L)), TimeUnit.NANOSECONDS));
                     } catch (TimeoutException e) {
-                        RedisCommands<String, String> r = redis();
-                        String kept = r == null ? null : r.get(resultKey(node.replyChannel(), Long.toString(wait)));
+                        String kept = kept(node, wait); // null also while Redis is away: wait on till the timeout
                         if (kept != null) {
                             return result(kept.getBytes(StandardCharsets.UTF_8));
                         }
@@ -213,6 +216,22 @@ public final class ClusterTasks {
             }
         } finally {
             node.unexpect(wait);
+        }
+    }
+
+    /** The outcome kept for a waiter, or null (none yet, or Redis away: logged once by the node). */
+    private String kept(RedisNode node, long wait) {
+        try {
+            RedisCommands<String, String> r = redis();
+            String v = r == null ? null : r.get(resultKey(node.replyChannel(), Long.toString(wait)));
+            node.redisUp();
+            return v;
+        } catch (RuntimeException e) {
+            if (e instanceof IllegalStateException) {
+                throw e;
+            }
+            node.redisDown(e);
+            return null;
         }
     }
 
@@ -312,6 +331,7 @@ public final class ClusterTasks {
             }
             String id = ENQUEUE.run(r, ScriptOutputType.VALUE, new String[] {prefix, key == null ? "" : keyKey(key)},
                     args.toArray(String[]::new));
+            node().redisUp();
             if ("!full".equals(id)) {
                 Log.warning("cluster task queue '" + queue + "' is full (" + maxQueued + " tasks): task refused");
                 LastError.set(ErrorCode.TASK_DISPATCH_FAIL);
@@ -322,6 +342,7 @@ public final class ClusterTasks {
             if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
                 throw e;
             }
+            node().redisDown(e); // one line per outage, however many calls fail
             LastError.set(ErrorCode.SESSION_NOT_EXIST);
             return null;
         }

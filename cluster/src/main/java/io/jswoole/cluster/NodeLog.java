@@ -24,6 +24,7 @@ final class NodeLog {
     /** How long an idempotency key is remembered. */
     static final int ONCE_SECONDS = 600;
     private static final String APPEND = """
+            if redis.call('EXISTS', KEYS[3]) == 0 then return -2 end
             if KEYS[2] ~= '' and not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[3]) then return -1 end
             local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
             local prev = '0-0'
@@ -45,12 +46,14 @@ final class NodeLog {
 
     /**
      * Appends {@code wire} to {@code node}'s stream and publishes it: the number of subscribers that got it (0: the
-     * node is not listening now; it reads the entry when it catches up, if it is alive), or -1 when
-     * {@code onceKey} was used already.
+     * node is not listening now; it reads the entry when it catches up), -1 when {@code onceKey} was used already,
+     * or -2, with nothing appended, when the node's heartbeat expired (a node cut off from Redis is not sent what it
+     * would get only if it came back).
      */
     static long append(RedisCommands<String, byte[]> redis, String node, byte[] wire, String onceKey) {
         String once = onceKey == null ? "" : Registry.PREFIX + "once:" + node + ":" + onceKey;
-        Long n = redis.eval(APPEND, ScriptOutputType.INTEGER, new String[] {key(node), once},
+        Long n = redis.eval(APPEND, ScriptOutputType.INTEGER, new String[] {key(node), once,
+                Registry.heartbeatKey(node)},
                 bytes(channel(node)), bytes(Integer.toString(MAX_LEN)), bytes(Integer.toString(ONCE_SECONDS)), wire);
         return n == null ? 0 : n;
     }

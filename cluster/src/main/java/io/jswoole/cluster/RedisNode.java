@@ -8,7 +8,9 @@ import io.jswoole.server.GlobalFd;
 import io.jswoole.server.Server;
 import io.jswoole.server.spi.ClusterSupport;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -17,6 +19,10 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +36,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * One JVM's part in the cluster, on Lettuce: a command connection for the {@link Registry}, one for PUBLISH, and a
@@ -38,12 +45,28 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread; questions ({@code exists}, {@code getClientInfo}, {@code getClientList}) wait at most
  * {@link #ANSWER_TIMEOUT} and are not asked at all of a node whose heartbeat expired.
  * <p>Redis down at start is not fatal: the node says so once, serves its own connections, and retries every second;
- * after a later outage Lettuce reconnects and subscribes again by itself.
+ * after a later outage Lettuce reconnects (every second at most) and subscribes again by itself. While Redis is
+ * away, or cut off, every call fails within {@link #COMMAND_TIMEOUT} (at once once the connection is known lost:
+ * commands are rejected, not buffered), a call in flight when the connection drops fails rather than being sent
+ * again (so an {@code incr} is never applied twice by a replay), and each connection holds at most
+ * {@link #QUEUE_LIMIT} unanswered commands. The outage is logged once per JVM, and its end once. The uid bindings
+ * and connection cleanups ({@code bind}, {@code forget}) that failed meanwhile are kept (at most
+ * {@link Outage#MAX_PENDING}) and written when Redis answers again.
  */
 final class RedisNode implements ClusterSupport.Node {
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(1);
+    /** The longest a Redis call waits for its answer (a Redis that is cut off, not down). */
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    /** Unanswered commands per connection: beyond, a call is refused at once instead of queued. */
+    static final int QUEUE_LIMIT = 10_000;
     private static final RedisCodec<String, byte[]> BYTES = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final byte[] EMPTY = new byte[0];
+    /**
+     * Lettuce's reconnect lines (two per attempt, each second, per connection, on {@code java.util.logging}) are
+     * turned down to errors: an outage is the node's one line ({@link Outage}). An application that set this
+     * logger's level keeps its own; held, since {@code java.util.logging} keeps loggers weakly.
+     */
+    private static final java.util.logging.Logger LETTUCE_PROTOCOL = quiet("io.lettuce.core.protocol");
     /** Where the questions of one cluster-wide query run side by side. */
     private static final ExecutorService ASKERS = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -53,6 +76,7 @@ final class RedisNode implements ClusterSupport.Node {
     private final boolean owner;
     private final String replyChannel;
     private final String incarnation;
+    private final ClientResources resources;
     private final RedisClient client;
     private final ScheduledExecutorService timer;
     private final ExecutorService inbox;
@@ -66,8 +90,8 @@ final class RedisNode implements ClusterSupport.Node {
     private volatile StatefulRedisPubSubConnection<String, byte[]> subscriber;
     private volatile Registry registry;
     private volatile boolean stopped;
-    /** Whether the last Redis call failed: an outage is logged once, and its end once. */
-    private volatile boolean down;
+    /** Whether Redis answers: the outage's one log line, the probe, the writes kept meanwhile. */
+    private final Outage outage;
 
     RedisNode(Server server, ClusterSupport.Config config, boolean owner) {
         this.server = server;
@@ -78,16 +102,33 @@ final class RedisNode implements ClusterSupport.Node {
         this.replyChannel = Registry.PREFIX + "reply:" + nodeId + ":" + pid;
         this.incarnation = pid + "@" + System.currentTimeMillis();
         RedisURI uri = RedisURI.create(config.redisUrl());
-        uri.setTimeout(Duration.ofSeconds(2));
-        client = RedisClient.create(uri);
+        uri.setTimeout(COMMAND_TIMEOUT);
+        resources = DefaultClientResources.builder().reconnectDelay(Delay.exponential(Duration.ofMillis(50),
+                Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS)).build();
+        client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder().autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build()).build());
+                .replayFilter(command -> true) // never resend after a reconnect: the caller saw it fail
+                .requestQueueSize(QUEUE_LIMIT)
+                .socketOptions(socketOptions()).build());
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                reconnected();
+            }
+        });
         timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
                 .name("jswoole-cluster-" + nodeId).unstarted(r));
         inbox = owner ? Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon()
                 .name("jswoole-cluster-inbox-" + nodeId).unstarted(r)) : null;
         handler = new Inbox(this);
+        outage = new Outage(nodeId, config.redisUrl(), timer, () -> {
+            var c = commands;
+            if (c == null) {
+                throw new IllegalStateException("not connected yet");
+            }
+            c.sync().ping();
+        }, () -> registry);
         logChannel = NodeLog.channel(nodeId);
         log = new NodeLog.Reader(nodeId, this::deliverLogged);
         if (!connect()) {
@@ -99,12 +140,37 @@ final class RedisNode implements ClusterSupport.Node {
 
     private String lastFailure;
 
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
+        if (l.getLevel() == null) {
+            l.setLevel(java.util.logging.Level.SEVERE);
+        }
+        return l;
+    }
+
+    /**
+     * A cut-off Redis (no RST, packets dropped) is noticed by the kernel: TCP keep-alive probes on idle connections
+     * and a user timeout on unacknowledged writes close the connection, after which calls fail at once and Lettuce
+     * reconnects; without the native transport only the command timeout applies.
+     */
+    private static SocketOptions socketOptions() {
+        SocketOptions.Builder b = SocketOptions.builder().connectTimeout(COMMAND_TIMEOUT).keepAlive(
+                SocketOptions.KeepAliveOptions.builder().enable().idle(Duration.ofSeconds(3))
+                        .interval(Duration.ofSeconds(1)).count(3).build());
+        if (io.lettuce.core.resource.EpollProvider.isAvailable()) {
+            b.tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder().enable()
+                    .tcpUserTimeout(Duration.ofSeconds(5)).build());
+        }
+        return b.build();
+    }
+
     private void retry() {
         if (stopped) {
             return;
         }
         if (connect()) {
             Log.notice("cluster: cluster_redis " + config.redisUrl() + " is reachable; node " + nodeId + " joined");
+            outage.flush();
         } else {
             timer.schedule(this::retry, 1, TimeUnit.SECONDS);
         }
@@ -175,10 +241,35 @@ final class RedisNode implements ClusterSupport.Node {
         return (long) (config.heartbeatTtlSeconds() * 1000);
     }
 
-    /** Heartbeat, then cleans up after nodes whose heartbeat expired. */
+    /** A connection (re)connected: beat now rather than at the next period, and learn that Redis is back. */
+    private void reconnected() {
+        if (registry != null && !stopped) {
+            try {
+                if (owner) {
+                    timer.execute(this::beat);
+                } else {
+                    outage.probeNow();
+                }
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // stopping
+            }
+        }
+    }
+
+    /**
+     * Heartbeat, then cleans up after nodes whose heartbeat expired. A beat that finds this node reaped (the others
+     * dropped it while it was cut off) gives its open connections back their rooms and uids.
+     */
     private void beat() {
+        if (stopped) {
+            return;
+        }
         try {
-            registry.beat(nodeId, incarnation, ttlMillis());
+            if (registry.beat(nodeId, incarnation, ttlMillis())) {
+                int n = registry.restore(nodeId, Inbox.localFds(server));
+                Log.notice("cluster: node " + nodeId + " is listed again (the others dropped it while it could not"
+                        + " beat); restored the rooms and uids of " + n + " connections");
+            }
             registry.reap(nodeId);
             var p = publisher;
             inbox.execute(() -> {
@@ -195,17 +286,26 @@ final class RedisNode implements ClusterSupport.Node {
     }
 
     void redisUp() {
-        if (down) {
-            down = false;
-            Log.notice("cluster: node " + nodeId + " reaches cluster_redis again");
-        }
+        outage.up();
     }
 
     void redisDown(RuntimeException e) {
-        if (!down) {
-            down = true;
-            Log.warning("cluster: node " + nodeId + " lost cluster_redis " + config.redisUrl() + ": " + e.getMessage());
-        }
+        outage.down(e);
+    }
+
+    /** Whether this JVM's last Redis call failed. */
+    boolean isDown() {
+        return outage.isDown();
+    }
+
+    /** A registry write that failed because Redis is away: written when it answers again ({@link Outage#later}). */
+    void later(Consumer<Registry> write) {
+        outage.later(write);
+    }
+
+    /** Registry writes kept for when Redis answers again. */
+    int pendingWrites() {
+        return outage.pending();
     }
 
     /** A connection of its own (for blocking reads: {@link TaskConsumer}); the caller closes it. */
@@ -318,7 +418,7 @@ final class RedisNode implements ClusterSupport.Node {
         try {
             long n = NodeLog.append(p.sync(), node, wire.encode(), onceKey);
             redisUp();
-            return n != 0 || r.alive(node) || LastError.fail(ErrorCode.SESSION_NOT_EXIST);
+            return n != -2 || LastError.fail(ErrorCode.SESSION_NOT_EXIST); // alive: now, or when it catches up
         } catch (RuntimeException e) {
             redisDown(e);
             return LastError.fail(ErrorCode.SESSION_NOT_EXIST);
@@ -412,16 +512,21 @@ final class RedisNode implements ClusterSupport.Node {
         }
     }
 
+    /** The uid is bound locally already; cluster-wide now, or when Redis answers again ({@link #later}). */
     @Override
     public void bound(int fd, long uid) {
-        Registry r = registry();
+        GlobalFd g = new GlobalFd(nodeId, fd);
+        Registry r = registry;
         if (r == null) {
+            later(x -> x.bind(g, uid));
             return;
         }
         try {
-            r.bind(new GlobalFd(nodeId, fd), uid);
+            r.bind(g, uid);
+            redisUp();
         } catch (RuntimeException e) {
             redisDown(e);
+            later(x -> x.bind(g, uid));
         }
     }
 
@@ -442,5 +547,12 @@ final class RedisNode implements ClusterSupport.Node {
             }
         }
         client.shutdown(0, 2, TimeUnit.SECONDS);
+        try {
+            resources.shutdown(0, 2, TimeUnit.SECONDS).get(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+            Log.warning("cluster: node " + nodeId + " stopped with Lettuce's threads still running: " + e);
+        }
     }
 }

@@ -4,7 +4,6 @@ import io.jswoole.log.Log;
 import io.jswoole.server.GlobalFd;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,10 +52,97 @@ final class Registry {
         return PREFIX + "fds:" + node;
     }
 
-    /** One beat: the node is alive for {@code ttlMillis} more and listed among the nodes. */
-    void beat(String node, String incarnation, long ttlMillis) {
-        redis.set(heartbeatKey(node), incarnation, SetArgs.Builder.px(ttlMillis));
-        redis.sadd(NODES, node);
+    /** How long a reaped node's own index is kept for it to {@link #restore} after a partition heals. */
+    static final long KEPT_SECONDS = 86_400;
+    /**
+     * SET heartbeat PX and SADD nodes in one step: 1 when the others reaped the node (their mark is there). Why a mark
+     * and not SADD's answer: a beat sent during a partition reaches Redis when it heals (TCP resends it) after its
+     * caller timed out, and its answer is lost with it; the mark stays until {@link #RESTORE} has run.
+     */
+    private static final Scripts BEAT = new Scripts("""
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            redis.call('SADD', KEYS[2], ARGV[3])
+            return redis.call('EXISTS', KEYS[3])
+            """);
+    /**
+     * The reap of one node, atomic: only while its heartbeat is gone and only by the caller whose SREM took it out of
+     * the node set. Its room memberships and uid bindings go; its index (fds, per-connection entries) and its stream
+     * are kept for {@link #KEPT_SECONDS}, so a node that was only cut off restores them when it beats again.
+     */
+    private static final Scripts REAP = new Scripts("""
+            if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('SREM', KEYS[2], ARGV[1]) == 0 then return -1 end
+            local fds = redis.call('SMEMBERS', KEYS[3])
+            for _, fd in ipairs(fds) do
+              local g = ARGV[1] .. '#' .. fd
+              local conn = ARGV[2] .. 'conn:' .. g
+              for _, e in ipairs(redis.call('SMEMBERS', conn)) do
+                local name = string.sub(e, 3)
+                if string.sub(e, 1, 2) == 'r:' then redis.call('SREM', ARGV[2] .. 'room:' .. name, g)
+                elseif redis.call('HGET', KEYS[4], name) == g then redis.call('HDEL', KEYS[4], name) end
+              end
+              redis.call('EXPIRE', conn, ARGV[3])
+            end
+            redis.call('EXPIRE', KEYS[3], ARGV[3])
+            redis.call('EXPIRE', KEYS[5], ARGV[3])
+            redis.call('SET', KEYS[6], '1', 'EX', ARGV[3])
+            return #fds
+            """);
+    /**
+     * A reaped node beats again (a partition healed): its connections still open (ARGV[4..]) get their rooms and
+     * uids back (a uid bound elsewhere meanwhile stays there), the closed ones' entries go; the index is kept again.
+     */
+    private static final Scripts RESTORE = new Scripts("""
+            local open = {}
+            for i = 4, #ARGV do open[ARGV[i]] = true end
+            local n = 0
+            for _, fd in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+              local g = ARGV[1] .. '#' .. fd
+              local conn = ARGV[2] .. 'conn:' .. g
+              if open[fd] then
+                for _, e in ipairs(redis.call('SMEMBERS', conn)) do
+                  local name = string.sub(e, 3)
+                  if string.sub(e, 1, 2) == 'r:' then redis.call('SADD', ARGV[2] .. 'room:' .. name, g)
+                  else redis.call('HSETNX', KEYS[2], name, g) end
+                end
+                redis.call('PERSIST', conn)
+                n = n + 1
+              else
+                redis.call('DEL', conn)
+                redis.call('SREM', KEYS[1], fd)
+              end
+            end
+            redis.call('PERSIST', KEYS[1])
+            redis.call('PERSIST', KEYS[3])
+            redis.call('DEL', KEYS[4])
+            return n
+            """);
+
+    private static String reapedMark(String node) {
+        return PREFIX + "reaped:" + node;
+    }
+
+    /**
+     * One beat: the node is alive for {@code ttlMillis} more and listed among the nodes; true when the others reaped
+     * it while it could not beat (then {@link #restore} it).
+     */
+    boolean beat(String node, String incarnation, long ttlMillis) {
+        Long reaped = BEAT.run(redis, ScriptOutputType.INTEGER, new String[] {heartbeatKey(node), NODES,
+                reapedMark(node)}, incarnation, Long.toString(ttlMillis), node);
+        return reaped != null && reaped == 1;
+    }
+
+    /** {@link #RESTORE}: the number of connections whose rooms and uids came back. */
+    int restore(String node, int[] openFds) {
+        String[] args = new String[3 + openFds.length];
+        args[0] = node;
+        args[1] = PREFIX;
+        args[2] = "";
+        for (int i = 0; i < openFds.length; i++) {
+            args[3 + i] = Integer.toString(openFds[i]);
+        }
+        Long n = RESTORE.run(redis, ScriptOutputType.INTEGER, new String[] {nodeFds(node), UIDS, NodeLog.key(node),
+                reapedMark(node)}, args);
+        return n == null ? 0 : n.intValue();
     }
 
     boolean alive(String node) {
@@ -81,16 +167,22 @@ final class Registry {
     }
 
     /**
-     * Removes what the nodes whose heartbeat expired left: the first survivor to take a dead node out of the node
-     * set cleans its entries (SREM answers 1 to one caller only).
+     * Removes what the nodes whose heartbeat expired left ({@link #REAP}): the first survivor to take a dead node out
+     * of the node set cleans its entries (SREM answers 1 to one caller only), in one script, so a node whose beat
+     * comes back sees either no reap or a finished one.
      */
     void reap(String self) {
         Set<String> live = live();
         for (String node : redis.smembers(NODES)) {
-            if (!node.equals(self) && !live.contains(node) && redis.srem(NODES, node) == 1) {
-                int n = forgetNode(node);
+            if (node.equals(self) || live.contains(node)) {
+                continue;
+            }
+            Long n = REAP.run(redis, ScriptOutputType.INTEGER, new String[] {heartbeatKey(node), NODES,
+                    nodeFds(node), UIDS, NodeLog.key(node), reapedMark(node)}, node, PREFIX,
+                    Long.toString(KEPT_SECONDS));
+            if (n != null && n >= 0) {
                 Log.notice("cluster: node " + node + " missed its heartbeat; removed it and its " + n
-                        + " connection entries");
+                        + " connections from rooms and uids");
             }
         }
     }
@@ -101,7 +193,7 @@ final class Registry {
         for (String fd : fds) {
             forget(new GlobalFd(node, Integer.parseInt(fd)));
         }
-        redis.del(nodeFds(node), NodeLog.key(node));
+        redis.del(nodeFds(node), NodeLog.key(node), reapedMark(node));
         return fds.size();
     }
 

@@ -103,7 +103,9 @@ final class RoomHistory {
      */
     static int resume(RedisNode node, RedisCommands<String, String> redis, int fd, String room, String lastId,
                       Function<Cluster.RoomMessage, String> frame) {
-        node.tell(node.nodeId, new Wire(Wire.BEGIN, 0, room, new int[] {fd}, 0, 0, new byte[0]), null);
+        if (!node.tell(node.nodeId, new Wire(Wire.BEGIN, 0, room, new int[] {fd}, 0, 0, new byte[0]), null)) {
+            throw new io.lettuce.core.RedisException("cluster_redis cannot be reached"); // -1: not joined
+        }
         node.registry().join(new GlobalFd(node.nodeId, fd), room);
         List<Frame> frames = new ArrayList<>();
         String after = lastId;

@@ -2,6 +2,7 @@ package io.jswoole.cluster;
 
 import io.jswoole.log.Log;
 import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
@@ -47,6 +48,8 @@ final class TaskConsumer {
             return 1
             """);
 
+    /** How long a consumer keeps trying to acknowledge a finished task while Redis is away. */
+    static final java.time.Duration FINISH_WAIT = java.time.Duration.ofSeconds(60);
     private final ClusterTasks tasks;
     private final Consumer<String> me;
     private final Semaphore slots;
@@ -115,6 +118,7 @@ final class TaskConsumer {
                         dispatch(r, m, false);
                     }
                 }
+                tasks.node().redisUp();
                 if (down) {
                     down = false;
                     Log.notice("cluster tasks '" + tasks.queue + "': consumer " + me.getName() + " reads again");
@@ -128,7 +132,9 @@ final class TaskConsumer {
                 if (String.valueOf(e.getMessage()).startsWith("NOGROUP")) {
                     tasks.regroup(); // a Redis without persistence restarted: the group is made again
                 }
-                if (!down) {
+                if (!(e instanceof RedisCommandExecutionException)) {
+                    tasks.node().redisDown(e); // Redis away: the node's one line for the outage
+                } else if (!down) {
                     down = true;
                     Log.warning("cluster tasks '" + tasks.queue + "': consumer " + me.getName() + " cannot read: "
                             + e.getMessage() + " (retrying every second)");
@@ -187,22 +193,66 @@ final class TaskConsumer {
         slots.acquireUninterruptibly();
         runners.execute(() -> {
             try {
-                String result = tasks.handler().run(new ClusterTasks.Task(id, data, key, attempt));
-                finish(tasks.redis(), m, result == null ? "" : result);
-            } catch (Throwable t) {
-                String why = t.getClass().getSimpleName() + ": " + t.getMessage();
-                Log.warning("cluster tasks '" + tasks.queue + "': task " + id + " failed (attempt " + attempt + " of "
-                        + tasks.maxAttempts() + "): " + why);
+                String result;
                 try {
-                    tasks.redis().hset(tries, id + ":err", why.length() > 500 ? why.substring(0, 500) : why);
-                } catch (RuntimeException ignored) {
-                    // Redis away: the attempt count stands, the error text is lost
+                    result = tasks.handler().run(new ClusterTasks.Task(id, data, key, attempt));
+                } catch (Throwable t) {
+                    failed(id, attempt, t);
+                    return;
                 }
+                finishing(m, result == null ? "" : result);
             } finally {
                 running.remove(id);
                 slots.release();
             }
         });
+    }
+
+    private void failed(String id, int attempt, Throwable t) {
+        String why = t.getClass().getSimpleName() + ": " + t.getMessage();
+        Log.warning("cluster tasks '" + tasks.queue + "': task " + id + " failed (attempt " + attempt + " of "
+                + tasks.maxAttempts() + "): " + why);
+        try {
+            tasks.redis().hset(tries, id + ":err", why.length() > 500 ? why.substring(0, 500) : why);
+        } catch (RuntimeException ignored) {
+            // Redis away: the attempt count stands, the error text is lost
+        }
+    }
+
+    /**
+     * Acknowledges a task that ran, retrying every quarter second while Redis is away: the task stays in
+     * {@link #running}, so its claim is renewed once Redis is back, and a task that finished during an outage is not
+     * run again. After {@link #FINISH_WAIT} it is given up (logged): another consumer runs it again (at least once).
+     */
+    private void finishing(StreamMessage<String, String> m, String result) {
+        long end = System.nanoTime() + FINISH_WAIT.toNanos();
+        while (true) {
+            try {
+                RedisCommands<String, String> r = tasks.redis();
+                if (r != null) {
+                    finish(r, m, result);
+                    return;
+                }
+            } catch (RuntimeException e) {
+                if (e instanceof IllegalStateException || e instanceof RedisCommandExecutionException) {
+                    Log.warning("cluster tasks '" + tasks.queue + "': task " + m.getId() + " ran but was not"
+                            + " acknowledged: " + e.getMessage());
+                    return;
+                }
+                tasks.node().redisDown(e);
+            }
+            if (System.nanoTime() > end) {
+                Log.warning("cluster tasks '" + tasks.queue + "': task " + m.getId() + " ran but cluster_redis was"
+                        + " away for " + FINISH_WAIT.toSeconds() + " s; another consumer will run it again");
+                return;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private void finish(RedisCommands<String, String> r, StreamMessage<String, String> m, String result) {

@@ -47,7 +47,8 @@ final class Node implements AutoCloseable {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx256m",
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-Xmx" + System.getProperty("jswoole.test.xmx", "256m"), // FanoutBench: more for 10,000 connections
                 "-cp", cp, NodeApp.class.getName(), mode, Integer.toString(port), id, redisUrl,
                 Double.toString(ttl)));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

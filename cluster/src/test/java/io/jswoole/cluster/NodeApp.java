@@ -32,7 +32,8 @@ public final class NodeApp {
         settings.put("cluster_heartbeat_ttl", Double.parseDouble(args[4]));
         LOCAL.column("hits", Table.Type.INT);
         LOCAL.create();
-        WebSocketServer server = new WebSocketServer("127.0.0.1", port, mode);
+        String host = System.getenv().getOrDefault("JSWOOLE_TEST_HOST", "127.0.0.1"); // 0.0.0.0 in a netns
+        WebSocketServer server = new WebSocketServer(host, port, mode);
         server.set(settings);
         server.onStart(s -> System.out.println("READY " + s.port()));
         server.onMessage((srv, frame) -> {
@@ -82,7 +83,7 @@ public final class NodeApp {
 
     /**
      * The test tasks: {@code echo X} answers; {@code hold X} holds its first attempt for a minute (the test kills
-     * the node meanwhile); {@code poison} always throws. Each attempt prints RUNNING, each success RAN.
+     * the node meanwhile); {@code slow X} takes 2.5 s; {@code poison} always throws. Each attempt prints RUNNING, each success RAN.
      */
     private static String runTask(Server srv, ClusterTasks.Task t) throws InterruptedException {
         if (t.data().startsWith("bench")) {
@@ -93,6 +94,7 @@ public final class NodeApp {
         String[] w = t.data().split(" ", 2);
         switch (w[0]) {
             case "poison" -> throw new IllegalStateException("poison task");
+            case "slow" -> Thread.sleep(2_500); // OutageTest: finishes while Redis is down
             case "hold" -> {
                 if (t.attempt() == 1) {
                     Thread.sleep(60_000);
@@ -163,6 +165,7 @@ public final class NodeApp {
         return switch (w[0]) {
             case "id" -> c.id(fd).toString();
             case "push" -> Boolean.toString(srv.push(GlobalFd.parse(w[1]), w[2]));
+            case "send" -> Boolean.toString(srv.send(GlobalFd.parse(w[1]), w[2])); // raw bytes: outage tests only
             case "taskpush" -> Boolean.toString(srv.task(line) >= 0);
             case "close" -> Boolean.toString(srv.close(GlobalFd.parse(w[1])));
             case "exists" -> Boolean.toString(srv.exists(GlobalFd.parse(w[1])));
@@ -179,6 +182,15 @@ public final class NodeApp {
             }
             case "list" -> c.getClientList().stream().map(GlobalFd::toString).collect(Collectors.joining(","));
             case "nodes" -> String.join(",", c.nodes());
+            case "lbcast" -> { // lbcast TEXT: the local-only broadcast (every connection of this node but the caller)
+                int n = 0;
+                for (int other : Inbox.localFds(srv)) {
+                    if (other != fd && srv.push(other, line.substring(7))) {
+                        n++;
+                    }
+                }
+                yield Integer.toString(n);
+            }
             case "bind" -> Boolean.toString(srv.bind(fd, Long.parseLong(w[1])));
             case "locate" -> c.locate(Long.parseLong(w[1])).map(GlobalFd::toString).orElse("none");
             case "pid" -> Long.toString(ProcessHandle.current().pid());

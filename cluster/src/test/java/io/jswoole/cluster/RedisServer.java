@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
     private final boolean durable;
+    private final List<String> binds;
     private int port;
     private Process process;
     private Path dir;
@@ -30,7 +31,13 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
     /** {@code durable}: an append-only file synced at every write, so a killed redis-server comes back whole. */
     public RedisServer(boolean durable) {
+        this(durable, List.of());
+    }
+
+    /** Also listening on {@code addresses} (a network namespace's peer reaches it there, {@link Netns}). */
+    public RedisServer(boolean durable, List<String> addresses) {
         this.durable = durable;
+        this.binds = addresses;
     }
 
     @Override
@@ -63,10 +70,13 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         String bin = List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server").stream()
                 .filter(p -> Files.isExecutable(Path.of(p))).findFirst().orElseThrow(() -> new AssertionError(
                         "redis-server is not installed: apt-get install redis-server (.ci/run does)"));
-        process = new ProcessBuilder(bin, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", durable ? "yes" : "no", "--appendfsync", "always", "--dir", dir.toString(),
-                "--daemonize", "no")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+        List<String> cmd = new java.util.ArrayList<>(List.of(bin, "--port", Integer.toString(port), "--bind",
+                "127.0.0.1"));
+        cmd.addAll(binds);
+        cmd.addAll(List.of("--protected-mode", "no", "--save", "", "--appendonly", durable ? "yes" : "no",
+                "--appendfsync", "always", "--dir", dir.toString(), "--daemonize", "no"));
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < end) {
             if (ping()) {
@@ -80,8 +90,21 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
     /** Kills redis-server (SIGKILL: what a crash looks like to the nodes). */
     public synchronized void stop() {
+        stop(true);
+    }
+
+    /** Stops redis-server with SIGTERM (a shutdown: it closes its connections and exits). */
+    public synchronized void terminate() {
+        stop(false);
+    }
+
+    private void stop(boolean kill) {
         if (process != null) {
-            process.destroyForcibly();
+            if (kill) {
+                process.destroyForcibly();
+            } else {
+                process.destroy();
+            }
             try {
                 process.waitFor(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -19,7 +19,12 @@ final class WsClient implements AutoCloseable {
     final BlockingQueue<String> pushed = new LinkedBlockingQueue<>();
 
     WsClient(int port) throws Exception {
-        ws = HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + "/"),
+        this("127.0.0.1", port);
+    }
+
+    /** On a node listening on {@code host} (one in a network namespace, {@link Netns}). */
+    WsClient(String host, int port) throws Exception {
+        ws = HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://" + host + ":" + port + "/"),
                 new WebSocket.Listener() {
                     private final StringBuilder text = new StringBuilder();
 
