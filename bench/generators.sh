@@ -11,8 +11,10 @@
 # Each server is warmed WARM seconds by each generator, then ROUNDS rounds of DUR-second runs (the JVM tool with a
 # 3 s --warmup of its own first). Needs wrk, redis-server, redis-benchmark, h2load, node and npm (ws is installed
 # into ~/.cache/jswoole/npm by cli/src/test/sh/fetch-node-ws.sh). Run from the repository root after `mvn -B -q install -DskipTests`.
+# UNITS picks some of the pairs (default all): UNITS="http2 h2-tls" bench/generators.sh
 set -eu
-WARM=${WARM:-10} DUR=${DUR:-6} ROUNDS=${ROUNDS:-3}
+WARM=${WARM:-10} DUR=${DUR:-6} ROUNDS=${ROUNDS:-3} UNITS=${UNITS:-"http redis http2 h2-tls websocket"}
+on() { case " $UNITS " in *" $1 "*) return 0 ;; esac; return 1; }
 BENCH_NAME=generators . "$(dirname "$0")/lib.sh"
 npm_dir=$(cli/src/test/sh/fetch-node-ws.sh | tail -1)
 cp "$(dirname "$0")/ws/ws-load.mjs" "$npm_dir/"   # ES modules resolve `ws` beside the script
@@ -39,29 +41,36 @@ ours_h2tls() { tool http2 tls://127.0.0.1:9675 "$1" -c 16 -m 32; }
 ours_ws() { tool websocket tcp://127.0.0.1:9674 "$1" --path / -c 64 -l 64 --set opcode=binary; }
 # what the JVM tool printed: throughput, latency, generator CPU
 ours() { echo "$1" | grep -E '^(requests|throughput|latency|errors|generator)' | sed 's/^/    /'; }
-wrk_ "$WARM" >/dev/null; ours_http "$WARM" >/dev/null
-rb 1000000 >/dev/null; ours_redis "$WARM" >/dev/null
-h2l "$WARM" >/dev/null; ours_h2 "$WARM" >/dev/null
-h2l "$WARM" https://127.0.0.1:9675/ >/dev/null; ours_h2tls "$WARM" >/dev/null
-wsl "$WARM" >/dev/null; ours_ws "$WARM" >/dev/null
+! on http || { wrk_ "$WARM" >/dev/null; ours_http "$WARM" >/dev/null; }
+! on redis || { rb 1000000 >/dev/null; ours_redis "$WARM" >/dev/null; }
+! on http2 || { h2l "$WARM" >/dev/null; ours_h2 "$WARM" >/dev/null; }
+! on h2-tls || { h2l "$WARM" https://127.0.0.1:9675/ >/dev/null; ours_h2tls "$WARM" >/dev/null; }
+! on websocket || { wsl "$WARM" >/dev/null; ours_ws "$WARM" >/dev/null; }
 uptime
 for r in $(seq 1 "$ROUNDS"); do
-  out=$(wrk_ "$DUR")
-  echo "round $r http wrk: $(echo "$out" | grep -E 'Requests/sec'); p50 $(echo "$out" | awk '$1=="50%"{print $2}')," \
-    "p99 $(echo "$out" | awk '$1=="99%"{print $2}'); $(echo "$out" | grep -E 'requests in|Socket errors|Non-2xx' | tr '\n' ' ')"
-  echo "round $r http jswoole-bench:"; ours "$(ours_http "$DUR")"
-  out=$(rb 3000000)
-  echo "round $r redis redis-benchmark (rps, avg, min, p50, p95, p99, max ms): $(echo "$out" | tail -1)"
-  echo "round $r redis jswoole-bench:"; ours "$(ours_redis "$DUR")"
-  out=$(h2l "$DUR")
-  echo "round $r http2 h2load: $(echo "$out" | grep -oE '[0-9.]+ req/s'), $(echo "$out" | grep -oE '[0-9]+ succeeded, [0-9]+ failed');" \
-    "$(echo "$out" | grep -E '^time for request')"
-  echo "round $r http2 jswoole-bench:"; ours "$(ours_h2 "$DUR")"
-  out=$(h2l "$DUR" https://127.0.0.1:9675/)
-  echo "round $r h2-tls h2load: $(echo "$out" | grep -oE '[0-9.]+ req/s'), $(echo "$out" | grep -oE '[0-9]+ succeeded, [0-9]+ failed');" \
-    "$(echo "$out" | grep -E '^time for request')"
-  echo "round $r h2-tls jswoole-bench:"; ours "$(ours_h2tls "$DUR")"
-  echo "round $r websocket npm-ws: $(wsl "$DUR" 1)"
-  echo "round $r websocket jswoole-bench:"; ours "$(ours_ws "$DUR")"
+  if on http; then
+    out=$(wrk_ "$DUR")
+    echo "round $r http wrk: $(echo "$out" | grep -E 'Requests/sec'); p50 $(echo "$out" | awk '$1=="50%"{print $2}')," \
+      "p99 $(echo "$out" | awk '$1=="99%"{print $2}'); $(echo "$out" | grep -E 'requests in|Socket errors|Non-2xx' | tr '\n' ' ')"
+    echo "round $r http jswoole-bench:"; ours "$(ours_http "$DUR")"
+  fi
+  if on redis; then
+    out=$(rb 3000000)
+    echo "round $r redis redis-benchmark (rps, avg, min, p50, p95, p99, max ms): $(echo "$out" | tail -1)"
+    echo "round $r redis jswoole-bench:"; ours "$(ours_redis "$DUR")"
+  fi
+  for u in http2 h2-tls; do
+    on $u || continue
+    url=http://127.0.0.1:9673/ gen=ours_h2
+    [ $u = h2-tls ] && url=https://127.0.0.1:9675/ gen=ours_h2tls
+    out=$(h2l "$DUR" $url)
+    echo "round $r $u h2load: $(echo "$out" | grep -oE '[0-9.]+ req/s'), $(echo "$out" | grep -oE '[0-9]+ succeeded, [0-9]+ failed');" \
+      "$(echo "$out" | grep -E '^time for request')"
+    echo "round $r $u jswoole-bench:"; ours "$($gen "$DUR")"
+  done
+  if on websocket; then
+    echo "round $r websocket npm-ws: $(wsl "$DUR" 1)"
+    echo "round $r websocket jswoole-bench:"; ours "$(ours_ws "$DUR")"
+  fi
 done
 uptime

@@ -1,5 +1,8 @@
 package io.jswoole.cli.bench;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -10,35 +13,33 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
-import io.netty.handler.codec.http2.Http2CodecUtil;
-import io.netty.handler.codec.http2.Http2ConnectionDecoder;
-import io.netty.handler.codec.http2.Http2ConnectionEncoder;
-import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2FrameAdapter;
-import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.util.collection.IntObjectHashMap;
-import io.netty.util.collection.IntObjectMap;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2FrameStream;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.util.ReferenceCountUtil;
 
 /**
- * A client of the {@code http2} unit: one connection (h2c by prior knowledge, or h2 over {@link Tls}) through
- * Netty's {@link Http2ConnectionHandler}, which does the framing, HPACK and flow control, with a frame listener of
- * our own (no frame or stream objects of Netty's frame codec per request: the generator must not be the limit);
- * each request is a new stream, and up to {@code -P} are open at once (the encoder holds those beyond the server's
- * MAX_CONCURRENT_STREAMS back). A stream's reply is matched to its own request by stream id ({@link
- * Client#answered}), since streams end in any order. The DATA received is handed back to the flow-control window
- * at once. After GOAWAY no stream is opened; the streams the server did not take fail as {@code goaway}, and the
- * client connects again once the others end.
+ * A client of the {@code http2} unit: one connection (h2c by prior knowledge, or h2 over {@link Tls}) through Netty's
+ * {@link Http2FrameCodec}, which does the framing, HPACK and flow control; each request is a new stream, and
+ * up to {@code -P} are open at once (the codec queues those beyond the server's MAX_CONCURRENT_STREAMS). A
+ * stream's reply is matched to its own request ({@link Client#answered}), since streams end in any order. The
+ * DATA received is handed back to the flow-control window at once. After GOAWAY no stream is opened; the
+ * streams the server did not take fail as {@code goaway}, and the client connects again once the others end.
  */
 final class H2Client extends Client {
     private final Bootstrap bootstrap;
     private final Http2Unit h2;
     private final boolean keepBodies;
-    private final IntObjectMap<Pending> streams = new IntObjectHashMap<>();
-    private Conn conn;
+    private final Map<Http2FrameStream, Pending> streams = new IdentityHashMap<>();
+    private Handler handler;
     private long connectStart;
     private boolean draining;
 
@@ -77,13 +78,14 @@ final class H2Client extends Client {
         connectStart = System.nanoTime();
         open = false;
         draining = false;
-        Conn c = new Builder().build();
-        conn = c;
-        ChannelHandler handlers = run.tls != null ? run.tls.wrap(this::handshakeFailed, new Counter(), c)
+        Http2FrameCodec c = Http2FrameCodecBuilder.forClient().encoderEnforceMaxConcurrentStreams(true).build();
+        Handler h = new Handler();
+        handler = h;
+        ChannelHandler handlers = run.tls != null ? run.tls.wrap(this::handshakeFailed, new Counter(), c, h)
                 : new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new Counter(), c);
+                        ch.pipeline().addLast(new Counter(), c, h);
                     }
                 };
         ChannelFuture f = bootstrap.clone(loop).handler(handlers).connect(run.address);
@@ -112,21 +114,12 @@ final class H2Client extends Client {
 
     @Override
     void write(ByteBuf body) {
-        long seq = next - 1; // fill() numbered this request just before writing it
-        int id = conn.connection().local().incrementAndGetNextStreamId();
-        if (id < 0) { // the connection's 2^30 stream ids are used up: a new connection, as after GOAWAY
-            body.release();
-            draining = true;
-            open = false;
-            answered(seq, "goaway");
-            return;
-        }
-        streams.put(id, new Pending(seq));
+        Http2FrameStream s = handler.newStream();
+        streams.put(s, new Pending(next - 1)); // fill() numbered this request just before writing it
         boolean hasBody = body.isReadable();
-        ChannelHandlerContext ctx = conn.ctx;
-        conn.encoder().writeHeaders(ctx, id, h2.headers(), 0, !hasBody, channel.voidPromise());
+        channel.write(new DefaultHttp2HeadersFrame(h2.headers(), !hasBody).stream(s), channel.voidPromise());
         if (hasBody) {
-            conn.encoder().writeData(ctx, id, body, 0, true, channel.voidPromise());
+            channel.write(new DefaultHttp2DataFrame(body, true).stream(s), channel.voidPromise());
         } else {
             body.release();
         }
@@ -178,8 +171,8 @@ final class H2Client extends Client {
         }
     }
 
-    private void finish(int streamId, String error) {
-        Pending p = streams.remove(streamId);
+    private void finish(Http2FrameStream s, String error) {
+        Pending p = streams.remove(s);
         if (p == null) {
             return;
         }
@@ -220,167 +213,90 @@ final class H2Client extends Client {
         }
     }
 
-    /** Makes a {@link Conn} with this client's frame listener. */
-    private final class Builder extends AbstractHttp2ConnectionHandlerBuilder<Conn, Builder> {
-        Builder() {
-            server(false);
-            encoderEnforceMaxConcurrentStreams(true);
-            frameListener(new Frames());
-        }
-
-        @Override
-        protected Conn build() {
-            return super.build();
-        }
-
-        @Override
-        protected Conn build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings) {
-            return new Conn(decoder, encoder, settings);
-        }
-    }
-
-    /** One connection: Netty's HTTP/2 connection handler, and what this client does around it. */
-    private final class Conn extends Http2ConnectionHandler {
-        ChannelHandlerContext ctx;
+    /** The frames of the connection's streams, after the codec. */
+    private final class Handler extends io.netty.handler.codec.http2.Http2ChannelDuplexHandler {
         private String error;
 
-        Conn(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings) {
-            super(decoder, encoder, settings);
-        }
-
         @Override
-        public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
-            this.ctx = ctx;
-            super.handlerAdded(ctx);
-        }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) throws Exception {
-            super.channelActive(ctx); // the preface and SETTINGS
+        public void channelActive(ChannelHandlerContext ctx) {
             stats.connected(System.nanoTime() - connectStart);
             stats.open++;
             connectSucceeded();
             open = true;
             fill();
+            ctx.fireChannelActive();
         }
 
         @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-            if (ctx.channel() == channel) {
-                fill(); // the next requests go out in one flush with the window updates the read made
-            }
-            super.channelReadComplete(ctx); // flushes what is left (SETTINGS acks, PING answers)
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
-            Http2Exception h2e = Http2CodecUtil.getEmbeddedHttp2Exception(cause);
-            if (h2e != null) {
-                if (!(h2e instanceof Http2Exception.StreamException)) {
-                    error = Unit.PROTOCOL_ERROR; // the connection ends with GOAWAY
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (msg instanceof Http2HeadersFrame f) {
+                    Pending p = streams.get(f.stream());
+                    if (p != null && p.status == 0) {
+                        CharSequence st = f.headers().status();
+                        int code = st == null ? -1 : Integer.parseInt(st.toString());
+                        if (code >= 100 && code < 200) {
+                            return;
+                        }
+                        p.status = code;
+                    }
+                    if (f.isEndStream()) {
+                        finish(f.stream(), null);
+                    }
+                } else if (msg instanceof Http2DataFrame d) {
+                    int bytes = d.initialFlowControlledBytes();
+                    if (bytes > 0) {
+                        ctx.write(new DefaultHttp2WindowUpdateFrame(bytes).stream(d.stream()));
+                    }
+                    Pending p = streams.get(d.stream());
+                    if (p != null && keepBodies) {
+                        if (p.body == null) {
+                            p.body = ctx.alloc().buffer(d.content().readableBytes());
+                        }
+                        p.body.writeBytes(d.content());
+                    }
+                    if (d.isEndStream()) {
+                        finish(d.stream(), null);
+                    }
+                } else if (msg instanceof Http2ResetFrame r) {
+                    Http2Error e = Http2Error.valueOf(r.errorCode());
+                    finish(r.stream(), "reset RST_STREAM " + (e == null ? r.errorCode() : e.name()));
+                } else if (msg instanceof Http2GoAwayFrame g) {
+                    draining = true;
+                    open = false;
+                    for (Http2FrameStream s : streams.keySet().toArray(Http2FrameStream[]::new)) {
+                        if (s.id() > g.lastStreamId() || s.id() < 0) {
+                            finish(s, "goaway");
+                        }
+                    }
                 }
-                super.exceptionCaught(ctx, cause); // GOAWAY or RST_STREAM, as the codec decides
-            } else {
-                error = Errors.ofIo(cause);
+            } catch (NumberFormatException e) {
+                error = Unit.PROTOCOL_ERROR;
                 ctx.close();
+            } finally {
+                ReferenceCountUtil.release(msg);
             }
         }
 
         @Override
-        protected void onStreamError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
-                                     Http2Exception.StreamException e) {
-            super.onStreamError(ctx, outbound, cause, e); // RST_STREAM
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush(); // the window updates
             if (ctx.channel() == channel) {
-                finish(e.streamId(), Unit.PROTOCOL_ERROR);
+                fill();
             }
         }
 
         @Override
-        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            error = cause instanceof io.netty.handler.codec.http2.Http2Exception ? Unit.PROTOCOL_ERROR
+                    : Errors.ofIo(cause);
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
             stats.open--;
-            super.channelInactive(ctx);
             lost(ctx.channel(), error != null ? error : Errors.CLOSED);
-        }
-    }
-
-    /**
-     * The frames of the connection's streams; those of a connection already given up (its last read, after a
-     * GOAWAY drained it) are passed over, since the next connection numbers its streams from 1 again.
-     */
-    private final class Frames extends Http2FrameAdapter {
-        @Override
-        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency,
-                                  short weight, boolean exclusive, int padding, boolean endStream)
-                throws Http2Exception {
-            onHeadersRead(ctx, streamId, headers, padding, endStream);
-        }
-
-        @Override
-        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
-                                  boolean endStream) throws Http2Exception {
-            if (ctx.channel() != channel) {
-                return;
-            }
-            Pending p = streams.get(streamId);
-            if (p != null && p.status == 0) {
-                int code;
-                try {
-                    CharSequence st = headers.status();
-                    code = st == null ? -1 : Integer.parseInt(st.toString());
-                } catch (NumberFormatException e) {
-                    throw Http2Exception.streamError(streamId, Http2Error.PROTOCOL_ERROR, ":status is not a number");
-                }
-                if (code >= 100 && code < 200) {
-                    return;
-                }
-                p.status = code;
-            }
-            if (endStream) {
-                finish(streamId, null);
-            }
-        }
-
-        @Override
-        public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding,
-                              boolean endOfStream) {
-            int consumed = data.readableBytes() + padding; // handed back to the window at once
-            if (ctx.channel() != channel) {
-                return consumed;
-            }
-            Pending p = streams.get(streamId);
-            if (p != null && keepBodies) {
-                if (p.body == null) {
-                    p.body = ctx.alloc().buffer(data.readableBytes());
-                }
-                p.body.writeBytes(data, data.readerIndex(), data.readableBytes());
-            }
-            if (endOfStream) {
-                finish(streamId, null);
-            }
-            return consumed;
-        }
-
-        @Override
-        public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
-            if (ctx.channel() != channel) {
-                return;
-            }
-            Http2Error e = Http2Error.valueOf(errorCode);
-            finish(streamId, "reset RST_STREAM " + (e == null ? errorCode : e.name()));
-        }
-
-        @Override
-        public void onGoAwayRead(ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
-            if (ctx.channel() != channel) {
-                return;
-            }
-            draining = true;
-            open = false;
-            int[] ids = streams.keySet().stream().mapToInt(Integer::intValue).filter(id -> id > lastStreamId)
-                    .toArray();
-            for (int id : ids) {
-                finish(id, "goaway");
-            }
         }
     }
 }
