@@ -240,6 +240,14 @@ abstract class Client {
         loop.schedule(retry, pause, TimeUnit.MILLISECONDS);
     }
 
+    /** A {@code tls://} connection of this client failed before its handshake was done: a failed connect. */
+    final void handshakeFailed(Channel ch, String errorClass, Runnable reconnect) {
+        if (ch == channel && !done) {
+            channel = null;
+            connectFailed(errorClass, reconnect);
+        }
+    }
+
     private void giveUp() {
         if (!done) {
             if (!stopping && budget > 0 && budget != Long.MAX_VALUE) {

@@ -27,8 +27,8 @@ import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * A client of the {@code http2} unit: one connection (h2c by prior knowledge, or h2 over {@link Tls}) through Netty's
- * {@link Http2FrameCodec}, which does the framing, HPACK and flow control; each request is a new stream, and
+ * A client of the {@code http2} unit: one connection (h2c by prior knowledge, or h2 over {@link Tls}) through
+ * Netty's {@link Http2FrameCodec}, which does the framing, HPACK and flow control; each request is a new stream, and
  * up to {@code -P} are open at once (the codec queues those beyond the server's MAX_CONCURRENT_STREAMS). A
  * stream's reply is matched to its own request ({@link Client#answered}), since streams end in any order. The
  * DATA received is handed back to the flow-control window at once. After GOAWAY no stream is opened; the
@@ -81,7 +81,7 @@ final class H2Client extends Client {
         Http2FrameCodec c = Http2FrameCodecBuilder.forClient().encoderEnforceMaxConcurrentStreams(true).build();
         Handler h = new Handler();
         handler = h;
-        ChannelHandler handlers = run.tls != null ? run.tls.wrap(this::handshakeFailed, new Counter(), c, h)
+        ChannelHandler handlers = run.tls != null ? run.tls.wrap(this, this::connect, new Counter(), c, h)
                 : new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -97,13 +97,6 @@ final class H2Client extends Client {
                 connectFailed(Errors.ofConnect(result.cause()), this::connect);
             }
         });
-    }
-
-    private void handshakeFailed(Channel ch, String errorClass) {
-        if (ch == channel && !done) {
-            channel = null;
-            connectFailed(errorClass, this::connect);
-        }
     }
 
     /** The bytes sent are counted on the wire, frames and HPACK included, by {@link Counter}. */

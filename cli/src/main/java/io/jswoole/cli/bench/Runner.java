@@ -1,6 +1,8 @@
 package io.jswoole.cli.bench;
 
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -57,9 +59,9 @@ final class Runner {
                     : options.requests() > 0 ? options.requests() / count + (i < options.requests() % count ? 1 : 0)
                     : Long.MAX_VALUE;
             long first = start + interval * i / count;
-            List<java.net.InetAddress> sources = options.sources();
+            List<InetAddress> sources = options.sources();
             Bootstrap b = sources.isEmpty() ? bootstrap
-                    : bootstrap.clone().localAddress(new java.net.InetSocketAddress(sources.get(i % sources.size()), 0));
+                    : bootstrap.clone().localAddress(new InetSocketAddress(sources.get(i % sources.size()), 0));
             clients.add(switch (unit.transport()) {
                 case DATAGRAM -> new DatagramClient(run, b, loops.get(l), s, budget, interval, first);
                 case HTTP2 -> new H2Client(run, b, loops.get(l), s, budget, interval, first);

@@ -48,7 +48,7 @@ final class StreamClient extends Client {
         connectStart = System.nanoTime();
         open = false;
         Handler h = new Handler();
-        ChannelFuture f = bootstrap.clone(loop).handler(run.tls == null ? h : run.tls.wrap(this::handshakeFailed, h))
+        ChannelFuture f = bootstrap.clone(loop).handler(run.tls == null ? h : run.tls.wrap(this, this::connect, h))
                 .connect(run.address);
         Channel ch = f.channel();
         channel = ch;
@@ -58,13 +58,6 @@ final class StreamClient extends Client {
                 connectFailed(Errors.ofConnect(result.cause()), this::connect);
             }
         });
-    }
-
-    private void handshakeFailed(Channel ch, String errorClass) {
-        if (ch == channel && !done) {
-            channel = null;
-            connectFailed(errorClass, this::connect);
-        }
     }
 
     @Override

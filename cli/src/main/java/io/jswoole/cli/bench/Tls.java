@@ -73,15 +73,17 @@ final class Tls {
     }
 
     /**
-     * The handler to give a new connection: {@code handlers} behind TLS. {@code failed} gets the channel and the
-     * error class when the connection fails before its handshake is done; the handlers behind see nothing of it.
+     * The handler to give a new connection of {@code client}: {@code handlers} behind TLS. A connection that fails
+     * before its handshake is done is the client's failed connect ({@link Client#handshakeFailed}, then
+     * {@code reconnect}); the handlers behind see nothing of it.
      */
-    ChannelHandler wrap(BiConsumer<Channel, String> failed, ChannelHandler... handlers) {
+    ChannelHandler wrap(Client client, Runnable reconnect, ChannelHandler... handlers) {
         return new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 SslHandler ssl = context.newHandler(ch.alloc(), target.host(), target.port());
-                ch.pipeline().addLast(ssl, new Gate(ssl, failed)).addLast(handlers);
+                Gate gate = new Gate(ssl, (c, errorClass) -> client.handshakeFailed(c, errorClass, reconnect));
+                ch.pipeline().addLast(ssl, gate).addLast(handlers);
             }
         };
     }

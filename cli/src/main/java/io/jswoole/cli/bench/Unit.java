@@ -7,8 +7,9 @@ import io.netty.buffer.ByteBuf;
 /**
  * A test unit of {@code ./jswoole bench} (the seeds' {@code -f}): how one request is written and how its reply
  * is recognised and checked. The built-in units are {@code long_tcp}, {@code short_tcp}, {@code udp},
- * {@code eof}, {@code length}, {@code http}, {@code http2}, {@code websocket} and {@code redis}; {@code -f com.example.MyUnit}
- * loads a class of one's own (from the class path, or from {@code --unit-path DIR_OR_JAR}).
+ * {@code eof}, {@code length}, {@code http}, {@code http2}, {@code websocket} and {@code redis};
+ * {@code -f com.example.MyUnit} loads a class of one's own (from the class path, or from
+ * {@code --unit-path DIR_OR_JAR}).
  *
  * <h2>Writing one</h2>
  * A unit is a public class with a public constructor taking a {@link UnitConfig} (or none). One instance serves
@@ -49,7 +50,8 @@ public interface Unit {
         DATAGRAM,
         /**
          * HTTP/2 through Netty's codec (h2c by prior knowledge on {@code tcp://}, h2 by ALPN on {@code tls://}):
-         * each request is a stream of the client's connection, {@code -P}/{@code -m} streams at once; {@link #writeRequest} writes the body only.
+         * each request is a stream of the client's connection, {@code -P}/{@code -m} streams at once;
+         * {@link #writeRequest} writes the body only.
          * Built in ({@code http2}); not for units of one's own.
          */
         HTTP2
