@@ -89,7 +89,8 @@ class CliErrorsTest {
     void benchHttp2NeedsTcp() throws Exception {
         Result r = cli(true, "bench", "-f", "http2", "-s", "unix:/tmp/jswoole-no-such.sock");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.line()).isEqualTo("jswoole: -f http2 connects over TCP: give -s tcp://host:port");
+        assertThat(r.line()).isEqualTo("jswoole: -f http2 connects over TCP: give -s tcp://host:port (h2c) or "
+                + "tls://host:port (h2)");
     }
 
     /** The demo starts all its servers or none: one port taken stops it, with the bind error. */
