@@ -5,6 +5,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
 import io.jswoole.http.HttpRecipe;
 import io.jswoole.http.HttpServer;
 import io.jswoole.server.Probe;
@@ -69,7 +70,7 @@ public final class FlowApp implements HttpRecipe {
         GrpcService.builder().addService(flow).build().install((HttpServer) server);
     }
 
-    private static void stream(byte[] req, io.grpc.stub.StreamObserver<byte[]> obs, Probe probe) {
+    private static void stream(byte[] req, StreamObserver<byte[]> obs, Probe probe) {
         ByteBuffer r = ByteBuffer.wrap(req);
         int count = r.getInt(), size = r.getInt();
         var o = (ServerCallStreamObserver<byte[]>) obs;

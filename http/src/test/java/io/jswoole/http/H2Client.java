@@ -57,6 +57,11 @@ public final class H2Client implements AutoCloseable {
     }
 
     public void frame(int type, int flags, int stream, byte[] payload) throws IOException {
+        out.write(bytes(type, flags, stream, payload));
+    }
+
+    /** One frame as it goes on the wire: the 9-byte header, then the payload. */
+    public static byte[] bytes(int type, int flags, int stream, byte[] payload) {
         byte[] f = new byte[9 + payload.length];
         f[0] = (byte) (payload.length >>> 16);
         f[1] = (byte) (payload.length >>> 8);
@@ -68,7 +73,7 @@ public final class H2Client implements AutoCloseable {
         f[7] = (byte) (stream >>> 8);
         f[8] = (byte) stream;
         System.arraycopy(payload, 0, f, 9, payload.length);
-        out.write(f);
+        return f;
     }
 
     /** The HPACK block of a GET (or {@code method}) of {@code path} with extra headers (name, value, ...). */
