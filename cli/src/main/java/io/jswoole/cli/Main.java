@@ -100,7 +100,8 @@ public final class Main {
                   run NAME [flags]              run one example: %s
                       flags: --host H --port P --mode base|thread|process --set key=value (repeatable)
                   bench [flags]                 the stress tool: -f long_tcp|short_tcp|udp|eof|length|http|
-                                                websocket|redis -s tcp://host:port -c N -n N|-d D (bench --help);
+                                                http2|websocket|redis -s tcp://|tls://host:port -c N
+                                                -n N|-d D (bench --help);
                                                 the older echo generator: bench --port P --conns N ..., and
                                                 bench netty-echo, bench ws|ws-server|ws-netty-echo, bench task
                   run coroutines --count N --sleep-ms M   N coroutines sleeping M ms in Coroutine.run
